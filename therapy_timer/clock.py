@@ -1,0 +1,48 @@
+"""The one seam through which time enters the app.
+
+Everything that needs "now" asks a Clock, so tests drive time with freezegun or a fake clock,
+and the demo can compress a plan without touching the protocol or the daemon.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta, timezone, tzinfo
+
+
+def local_zone() -> tzinfo:
+    """The user's IANA time zone (honours TZ), so quiet hours follow the local clock across DST."""
+    import tzlocal
+
+    return tzlocal.get_localzone()
+
+
+class Clock:
+    """Wall-clock time as the user lives it."""
+
+    def now(self) -> datetime:
+        """The current time, timezone-aware (UTC)."""
+        return datetime.now(timezone.utc)
+
+    def to_wall(self, moment: datetime) -> datetime:
+        """The real wall-clock moment at which `moment` on this clock happens."""
+        return moment
+
+
+class FastClock(Clock):
+    """A clock that runs `speed` times faster than real time from `origin` on (for the demo)."""
+
+    def __init__(self, origin: datetime, speed: float) -> None:
+        self.origin = origin
+        self.speed = speed
+        self.real_origin = datetime.now(timezone.utc)
+        self._mono_origin = time.monotonic()
+
+    def now(self) -> datetime:
+        return self.origin + timedelta(seconds=(time.monotonic() - self._mono_origin) * self.speed)
+
+    def to_wall(self, moment: datetime) -> datetime:
+        return self.real_origin + (moment - self.origin) / self.speed
+
+
+SYSTEM = Clock()

@@ -1,0 +1,19 @@
+"""The few exception types the command line turns into one-line messages and exit codes."""
+
+
+class TherapyTimerError(Exception):
+    """A problem the user can act on; the message is one plain line."""
+
+    exit_code = 1
+
+
+class UsageError(TherapyTimerError):
+    """Bad input from the user (a time, a value, a config file): exit status 2."""
+
+    exit_code = 2
+
+
+class RefusedError(TherapyTimerError):
+    """A well-formed request the app will not carry out (no plan, a second plan): exit 1."""
+
+    exit_code = 1

@@ -1,0 +1,247 @@
+"""The record: plans, everything the user logged, and every reminder fired, in SQLite.
+
+One active plan at a time (a partial unique index enforces it). Every write is one IMMEDIATE
+transaction in WAL mode with a busy timeout, so commands run at the same moment all land and a
+crash never leaves half a change. Times are stored as UTC ISO 8601 text.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator, NamedTuple
+
+from therapy_timer.errors import RefusedError, TherapyTimerError
+from therapy_timer.protocol import Event, Plan
+
+DB_NAME = "therapy-timer.sqlite3"
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS plans (
+    id INTEGER PRIMARY KEY,
+    injured_at TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    end_reason TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS one_active_plan ON plans ((ended_at IS NULL)) WHERE ended_at IS NULL;
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY,
+    plan_id INTEGER REFERENCES plans (id),
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    score INTEGER,
+    text TEXT,
+    session TEXT,
+    minutes REAL,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_by_plan ON events (plan_id, at);
+CREATE TABLE IF NOT EXISTS reminders (
+    id INTEGER PRIMARY KEY,
+    plan_id INTEGER NOT NULL REFERENCES plans (id),
+    key TEXT NOT NULL,
+    due_at TEXT NOT NULL,
+    fired_at TEXT,
+    outcome TEXT NOT NULL,
+    backend TEXT,
+    title TEXT,
+    UNIQUE (plan_id, key)
+);
+"""
+
+
+class StoreError(TherapyTimerError):
+    """The database cannot be used; the message says where it is."""
+
+
+class StoredPlan(NamedTuple):
+    id: int
+    plan: Plan
+    end_reason: str | None
+
+
+class LoggedEvent(NamedTuple):
+    id: int
+    plan_id: int | None
+    at: datetime
+    kind: str
+    score: int | None
+    text: str | None
+    session: str | None
+    minutes: float | None
+    recorded_at: datetime
+
+    def as_event(self) -> Event:
+        return Event(self.at, self.kind, self.session, self.minutes)
+
+
+class FiredReminder(NamedTuple):
+    key: str
+    due_at: datetime
+    fired_at: datetime | None
+    outcome: str
+    backend: str | None
+    title: str | None
+
+
+def iso(moment: datetime) -> str:
+    """UTC ISO 8601 with microseconds, so stored times sort as text and keep lateness measurable."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def _time(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+class Store:
+    """A connection to the database in `folder`, created private (0700 folder, 0600 file)."""
+
+    def __init__(self, folder: Path) -> None:
+        from therapy_timer.paths import ensure_private_dir
+
+        self.path = folder / DB_NAME
+        try:
+            ensure_private_dir(folder)
+            old_umask = os.umask(0o077)
+            try:
+                self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+                self.db.execute("PRAGMA busy_timeout = 30000")
+                self._prepare()
+            finally:
+                os.umask(old_umask)
+        except sqlite3.DatabaseError as exc:
+            raise self._damaged(exc) from None
+        except OSError as exc:
+            raise StoreError(f"cannot open the data folder {folder}: {exc.strerror}") from None
+
+    def _damaged(self, exc: Exception) -> StoreError:
+        return StoreError(
+            f"the database at {self.path} cannot be read ({exc}); it was left as it is. "
+            "Move it aside (or run `therapy-timer forget`) to start afresh"
+        )
+
+    def _prepare(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"the database at {self.path} was written by a newer therapy-timer; please upgrade")
+        if version == SCHEMA_VERSION:
+            self.db.execute("PRAGMA schema_version").fetchone()  # fails fast on a damaged file
+            return
+        with self.write():
+            if self.db.execute("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchone()[0]:
+                if not self.db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'plans'").fetchone()[0]:
+                    raise StoreError(f"{self.path} is not a therapy-timer database; it was left as it is")
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    self.db.execute(statement)
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self.db.execute("PRAGMA journal_mode = WAL")
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write transaction; taken at once so concurrent writers queue, not fail."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            raise self._damaged(exc) from None
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    def _query(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        try:
+            return self.db.execute(sql, args).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise self._damaged(exc) from None
+
+    # Plans -------------------------------------------------------------------------------
+
+    def active_plan(self) -> StoredPlan | None:
+        rows = self._query("SELECT id, injured_at, started_at, ended_at, end_reason FROM plans WHERE ended_at IS NULL")
+        return _plan(rows[0]) if rows else None
+
+    def require_plan(self) -> StoredPlan:
+        """The active plan, or a refusal that says how to start one."""
+        found = self.active_plan()
+        if found is None:
+            raise RefusedError("no active plan: start one with `therapy-timer start`")
+        return found
+
+    def last_plan(self) -> StoredPlan | None:
+        rows = self._query("SELECT id, injured_at, started_at, ended_at, end_reason FROM plans ORDER BY id DESC LIMIT 1")
+        return _plan(rows[0]) if rows else None
+
+    def start_plan(self, injured_at: datetime, started_at: datetime, replace: bool, now: datetime) -> int:
+        """Record a new plan; an active one is refused unless `replace`, which ends it first."""
+        with self.write() as db:
+            active = db.execute("SELECT id FROM plans WHERE ended_at IS NULL").fetchone()
+            if active and not replace:
+                raise RefusedError("a plan is already active; see it with `therapy-timer status`, or use --replace to start over")
+            if active:
+                self._end(db, active[0], now, "replaced")
+            plan_id = db.execute(
+                "INSERT INTO plans (injured_at, started_at) VALUES (?, ?)", (iso(injured_at), iso(started_at))
+            ).lastrowid
+            self._insert(db, plan_id, started_at, "plan-start", now=now, text=f"injured {iso(injured_at)}")
+        return int(plan_id)
+
+    def end_plan(self, plan_id: int, now: datetime, reason: str) -> None:
+        with self.write() as db:
+            self._end(db, plan_id, now, reason)
+
+    def _end(self, db: sqlite3.Connection, plan_id: int, now: datetime, reason: str) -> None:
+        db.execute("UPDATE plans SET ended_at = ?, end_reason = ? WHERE id = ?", (iso(now), reason, plan_id))
+        self._insert(db, plan_id, now, "plan-end", now=now, text=reason)
+
+    # Events ------------------------------------------------------------------------------
+
+    def log(self, plan_id: int | None, at: datetime, kind: str, now: datetime, **fields: Any) -> int:
+        """Record one event; returns its id once it is safely committed."""
+        with self.write() as db:
+            return self._insert(db, plan_id, at, kind, now=now, **fields)
+
+    def _insert(self, db: sqlite3.Connection, plan_id: int | None, at: datetime, kind: str, now: datetime,
+                score: int | None = None, text: str | None = None, session: str | None = None,
+                minutes: float | None = None) -> int:
+        cursor = db.execute(
+            "INSERT INTO events (plan_id, at, kind, score, text, session, minutes, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (plan_id, iso(at), kind, score, text, session, minutes, iso(now)),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def events(self, plan_id: int | None = None) -> list[LoggedEvent]:
+        """Events of one plan, or all of them, oldest first."""
+        sql = "SELECT id, plan_id, at, kind, score, text, session, minutes, recorded_at FROM events"
+        rows = self._query(sql + (" WHERE plan_id = ?" if plan_id is not None else "") + " ORDER BY at, id",
+                           (plan_id,) if plan_id is not None else ())
+        return [LoggedEvent(r[0], r[1], _time(r[2]), r[3], r[4], r[5], r[6], r[7], _time(r[8])) for r in rows]  # type: ignore[arg-type]
+
+    # Reminders ---------------------------------------------------------------------------
+
+    def record_reminder(self, plan_id: int, key: str, due_at: datetime, fired_at: datetime | None,
+                        outcome: str, backend: str | None = None, title: str | None = None) -> None:
+        """Record that a reminder fired (or was missed); a key is recorded once per plan."""
+        with self.write() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO reminders (plan_id, key, due_at, fired_at, outcome, backend, title) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (plan_id, key, iso(due_at), iso(fired_at) if fired_at else None, outcome, backend, title),
+            )
+
+    def reminders(self, plan_id: int) -> list[FiredReminder]:
+        rows = self._query("SELECT key, due_at, fired_at, outcome, backend, title FROM reminders WHERE plan_id = ? ORDER BY due_at, id", (plan_id,))
+        return [FiredReminder(r[0], _time(r[1]), _time(r[2]), r[3], r[4], r[5]) for r in rows]  # type: ignore[arg-type]
+
+
+def _plan(row: tuple[Any, ...]) -> StoredPlan:
+    return StoredPlan(row[0], Plan(_time(row[1]), _time(row[2]), _time(row[3])), row[4])  # type: ignore[arg-type]
