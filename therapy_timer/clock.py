@@ -6,12 +6,24 @@ and the demo can compress a plan without touching the protocol or the daemon.
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import datetime, timedelta, timezone, tzinfo
 
 
 def local_zone() -> tzinfo:
-    """The user's IANA time zone (honours TZ), so quiet hours follow the local clock across DST."""
+    """The user's IANA time zone, so quiet hours follow the local clock across DST.
+
+    TZ (e.g. "Europe/Berlin") wins and is read on every call; otherwise tzlocal asks the system.
+    """
+    name = os.environ.get("TZ", "").lstrip(":")
+    if name:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
     import tzlocal
 
     return tzlocal.get_localzone()

@@ -198,11 +198,12 @@ def _walks(config: Config, plan: Plan, treatments: list[Session], horizon: datet
     length = timedelta(minutes=walk.minutes)
     rest_until = plan.injured_at + timedelta(days=walk.rest_days)
     starts = [s.start for s in treatments]
-    out = []
+    out: list[Session] = []
     for wake, sleep in waking_periods(plan.started_at, horizon, config.quiet_hours, zone):
         slot = (sleep - wake) / walk.times_per_day
         for k in range(walk.times_per_day):
-            moment = _clear(_on_grid(wake + slot * (k + 0.5)), length, treatments, starts)
+            wanted = _on_grid(wake + slot * (k + 0.5))
+            moment = _clear(max(wanted, out[-1].end) if out else wanted, length, treatments, starts)
             if plan.started_at <= moment < horizon and moment + length <= sleep:
                 out.append(Session("walk", moment, moment + length, purpose="rest" if moment < rest_until else "exercise"))
     return out

@@ -1,0 +1,210 @@
+"""The command line through click's runner (frozen time) and one real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from datetime import datetime
+
+import pytest
+from freezegun import freeze_time
+
+T0 = "2026-11-24 09:00:00+01:00"  # a Tuesday morning in Berlin
+
+
+@pytest.fixture
+def plan(run):
+    with freeze_time(T0):
+        run("start", "--no-daemon")
+    return run
+
+
+def iso(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+@freeze_time(T0)
+def test_start_prints_what_happens_next_and_a_notice(run):
+    out = run("start", "--injured", "-1h", "--no-daemon").stdout
+    assert "day 1 of recovery" in out and "Now:  ice until 09:15" in out
+    assert "not medical advice" in out
+
+
+@freeze_time(T0)
+def test_a_second_plan_is_refused_unless_replaced(plan):
+    result = plan("start", "--no-daemon", code=1)
+    assert result.stderr.startswith("therapy-timer: a plan is already active") and result.stderr.count("\n") == 1
+    plan("start", "--no-daemon", "--replace", "--injured", "-3d")
+    assert plan.json("status")["phase"] == "heat"
+
+
+@freeze_time("2026-11-24 09:05:00+01:00")
+def test_status_json_contract(plan):
+    view = plan.json("status")
+    assert view["phase"] == "cold"
+    assert iso(view["injured_at"]) == iso("2026-11-24T09:00:00+01:00") == iso(view["started_at"])
+    assert view["current"]["kind"] == "ice" and iso(view["current"]["end"]) == iso("2026-11-24T09:15:00+01:00")
+    assert view["next"]["kind"] == "ice" and iso(view["next"]["start"]) == iso("2026-11-24T11:00:00+01:00")
+    assert view["switches_back_to_cold"] == [] and view["daemon_running"] is False
+    assert view["current"]["start"].endswith("+01:00")
+
+
+def test_status_without_a_plan(run):
+    view = run.json("status")
+    assert view["phase"] is None and view["current"] is None
+
+
+@freeze_time("2026-11-24 09:05:00+01:00")
+def test_plan_json_lists_sessions_in_the_window_sorted(plan):
+    view = plan.json("plan", "--from", "2026-11-24T20:00", "--hours", "12")
+    kinds = [(s["kind"], iso(s["start"]).strftime("%H:%M")) for s in view["sessions"]]
+    assert kinds[:3] == [("walk", "20:05"), ("ice", "21:00"), ("ice", "07:00")]
+    assert view["phase"] == "cold"
+    starts = [iso(s["start"]) for s in view["sessions"]]
+    assert starts == sorted(starts)
+    text = plan("plan", "--from", "2026-11-24T20:00", "--hours", "12").stdout
+    assert "21:00-21:15  ICE" in text and "Wednesday 25 November" in text
+
+
+def test_heat_worse_switches_back_to_cold_and_is_recorded(run):
+    with freeze_time(T0):
+        run("start", "--no-daemon", "--injured", "-3d")
+    with freeze_time("2026-11-24 09:05:00+01:00"):
+        out = run("log", "heat-worse").stdout
+        assert out.startswith("Take the heat off now.") and "Back to cold" in out
+        view = run.json("status")
+    assert view["phase"] == "cold" and view["current"]["kind"] == "ice"
+    assert [iso(s) for s in view["switches_back_to_cold"]] == [iso("2026-11-24T09:05:00+01:00")]
+    with freeze_time("2026-11-25 09:10:00+01:00"):
+        assert run.json("status")["phase"] == "heat"
+        out = run("log", "heat-no-help").stdout
+        assert "doctor or physical therapist" in out
+        assert run.json("status")["see_doctor"] is True
+
+
+def test_done_and_skip_mark_the_current_or_latest_session(plan):
+    with freeze_time("2026-11-24 09:20:00+01:00"):
+        assert "Marked done: ice 09:00-09:15" in plan("done").stdout
+        assert "already marked done" in plan("done", code=1).stderr
+    with freeze_time("2026-11-24 11:01:00+01:00"):
+        assert "Marked skipped: ice 11:00-11:15" in plan("skip").stdout
+        entries = plan.json("history")
+    assert [e["kind"] for e in entries] == ["plan-start", "done", "skip"]
+
+
+@freeze_time("2026-11-24 09:02:00+01:00")
+def test_snooze_and_its_limits(plan):
+    assert 'Snoozed: "Ice on now" comes again at 09:12' in plan("snooze").stdout
+    plan("snooze", "61", code=2)
+    with freeze_time("2026-11-24 09:28:00+01:00"):  # the snooze moved ice-off from 09:15 to 09:27
+        assert "cannot be snoozed" in plan("snooze", "5", code=1).stderr
+
+
+@freeze_time(T0)
+@pytest.mark.parametrize("args, code, message", [
+    (["log", "pain", "11"], 2, "11 is not in the range 0<=x<=10"),
+    (["log", "pain", "bad"], 2, "'bad' is not a valid integer"),
+    (["log", "pain", "3", "--at", "2026-02-30T10:00"], 2, "not a real date"),
+    (["log", "pain", "3", "--at", "tomorrow-ish"], 2, "cannot read the time"),
+    (["log", "pain", "3", "--at", "+2h"], 2, "is in the future"),
+    (["start", "--replace", "--no-daemon", "--injured", "2030-01-01T10:00"], 2, "is in the future"),
+    (["start", "--replace", "--no-daemon", "--injured", "-1h", "--at", "-2h"], 2, "must be before the plan start"),
+    (["snooze", "0"], 2, "0 is not in the range"),
+    (["frobnicate"], 2, "No such command"),
+])
+def test_bad_input_is_one_line_and_changes_nothing(plan, args, code, message):
+    before = plan.json("history")
+    result = plan(*args, code=code)
+    assert result.stderr.startswith("therapy-timer: ") and message in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert plan.json("history") == before
+
+
+@pytest.mark.parametrize("args", [["done"], ["skip"], ["stop"], ["recovered"], ["snooze"], ["log", "heat-worse"], ["plan"]])
+def test_commands_that_need_a_plan_say_so(run, args):
+    result = run(*args, code=1)
+    assert result.stderr == "therapy-timer: no active plan: start one with `therapy-timer start`\n"
+
+
+@freeze_time(T0)
+def test_a_broken_config_is_an_error_with_the_file_and_nothing_is_recorded(run, config_file):
+    config_file.write_text("[cold]\nminutes = 30\n")
+    result = run("start", "--no-daemon", code=2)
+    assert result.stderr.startswith(f"therapy-timer: {config_file}: [cold] minutes = 30 is out of range")
+    config_file.write_text("[cold]\nminutes = 13\n")
+    run("start", "--no-daemon")
+    assert run.json("config", "show")["cold"]["minutes"] == 13
+    config_file.write_text("[cold\n")
+    assert f"{config_file}:1:6: not valid TOML" in run("status", code=2).stderr
+
+
+def test_symptom_warning_signs_get_advice(plan):
+    assert "URGENT" in plan("log", "symptom", "numb", "in", "the", "groin").stdout
+    out = plan("log", "symptom", "tingling down my leg").stdout
+    assert "doctor" in out and "URGENT" not in out
+    assert "Saved." == plan("log", "symptom", "stiff in the morning").stdout.strip()
+
+
+def test_notes_are_kept_exactly_as_typed(plan):
+    note = 'it\'s "bad" <b>today</b> $(rm -rf ~) `x`\nsecond line'
+    plan("log", "note", note)
+    plan("log", "pain", "7", "--note", note)
+    entries = plan.json("history")
+    assert [e.get("text") for e in entries[-2:]] == [note, note]
+    assert "$(rm -rf ~)" in plan("history").stdout
+
+
+def test_recovered_shows_a_summary_and_prevention_tips(plan):
+    with freeze_time("2026-11-24 09:20:00+01:00"):
+        plan("log", "pain", "7")
+        plan("done")
+    with freeze_time("2026-11-27 10:00:00+01:00"):
+        plan("log", "pain", "2")
+        out = plan("recovered").stdout
+    assert "1 ice" in out and "Pain went from 7/10 to 2/10" in out and "bent knees" in out
+    assert plan.json("status")["phase"] is None
+    assert plan.json("history")[-1]["kind"] == "plan-end"
+
+
+def test_config_path_init_and_show(run, config_file):
+    assert run("config", "path").stdout.strip() == str(config_file)
+    run("config", "init")
+    assert "days = 2" in config_file.read_text()
+    assert "already exists" in run("config", "init", code=1).stderr
+    assert run.json("config", "show")["quiet_hours"] == {"start": "22:00", "end": "07:00"}
+
+
+def test_every_command_has_help(run):
+    for args in (["--help"], ["start", "--help"], ["log", "symptom", "--help"], ["config", "show", "--help"]):
+        assert "Usage:" in run(*args).stdout
+
+
+def test_two_commands_at_once_both_land(plan, isolated):
+    procs = [subprocess.Popen([sys.executable, "-m", "therapy_timer", "log", "pain", str(n)], env=os.environ.copy(),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for n in (3, 4)]
+    assert [p.wait(timeout=30) for p in procs] == [0, 0]
+    assert sorted(e["score"] for e in plan.json("history") if e["kind"] == "pain") == [3, 4]
+
+
+def test_real_subprocess_end_to_end(isolated):
+    env = {**os.environ}
+
+    def tt(*args, code=0):
+        done = subprocess.run([sys.executable, "-m", "therapy_timer", *args], env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == code, done.stderr
+        return done
+
+    tt("start", "--no-daemon", "--injured", "-30m")
+    view = json.loads(tt("status", "--json").stdout)
+    assert view["phase"] == "cold"
+    bad = tt("log", "pain", "11", code=2)
+    assert bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+    tt("stop")
+    assert json.loads(tt("status", "--json").stdout)["phase"] is None
+    db = isolated / "therapy-timer.sqlite3"
+    assert (os.stat(isolated).st_mode & 0o777, os.stat(db).st_mode & 0o777) == (0o700, 0o600)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)

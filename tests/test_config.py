@@ -1,0 +1,63 @@
+"""Config: defaults, the commented example file, and one-line errors that name file and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from therapy_timer import config
+from therapy_timer.config import Config, ConfigError, parse
+
+TOP = Path(__file__).resolve().parent.parent
+
+
+def test_the_example_file_is_the_packaged_default_and_parses_to_the_defaults():
+    assert (TOP / "config.toml").read_text(encoding="utf-8") == config.default_text()
+    assert parse((TOP / "config.toml").read_bytes()) == (Config(), [])
+
+
+def test_missing_file_means_defaults(tmp_path):
+    loaded = config.load(tmp_path / "nope.toml")
+    assert loaded.config == Config() and not loaded.exists
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("[cold]\nminutes = 25\n", "[cold] minutes = 25 is out of range: longer ice or heat sessions can damage the skin (allowed 1-20 minutes)"),
+    ("[heat]\nminutes = 21\n", "[heat] minutes = 21 is out of range: longer ice or heat"),
+    ("[cold]\ndays = 3\n", "[cold] days = 3 is out of range: the cold phase lasts one to two days (allowed 1-2 days)"),
+    ("[cold]\nminuts = 3\n", 'unknown key [cold] "minuts" (known keys: days, minutes, every_hours)'),
+    ("[colt]\n", 'unknown key "colt"'),
+    ("[cold]\nminutes = \"ten\"\n", '[cold] minutes must be a number, not "ten"'),
+    ("[walk]\ntimes_per_day = 2.5\n", "[walk] times_per_day must be a whole number, not 2.5"),
+    ("[cold]\nminutes = true\n", "[cold] minutes must be a number, not True"),
+    ("[quiet_hours]\nstart = \"25:00\"\n", '[quiet_hours] start must be a time of day like "22:00", not "25:00"'),
+    ("[quiet_hours]\nstart = \"07:00\"\n", "[quiet_hours] start and end are both 07:00; they must differ"),
+    ("cold = 3\n", '"cold" must be a section like [cold], not a single value'),
+    ("[cold]\nminutes = inf\n", "[cold] minutes = inf is out of range"),
+])
+def test_wrong_values_name_the_file_and_key(text, expected):
+    with pytest.raises(ConfigError) as caught:
+        parse(text.encode(), "/home/me/config.toml")
+    message = str(caught.value)
+    assert message.startswith("/home/me/config.toml: ") and expected in message
+    assert "\n" not in message
+
+
+def test_broken_syntax_names_line_and_column():
+    with pytest.raises(ConfigError) as caught:
+        parse(b"[cold]\nminutes = 12\ndays = = 2\n", "c.toml")
+    assert str(caught.value).startswith("c.toml:3:8: not valid TOML")
+
+
+def test_outside_the_protocol_but_safe_is_a_warning():
+    loaded, warnings = parse(b"[cold]\nminutes = 18\n", "c.toml")
+    assert loaded.cold.minutes == 18
+    assert warnings == ["c.toml: [cold] minutes = 18 is outside what the protocol advises (12-15 minutes); using it anyway"]
+
+
+def test_not_utf8_is_reported(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_bytes(b"\xff\xfe")
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        config.load(path)

@@ -1,0 +1,122 @@
+"""Talking to the reminder daemon from a command: is it running, nudge it, start it.
+
+Kept free of APScheduler and plyer so ordinary commands start fast. "Running" is decided by an
+OS file lock the daemon holds for its whole life (released by the kernel if it dies), never by
+guessing from a pid. A nudge is one datagram on a local socket the daemon blocks on, so the
+daemon learns of a change at once without polling.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import IO
+
+LOCK_NAME = "daemon.lock"
+LOG_NAME = "daemon.log"
+NUDGE = b"replan"
+
+if os.name == "nt":  # pragma: no cover - Windows
+    import msvcrt
+
+    def _try_lock(handle: IO[bytes], exclusive: bool) -> bool:
+        try:
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+
+    def _unlock(handle: IO[bytes]) -> None:
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+else:
+    import fcntl
+
+    def _try_lock(handle: IO[bytes], exclusive: bool) -> bool:
+        try:
+            fcntl.flock(handle.fileno(), (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            return False
+
+    def _unlock(handle: IO[bytes]) -> None:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+class DaemonLock:
+    """The one-daemon-per-user lock, held by the running daemon in the data folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / LOCK_NAME
+        self.handle: IO[bytes] | None = None
+
+    def acquire(self) -> bool:
+        from therapy_timer.paths import ensure_private_dir
+
+        ensure_private_dir(self.path.parent)
+        handle = open(self.path, "a+b")
+        if not _try_lock(handle, exclusive=True):
+            handle.close()
+            return False
+        handle.truncate(0)
+        handle.write(f"{os.getpid()}\n".encode())
+        handle.flush()
+        self.handle = handle
+        return True
+
+    def release(self) -> None:
+        if self.handle:
+            _unlock(self.handle)
+            self.handle.close()
+            self.handle = None
+
+
+def is_running(folder: Path) -> bool:
+    """Whether a daemon holds the lock for this data folder right now."""
+    try:
+        handle = open(folder / LOCK_NAME, "rb")
+    except OSError:
+        return False
+    with handle:
+        if _try_lock(handle, exclusive=False):
+            _unlock(handle)
+            return False
+        return True
+
+
+def address(folder: Path) -> str:
+    """The daemon's socket: an abstract name on Linux (no file, no path-length limit)."""
+    if sys.platform.startswith("linux"):
+        digest = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:24]
+        return f"\0therapy-timer-{digest}"
+    return str(folder / "daemon.sock")
+
+
+def nudge(folder: Path) -> bool:
+    """Tell a running daemon to re-read the plan; False when no daemon listens."""
+    if not hasattr(socket, "AF_UNIX"):  # pragma: no cover - the daemon re-reads at its next wake-up
+        return False
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+        try:
+            sock.sendto(NUDGE, address(folder))
+            return True
+        except OSError:
+            return False
+
+
+def spawn(folder: Path) -> None:
+    """Start the daemon detached from this terminal, logging to daemon.log in the data folder."""
+    from therapy_timer.paths import ensure_private_dir
+
+    ensure_private_dir(folder)
+    log = open(folder / LOG_NAME, "ab")
+    options: dict[str, object] = {"start_new_session": True} if os.name != "nt" else {
+        "creationflags": getattr(subprocess, "DETACHED_PROCESS", 0) | getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
+    with log:
+        subprocess.Popen([sys.executable, "-m", "therapy_timer", "run", "--background"], stdin=subprocess.DEVNULL,
+                         stdout=log, stderr=log, close_fds=True, **options)  # type: ignore[call-overload]
