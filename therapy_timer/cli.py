@@ -78,6 +78,11 @@ class App:
         """Tell a running daemon the plan changed, so its next reminders follow it at once."""
         control.nudge(self.folder)
 
+    def ended(self) -> None:
+        """The plan is over: the daemon stops at its next tick (now) and no longer starts at login."""
+        control.set_autostart(False)
+        self.changed()
+
 
 def emit(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
@@ -172,6 +177,7 @@ def _start_reminders(app: App, no_daemon: bool) -> str:
         app.changed()
         return "Reminders: running; they follow the new plan."
     control.spawn(app.folder)
+    control.set_autostart(True)
     return "Reminders: starting in the background (`therapy-timer stop` ends the plan and them)."
 
 
@@ -226,7 +232,7 @@ def stop(app: App) -> None:
     """End the plan (your record is kept) and stop the reminders."""
     stored = app.store.require_plan()
     app.store.end_plan(stored.id, app.now, "stopped")
-    app.changed()
+    app.ended()
     click.echo("Plan ended; reminders stop. Your record stays: `therapy-timer history` shows it.")
 
 
@@ -240,7 +246,7 @@ def recovered(app: App) -> None:
     events = app.store.events(stored.id)
     report = views.summary(stored.plan, app.timeline(stored, app.now, events), events, app.now)
     app.store.end_plan(stored.id, app.now, "recovered")
-    app.changed()
+    app.ended()
     done = report["done"]
     click.echo(f"Good news. Plan ended after {report['days']:g} days: {done['ice']} ice, {done['heat']} heat and "
                f"{done['walk']} walk sessions marked done; back to cold {report['switches_back_to_cold']} time(s).")
@@ -402,6 +408,52 @@ def snooze(app: App, minutes: int) -> None:
     app.changed()
     again = max(target.due, app.now) + timedelta(minutes=minutes)
     click.echo(f'Snoozed: "{target.title}" comes again at {render.when(again, app.zone, app.now)}.')
+
+
+# Reminders -------------------------------------------------------------------------------------
+
+
+def daemon_log(line: str) -> None:
+    click.echo(f"{datetime.now():%Y-%m-%d %H:%M:%S} {line}")
+
+
+@cli.command("run")
+@click.option("--background", is_flag=True, hidden=True)
+@pass_app
+def run_daemon(app: App, background: bool) -> None:
+    """Run the reminders in the foreground (for a terminal, a service manager, or debugging).
+
+    Each reminder it fires is logged here; it ends when the plan ends or on Ctrl-C.
+    """
+    from therapy_timer.daemon import Daemon
+    from therapy_timer.notify import Notifier
+
+    app.config  # refuse a broken config before taking the lock
+    Daemon(app.folder, paths.config_path(), Notifier(log=daemon_log), app.zone, log=daemon_log).run()
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@pass_app
+def doctor(app: App, as_json: bool) -> None:
+    """Check the set-up: notifications (sends a test), reminders, config and data."""
+    from therapy_timer.doctor import checkup, render
+
+    report = checkup(app)
+    emit(report) if as_json else lines(render(report))
+    if not report["ok"]:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--speed", type=click.FloatRange(1, 100_000), default=720, show_default=True,
+              help="how many times faster than real time (720: one plan hour in five seconds)")
+@click.option("--hours", type=click.FloatRange(0.5, 72), default=12, show_default=True, help="plan hours to show")
+def demo(speed: float, hours: float) -> None:
+    """Watch a throwaway plan unfold, time compressed, with real notifications."""
+    from therapy_timer.demo import run_demo
+
+    run_demo(speed, hours, daemon_log)
 
 
 # Settings --------------------------------------------------------------------------------------

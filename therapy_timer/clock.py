@@ -7,7 +7,6 @@ and the demo can compress a plan without touching the protocol or the daemon.
 from __future__ import annotations
 
 import os
-import time
 from datetime import datetime, timedelta, timezone, tzinfo
 
 
@@ -48,10 +47,9 @@ class FastClock(Clock):
         self.origin = origin
         self.speed = speed
         self.real_origin = datetime.now(timezone.utc)
-        self._mono_origin = time.monotonic()
 
     def now(self) -> datetime:
-        return self.origin + timedelta(seconds=(time.monotonic() - self._mono_origin) * self.speed)
+        return self.origin + (datetime.now(timezone.utc) - self.real_origin) * self.speed
 
     def to_wall(self, moment: datetime) -> datetime:
         return self.real_origin + (moment - self.origin) / self.speed

@@ -120,3 +120,24 @@ def spawn(folder: Path) -> None:
     with log:
         subprocess.Popen([sys.executable, "-m", "therapy_timer", "run", "--background"], stdin=subprocess.DEVNULL,
                          stdout=log, stderr=log, close_fds=True, **options)  # type: ignore[call-overload]
+
+
+def autostart_path() -> Path:
+    """The XDG autostart entry that brings the reminders back after a reboot and login (Linux)."""
+    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "autostart" / "therapy-timer.desktop"
+
+
+def set_autostart(enabled: bool) -> None:
+    """Install (while a plan is active) or remove the login entry; a no-op outside Linux."""
+    if not sys.platform.startswith("linux"):
+        return
+    path = autostart_path()
+    if not enabled:
+        path.unlink(missing_ok=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    env = "".join(f"{k}={v} " for k in ("THERAPY_TIMER_DATA_DIR", "THERAPY_TIMER_CONFIG") if (v := os.environ.get(k)))
+    command = f"{'env ' + env if env else ''}{sys.executable} -m therapy_timer run --background"
+    path.write_text("[Desktop Entry]\nType=Application\nName=therapy-timer reminders\n"
+                    f"Exec={command}\nX-GNOME-Autostart-enabled=true\nNoDisplay=true\n", encoding="utf-8")

@@ -53,7 +53,8 @@ def _repeat_span(config: Config) -> timedelta:
 
 
 def _for_session(config: Config, timeline: Timeline, session: Session) -> list[Reminder]:
-    on = texts.session_on(session.kind, session.minutes, session.opens, session.purpose)
+    planned = {"ice": config.cold.minutes, "heat": config.heat.minutes}.get(session.kind, session.minutes)
+    on = texts.session_on(session.kind, planned, session.opens, session.purpose)
     body = on.body
     if session.opens == HEAT_WORSE or session.opens == "heat-again":
         if timeline.see_doctor(session.start):

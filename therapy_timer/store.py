@@ -108,7 +108,7 @@ class Store:
             ensure_private_dir(folder)
             old_umask = os.umask(0o077)
             try:
-                self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+                self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
                 self.db.execute("PRAGMA busy_timeout = 30000")
                 self._prepare()
             finally:

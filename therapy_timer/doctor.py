@@ -1,0 +1,79 @@
+"""`therapy-timer doctor`: the checks a support person would make, in the order they matter."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from typing import Any
+
+from therapy_timer import control, paths
+from therapy_timer.errors import TherapyTimerError
+
+
+def notification_server() -> str | None:
+    """On Linux, whether something owns org.freedesktop.Notifications on the session bus."""
+    if not sys.platform.startswith("linux") or not shutil.which("dbus-send"):
+        return None
+    try:
+        answer = subprocess.run(["dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                 "org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.Notifications"],
+                                capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.TimeoutExpired):
+        return "no answer from the session bus"
+    if answer.returncode != 0:
+        return "no session bus answered"
+    return "running" if "true" in answer.stdout else "none running (install one, e.g. dunst, or log in to a desktop)"
+
+
+def checkup(app: Any) -> dict[str, Any]:
+    from therapy_timer.notify import Notifier, PlyerBackend, linux_backend
+
+    report: dict[str, Any] = {"config": {"path": str(paths.config_path())}, "data": {"folder": str(app.folder)}}
+    try:
+        app.config
+        report["config"]["ok"] = True
+    except TherapyTimerError as exc:
+        report["config"].update(ok=False, problem=str(exc))
+    try:
+        stored = app.store.active_plan()
+        report["data"].update(ok=True, database=str(app.store.path), active_plan=stored is not None)
+    except TherapyTimerError as exc:
+        report["data"].update(ok=False, problem=str(exc))
+    report["daemon_running"] = control.is_running(app.folder)
+    desktop = PlyerBackend()
+    problem = desktop.problem()
+    log: list[str] = []
+    delivered = Notifier(log=log.append).send("therapy-timer test", "If you can read this, reminders will reach you.")
+    report["notifications"] = {
+        "platform": sys.platform,
+        "plyer_backend": linux_backend() if sys.platform.startswith("linux") else "native",
+        "notification_server": notification_server(),
+        "problem": problem or (log[0] if log else None),
+        "delivered_by": delivered,
+    }
+    report["ok"] = bool(report["config"].get("ok") and report["data"].get("ok") and delivered != "terminal")
+    return report
+
+
+def render(report: dict[str, Any]) -> list[str]:
+    note = report["notifications"]
+    ok = lambda flag: "ok" if flag else "PROBLEM"  # noqa: E731
+    out = [f"Config:   {report['config']['path']}: {ok(report['config'].get('ok'))}"
+           + (f" ({report['config']['problem']})" if "problem" in report["config"] else "")]
+    out.append(f"Data:     {report['data']['folder']}: {ok(report['data'].get('ok'))}"
+               + (f" ({report['data']['problem']})" if "problem" in report["data"] else
+                  f" ({'a plan is active' if report['data'].get('active_plan') else 'no active plan'})"))
+    out.append("Reminders: " + ("running" if report["daemon_running"] else "not running"))
+    out.append(f"Notifications: a test was delivered by {note['delivered_by']} (plyer backend: {note['plyer_backend']})")
+    if note["notification_server"]:
+        out.append(f"  notification server on the session bus: {note['notification_server']}")
+    if note["problem"]:
+        out.append(f"  problem: {note['problem']}")
+    if note["delivered_by"] == "terminal":
+        out.append("  Desktop notifications are not working, so reminders would only reach this terminal.")
+        out.append("  Linux: install libnotify-bin (Debian/Ubuntu) or libnotify, and run from your desktop session.")
+        out.append("  macOS: pip install pyobjus. Windows: notifications work out of the box.")
+    else:
+        out.append("  If no test notification appeared on your screen, check your desktop's do-not-disturb setting.")
+    return out

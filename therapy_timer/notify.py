@@ -1,0 +1,157 @@
+"""Desktop notifications through plyer, behind a small interface with a terminal fallback.
+
+plyer fails silently in some set-ups (its notify-send path ignores the exit status, and with no
+backend it raises NotImplementedError), so we check for a backend ourselves before each call,
+bound every call in time (a hung D-Bus must not stall the schedule), and fall back to the
+terminal/log, saying so once, while retrying the desktop at every reminder.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import sys
+import threading
+from typing import Callable, Protocol
+
+from therapy_timer import APP_NAME, texts
+
+SEND_TIMEOUT = 5.0
+
+
+class NotifyError(Exception):
+    """A backend could not deliver; the message says why, in one line."""
+
+
+class Backend(Protocol):
+    name: str
+
+    def problem(self) -> str | None:
+        """Why this backend cannot deliver right now, with what to install; None when it can."""
+
+    def send(self, title: str, body: str, sticky: bool) -> None:
+        """Deliver one notification or raise."""
+
+
+def linux_backend() -> str | None:
+    """Which of plyer's Linux backends it will use: "portal", "dbus", "notify-send" or None."""
+    if os.path.isdir("/app"):
+        return "portal"
+    try:
+        import dbus  # noqa: F401
+
+        return "dbus"
+    except ImportError:
+        pass
+    return "notify-send" if shutil.which("notify-send") else None
+
+
+def session_bus_available() -> bool:
+    address = os.environ.get("DBUS_SESSION_BUS_ADDRESS", "")
+    if address:
+        return True
+    return hasattr(os, "getuid") and os.path.exists(f"/run/user/{os.getuid()}/bus")
+
+
+class PlyerBackend:
+    """plyer's notification facade: notify-send or dbus on Linux, native on macOS and Windows."""
+
+    name = "desktop (plyer)"
+
+    def problem(self) -> str | None:
+        if not sys.platform.startswith("linux"):
+            return None
+        if not session_bus_available():
+            return "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset): run inside your desktop session"
+        if linux_backend() is None:
+            return ("no notification tool: install notify-send (Debian/Ubuntu: apt install libnotify-bin; "
+                    "Fedora: dnf install libnotify; Arch: pacman -S libnotify)")
+        return None
+
+    def send(self, title: str, body: str, sticky: bool) -> None:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # plyer warns about dbus-python before falling back to notify-send
+            from plyer import notification
+
+            if sys.platform.startswith("linux"):
+                if linux_backend() == "portal":  # plyer pastes text into a GVariant string: no straight quotes
+                    title, body = title.replace("'", "\u2019"), body.replace("'", "\u2019")
+                body = html.escape(body, quote=False)  # servers read body markup; show text as written
+            try:
+                notification.notify(title=title, message=body, app_name=APP_NAME, timeout=0 if sticky else 30)
+            except NotImplementedError:
+                raise NotifyError("plyer has no notification backend on this system") from None
+            except Exception as exc:
+                raise NotifyError(f"plyer failed: {type(exc).__name__}: {exc}") from None
+
+
+class TerminalBackend:
+    """Writes the reminder to this process's output (the terminal, or daemon.log), with a bell."""
+
+    name = "terminal"
+
+    def __init__(self, write: Callable[[str], None] | None = None) -> None:
+        self.write = write or (lambda line: print(line, flush=True))
+
+    def problem(self) -> str | None:
+        return None
+
+    def send(self, title: str, body: str, sticky: bool) -> None:
+        bell = "\a" if sys.stdout.isatty() else ""
+        self.write(f"{bell}>>> {title}: {body}")
+
+
+def bounded(call: Callable[[], None], seconds: float) -> None:
+    """Run `call`, giving up after `seconds`: a hung notification must not stall the schedule."""
+    failure: list[BaseException] = []
+
+    def runner() -> None:
+        try:
+            call()
+        except BaseException as exc:  # noqa: BLE001 - reported to the caller
+            failure.append(exc)
+
+    worker = threading.Thread(target=runner, name="notify", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise NotifyError(f"no answer within {seconds:g} s")
+    if failure:
+        raise failure[0] if isinstance(failure[0], NotifyError) else NotifyError(f"{type(failure[0]).__name__}: {failure[0]}")
+
+
+class Notifier:
+    """Tries the desktop backends in order, then the terminal; reports a lost desktop once."""
+
+    def __init__(self, desktop: list[Backend] | None = None, fallback: Backend | None = None,
+                 log: Callable[[str], None] = print, timeout: float = SEND_TIMEOUT) -> None:
+        self.desktop = desktop if desktop is not None else [PlyerBackend()]
+        self.fallback = fallback or TerminalBackend()
+        self.log = log
+        self.timeout = timeout
+        self.desktop_down = False
+
+    def send(self, title: str, body: str, sticky: bool = False) -> str:
+        """Deliver one notification; returns the name of the backend that took it."""
+        reasons = []
+        for backend in self.desktop:
+            reason = backend.problem()
+            if reason is None:
+                try:
+                    bounded(lambda b=backend: b.send(title, body, sticky), self.timeout)
+                except NotifyError as exc:
+                    reason = str(exc)
+                else:
+                    if self.desktop_down:
+                        self.log(f"desktop notifications work again ({backend.name})")
+                        self.desktop_down = False
+                    return backend.name
+            reasons.append(f"{backend.name}: {reason}")
+        if not self.desktop_down:
+            self.log(f"{texts.DESKTOP_DOWN} ({'; '.join(reasons) or 'no desktop backend'})")
+            self.desktop_down = True
+        self.fallback.send(title, body, sticky)
+        return self.fallback.name
