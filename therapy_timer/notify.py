@@ -51,7 +51,8 @@ def session_bus_available() -> bool:
     address = os.environ.get("DBUS_SESSION_BUS_ADDRESS", "")
     if address:
         return True
-    return hasattr(os, "getuid") and os.path.exists(f"/run/user/{os.getuid()}/bus")
+    runtime = os.environ.get("XDG_RUNTIME_DIR") or (f"/run/user/{os.getuid()}" if hasattr(os, "getuid") else "")
+    return bool(runtime) and os.path.exists(os.path.join(runtime, "bus"))
 
 
 class PlyerBackend:

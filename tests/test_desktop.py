@@ -1,0 +1,114 @@
+"""End to end against a real notification server: a private D-Bus session, Xvfb and dunst.
+
+The app runs as a user would run it (real processes, the daemon spawned by `start`), and we read
+what dunst received. Skipped on a developer machine without those packages; never in CI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+NEEDED = ("dbus-daemon", "Xvfb", "dunst", "dunstctl", "notify-send")
+
+
+@pytest.fixture
+def desktop(tmp_path):
+    missing = [tool for tool in NEEDED if not shutil.which(tool)]
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must install a notification server; missing: {', '.join(missing)}")
+        pytest.skip(f"no notification server here (missing {', '.join(missing)}); apt install dbus dbus-x11 xvfb dunst libnotify-bin")
+    bus = subprocess.run(["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
+                         capture_output=True, text=True, check=True, timeout=10).stdout.split()
+    address, bus_pid = bus[0], int(bus[1])
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-nolisten", "tcp"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    display = ":" + xvfb.stdout.readline().decode().strip()
+    env = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": address, "DISPLAY": display}
+    dunst = subprocess.Popen(["dunst"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_until(lambda: subprocess.run(["dunstctl", "count"], env=env, capture_output=True).returncode == 0, 10)
+    try:
+        yield env
+    finally:
+        subprocess.run([sys.executable, "-m", "therapy_timer", "stop"], env=env, capture_output=True, timeout=30)
+        for proc in (dunst, xvfb):
+            proc.terminate()
+            proc.wait(10)
+        os.kill(bus_pid, signal.SIGTERM)
+
+
+def wait_until(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def tt(env, *args):
+    done = subprocess.run([sys.executable, "-m", "therapy_timer", *args], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def count(env) -> int:
+    return sum(int(subprocess.run(["dunstctl", "count", what], env=env, capture_output=True, text=True).stdout or 0)
+               for what in ("displayed", "waiting", "history"))
+
+
+def history(env) -> list[dict]:
+    subprocess.run(["dunstctl", "close-all"], env=env, check=True)
+    time.sleep(0.2)
+    data = json.loads(subprocess.run(["dunstctl", "history"], env=env, capture_output=True, text=True, check=True).stdout)
+    return [{key: entry[key]["data"] for key in ("summary", "body", "appname", "timeout")} for entry in reversed(data["data"][0])]
+
+
+def test_reminders_reach_a_real_notification_server(desktop):
+    env = desktop
+    began = time.monotonic()
+    tt(env, "start")
+    assert wait_until(lambda: count(env) >= 1, 3), "no notification after start"
+    first_after = time.monotonic() - began
+
+    tt(env, "start", "--replace", "--injured", "-3d")  # day 4: moist heat
+    assert wait_until(lambda: count(env) >= 2, 3)
+    began = time.monotonic()
+    tt(env, "log", "heat-worse")
+    assert wait_until(lambda: count(env) >= 3, 3)
+    switch_after = time.monotonic() - began
+
+    assert json.loads(tt(env, "status", "--json"))["daemon_running"] is True
+    tt(env, "stop")
+    assert wait_until(lambda: not json.loads(tt(env, "status", "--json"))["daemon_running"], 3), "daemon still running"
+    assert wait_until(lambda: count(env) >= 4, 3)
+
+    shown = history(env)
+    assert [n["summary"] for n in shown] == ["Ice on now", "Moist heat on now", "Stop the heat now: ice on instead", "Reminders stopped"]
+    assert {n["appname"] for n in shown} == {"therapy-timer"}
+    assert "towel" in shown[0]["body"] and "Take the heat away right now" in shown[2]["body"]
+    assert shown[2]["timeout"] == 0  # stays until dismissed
+    assert first_after < 2.5 and switch_after < 1.5, (first_after, switch_after)
+
+
+def test_doctor_names_the_backend_that_delivered(desktop):
+    report = json.loads(tt(desktop, "doctor", "--json"))
+    assert report["notifications"]["delivered_by"] == "desktop (plyer)"
+    assert report["notifications"]["notification_server"] == "running"
+    shown = history(desktop)
+    assert shown[-1]["summary"] == "therapy-timer test"
+
+
+def test_without_a_session_bus_doctor_says_what_is_missing(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY")}
+    env["XDG_RUNTIME_DIR"] = str(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "therapy_timer", "doctor"], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "delivered by terminal" in done.stdout and "D-Bus" in done.stdout
