@@ -55,7 +55,9 @@ class App:
     def store(self) -> Any:
         from therapy_timer.store import Store
 
-        return Store(self.folder)
+        opened = Store(self.folder)
+        click.get_current_context().call_on_close(opened.close)
+        return opened
 
     def when(self, text: str, what: str, allow_future: bool = False) -> datetime:
         from therapy_timer.when import parse_when
@@ -264,7 +266,7 @@ def log() -> None:
     """Record pain, how heat went, symptoms or a note."""
 
 
-@log.command("pain")
+@log.command("pain", context_settings={"ignore_unknown_options": True})  # so "-1" reads as a score
 @click.argument("score", type=click.IntRange(0, 10), metavar="N")
 @click.option("--note", help="a few words about it")
 @click.option("--at", "at_text", metavar="WHEN", default="now", help=AT_HELP)
@@ -454,6 +456,42 @@ def demo(speed: float, hours: float) -> None:
     from therapy_timer.demo import run_demo
 
     run_demo(speed, hours, daemon_log)
+
+
+@cli.command()
+@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+@pass_app
+def forget(app: App, yes: bool) -> None:
+    """Delete every record (plans, logs, reminders), after asking.
+
+    A damaged database is moved aside instead of deleted, and the new name is printed.
+    """
+    from therapy_timer import store
+
+    database = app.folder / store.DB_NAME
+    if not database.exists():
+        click.echo(f"Nothing to forget: there is no record in {app.folder}.")
+        return
+    try:
+        store.Store(app.folder).close()
+        damaged = False
+    except store.StoreError:
+        damaged = True
+    question = (f"The database at {database} is damaged. Move it aside and start afresh?" if damaged
+                else f"Delete every plan, log entry and reminder in {app.folder}? This cannot be undone.")
+    try:
+        agreed = yes or click.confirm(question, default=False)
+    except click.exceptions.Abort:
+        agreed = False
+    if not agreed:
+        raise RefusedError("nothing was deleted")
+    if damaged:
+        click.echo(f"Moved the damaged database to {store.set_aside(database, app.now)}; delete it when you are sure.")
+        return
+    control.set_autostart(False)
+    app.changed()
+    removed = store.forget(app.folder)
+    click.echo(f"Deleted {len(removed)} file(s); therapy-timer keeps nothing about you now.")
 
 
 # Settings --------------------------------------------------------------------------------------

@@ -119,9 +119,11 @@ class Store:
             raise StoreError(f"cannot open the data folder {folder}: {exc.strerror}") from None
 
     def _damaged(self, exc: Exception) -> StoreError:
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            return StoreError(f"the database at {self.path} stayed busy for 30 s; nothing was changed, please try again")
         return StoreError(
             f"the database at {self.path} cannot be read ({exc}); it was left as it is. "
-            "Move it aside (or run `therapy-timer forget`) to start afresh"
+            "`therapy-timer forget` moves it aside and starts afresh"
         )
 
     def _prepare(self) -> None:
@@ -153,11 +155,13 @@ class Store:
             raise self._damaged(exc) from None
         try:
             yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        else:
             self.db.execute("COMMIT")
+        except BaseException as exc:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise self._damaged(exc) from None
+            raise
 
     def _query(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         try:
@@ -241,6 +245,31 @@ class Store:
     def reminders(self, plan_id: int) -> list[FiredReminder]:
         rows = self._query("SELECT key, due_at, fired_at, outcome, backend, title FROM reminders WHERE plan_id = ? ORDER BY due_at, id", (plan_id,))
         return [FiredReminder(r[0], _time(r[1]), _time(r[2]), r[3], r[4], r[5]) for r in rows]  # type: ignore[arg-type]
+
+
+def forget(folder: Path) -> list[Path]:
+    """Delete every record in `folder`: the database (with its journal files) and the daemon's log.
+
+    Returns what was removed. The caller has asked the user first.
+    """
+    removed = []
+    for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", DB_NAME + "-journal", "daemon.log"):
+        target = folder / name
+        if target.exists():
+            target.unlink()
+            removed.append(target)
+    return removed
+
+
+def set_aside(path: Path, now: datetime) -> Path:
+    """Rename a damaged database out of the way (never delete it: it may still be recoverable)."""
+    target = path.with_name(f"{path.name}.damaged-{now.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}")
+    path.rename(target)
+    for suffix in ("-wal", "-shm"):
+        extra = path.with_name(path.name + suffix)
+        if extra.exists():
+            extra.rename(target.with_name(target.name + suffix))
+    return target
 
 
 def _plan(row: tuple[Any, ...]) -> StoredPlan:

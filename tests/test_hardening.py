@@ -1,0 +1,299 @@
+"""Faults and bad input: nothing lost, nothing leaked, no traceback (see docs/reliability.md)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from therapy_timer import clock, protocol, reminders
+from therapy_timer.cli import cli
+from therapy_timer.config import Config
+from therapy_timer.notify import NotifyError, PlyerBackend
+from therapy_timer.store import Store
+from tests.helpers import make_daemon, run_in_thread
+
+TOP = Path(__file__).resolve().parent.parent
+PY = [sys.executable, "-m", "therapy_timer"]
+
+
+def tt(*args, env=None, timeout=60):
+    return subprocess.run(PY + list(args), env=env or os.environ.copy(), capture_output=True, text=True, timeout=timeout)
+
+
+def next_reminder(folder: Path) -> tuple[str, datetime]:
+    """What a freshly started daemon would fire next, computed the way the daemon does."""
+    daemon, _, _ = make_daemon(folder)
+    now = datetime.now(timezone.utc)
+    upcoming = [r for r in daemon.pending(daemon.store.active_plan(), now) if r.due > now]
+    return upcoming[0].key, upcoming[0].due
+
+
+# Crashes and concurrency -----------------------------------------------------------------------
+
+
+def test_kill_9_the_daemon_30_times_while_commands_log(isolated):
+    assert tt("start", "--no-daemon", "--injured", "-1h").returncode == 0
+    before = next_reminder(isolated)
+    env = {k: v for k, v in os.environ.items() if k != "DBUS_SESSION_BUS_ADDRESS"}
+    saved, failures, stop = [], [], threading.Event()
+
+    def log_pain() -> None:
+        n = 0
+        while not stop.is_set():
+            n += 1
+            done = tt("log", "pain", str(n % 11), "--note", f"entry {n}")
+            (saved if done.returncode == 0 and "Saved" in done.stdout else failures).append((n, done.stderr))
+
+    writer = threading.Thread(target=log_pain)
+    writer.start()
+    rng = random.Random(4)
+    try:
+        for _ in range(30):
+            daemon = subprocess.Popen(PY + ["run"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(rng.uniform(0.05, 0.5))
+            daemon.kill()
+            daemon.wait(10)
+    finally:
+        stop.set()
+        writer.join(60)
+    assert not failures and len(saved) >= 10
+    notes = {e.text for e in Store(isolated).events() if e.kind == "pain"}
+    assert {f"entry {n}" for n, _ in saved} <= notes
+    with sqlite3.connect(isolated / "therapy-timer.sqlite3") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert next_reminder(isolated) == before
+
+
+def test_twenty_log_commands_at_once_all_land(isolated):
+    assert tt("start", "--no-daemon").returncode == 0
+    procs = [subprocess.Popen(PY + ["log", "pain", str(n % 11), "--note", f"p{n}"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for n in range(20)]
+    results = [(p.wait(60), p.stderr.read()) for p in procs]
+    assert results == [(0, "")] * 20
+    assert sorted(e.text for e in Store(isolated).events() if e.kind == "pain") == sorted(f"p{n}" for n in range(20))
+
+
+# Bad config ------------------------------------------------------------------------------------
+
+VALID = (TOP / "config.toml").read_text(encoding="utf-8")
+KEYS = ["days", "minutes", "every_hours", "back_to_cold_hours", "times_per_day", "rest_days", "start", "end",
+        "repeat_after_minutes", "repeat_times"]
+odd_values = st.one_of(
+    st.integers(min_value=-10**30, max_value=10**30).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),  # "inf" and "nan" are valid TOML
+    st.text(max_size=12).map(json.dumps),
+    st.sampled_from(["true", "[]", "[1, 2]", "{}", "{a = 1}", "1979-05-27T07:32:00Z", "07:32:00", '"25:61"', "1e400", "-0", "0x10"]),
+)
+
+
+@st.composite
+def mutated_configs(draw) -> str:
+    text = VALID
+    kind = draw(st.sampled_from(["value", "value", "unknown", "syntax", "unicode", "empty", "section"]))
+    if kind == "value":
+        key = draw(st.sampled_from(KEYS))
+        lines = text.splitlines()
+        spots = [i for i, line in enumerate(lines) if line.startswith(f"{key} =")]
+        i = draw(st.sampled_from(spots))
+        lines[i] = f"{key} = {draw(odd_values)}"
+        return "\n".join(lines)
+    if kind == "unknown":
+        return text.replace("[walk]\n", f"[walk]\n{draw(st.from_regex(r'[a-z_]{1,12}', fullmatch=True))}x = 1\n")
+    if kind == "syntax":
+        at = draw(st.integers(0, len(text) - 1))
+        return text[:at] + draw(st.sampled_from(["=", "[", "]", '"', "\n=", "\x00", "'''", "{", ","])) + text[at + 1:]
+    if kind == "unicode":
+        return text.replace("[cold]", "[cold]\n" + json.dumps(draw(st.text(min_size=1, max_size=8))) + " = 2")
+    if kind == "section":
+        return text + f"\n[{draw(st.sampled_from(['cold', 'extra', 'quiet_hours.more', 'walk']))}]\n"
+    return ""
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(text=mutated_configs())
+def test_mutated_configs_end_in_one_readable_line_and_exit_2(run, config_file, text):
+    config_file.write_bytes(text.encode("utf-8", "surrogatepass"))
+    result = run.runner.invoke(cli, ["config", "show"])
+    assert result.exit_code in (0, 2), result.output
+    assert "Traceback" not in result.output
+    if result.exit_code == 2:
+        assert result.stdout == ""
+        line = result.stderr
+        assert line.count("\n") == 1 and line.startswith(f"therapy-timer: {config_file}")
+        detail = line[len(f"therapy-timer: {config_file}"):]
+        assert detail.startswith(":") and ("[" in detail or "line" in detail or "unknown key" in detail
+                                           or "must be" in detail or "not valid TOML" in detail or "UTF-8" in detail)
+
+
+# Bad command-line input ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args, message", [
+    (["start", "--injured", "2026-02-30T08:00", "--no-daemon"], "not a real date"),
+    (["start", "--injured", "2999-01-01T08:00", "--no-daemon"], "is in the future"),
+    (["start", "--injured", "9999-12-31T23:59", "--no-daemon"], "is in the future"),
+    (["start", "--at", "99:99", "--no-daemon"], "cannot read the time"),
+    (["log", "pain", "-1"], "not in the range"),
+    (["log", "pain", "3.5"], "not a valid integer"),
+    (["log", "pain", "ten"], "not a valid integer"),
+    (["log", "pain", "99999999999999999999999"], "not in the range"),
+])
+def test_bad_command_line_input(run, args, message):
+    result = run(*args, code=2)
+    assert message in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_odd_notes_are_stored_and_shown_exactly(run):
+    run("start", "--no-daemon")
+    notes = ["x" * 100_000, "quotes ' \" `", "line one\nline two\r\n", "<b>bold</b> &amp;", "$(touch /tmp/pwned); rm -rf ~ | cat &",
+             "émoji 🧊 and RTL \u202e text", "-- --help --at now"]
+    for note in notes:
+        run("log", "note", "--", note) if note.startswith("-") else run("log", "note", note)
+    stored = [e["text"] for e in run.json("history") if e["kind"] == "note"]
+    assert stored == notes
+    assert not Path("/tmp/pwned").exists()
+
+
+def test_a_notification_shows_markup_literally(monkeypatch):
+    sent = {}
+
+    class FakePlyer:
+        @staticmethod
+        def notify(**kwargs):
+            sent.update(kwargs)
+
+    import plyer
+
+    monkeypatch.setattr(plyer, "notification", FakePlyer)
+    monkeypatch.setattr("therapy_timer.notify.linux_backend", lambda: "notify-send")
+    PlyerBackend().send("t", "<b>not bold</b> & co", False)
+    assert sent["message"] == "&lt;b&gt;not bold&lt;/b&gt; &amp; co"  # the server renders this as typed
+
+
+# Damaged data ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty-header"])
+def test_a_damaged_database_is_reported_with_its_path_and_never_recreated(run, isolated, damage):
+    run("start", "--no-daemon")
+    run("log", "pain", "5")
+    db = isolated / "therapy-timer.sqlite3"
+    content = db.read_bytes()
+    for extra in ("-wal", "-shm"):
+        Path(f"{db}{extra}").unlink(missing_ok=True)
+    db.write_bytes({"garbage": b"this is not a database" * 200, "truncated": content[: len(content) // 3],
+                    "empty-header": b"SQLite format 3\x00" + b"\x00" * 84}[damage])
+    damaged = db.read_bytes()
+    for args in (["status"], ["log", "pain", "4"], ["history"]):
+        result = run(*args, code=1)
+        assert str(db) in result.stderr and result.stderr.count("\n") == 1
+    assert db.read_bytes() == damaged
+    out = run("forget", "--yes").stdout
+    assert "Moved the damaged database" in out
+    assert [p.read_bytes() for p in isolated.glob("therapy-timer.sqlite3.damaged-*") if not p.name.endswith(("-wal", "-shm"))] == [damaged]
+
+
+# Privacy ---------------------------------------------------------------------------------------
+
+
+def test_private_folder_and_file_and_no_network(run, isolated, monkeypatch):
+    used: list[object] = []
+    real_connect, real_sendto = socket.socket.connect, socket.socket.sendto
+
+    def connect(self, address):
+        if self.family != socket.AF_UNIX:
+            used.append(address)
+        return real_connect(self, address)
+
+    def sendto(self, data, address):
+        if self.family != socket.AF_UNIX:
+            used.append(address)
+        return real_sendto(self, data, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "sendto", sendto)
+    run("start", "--no-daemon")
+    run("log", "pain", "4")
+    run("log", "heat-worse")
+    run("status")
+    run("stop")
+    assert used == []
+    assert os.stat(isolated).st_mode & 0o777 == 0o700
+    assert os.stat(isolated / "therapy-timer.sqlite3").st_mode & 0o777 == 0o600
+
+
+def test_forget_asks_first_then_removes_every_record(run, isolated):
+    run("start", "--no-daemon")
+    run("log", "note", "private")
+    assert "nothing was deleted" in run.runner.invoke(cli, ["forget"], input="n\n").stderr
+    assert Store(isolated).events()
+    result = run.runner.invoke(cli, ["forget"], input="y\n")
+    assert result.exit_code == 0 and "Deleted" in result.stdout
+    assert run.json("history") == []
+
+
+# Notification failures -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fault", ["raises", "hangs", "missing"])
+def test_an_hour_of_failing_notifications_loses_no_reminder(isolated, fault):
+    start = datetime.now(timezone.utc).replace(microsecond=0)
+    store = Store(isolated)
+    store.start_plan(start, start, False, start)
+    speed = 600.0  # one plan hour in six seconds
+    fast = clock.FastClock(start, speed)
+    daemon, recorder, logged = make_daemon(isolated, fast, max_idle=0.5, timeout=0.05, stop_at=start + timedelta(hours=1))
+    if fault == "raises":
+        recorder.failure = NotifyError("the desktop said no")
+    elif fault == "hangs":
+        recorder.hang = True
+    else:
+        recorder.problem = lambda: "notify-send not found"
+    thread = run_in_thread(daemon)
+    thread.join(20)
+    assert not thread.is_alive() and any("demo over" in line for line in logged)
+    expected = {r.key for r in reminders.build(Config(), protocol.build(Config(), protocol.Plan(start, start), [], start + timedelta(hours=2),
+                                                                        clock.local_zone()), [], start, start + timedelta(minutes=59))}
+    record = {r.key: r for r in store.reminders(1)}
+    assert expected and expected <= set(record)
+    assert {record[k].outcome for k in expected} == {"fired"} and {record[k].backend for k in expected} == {"terminal"}
+    assert sum("not reaching you" in line for line in logged) == 1
+
+
+# Clock trouble ---------------------------------------------------------------------------------
+
+
+def test_jumping_hours_forward_then_back_fires_each_due_reminder_once(isolated):
+    from freezegun import freeze_time
+
+    t0 = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)
+    store = Store(isolated)
+    store.start_plan(t0, t0, False, t0)
+    with freeze_time(t0 + timedelta(seconds=1)) as frozen:
+        daemon, recorder, _ = make_daemon(isolated, max_idle=0.2)
+        thread = run_in_thread(daemon)
+        recorder.wait_for("Ice on now")
+        frozen.move_to(t0 + timedelta(hours=4, minutes=3))  # asleep through two sessions
+        time.sleep(1.0)
+        frozen.move_to(t0 + timedelta(hours=1))  # someone sets the clock back
+        time.sleep(1.0)
+        frozen.move_to(t0 + timedelta(hours=4, minutes=16))
+        time.sleep(1.0)
+        daemon.shutdown()
+        thread.join(3)
+    fired = [r.key for r in store.reminders(1) if r.outcome == "fired"]
+    assert len(fired) == len(set(fired))
+    assert recorder.titles == ["Ice on now", "Ice on now", "Ice off now"]
