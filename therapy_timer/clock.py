@@ -13,16 +13,18 @@ from datetime import datetime, timedelta, timezone, tzinfo
 def local_zone() -> tzinfo:
     """The user's IANA time zone, so quiet hours follow the local clock across DST.
 
-    TZ (e.g. "Europe/Berlin") wins and is read on every call; otherwise tzlocal asks the system.
+    TZ (e.g. "Europe/Berlin") wins and is read on every call; then the /etc/localtime link (cheap,
+    and right on most Linux and macOS machines); tzlocal covers the rest.
     """
-    name = os.environ.get("TZ", "").lstrip(":")
-    if name:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+    link = os.path.realpath("/etc/localtime")
+    candidates = [os.environ.get("TZ", "").lstrip(":"), link.split("/zoneinfo/", 1)[1] if "/zoneinfo/" in link else ""]
+    for name in filter(None, candidates):
         try:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
-            pass
+            continue
     import tzlocal
 
     return tzlocal.get_localzone()

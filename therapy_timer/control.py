@@ -8,10 +8,7 @@ daemon learns of a change at once without polling.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import socket
-import subprocess
 import sys
 from pathlib import Path
 from typing import IO
@@ -92,6 +89,8 @@ def is_running(folder: Path) -> bool:
 def address(folder: Path) -> str:
     """The daemon's socket: an abstract name on Linux (no file, no path-length limit)."""
     if sys.platform.startswith("linux"):
+        import hashlib
+
         digest = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:24]
         return f"\0therapy-timer-{digest}"
     return str(folder / "daemon.sock")
@@ -99,6 +98,8 @@ def address(folder: Path) -> str:
 
 def nudge(folder: Path) -> bool:
     """Tell a running daemon to re-read the plan; False when no daemon listens."""
+    import socket
+
     if not hasattr(socket, "AF_UNIX"):  # pragma: no cover - the daemon re-reads at its next wake-up
         return False
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
@@ -111,6 +112,8 @@ def nudge(folder: Path) -> bool:
 
 def spawn(folder: Path) -> None:
     """Start the daemon detached from this terminal, logging to daemon.log in the data folder."""
+    import subprocess
+
     from therapy_timer.paths import ensure_private_dir
 
     ensure_private_dir(folder)

@@ -1,0 +1,72 @@
+"""Shared plumbing for the benchmarks: a throwaway data folder, the command, and the report line.
+
+Each benchmark prints a human line and a `RESULT {json}` line (read by run_all.py), and exits 1
+when its budget is broken. `--quick` runs a short version: a smoke run that keeps it from rotting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator, NamedTuple
+
+TOP = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(TOP))
+
+
+class Result(NamedTuple):
+    name: str
+    value: float
+    unit: str
+    budget: float
+    detail: str
+
+    @property
+    def ok(self) -> bool:
+        return self.value <= self.budget
+
+
+def command() -> list[str]:
+    """The installed `therapy-timer` beside this interpreter, else `python -m therapy_timer`."""
+    script = Path(sys.executable).with_name("therapy-timer")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "therapy_timer"]
+
+
+@contextmanager
+def sandbox(config: str = "") -> Iterator[dict[str, str]]:
+    """An environment with its own data folder and config, and no desktop session."""
+    folder = Path(tempfile.mkdtemp(prefix="therapy-timer-bench-"))
+    (folder / "config.toml").write_text(config)
+    env = {k: v for k, v in os.environ.items() if k not in ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY")}
+    env.update(THERAPY_TIMER_DATA_DIR=str(folder / "data"), THERAPY_TIMER_CONFIG=str(folder / "config.toml"),
+               XDG_CONFIG_HOME=str(folder / "xdg"), XDG_RUNTIME_DIR=str(folder))
+    try:
+        yield env
+    finally:
+        subprocess.run(command() + ["stop"], env=env, capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def tt(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(command() + list(args), env=env, capture_output=True, text=True, timeout=120)
+    if done.returncode != 0:
+        raise SystemExit(f"therapy-timer {' '.join(args)} failed: {done.stderr.strip()}")
+    return done.stdout
+
+
+def main(measure: Callable[[bool], list[Result]]) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="a short smoke run")
+    results = measure(parser.parse_args().quick)
+    for r in results:
+        verdict = "ok" if r.ok else "OVER BUDGET"
+        print(f"{r.name}: {r.value:.3g} {r.unit} (budget {r.budget:g} {r.unit}) {verdict}; {r.detail}")
+        print("RESULT " + json.dumps({**r._asdict(), "ok": r.ok}))
+    sys.exit(0 if all(r.ok for r in results) else 1)

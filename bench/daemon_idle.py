@@ -1,0 +1,55 @@
+"""An idle daemon with an active plan: resident memory, and wake-ups (context switches) while idle."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from common import Result, command, main, sandbox, tt
+
+
+def status_field(pid: int, field: str, task: str | None = None) -> int:
+    path = Path(f"/proc/{pid}") / (f"task/{task}/status" if task else "status")
+    for line in path.read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise KeyError(field)
+
+
+def switches(pid: int) -> int:
+    """Context switches of all the process's threads, voluntary and not."""
+    return sum(status_field(pid, f, task.name) for task in Path(f"/proc/{pid}/task").iterdir()
+               for f in ("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"))
+
+
+def quiet_now() -> str:
+    """A config whose quiet hours cover the next three hours: no reminder falls in the window."""
+    now = datetime.now()
+    return f'[quiet_hours]\nstart = "{now - timedelta(hours=1):%H:%M}"\nend = "{now + timedelta(hours=3):%H:%M}"\n'
+
+
+def measure(quick: bool) -> list[Result]:
+    window = 10 if quick else 120
+    with sandbox(quiet_now()) as env:
+        tt(env, "start", "--no-daemon", "--injured", "-1h", "--at", "-40m")
+        daemon = subprocess.Popen(command() + ["run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            assert "reminders running" in daemon.stdout.readline()
+            time.sleep(3)  # let the catch-up reminder go out and the process settle
+            rss_kb = status_field(daemon.pid, "VmRSS")
+            threads = len(list(Path(f"/proc/{daemon.pid}/task").iterdir()))
+            before = switches(daemon.pid)
+            time.sleep(window)
+            woke = switches(daemon.pid) - before
+        finally:
+            daemon.terminate()
+            daemon.wait(10)
+    return [Result("daemon memory", rss_kb / 1024, "MB", 30, f"resident set of the idle daemon, {threads} threads"),
+            Result("daemon wake-ups", woke, f"switches/{window} s", 4 * window / 120,
+                   "context switches of all threads while idle between reminders")]
+
+
+if __name__ == "__main__":
+    main(measure)

@@ -1,0 +1,61 @@
+"""Punctuality: how late the daemon calls the notifier, over a compressed plan of 200+ reminders.
+
+The real daemon (APScheduler and all) runs on a clock compressed `SPEED` times; lateness is
+(fired - due) in plan time divided by the speed, i.e. real seconds to the notifier call.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from common import Result, main
+
+from therapy_timer.clock import FastClock, local_zone
+from therapy_timer.daemon import Daemon
+from therapy_timer.notify import Notifier, TerminalBackend
+from therapy_timer.store import Store
+
+SPEED = 20000.0
+
+
+class Null:
+    name = "null"
+
+    def problem(self) -> None:
+        return None
+
+    def send(self, title: str, body: str, sticky: bool) -> None:
+        pass
+
+
+def measure(quick: bool) -> list[Result]:
+    hours = 8 if quick else 100
+    folder = Path(tempfile.mkdtemp(prefix="therapy-timer-bench-"))
+    try:
+        start = datetime.now(timezone.utc).replace(microsecond=0)
+        store = Store(folder / "data")
+        store.start_plan(start, start, False, start)
+        fast = FastClock(start, SPEED)
+        notifier = Notifier([Null()], TerminalBackend(lambda line: None), log=lambda line: None)
+        daemon = Daemon(folder / "data", folder / "config.toml", notifier, local_zone(), clock=fast,
+                        log=lambda line: None, stop_at=start + timedelta(hours=hours))
+        worker = threading.Thread(target=daemon.run)
+        worker.start()
+        worker.join(hours * 3600 / SPEED + 60)
+        record = store.reminders(1)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    late = sorted((r.fired_at - r.due_at).total_seconds() / SPEED for r in record if r.outcome == "fired")
+    missed = sum(r.outcome == "missed" for r in record)
+    p99 = late[min(len(late) - 1, int(len(late) * 0.99))] * 1000
+    return [Result("punctuality p99", p99, "ms", 50,
+                   f"{len(late)} reminders over {hours} plan hours at {SPEED:g}x, median {late[len(late) // 2] * 1000:.1f} ms, "
+                   f"max {late[-1] * 1000:.1f} ms, missed {missed}")]
+
+
+if __name__ == "__main__":
+    main(measure)
