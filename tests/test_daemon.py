@@ -193,3 +193,14 @@ def test_commands_reach_the_running_daemon_at_once(isolated, run):
 
 def test_run_refuses_without_a_plan(run):
     assert "no active plan" in run("run", code=1).stderr
+
+
+def test_a_replaced_plan_reaches_the_running_daemon_even_with_no_daemon(isolated, run):
+    run("start", "--no-daemon")
+    daemon, recorder, _ = make_daemon(isolated, max_idle=30)
+    thread = run_in_thread(daemon)
+    recorder.wait_for("Ice on now")
+    assert "they follow the new plan" in run("start", "--replace", "--no-daemon", "--injured", "-3d").stdout
+    assert recorder.wait_for("Moist heat on now", seconds=1.0) < 1.0
+    daemon.shutdown()
+    thread.join(3)

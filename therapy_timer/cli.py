@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 import click
 
 from therapy_timer import __version__, clock, control, paths, texts
-from therapy_timer.errors import RefusedError, TherapyTimerError, UsageError
+from therapy_timer.errors import RefusedError, TherapyTimerError, UsageError, fail
 from therapy_timer.text import one_line
 
 FUTURE_SLACK = timedelta(minutes=1)
@@ -119,11 +119,6 @@ class Cli(click.Group):
         sys.exit(result if isinstance(result, int) else 0)
 
 
-def fail(message: str, code: int) -> NoReturn:
-    click.echo(f"therapy-timer: {one_line(message)}", err=True)
-    sys.exit(code)
-
-
 pass_app = click.make_pass_decorator(App, ensure=True)
 AT_HELP = 'when it happened: now (default), 14:30, -20m, "yesterday 22:15" or ISO 8601'
 
@@ -173,11 +168,11 @@ def start(app: App, injured_text: str | None, at_text: str, replace: bool, no_da
 
 
 def _start_reminders(app: App, no_daemon: bool) -> str:
-    if no_daemon:
-        return "Reminders: not started (--no-daemon); `therapy-timer run` starts them."
     if app.daemon_running():
         app.changed()
         return "Reminders: running; they follow the new plan."
+    if no_daemon:
+        return "Reminders: not started (--no-daemon); `therapy-timer run` starts them."
     control.spawn(app.folder)
     control.set_autostart(True)
     return "Reminders: starting in the background (`therapy-timer stop` ends the plan and them)."
@@ -415,23 +410,22 @@ def snooze(app: App, minutes: int) -> None:
 # Reminders -------------------------------------------------------------------------------------
 
 
-def daemon_log(line: str) -> None:
-    click.echo(f"{datetime.now():%Y-%m-%d %H:%M:%S} {line}")
-
-
 @cli.command("run")
-@click.option("--background", is_flag=True, hidden=True)
 @pass_app
-def run_daemon(app: App, background: bool) -> None:
+def run_daemon(app: App) -> None:
     """Run the reminders in the foreground (for a terminal, a service manager, or debugging).
 
     Each reminder it fires is logged here; it ends when the plan ends or on Ctrl-C.
     """
-    from therapy_timer.daemon import Daemon
-    from therapy_timer.notify import Notifier
+    app.config  # refuse a broken config here, with the usual one-line error
+    app.store.require_plan()
+    sys.stdout.flush()
+    command = [sys.executable, "-m", "therapy_timer.daemon"]
+    if os.name == "nt":  # pragma: no cover - no exec there: run it as a child and pass on its status
+        import subprocess
 
-    app.config  # refuse a broken config before taking the lock
-    Daemon(app.folder, paths.config_path(), Notifier(log=daemon_log), app.zone, log=daemon_log).run()
+        sys.exit(subprocess.call(command))
+    os.execv(sys.executable, command)  # the daemon carries no click or command-line code while idle
 
 
 @cli.command()
@@ -453,9 +447,10 @@ def doctor(app: App, as_json: bool) -> None:
 @click.option("--hours", type=click.FloatRange(0.5, 72), default=12, show_default=True, help="plan hours to show")
 def demo(speed: float, hours: float) -> None:
     """Watch a throwaway plan unfold, time compressed, with real notifications."""
+    from therapy_timer.daemon import timestamped
     from therapy_timer.demo import run_demo
 
-    run_demo(speed, hours, daemon_log)
+    run_demo(speed, hours, timestamped)
 
 
 @cli.command()

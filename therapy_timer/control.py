@@ -121,7 +121,7 @@ def spawn(folder: Path) -> None:
     options: dict[str, object] = {"start_new_session": True} if os.name != "nt" else {
         "creationflags": getattr(subprocess, "DETACHED_PROCESS", 0) | getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
     with log:
-        subprocess.Popen([sys.executable, "-m", "therapy_timer", "run", "--background"], stdin=subprocess.DEVNULL,
+        subprocess.Popen([sys.executable, "-m", "therapy_timer.daemon"], stdin=subprocess.DEVNULL,
                          stdout=log, stderr=log, close_fds=True, **options)  # type: ignore[call-overload]
 
 
@@ -141,6 +141,6 @@ def set_autostart(enabled: bool) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     env = "".join(f"{k}={v} " for k in ("THERAPY_TIMER_DATA_DIR", "THERAPY_TIMER_CONFIG") if (v := os.environ.get(k)))
-    command = f"{'env ' + env if env else ''}{sys.executable} -m therapy_timer run --background"
+    command = f"{'env ' + env if env else ''}{sys.executable} -m therapy_timer.daemon"
     path.write_text("[Desktop Entry]\nType=Application\nName=therapy-timer reminders\n"
                     f"Exec={command}\nX-GNOME-Autostart-enabled=true\nNoDisplay=true\n", encoding="utf-8")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import signal
 import socket
+import sys
 import threading
 from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -227,3 +228,27 @@ class Daemon:
         self._config_problem = None
         self._config = loaded.config
         return loaded.config
+
+
+def timestamped(line: str) -> None:
+    """The daemon's log line: local date and time, then what happened."""
+    print(f"{datetime.now():%Y-%m-%d %H:%M:%S} {line}", flush=True)
+
+
+def main() -> None:
+    """`python -m therapy_timer.daemon`: what `therapy-timer run` and `start` execute."""
+    from therapy_timer import paths
+    from therapy_timer.clock import local_zone
+    from therapy_timer.errors import TherapyTimerError, fail
+
+    try:
+        code = Daemon(paths.data_dir(), paths.config_path(), Notifier(log=timestamped), local_zone(), log=timestamped).run()
+    except TherapyTimerError as exc:
+        fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        code = 0
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,5 +1,10 @@
 """The few exception types the command line turns into one-line messages and exit codes."""
 
+from __future__ import annotations
+
+import sys
+from typing import NoReturn
+
 
 class TherapyTimerError(Exception):
     """A problem the user can act on; the message is one plain line."""
@@ -17,3 +22,11 @@ class RefusedError(TherapyTimerError):
     """A well-formed request the app will not carry out (no plan, a second plan): exit 1."""
 
     exit_code = 1
+
+
+def fail(message: str, code: int) -> NoReturn:
+    """End the process with one line on stderr: never a traceback in front of the user."""
+    from therapy_timer.text import one_line
+
+    print(f"therapy-timer: {one_line(message)}", file=sys.stderr, flush=True)
+    sys.exit(code)
