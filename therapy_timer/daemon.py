@@ -21,6 +21,11 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Callable
 
+if __name__ == "__main__":
+    # The daemon process never uses the network. APScheduler imports asyncio, which would load
+    # ssl (and libssl/libcrypto, about 4 MB resident); keep them out of a process that idles all day.
+    sys.modules.setdefault("ssl", None)  # type: ignore[arg-type]
+
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.base import STATE_STOPPED
@@ -100,6 +105,7 @@ class Daemon:
             if threading.current_thread() is threading.main_thread():
                 for sig in (signal.SIGTERM, signal.SIGINT):
                     signal.signal(sig, lambda *_: self.shutdown())
+            self.notifier.prepare()
             self.log("reminders running")
             self.poke()
             self.scheduler.start()

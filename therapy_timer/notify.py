@@ -30,6 +30,9 @@ class Backend(Protocol):
     def problem(self) -> str | None:
         """Why this backend cannot deliver right now, with what to install; None when it can."""
 
+    def prepare(self) -> None:
+        """Load what sending needs ahead of time (optional)."""
+
     def send(self, title: str, body: str, sticky: bool) -> None:
         """Deliver one notification or raise."""
 
@@ -69,6 +72,20 @@ class PlyerBackend:
             return ("no notification tool: install notify-send (Debian/Ubuntu: apt install libnotify-bin; "
                     "Fedora: dnf install libnotify; Arch: pacman -S libnotify)")
         return None
+
+    def prepare(self) -> None:
+        """Load plyer and its platform backend now, not at the first reminder."""
+        import importlib
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                from plyer.utils import platform
+
+                importlib.import_module(f"plyer.platforms.{platform}.notification")
+            except Exception:  # noqa: BLE001 - a missing backend is reported when a reminder is sent
+                pass
 
     def send(self, title: str, body: str, sticky: bool) -> None:
         import warnings
@@ -134,6 +151,10 @@ class Notifier:
         self.log = log
         self.timeout = timeout
         self.desktop_down = False
+
+    def prepare(self) -> None:
+        for backend in self.desktop:
+            getattr(backend, "prepare", lambda: None)()
 
     def send(self, title: str, body: str, sticky: bool = False) -> str:
         """Deliver one notification; returns the name of the backend that took it."""
