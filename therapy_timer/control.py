@@ -2,8 +2,8 @@
 
 Kept free of APScheduler and plyer so ordinary commands start fast. "Running" is decided by an
 OS file lock the daemon holds for its whole life (released by the kernel if it dies), never by
-guessing from a pid. A nudge is one datagram on a local socket the daemon blocks on, so the
-daemon learns of a change at once without polling.
+guessing from a pid. A nudge is one datagram on a Unix socket in the private data folder that the
+daemon blocks on, so it learns of a change at once without polling.
 """
 
 from __future__ import annotations
@@ -87,13 +87,16 @@ def is_running(folder: Path) -> bool:
 
 
 def address(folder: Path) -> str:
-    """The daemon's socket: an abstract name on Linux (no file, no path-length limit)."""
-    if sys.platform.startswith("linux"):
-        import hashlib
+    """The daemon's socket: a file in the private data folder, so only this user can reach it.
 
-        digest = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:24]
-        return f"\0therapy-timer-{digest}"
-    return str(folder / "daemon.sock")
+    Where that path is too long for a Unix socket (about 100 bytes), an abstract name on Linux.
+    """
+    path = str(folder.resolve() / "daemon.sock")
+    if len(path.encode()) < 100 or not sys.platform.startswith("linux"):
+        return path
+    import zlib  # not hashlib: that would load OpenSSL into the daemon for nothing
+
+    return f"\0therapy-timer-{os.getuid()}-{zlib.crc32(path.encode()):08x}"
 
 
 def nudge(folder: Path) -> bool:

@@ -113,6 +113,9 @@ class Daemon:
         finally:
             if self.socket:
                 self.socket.close()
+                address = control.address(self.folder)
+                if not address.startswith("\0"):
+                    Path(address).unlink(missing_ok=True)
             self.lock.release()
 
     def shutdown(self) -> None:
@@ -125,7 +128,7 @@ class Daemon:
             return
         address = control.address(self.folder)
         if not address.startswith("\0"):
-            Path(address).unlink(missing_ok=True)
+            Path(address).unlink(missing_ok=True)  # left by a daemon that was killed; we hold the lock
         self.socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self.socket.bind(address)
         threading.Thread(target=self._receive, name="nudges", daemon=True).start()
