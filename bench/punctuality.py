@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from common import Result, main
@@ -18,6 +18,7 @@ from therapy_timer.clock import FastClock, local_zone
 from therapy_timer.daemon import Daemon
 from therapy_timer.notify import Notifier, TerminalBackend
 from therapy_timer.store import Store
+from therapy_timer.when import local_moment
 
 SPEED = 20000.0
 
@@ -36,12 +37,13 @@ def measure(quick: bool) -> list[Result]:
     hours = 8 if quick else 100
     folder = Path(tempfile.mkdtemp(prefix="therapy-timer-bench-"))
     try:
-        start = datetime.now(timezone.utc).replace(microsecond=0)
+        zone = local_zone()
+        start = local_moment(datetime.now(zone).date(), time(7, 0), zone)  # plan time: a full waking day first
         store = Store(folder / "data")
         store.start_plan(start, start, False, start)
         fast = FastClock(start, SPEED)
         notifier = Notifier([Null()], TerminalBackend(lambda line: None), log=lambda line: None)
-        daemon = Daemon(folder / "data", folder / "config.toml", notifier, local_zone(), clock=fast,
+        daemon = Daemon(folder / "data", folder / "config.toml", notifier, zone, clock=fast,
                         log=lambda line: None, stop_at=start + timedelta(hours=hours))
         worker = threading.Thread(target=daemon.run)
         worker.start()

@@ -208,3 +208,11 @@ def test_real_subprocess_end_to_end(isolated):
     assert (os.stat(isolated).st_mode & 0o777, os.stat(db).st_mode & 0o777) == (0o700, 0o600)
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_ordinary_commands_do_not_load_the_daemon_libraries(plan):
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "therapy_timer", "status"], capture_output=True, text=True,
+                          env=os.environ.copy(), timeout=60)
+    assert done.returncode == 0
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    assert "click" in loaded and not {m for m in loaded if m.split(".")[0] in ("apscheduler", "plyer")}
