@@ -216,3 +216,9 @@ def test_ordinary_commands_do_not_load_the_daemon_libraries(plan):
     assert done.returncode == 0
     loaded = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
     assert "click" in loaded and not {m for m in loaded if m.split(".")[0] in ("apscheduler", "plyer")}
+
+
+@freeze_time(T0)
+def test_start_in_the_heat_phase_says_what_to_do_now(run):
+    out = run("start", "--injured", "-3d", "--no-daemon").stdout
+    assert "Now:  heat until 09:15" in out and "Next: " in out

@@ -19,7 +19,7 @@ T0 = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)  # 09:00 in Berlin
 
 def new_plan(folder, injured=T0, started=T0) -> int:
     store = Store(folder)
-    plan_id = store.start_plan(injured, started, False, started)
+    plan_id = store.start_plan(injured, started, False, started).id
     store.close()
     return plan_id
 

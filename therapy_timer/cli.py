@@ -12,13 +12,20 @@ import os
 import sys
 from datetime import datetime, timedelta, tzinfo
 from functools import cached_property
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from therapy_timer import __version__, clock, control, paths, texts
 from therapy_timer.errors import RefusedError, TherapyTimerError, UsageError, fail
 from therapy_timer.text import one_line
+
+if TYPE_CHECKING:  # imported lazily at run time, to keep start-up fast
+    from pathlib import Path
+
+    from therapy_timer.config import Config
+    from therapy_timer.protocol import Timeline
+    from therapy_timer.store import LoggedEvent, Store, StoredPlan
 
 FUTURE_SLACK = timedelta(minutes=1)
 PLAN_LOOKAHEAD = timedelta(days=3)
@@ -39,7 +46,7 @@ class App:
         return clock.local_zone()
 
     @cached_property
-    def config(self) -> Any:
+    def config(self) -> Config:
         from therapy_timer import config
 
         loaded = config.load(paths.config_path())
@@ -48,11 +55,11 @@ class App:
         return loaded.config
 
     @cached_property
-    def folder(self) -> Any:
+    def folder(self) -> Path:
         return paths.data_dir()
 
     @cached_property
-    def store(self) -> Any:
+    def store(self) -> Store:
         from therapy_timer.store import Store
 
         opened = Store(self.folder)
@@ -67,7 +74,7 @@ class App:
             raise UsageError(f'{what} "{one_line(text)}" is in the future')
         return moment
 
-    def timeline(self, stored: Any, until: datetime, events: list[Any] | None = None) -> Any:
+    def timeline(self, stored: StoredPlan, until: datetime, events: list[LoggedEvent] | None = None) -> Timeline:
         from therapy_timer import protocol
 
         events = self.store.events(stored.id) if events is None else events
@@ -146,10 +153,7 @@ def start(app: App, injured_text: str | None, at_text: str, replace: bool, no_da
     if injured > started:
         raise UsageError("the injury (--injured) must be before the plan start (--at)")
     app.config  # a broken config stops us before anything is written
-    plan_id = app.store.start_plan(injured, started, replace, app.now)
-    stored = app.store.active_plan()
-    if stored is None or stored.id != plan_id:  # pragma: no cover - the write above guarantees it
-        raise RefusedError("the plan could not be read back")
+    stored = app.store.start_plan(injured, started, replace, app.now)
     from therapy_timer import render, views
 
     view = views.status(stored.plan, app.timeline(stored, app.now + PLAN_LOOKAHEAD), [], app.now, app.zone)
@@ -160,7 +164,7 @@ def start(app: App, injured_text: str | None, at_text: str, replace: bool, no_da
     else:
         click.echo(f"The cold phase is over: moist heat every {app.config.heat.every_hours:g} h. "
                    "If heat makes it worse, run `therapy-timer log heat-worse` and you go straight back to ice.")
-    lines(render.status(view, app.zone, app.now)[2:4])
+    lines(render.now_and_next(view, app.zone, app.now))
     if (app.now - injured) > timedelta(days=14):
         click.echo(texts.NO_BETTER)
     click.echo(_start_reminders(app, no_daemon))
@@ -282,7 +286,7 @@ def _switch(app: App, kind: str, at_text: str) -> None:
     if at < stored.plan.started_at:
         raise UsageError("--at is before this plan started")
     before = app.timeline(stored, at + PLAN_LOOKAHEAD)
-    in_heat = before.phase_at(at).mode == "heat" and at >= before.phases[0].start
+    in_heat = before.phase_at(at).mode == "heat"
     app.store.log(stored.id, at, kind, app.now)
     app.changed()
     if kind == protocol.HEAT_WORSE:

@@ -29,7 +29,7 @@ def run_demo(speed: float, hours: float, log: Callable[[str], None]) -> None:
     folder = Path(tempfile.mkdtemp(prefix="therapy-timer-demo-"))
     try:
         store = Store(folder)
-        plan_id = store.start_plan(injured, start, False, start)
+        plan_id = store.start_plan(injured, start, False, start).id
         _script(store, plan_id, start, injured, zone)
         store.close()
         log(f"demo: {hours:g} plan hours at {speed:g}x ({hours * 3600 / speed:.0f} s); injured yesterday at "

@@ -46,9 +46,7 @@ def status(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]:
     if view["phase_until"]:
         following = "heat" if view["phase"] == "cold" else "cold"
         lines.append(f"       {following} from {when(view['phase_until'], zone, now)}")
-    lines.append("Now:  " + (session_line(view["current"], zone, now) if view["current"] else "nothing; rest comfortably"))
-    if view["next"]:
-        lines.append("Next: " + session_line(view["next"], zone, now))
+    lines += now_and_next(view, zone, now)
     switches = view["switches_back_to_cold"]
     lines.append("Back to cold: " + (", ".join(when(s, zone, now) for s in switches) if switches else "not needed so far"))
     pain = view["last_pain"]
@@ -58,6 +56,14 @@ def status(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]:
     if view["see_doctor"]:
         lines.append(texts.DOCTOR_AFTER_SWITCHES)
     return lines
+
+
+def now_and_next(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]:
+    """The two lines that matter most: what to do now, and what comes next."""
+    out = ["Now:  " + (session_line(view["current"], zone, now) if view["current"] else "nothing; rest comfortably")]
+    if view["next"]:
+        out.append("Next: " + session_line(view["next"], zone, now))
+    return out
 
 
 def plan(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]:

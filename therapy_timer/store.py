@@ -186,7 +186,7 @@ class Store:
         rows = self._query("SELECT id, injured_at, started_at, ended_at, end_reason FROM plans ORDER BY id DESC LIMIT 1")
         return _plan(rows[0]) if rows else None
 
-    def start_plan(self, injured_at: datetime, started_at: datetime, replace: bool, now: datetime) -> int:
+    def start_plan(self, injured_at: datetime, started_at: datetime, replace: bool, now: datetime) -> StoredPlan:
         """Record a new plan; an active one is refused unless `replace`, which ends it first."""
         with self.write() as db:
             active = db.execute("SELECT id FROM plans WHERE ended_at IS NULL").fetchone()
@@ -198,7 +198,7 @@ class Store:
                 "INSERT INTO plans (injured_at, started_at) VALUES (?, ?)", (iso(injured_at), iso(started_at))
             ).lastrowid
             self._insert(db, plan_id, started_at, "plan-start", now=now, text=f"injured {iso(injured_at)}")
-        return int(plan_id)
+        return StoredPlan(int(plan_id or 0), Plan(injured_at, started_at), None)
 
     def end_plan(self, plan_id: int, now: datetime, reason: str) -> None:
         with self.write() as db:
