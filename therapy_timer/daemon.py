@@ -142,18 +142,20 @@ class Daemon:
             self.poke()
 
     def poke(self) -> None:
-        """Re-read the plan now (thread-safe: called by nudges and config edits)."""
-        self._schedule(None)
+        """Re-read the plan now (thread-safe: called by nudges and config edits).
 
-    def _schedule(self, at: datetime | None) -> None:
-        """Replace the pending tick with one at `at` (plan time), or right away."""
+        Each poke is its own job and is never replaced, so no nudge is lost to a tick in progress.
+        """
         with self._schedule_lock:
             self._jobs += 1
-            job_id, previous, self._next_job = f"tick-{self._jobs}", self._next_job, f"tick-{self._jobs}"
-            if at is None:
-                self.scheduler.add_job(self.tick, id=job_id)
-            else:
-                self.scheduler.add_job(self.tick, "date", run_date=self.clock.to_wall(at), id=job_id)
+            self.scheduler.add_job(self.tick, id=f"now-{self._jobs}")
+
+    def _schedule(self, at: datetime) -> None:
+        """Replace the pending timed tick with one at `at` (plan time)."""
+        with self._schedule_lock:
+            self._jobs += 1
+            previous, self._next_job = self._next_job, f"at-{self._jobs}"
+            self.scheduler.add_job(self.tick, "date", run_date=self.clock.to_wall(at), id=self._next_job)
             if previous:
                 try:
                     self.scheduler.remove_job(previous)
