@@ -69,3 +69,15 @@ def test_switch_reminder_tells_to_stop_heat_and_second_one_advises_a_doctor():
     assert [r.title for r in switched] == ["Stop the heat now: ice on instead"] * 2
     assert "doctor" not in switched[0].body and "doctor or physical therapist" in switched[1].body
     assert not [r for r in reminders if r.session == timeline.sessions[0].key and r.key.endswith("/off")]  # cut short
+
+
+def test_a_second_switch_by_heat_no_help_also_advises_a_doctor():
+    config = Config()
+    injured = local(2026, 11, 20, 9, 0)
+    start = local(2026, 11, 23, 9, 0)
+    first, second = start + 5 * M, start + timedelta(hours=27, minutes=5)
+    events = [Event(first, "heat-worse"), Event(second, "heat-no-help")]
+    timeline = build(config, Plan(injured, start), events, start + timedelta(days=2), BERLIN)
+    reminders = reminders_for(config, timeline, events, start, start + timedelta(days=2))
+    back = [r for r in reminders if r.title == "Back to cold: ice on now"]
+    assert back and "doctor or physical therapist" in back[0].body

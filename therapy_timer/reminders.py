@@ -14,7 +14,7 @@ from typing import Iterable
 
 from therapy_timer import texts
 from therapy_timer.config import Config
-from therapy_timer.protocol import HEAT_WORSE, Event, Session, Timeline
+from therapy_timer.protocol import SWITCH_KINDS, Event, Session, Timeline
 
 ANSWERS = ("done", "skip")
 OFF_STAYS_RELEVANT = timedelta(minutes=30)
@@ -56,9 +56,8 @@ def _for_session(config: Config, timeline: Timeline, session: Session) -> list[R
     planned = {"ice": config.cold.minutes, "heat": config.heat.minutes}.get(session.kind, session.minutes)
     on = texts.session_on(session.kind, planned, session.opens, session.purpose)
     body = on.body
-    if session.opens == HEAT_WORSE or session.opens == "heat-again":
-        if timeline.see_doctor(session.start):
-            body = f"{body} {texts.DOCTOR_AFTER_SWITCHES}"
+    if session.opens in SWITCH_KINDS + ("heat-again",) and timeline.see_doctor(session.start):
+        body = f"{body} {texts.DOCTOR_AFTER_SWITCHES}"
     reminders = [Reminder(f"{session.key}/on", session.start, on.title, body, session.key, False, session.end)]
     if session.kind == "walk" or session.cut_short:
         return reminders
