@@ -214,7 +214,8 @@ class Daemon:
         backend = self.notifier.send(reminder.title, reminder.body, reminder.sticky)
         self.store.record_reminder(plan_id, reminder.key, reminder.due, fired_at, "fired", backend, reminder.title)  # type: ignore[union-attr]
         late = (fired_at - reminder.due).total_seconds()
-        self.log(f"{reminder.due.astimezone(self.zone):%a %H:%M} {reminder.title} [{backend}{f', {late:.0f} s late' if late >= 1 else ''}]")
+        lateness = f", {late / 60:.0f} min late" if late >= 60 else ""  # the record keeps it exactly
+        self.log(f"{reminder.due.astimezone(self.zone):%a %H:%M} {reminder.title} [{backend}{lateness}]")
 
     def _plan_ended(self) -> None:
         if self._plan_id is not None:

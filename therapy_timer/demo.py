@@ -32,7 +32,7 @@ def run_demo(speed: float, hours: float, log: Callable[[str], None]) -> None:
         plan_id = store.start_plan(injured, start, False, start).id
         _script(store, plan_id, start, injured, zone)
         store.close()
-        log(f"demo: {hours:g} plan hours at {speed:g}x ({hours * 3600 / speed:.0f} s); injured yesterday at "
+        log(f"demo: {hours:g} plan hours at {speed:g}x ({hours * 3600 / speed:.0f} s); injured two days ago at "
             f"{injured.astimezone(zone):%H:%M}, so the cold phase ends at noon. Each session is marked done a minute after "
             "it ends, and at 16:05 the demo reports that heat made things worse.")
         fast = clock.FastClock(start, speed)
