@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from datetime import datetime
 
 import pytest
@@ -222,3 +223,31 @@ def test_ordinary_commands_do_not_load_the_daemon_libraries(plan):
 def test_start_in_the_heat_phase_says_what_to_do_now(run):
     out = run("start", "--injured", "-3d", "--no-daemon").stdout
     assert "Now:  heat until 09:15" in out and "Next: " in out
+
+
+def test_start_spawns_the_reminders_and_stop_ends_them(isolated, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DBUS_SESSION_BUS_ADDRESS"}
+
+    def tt(*args):
+        done = subprocess.run([sys.executable, "-m", "therapy_timer", *args], env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    def running() -> bool:
+        return json.loads(tt("status", "--json"))["daemon_running"]
+
+    def within(seconds, condition):
+        deadline = time.monotonic() + seconds
+        while not condition() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return condition()
+
+    assert "starting in the background" in tt("start")
+    autostart = tmp_path / "xdg-config" / "autostart" / "therapy-timer.desktop"
+    assert "-m therapy_timer.daemon" in autostart.read_text()
+    log = isolated / "daemon.log"
+    assert within(3, lambda: log.exists() and "Ice on now" in log.read_text()), log.read_text() if log.exists() else "no log"
+    assert running()
+    tt("stop")
+    assert within(3, lambda: not running())
+    assert not autostart.exists()

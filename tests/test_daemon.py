@@ -204,3 +204,16 @@ def test_a_replaced_plan_reaches_the_running_daemon_even_with_no_daemon(isolated
     assert recorder.wait_for("Moist heat on now", seconds=1.0) < 1.0
     daemon.shutdown()
     thread.join(3)
+
+
+def test_a_hand_edit_of_the_config_reaches_the_running_daemon_at_once(isolated, config_file, run):
+    config_file.write_text("[cold]\nminutes = 15\n")
+    run("start", "--no-daemon")
+    daemon, recorder, logged = make_daemon(isolated, max_idle=30)
+    thread = run_in_thread(daemon)
+    recorder.wait_for("Ice on now")
+    config_file.write_text("[cold]\nminutes = 99\n")  # as an editor would save it
+    assert recorder.wait_for("therapy-timer settings problem", seconds=1.0) < 1.0
+    assert any("minutes = 99" in line for line in logged)
+    daemon.shutdown()
+    thread.join(3)
