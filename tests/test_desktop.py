@@ -73,8 +73,8 @@ def history(env) -> list[dict]:
 
 def test_reminders_reach_a_real_notification_server(desktop):
     env = desktop
-    began = time.monotonic()
     tt(env, "start")
+    began = time.monotonic()  # the command has returned: the daemon is starting in the background
     assert wait_until(lambda: count(env) >= 1, 3), "no notification after start"
     first_after = time.monotonic() - began
 
@@ -95,7 +95,9 @@ def test_reminders_reach_a_real_notification_server(desktop):
     assert {n["appname"] for n in shown} == {"therapy-timer"}
     assert "towel" in shown[0]["body"] and "Take the heat away right now" in shown[2]["body"]
     assert shown[2]["timeout"] == 0  # stays until dismissed
-    assert first_after < 2.5 and switch_after < 1.5, (first_after, switch_after)
+    print(f"first notification {first_after:.2f} s after start returned; switch {switch_after:.2f} s after log heat-worse began")
+    # Pushed at once, not found at a later wake-up (those are 50 s apart); bench/reaction.py measures it.
+    assert first_after < 1.5 and switch_after < 1.5, (first_after, switch_after)
 
 
 def test_doctor_names_the_backend_that_delivered(desktop):
