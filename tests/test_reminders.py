@@ -57,14 +57,19 @@ def test_a_take_it_off_reminder_is_never_snoozed():
     assert after == reminders
 
 
-def test_switch_reminder_tells_to_stop_heat_and_second_one_advises_a_doctor():
+def two_switches(second_kind):
+    """A plan in heat, switched back to cold twice (heat is tried again after 24 h in between)."""
     config = Config()
     injured = local(2026, 11, 20, 9, 0)
     start = local(2026, 11, 23, 9, 0)
     first, second = start + 5 * M, start + timedelta(hours=27, minutes=5)
-    events = [Event(first, "heat-worse"), Event(second, "heat-worse")]
+    events = [Event(first, "heat-worse"), Event(second, second_kind)]
     timeline = build(config, Plan(injured, start), events, start + timedelta(days=2), BERLIN)
-    reminders = reminders_for(config, timeline, events, start, start + timedelta(days=2))
+    return (first, second), timeline, reminders_for(config, timeline, events, start, start + timedelta(days=2))
+
+
+def test_switch_reminder_tells_to_stop_heat_and_second_one_advises_a_doctor():
+    (first, second), timeline, reminders = two_switches("heat-worse")
     switched = [r for r in reminders if r.due in (first, second) and r.key.endswith("/on")]
     assert [r.title for r in switched] == ["Stop the heat now: ice on instead"] * 2
     assert "doctor" not in switched[0].body and "doctor or physical therapist" in switched[1].body
@@ -72,12 +77,6 @@ def test_switch_reminder_tells_to_stop_heat_and_second_one_advises_a_doctor():
 
 
 def test_a_second_switch_by_heat_no_help_also_advises_a_doctor():
-    config = Config()
-    injured = local(2026, 11, 20, 9, 0)
-    start = local(2026, 11, 23, 9, 0)
-    first, second = start + 5 * M, start + timedelta(hours=27, minutes=5)
-    events = [Event(first, "heat-worse"), Event(second, "heat-no-help")]
-    timeline = build(config, Plan(injured, start), events, start + timedelta(days=2), BERLIN)
-    reminders = reminders_for(config, timeline, events, start, start + timedelta(days=2))
+    _, _, reminders = two_switches("heat-no-help")
     back = [r for r in reminders if r.title == "Back to cold: ice on now"]
     assert back and "doctor or physical therapist" in back[0].body

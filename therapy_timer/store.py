@@ -182,10 +182,6 @@ class Store:
             raise RefusedError("no active plan: start one with `therapy-timer start`")
         return found
 
-    def last_plan(self) -> StoredPlan | None:
-        rows = self._query("SELECT id, injured_at, started_at, ended_at, end_reason FROM plans ORDER BY id DESC LIMIT 1")
-        return _plan(rows[0]) if rows else None
-
     def start_plan(self, injured_at: datetime, started_at: datetime, replace: bool, now: datetime) -> StoredPlan:
         """Record a new plan; an active one is refused unless `replace`, which ends it first."""
         with self.write() as db:
