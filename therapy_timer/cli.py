@@ -80,6 +80,12 @@ class App:
         events = self.store.events(stored.id) if events is None else events
         return protocol.build(self.config, stored.plan, [e.as_event() for e in events], until, self.zone)
 
+    def log_anytime(self, kind: str, at_text: str, **fields: Any) -> None:
+        """Record an event that needs no plan (pain, symptom, note); it joins the active plan if any."""
+        at = self.when(at_text, "--at")
+        stored = self.store.active_plan()
+        self.store.log(stored.id if stored else None, at, kind, self.now, **fields)
+
     def daemon_running(self) -> bool:
         return control.is_running(self.folder)
 
@@ -272,9 +278,7 @@ def log() -> None:
 @pass_app
 def log_pain(app: App, score: int, note: str | None, at_text: str) -> None:
     """Record your pain from 0 (none) to 10 (worst imaginable)."""
-    at = app.when(at_text, "--at")
-    stored = app.store.active_plan()
-    app.store.log(stored.id if stored else None, at, "pain", app.now, score=score, text=note)
+    app.log_anytime("pain", at_text, score=score, text=note)
     click.echo(f"Saved: pain {score}/10.")
 
 
@@ -326,9 +330,7 @@ def log_heat_no_help(app: App, at_text: str) -> None:
 def log_symptom(app: App, words: tuple[str, ...], at_text: str) -> None:
     """Record a symptom, e.g. "tingling down my left leg"; warning signs get advice at once."""
     text = " ".join(words)
-    at = app.when(at_text, "--at")
-    stored = app.store.active_plan()
-    app.store.log(stored.id if stored else None, at, "symptom", app.now, text=text)
+    app.log_anytime("symptom", at_text, text=text)
     click.echo("Saved.")
     found = texts.classify_symptom(text)
     if found and found[0] == "urgent":
@@ -343,9 +345,7 @@ def log_symptom(app: App, words: tuple[str, ...], at_text: str) -> None:
 @pass_app
 def log_note(app: App, words: tuple[str, ...], at_text: str) -> None:
     """Record a note, exactly as you type it."""
-    at = app.when(at_text, "--at")
-    stored = app.store.active_plan()
-    app.store.log(stored.id if stored else None, at, "note", app.now, text=" ".join(words))
+    app.log_anytime("note", at_text, text=" ".join(words))
     click.echo("Saved.")
 
 
@@ -396,9 +396,8 @@ def snooze(app: App, minutes: int) -> None:
     from therapy_timer import reminders, render
 
     stored = app.store.require_plan()
-    events = app.store.events(stored.id)
-    timeline = app.timeline(stored, app.now + timedelta(days=1), events)
-    due = reminders.build(app.config, timeline, [e.as_event() for e in events], app.now - timedelta(hours=1), app.now + timedelta(days=1))
+    events = [e.as_event() for e in app.store.events(stored.id)]
+    due = reminders.for_plan(app.config, stored.plan, events, app.now - timedelta(hours=1), app.now + timedelta(days=1), app.zone)
     target = reminders.snooze_target(due, app.now)
     if target is None:
         raise RefusedError("there is no reminder to snooze")

@@ -32,7 +32,7 @@ from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from therapy_timer import config as config_module
-from therapy_timer import control, protocol, reminders, texts
+from therapy_timer import control, reminders, texts
 from therapy_timer.clock import SYSTEM, Clock
 from therapy_timer.config import Config, ConfigError
 from therapy_timer.errors import RefusedError
@@ -192,11 +192,10 @@ class Daemon:
 
     def pending(self, stored: StoredPlan, now: datetime) -> list[reminders.Reminder]:
         """The plan's reminders around `now` that have not fired or been recorded as missed."""
-        config = self._load_config()
         events = [e.as_event() for e in self.store.events(stored.id)]  # type: ignore[union-attr]
-        timeline = protocol.build(config, stored.plan, events, now + LOOKAHEAD, self.zone)
+        upcoming = reminders.for_plan(self._load_config(), stored.plan, events, now - LOOKBACK, now + LOOKAHEAD, self.zone)
         recorded = {r.key for r in self.store.reminders(stored.id)}  # type: ignore[union-attr]
-        return [r for r in reminders.build(config, timeline, events, now - LOOKBACK, now + LOOKAHEAD) if r.key not in recorded]
+        return [r for r in upcoming if r.key not in recorded]
 
     def _fire_due(self, due: list[reminders.Reminder], plan_id: int, now: datetime) -> None:
         """Fire the latest still-relevant reminders; record the older ones as missed."""

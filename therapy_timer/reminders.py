@@ -9,12 +9,13 @@ reminder, and the rest of its session's reminders with it, later.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Iterable
 
 from therapy_timer import texts
 from therapy_timer.config import Config
-from therapy_timer.protocol import SWITCH_KINDS, Event, Session, Timeline
+from therapy_timer import protocol
+from therapy_timer.protocol import SWITCH_KINDS, Event, Plan, Session, Timeline
 
 ANSWERS = ("done", "skip")
 OFF_STAYS_RELEVANT = timedelta(minutes=30)
@@ -46,6 +47,12 @@ def build(config: Config, timeline: Timeline, events: Iterable[Event], since: da
     for snooze in (e for e in events if e.kind == "snooze"):
         out = _apply_snooze(out, snooze)
     return sorted((r for r in out if since <= r.due <= until), key=lambda r: (r.due, r.key))
+
+
+def for_plan(config: Config, plan: Plan, events: Iterable[Event], since: datetime, until: datetime, zone: tzinfo) -> list[Reminder]:
+    """The plan's reminders due in [since, until]: its sessions from the protocol, then their reminders."""
+    events = list(events)
+    return build(config, protocol.build(config, plan, events, until, zone), events, since, until)
 
 
 def _repeat_span(config: Config) -> timedelta:
