@@ -45,8 +45,12 @@ def sandbox(config: str = "") -> Iterator[dict[str, str]]:
     folder = Path(tempfile.mkdtemp(prefix="therapy-timer-bench-"))
     (folder / "config.toml").write_text(config)
     env = {k: v for k, v in os.environ.items() if k not in ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY")}
-    env.update(THERAPY_TIMER_DATA_DIR=str(folder / "data"), THERAPY_TIMER_CONFIG=str(folder / "config.toml"),
-               XDG_CONFIG_HOME=str(folder / "xdg"), XDG_RUNTIME_DIR=str(folder))
+    env.update(
+        THERAPY_TIMER_DATA_DIR=str(folder / "data"),
+        THERAPY_TIMER_CONFIG=str(folder / "config.toml"),
+        XDG_CONFIG_HOME=str(folder / "xdg"),
+        XDG_RUNTIME_DIR=str(folder),
+    )
     try:
         yield env
     finally:

@@ -20,8 +20,11 @@ def status_field(pid: int, field: str, task: str | None = None) -> int:
 
 def switches(pid: int) -> int:
     """Context switches of all the process's threads, voluntary and not."""
-    return sum(status_field(pid, f, task.name) for task in Path(f"/proc/{pid}/task").iterdir()
-               for f in ("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"))
+    return sum(
+        status_field(pid, f, task.name)
+        for task in Path(f"/proc/{pid}/task").iterdir()
+        for f in ("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")
+    )
 
 
 def quiet_now() -> str:
@@ -34,7 +37,9 @@ def measure(quick: bool) -> list[Result]:
     window = 10 if quick else 120
     with sandbox(quiet_now()) as env:
         tt(env, "start", "--no-daemon", "--injured", "-1h", "--at", "-40m")
-        daemon = subprocess.Popen(command() + ["run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        daemon = subprocess.Popen(
+            command() + ["run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
         try:
             assert "reminders running" in daemon.stdout.readline()
             time.sleep(3)  # let the catch-up reminder go out and the process settle
@@ -46,9 +51,16 @@ def measure(quick: bool) -> list[Result]:
         finally:
             daemon.terminate()
             daemon.wait(10)
-    return [Result("daemon memory", rss_kb / 1024, "MB", 30, f"resident set of the idle daemon, {threads} threads"),
-            Result("daemon wake-ups", woke, f"switches/{window} s", 4,
-                   "context switches of all threads while idle between reminders")]
+    return [
+        Result("daemon memory", rss_kb / 1024, "MB", 30, f"resident set of the idle daemon, {threads} threads"),
+        Result(
+            "daemon wake-ups",
+            woke,
+            f"switches/{window} s",
+            4,
+            "context switches of all threads while idle between reminders",
+        ),
+    ]
 
 
 if __name__ == "__main__":

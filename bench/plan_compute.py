@@ -18,7 +18,9 @@ def measure(quick: bool) -> list[Result]:
     injured = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
     plan = protocol.Plan(injured, injured)
     # heat starts on day 3; each switch holds cold 24 h, so one every 2.5 days lands in heat
-    events = [protocol.Event(injured + timedelta(days=2, hours=2) + timedelta(hours=60) * k, "heat-worse") for k in range(10)]
+    events = [
+        protocol.Event(injured + timedelta(days=2, hours=2) + timedelta(hours=60) * k, "heat-worse") for k in range(10)
+    ]
     until = injured + timedelta(days=30)
     timeline = protocol.build(config, plan, events, until, zone)
     assert len(timeline.switches) == 10, timeline.switches
@@ -27,8 +29,15 @@ def measure(quick: bool) -> list[Result]:
         began = time.perf_counter()
         protocol.build(config, plan, events, until, zone)
         runs.append(time.perf_counter() - began)
-    return [Result("plan computation", statistics.median(runs) * 1000, "ms", 20,
-                   f"30 days, 10 switches, {len(timeline.sessions)} sessions, median of {len(runs)}")]
+    return [
+        Result(
+            "plan computation",
+            statistics.median(runs) * 1000,
+            "ms",
+            20,
+            f"30 days, 10 switches, {len(timeline.sessions)} sessions, median of {len(runs)}",
+        )
+    ]
 
 
 if __name__ == "__main__":

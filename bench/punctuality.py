@@ -44,8 +44,15 @@ def measure(quick: bool) -> list[Result]:
         store.start_plan(start, start, False, start)
         fast = FastClock(start, SPEED)
         notifier = Notifier([Null()], TerminalBackend(lambda line: None), log=lambda line: None)
-        daemon = Daemon(folder / "data", folder / "config.toml", notifier, zone, clock=fast,
-                        log=lambda line: None, stop_at=start + timedelta(hours=hours))
+        daemon = Daemon(
+            folder / "data",
+            folder / "config.toml",
+            notifier,
+            zone,
+            clock=fast,
+            log=lambda line: None,
+            stop_at=start + timedelta(hours=hours),
+        )
         worker = threading.Thread(target=daemon.run)
         worker.start()
         worker.join(hours * 3600 / SPEED + 60)
@@ -57,9 +64,16 @@ def measure(quick: bool) -> list[Result]:
     p99 = late[min(len(late) - 1, int(len(late) * 0.99))] * 1000
     if not quick and len(late) < AT_LEAST:
         p99 = float("inf")  # too few reminders to judge
-    return [Result("punctuality p99", p99, "ms", 50,
-                   f"{len(late)} reminders over {hours} plan hours at {SPEED:g}x, median {late[len(late) // 2] * 1000:.1f} ms, "
-                   f"max {late[-1] * 1000:.1f} ms, missed {missed}")]
+    return [
+        Result(
+            "punctuality p99",
+            p99,
+            "ms",
+            50,
+            f"{len(late)} reminders over {hours} plan hours at {SPEED:g}x, median {late[len(late) // 2] * 1000:.1f} ms, "
+            f"max {late[-1] * 1000:.1f} ms, missed {missed}",
+        )
+    ]
 
 
 if __name__ == "__main__":

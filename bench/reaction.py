@@ -15,9 +15,13 @@ def measure(quick: bool) -> list[Result]:
     rounds = 3 if quick else 10
     with sandbox() as env:
         tt(env, "start", "--no-daemon", "--injured", "-3d")
-        daemon = subprocess.Popen(command() + ["run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        daemon = subprocess.Popen(
+            command() + ["run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
         lines: queue.Queue[tuple[float, str]] = queue.Queue()
-        threading.Thread(target=lambda: [lines.put((time.perf_counter(), line)) for line in daemon.stdout], daemon=True).start()
+        threading.Thread(
+            target=lambda: [lines.put((time.perf_counter(), line)) for line in daemon.stdout], daemon=True
+        ).start()
 
         def wait_for(text: str) -> float:
             while True:
@@ -37,8 +41,15 @@ def measure(quick: bool) -> list[Result]:
         finally:
             daemon.terminate()
             daemon.wait(10)
-    return [Result("reaction to heat-worse", statistics.median(took) * 1000, "ms", 300,
-                   f"median of {rounds}, max {max(took) * 1000:.0f} ms (includes the command's own start-up)")]
+    return [
+        Result(
+            "reaction to heat-worse",
+            statistics.median(took) * 1000,
+            "ms",
+            300,
+            f"median of {rounds}, max {max(took) * 1000:.0f} ms (includes the command's own start-up)",
+        )
+    ]
 
 
 if __name__ == "__main__":

@@ -20,7 +20,15 @@ def main() -> int:
             rows.append((name, "did not run", "", "FAILED", (done.stderr.strip().splitlines() or [""])[-1]))
             failed = True
         for r in results:
-            rows.append((r["name"], f"{r['value']:.3g} {r['unit']}", f"{r['budget']:g} {r['unit']}", "ok" if r["ok"] else "OVER", r["detail"]))
+            rows.append(
+                (
+                    r["name"],
+                    f"{r['value']:.3g} {r['unit']}",
+                    f"{r['budget']:g} {r['unit']}",
+                    "ok" if r["ok"] else "OVER",
+                    r["detail"],
+                )
+            )
             failed |= not r["ok"]
     widths = [max(len(str(row[i])) for row in rows + [("what", "measured", "budget", "", "")]) for i in range(4)]
     print("  ".join(h.ljust(w) for h, w in zip(("what", "measured", "budget", ""), widths)) + "  detail")

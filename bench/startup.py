@@ -24,12 +24,18 @@ def measure(quick: bool) -> list[Result]:
         for _ in range(runs):  # interleaved, so drift in machine load hits both alike
             bare.append(timed([sys.executable, "-c", "pass"], env))
             status.append(timed(command() + ["status"], env))
-        imported = subprocess.run([sys.executable, "-X", "importtime", "-m", "therapy_timer", "status"], env=env,
-                                  capture_output=True, text=True).stderr
+        imported = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "therapy_timer", "status"],
+            env=env,
+            capture_output=True,
+            text=True,
+        ).stderr
     heavy = sorted({name for name in ("apscheduler", "plyer") if f" {name}\n" in imported or f" {name}." in imported})
     ratio = statistics.median(status) / statistics.median(bare)
-    detail = (f"status {statistics.median(status) * 1000:.1f} ms, python -c pass {statistics.median(bare) * 1000:.1f} ms, "
-              f"median of {runs}; daemon libraries imported: {', '.join(heavy) or 'none'}")
+    detail = (
+        f"status {statistics.median(status) * 1000:.1f} ms, python -c pass {statistics.median(bare) * 1000:.1f} ms, "
+        f"median of {runs}; daemon libraries imported: {', '.join(heavy) or 'none'}"
+    )
     return [Result("command start-up", ratio if not heavy else float("inf"), "x", 5, detail)]
 
 

@@ -41,7 +41,9 @@ class Run:
 
     def __call__(self, *args: str, code: int = 0) -> Any:
         result = self.runner.invoke(cli, list(args), catch_exceptions=False)
-        assert result.exit_code == code, f"{args}: exit {result.exit_code}\nstdout: {result.stdout}\nstderr: {result.stderr}"
+        assert result.exit_code == code, (
+            f"{args}: exit {result.exit_code}\nstdout: {result.stdout}\nstderr: {result.stderr}"
+        )
         return result
 
     def json(self, *args: str) -> Any:

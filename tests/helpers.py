@@ -61,11 +61,21 @@ class Recorder:
         return time.monotonic() - began
 
 
-def make_daemon(folder: Path, clock: Clock | None = None, max_idle: float | None = 0.2, **kw) -> tuple[Daemon, Recorder, list[str]]:
+def make_daemon(
+    folder: Path, clock: Clock | None = None, max_idle: float | None = 0.2, **kw
+) -> tuple[Daemon, Recorder, list[str]]:
     recorder, logged = Recorder(), []
     notifier = Notifier([recorder], TerminalBackend(logged.append), log=logged.append, timeout=kw.pop("timeout", 1.0))
-    daemon = Daemon(folder, folder.parent / "config.toml", notifier, ZoneInfo("Europe/Berlin"),
-                    clock=clock or Clock(), log=logged.append, max_idle=max_idle, **kw)
+    daemon = Daemon(
+        folder,
+        folder.parent / "config.toml",
+        notifier,
+        ZoneInfo("Europe/Berlin"),
+        clock=clock or Clock(),
+        log=logged.append,
+        max_idle=max_idle,
+        **kw,
+    )
     daemon.store = Store(folder)
     return daemon, recorder, logged
 

@@ -12,15 +12,25 @@ BENCH = Path(__file__).resolve().parent.parent / "bench"
 
 
 def test_every_benchmark_runs_and_reports():
-    done = subprocess.run([sys.executable, str(BENCH / "run_all.py"), "--quick"], capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "run_all.py"), "--quick"], capture_output=True, text=True, timeout=600
+    )
     assert "did not run" not in done.stdout, done.stdout + done.stderr
     names = {line.split("  ")[0].strip() for line in done.stdout.splitlines()[1:]}
-    assert names == {"command start-up", "daemon memory", "daemon wake-ups", "punctuality p99", "reaction to heat-worse",
-                     "plan computation"}, done.stdout
+    assert names == {
+        "command start-up",
+        "daemon memory",
+        "daemon wake-ups",
+        "punctuality p99",
+        "reaction to heat-worse",
+        "plan computation",
+    }, done.stdout
     assert done.returncode in (0, 1)
 
 
 def test_the_punctuality_run_fires_reminders_and_misses_none():
-    done = subprocess.run([sys.executable, str(BENCH / "punctuality.py"), "--quick"], capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "punctuality.py"), "--quick"], capture_output=True, text=True, timeout=300
+    )
     result = json.loads(next(line[7:] for line in done.stdout.splitlines() if line.startswith("RESULT ")))
     assert "missed 0" in result["detail"] and not result["detail"].startswith("0 reminders")

@@ -105,17 +105,20 @@ def test_snooze_and_its_limits(plan):
 
 
 @freeze_time(T0)
-@pytest.mark.parametrize("args, code, message", [
-    (["log", "pain", "11"], 2, "11 is not in the range 0<=x<=10"),
-    (["log", "pain", "bad"], 2, "'bad' is not a valid integer"),
-    (["log", "pain", "3", "--at", "2026-02-30T10:00"], 2, "not a real date"),
-    (["log", "pain", "3", "--at", "tomorrow-ish"], 2, "cannot read the time"),
-    (["log", "pain", "3", "--at", "+2h"], 2, "is in the future"),
-    (["start", "--replace", "--no-daemon", "--injured", "2030-01-01T10:00"], 2, "is in the future"),
-    (["start", "--replace", "--no-daemon", "--injured", "-1h", "--at", "-2h"], 2, "must be before the plan start"),
-    (["snooze", "0"], 2, "0 is not in the range"),
-    (["frobnicate"], 2, "No such command"),
-])
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["log", "pain", "11"], 2, "11 is not in the range 0<=x<=10"),
+        (["log", "pain", "bad"], 2, "'bad' is not a valid integer"),
+        (["log", "pain", "3", "--at", "2026-02-30T10:00"], 2, "not a real date"),
+        (["log", "pain", "3", "--at", "tomorrow-ish"], 2, "cannot read the time"),
+        (["log", "pain", "3", "--at", "+2h"], 2, "is in the future"),
+        (["start", "--replace", "--no-daemon", "--injured", "2030-01-01T10:00"], 2, "is in the future"),
+        (["start", "--replace", "--no-daemon", "--injured", "-1h", "--at", "-2h"], 2, "must be before the plan start"),
+        (["snooze", "0"], 2, "0 is not in the range"),
+        (["frobnicate"], 2, "No such command"),
+    ],
+)
 def test_bad_input_is_one_line_and_changes_nothing(plan, args, code, message):
     before = plan.json("history")
     result = plan(*args, code=code)
@@ -124,7 +127,9 @@ def test_bad_input_is_one_line_and_changes_nothing(plan, args, code, message):
     assert plan.json("history") == before
 
 
-@pytest.mark.parametrize("args", [["done"], ["skip"], ["stop"], ["recovered"], ["snooze"], ["log", "heat-worse"], ["plan"]])
+@pytest.mark.parametrize(
+    "args", [["done"], ["skip"], ["stop"], ["recovered"], ["snooze"], ["log", "heat-worse"], ["plan"]]
+)
 def test_commands_that_need_a_plan_say_so(run, args):
     result = run(*args, code=1)
     assert result.stderr == "therapy-timer: no active plan: start one with `therapy-timer start`\n"
@@ -184,8 +189,15 @@ def test_every_command_has_help(run):
 
 
 def test_two_commands_at_once_both_land(plan, isolated):
-    procs = [subprocess.Popen([sys.executable, "-m", "therapy_timer", "log", "pain", str(n)], env=os.environ.copy(),
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for n in (3, 4)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "therapy_timer", "log", "pain", str(n)],
+            env=os.environ.copy(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for n in (3, 4)
+    ]
     assert [p.wait(timeout=30) for p in procs] == [0, 0]
     assert sorted(e["score"] for e in plan.json("history") if e["kind"] == "pain") == [3, 4]
 
@@ -194,7 +206,9 @@ def test_real_subprocess_end_to_end(isolated):
     env = {**os.environ}
 
     def tt(*args, code=0):
-        done = subprocess.run([sys.executable, "-m", "therapy_timer", *args], env=env, capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "therapy_timer", *args], env=env, capture_output=True, text=True, timeout=60
+        )
         assert done.returncode == code, done.stderr
         return done
 
@@ -212,8 +226,13 @@ def test_real_subprocess_end_to_end(isolated):
 
 
 def test_ordinary_commands_do_not_load_the_daemon_libraries(plan):
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "therapy_timer", "status"], capture_output=True, text=True,
-                          env=os.environ.copy(), timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "therapy_timer", "status"],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=60,
+    )
     assert done.returncode == 0
     loaded = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
     assert "click" in loaded and not {m for m in loaded if m.split(".")[0] in ("apscheduler", "plyer")}
@@ -229,7 +248,9 @@ def test_start_spawns_the_reminders_and_stop_ends_them(isolated, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DBUS_SESSION_BUS_ADDRESS"}
 
     def tt(*args):
-        done = subprocess.run([sys.executable, "-m", "therapy_timer", *args], env=env, capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "therapy_timer", *args], env=env, capture_output=True, text=True, timeout=60
+        )
         assert done.returncode == 0, done.stderr
         return done.stdout
 
@@ -246,7 +267,9 @@ def test_start_spawns_the_reminders_and_stop_ends_them(isolated, tmp_path):
     autostart = tmp_path / "xdg-config" / "autostart" / "therapy-timer.desktop"
     assert "-m therapy_timer.daemon" in autostart.read_text()
     log = isolated / "daemon.log"
-    assert within(3, lambda: log.exists() and "Ice on now" in log.read_text()), log.read_text() if log.exists() else "no log"
+    assert within(3, lambda: log.exists() and "Ice on now" in log.read_text()), (
+        log.read_text() if log.exists() else "no log"
+    )
     assert running()
     tt("stop")
     assert within(3, lambda: not running())

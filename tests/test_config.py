@@ -22,20 +22,29 @@ def test_missing_file_means_defaults(tmp_path):
     assert loaded.config == Config() and not loaded.exists
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("[cold]\nminutes = 25\n", "[cold] minutes = 25 is out of range: longer ice or heat sessions can damage the skin (allowed 1-20 minutes)"),
-    ("[heat]\nminutes = 21\n", "[heat] minutes = 21 is out of range: longer ice or heat"),
-    ("[cold]\ndays = 3\n", "[cold] days = 3 is out of range: the cold phase lasts one to two days (allowed 1-2 days)"),
-    ("[cold]\nminuts = 3\n", 'unknown key [cold] "minuts" (known keys: days, minutes, every_hours)'),
-    ("[colt]\n", 'unknown key "colt"'),
-    ("[cold]\nminutes = \"ten\"\n", '[cold] minutes must be a number, not "ten"'),
-    ("[walk]\ntimes_per_day = 2.5\n", "[walk] times_per_day must be a whole number, not 2.5"),
-    ("[cold]\nminutes = true\n", "[cold] minutes must be a number, not True"),
-    ("[quiet_hours]\nstart = \"25:00\"\n", '[quiet_hours] start must be a time of day like "22:00", not "25:00"'),
-    ("[quiet_hours]\nstart = \"07:00\"\n", "[quiet_hours] start and end are both 07:00; they must differ"),
-    ("cold = 3\n", '"cold" must be a section like [cold], not a single value'),
-    ("[cold]\nminutes = inf\n", "[cold] minutes = inf is out of range"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "[cold]\nminutes = 25\n",
+            "[cold] minutes = 25 is out of range: longer ice or heat sessions can damage the skin (allowed 1-20 minutes)",
+        ),
+        ("[heat]\nminutes = 21\n", "[heat] minutes = 21 is out of range: longer ice or heat"),
+        (
+            "[cold]\ndays = 3\n",
+            "[cold] days = 3 is out of range: the cold phase lasts one to two days (allowed 1-2 days)",
+        ),
+        ("[cold]\nminuts = 3\n", 'unknown key [cold] "minuts" (known keys: days, minutes, every_hours)'),
+        ("[colt]\n", 'unknown key "colt"'),
+        ('[cold]\nminutes = "ten"\n', '[cold] minutes must be a number, not "ten"'),
+        ("[walk]\ntimes_per_day = 2.5\n", "[walk] times_per_day must be a whole number, not 2.5"),
+        ("[cold]\nminutes = true\n", "[cold] minutes must be a number, not True"),
+        ('[quiet_hours]\nstart = "25:00"\n', '[quiet_hours] start must be a time of day like "22:00", not "25:00"'),
+        ('[quiet_hours]\nstart = "07:00"\n', "[quiet_hours] start and end are both 07:00; they must differ"),
+        ("cold = 3\n", '"cold" must be a section like [cold], not a single value'),
+        ("[cold]\nminutes = inf\n", "[cold] minutes = inf is out of range"),
+    ],
+)
 def test_wrong_values_name_the_file_and_key(text, expected):
     with pytest.raises(ConfigError) as caught:
         parse(text.encode(), "/home/me/config.toml")
@@ -53,7 +62,9 @@ def test_broken_syntax_names_line_and_column():
 def test_outside_the_protocol_but_safe_is_a_warning():
     loaded, warnings = parse(b"[cold]\nminutes = 18\n", "c.toml")
     assert loaded.cold.minutes == 18
-    assert warnings == ["c.toml: [cold] minutes = 18 is outside what the protocol advises (12-15 minutes); using it anyway"]
+    assert warnings == [
+        "c.toml: [cold] minutes = 18 is outside what the protocol advises (12-15 minutes); using it anyway"
+    ]
 
 
 def test_not_utf8_is_reported(tmp_path):

@@ -25,11 +25,20 @@ def desktop(tmp_path):
     if missing:
         if os.environ.get("CI"):
             pytest.fail(f"CI must install a notification server; missing: {', '.join(missing)}")
-        pytest.skip(f"no notification server here (missing {', '.join(missing)}); apt install dbus dbus-x11 xvfb dunst libnotify-bin")
-    bus = subprocess.run(["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
-                         capture_output=True, text=True, check=True, timeout=10).stdout.split()
+        pytest.skip(
+            f"no notification server here (missing {', '.join(missing)}); apt install dbus dbus-x11 xvfb dunst libnotify-bin"
+        )
+    bus = subprocess.run(
+        ["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=10,
+    ).stdout.split()
     address, bus_pid = bus[0], int(bus[1])
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-nolisten", "tcp"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", "1", "-nolisten", "tcp"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
     display = ":" + xvfb.stdout.readline().decode().strip()
     env = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": address, "DISPLAY": display}
     dunst = subprocess.Popen(["dunst"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -54,21 +63,30 @@ def wait_until(condition, seconds: float) -> bool:
 
 
 def tt(env, *args):
-    done = subprocess.run([sys.executable, "-m", "therapy_timer", *args], env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "therapy_timer", *args], env=env, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
 
 def count(env) -> int:
-    return sum(int(subprocess.run(["dunstctl", "count", what], env=env, capture_output=True, text=True).stdout or 0)
-               for what in ("displayed", "waiting", "history"))
+    return sum(
+        int(subprocess.run(["dunstctl", "count", what], env=env, capture_output=True, text=True).stdout or 0)
+        for what in ("displayed", "waiting", "history")
+    )
 
 
 def history(env) -> list[dict]:
     subprocess.run(["dunstctl", "close-all"], env=env, check=True)
     time.sleep(0.2)
-    data = json.loads(subprocess.run(["dunstctl", "history"], env=env, capture_output=True, text=True, check=True).stdout)
-    return [{key: entry[key]["data"] for key in ("summary", "body", "appname", "timeout")} for entry in reversed(data["data"][0])]
+    data = json.loads(
+        subprocess.run(["dunstctl", "history"], env=env, capture_output=True, text=True, check=True).stdout
+    )
+    return [
+        {key: entry[key]["data"] for key in ("summary", "body", "appname", "timeout")}
+        for entry in reversed(data["data"][0])
+    ]
 
 
 def test_reminders_reach_a_real_notification_server(desktop):
@@ -91,11 +109,18 @@ def test_reminders_reach_a_real_notification_server(desktop):
     assert wait_until(lambda: count(env) >= 4, 3)
 
     shown = history(env)
-    assert [n["summary"] for n in shown] == ["Ice on now", "Moist heat on now", "Stop the heat now: ice on instead", "Reminders stopped"]
+    assert [n["summary"] for n in shown] == [
+        "Ice on now",
+        "Moist heat on now",
+        "Stop the heat now: ice on instead",
+        "Reminders stopped",
+    ]
     assert {n["appname"] for n in shown} == {"therapy-timer"}
     assert "towel" in shown[0]["body"] and "Take the heat away right now" in shown[2]["body"]
     assert shown[2]["timeout"] == 0  # stays until dismissed
-    print(f"first notification {first_after:.2f} s after start returned; switch {switch_after:.2f} s after log heat-worse began")
+    print(
+        f"first notification {first_after:.2f} s after start returned; switch {switch_after:.2f} s after log heat-worse began"
+    )
     # Pushed at once, not found at a later wake-up (those are 50 s apart); bench/reaction.py measures it.
     assert first_after < 1.5 and switch_after < 1.5, (first_after, switch_after)
 
@@ -111,6 +136,8 @@ def test_doctor_names_the_backend_that_delivered(desktop):
 def test_without_a_session_bus_doctor_says_what_is_missing(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY")}
     env["XDG_RUNTIME_DIR"] = str(tmp_path)
-    done = subprocess.run([sys.executable, "-m", "therapy_timer", "doctor"], env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "therapy_timer", "doctor"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 1
     assert "delivered by terminal" in done.stdout and "D-Bus" in done.stdout

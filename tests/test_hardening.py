@@ -30,7 +30,9 @@ PY = [sys.executable, "-m", "therapy_timer"]
 
 
 def tt(*args, env=None, timeout=60):
-    return subprocess.run(PY + list(args), env=env or os.environ.copy(), capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        PY + list(args), env=env or os.environ.copy(), capture_output=True, text=True, timeout=timeout
+    )
 
 
 def next_reminder(folder: Path) -> tuple[str, datetime]:
@@ -79,8 +81,15 @@ def test_kill_9_the_daemon_30_times_while_commands_log(isolated):
 
 def test_twenty_log_commands_at_once_all_land(isolated):
     assert tt("start", "--no-daemon").returncode == 0
-    procs = [subprocess.Popen(PY + ["log", "pain", str(n % 11), "--note", f"p{n}"], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for n in range(20)]
+    procs = [
+        subprocess.Popen(
+            PY + ["log", "pain", str(n % 11), "--note", f"p{n}"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(20)
+    ]
     results = [(p.wait(60), p.stderr.read()) for p in procs]
     assert results == [(0, "")] * 20
     assert sorted(e.text for e in Store(isolated).events() if e.kind == "pain") == sorted(f"p{n}" for n in range(20))
@@ -89,13 +98,25 @@ def test_twenty_log_commands_at_once_all_land(isolated):
 # Bad config ------------------------------------------------------------------------------------
 
 VALID = (TOP / "config.toml").read_text(encoding="utf-8")
-KEYS = ["days", "minutes", "every_hours", "back_to_cold_hours", "times_per_day", "rest_days", "start", "end",
-        "repeat_after_minutes", "repeat_times"]
+KEYS = [
+    "days",
+    "minutes",
+    "every_hours",
+    "back_to_cold_hours",
+    "times_per_day",
+    "rest_days",
+    "start",
+    "end",
+    "repeat_after_minutes",
+    "repeat_times",
+]
 odd_values = st.one_of(
-    st.integers(min_value=-10**30, max_value=10**30).map(str),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),  # "inf" and "nan" are valid TOML
     st.text(max_size=12).map(json.dumps),
-    st.sampled_from(["true", "[]", "[1, 2]", "{}", "{a = 1}", "1979-05-27T07:32:00Z", "07:32:00", '"25:61"', "1e400", "-0", "0x10"]),
+    st.sampled_from(
+        ["true", "[]", "[1, 2]", "{}", "{a = 1}", "1979-05-27T07:32:00Z", "07:32:00", '"25:61"', "1e400", "-0", "0x10"]
+    ),
 )
 
 
@@ -114,7 +135,7 @@ def mutated_configs(draw) -> str:
         return text.replace("[walk]\n", f"[walk]\n{draw(st.from_regex(r'[a-z_]{1,12}', fullmatch=True))}x = 1\n")
     if kind == "syntax":
         at = draw(st.integers(0, len(text) - 1))
-        return text[:at] + draw(st.sampled_from(["=", "[", "]", '"', "\n=", "\x00", "'''", "{", ","])) + text[at + 1:]
+        return text[:at] + draw(st.sampled_from(["=", "[", "]", '"', "\n=", "\x00", "'''", "{", ","])) + text[at + 1 :]
     if kind == "unicode":
         return text.replace("[cold]", "[cold]\n" + json.dumps(draw(st.text(min_size=1, max_size=8))) + " = 2")
     if kind == "section":
@@ -122,7 +143,9 @@ def mutated_configs(draw) -> str:
     return ""
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(text=mutated_configs())
 def test_mutated_configs_end_in_one_readable_line_and_exit_2(run, config_file, text):
     config_file.write_bytes(text.encode("utf-8", "surrogatepass"))
@@ -133,24 +156,33 @@ def test_mutated_configs_end_in_one_readable_line_and_exit_2(run, config_file, t
         assert result.stdout == ""
         line = result.stderr
         assert line.count("\n") == 1 and line.startswith(f"therapy-timer: {config_file}")
-        detail = line[len(f"therapy-timer: {config_file}"):]
-        assert detail.startswith(":") and ("[" in detail or "line" in detail or "unknown key" in detail
-                                           or "must be" in detail or "not valid TOML" in detail or "UTF-8" in detail)
+        detail = line[len(f"therapy-timer: {config_file}") :]
+        assert detail.startswith(":") and (
+            "[" in detail
+            or "line" in detail
+            or "unknown key" in detail
+            or "must be" in detail
+            or "not valid TOML" in detail
+            or "UTF-8" in detail
+        )
 
 
 # Bad command-line input ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("args, message", [
-    (["start", "--injured", "2026-02-30T08:00", "--no-daemon"], "not a real date"),
-    (["start", "--injured", "2999-01-01T08:00", "--no-daemon"], "is in the future"),
-    (["start", "--injured", "9999-12-31T23:59", "--no-daemon"], "is in the future"),
-    (["start", "--at", "99:99", "--no-daemon"], "cannot read the time"),
-    (["log", "pain", "-1"], "not in the range"),
-    (["log", "pain", "3.5"], "not a valid integer"),
-    (["log", "pain", "ten"], "not a valid integer"),
-    (["log", "pain", "99999999999999999999999"], "not in the range"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["start", "--injured", "2026-02-30T08:00", "--no-daemon"], "not a real date"),
+        (["start", "--injured", "2999-01-01T08:00", "--no-daemon"], "is in the future"),
+        (["start", "--injured", "9999-12-31T23:59", "--no-daemon"], "is in the future"),
+        (["start", "--at", "99:99", "--no-daemon"], "cannot read the time"),
+        (["log", "pain", "-1"], "not in the range"),
+        (["log", "pain", "3.5"], "not a valid integer"),
+        (["log", "pain", "ten"], "not a valid integer"),
+        (["log", "pain", "99999999999999999999999"], "not in the range"),
+    ],
+)
 def test_bad_command_line_input(run, args, message):
     result = run(*args, code=2)
     assert message in result.stderr and result.stderr.count("\n") == 1
@@ -158,8 +190,15 @@ def test_bad_command_line_input(run, args, message):
 
 def test_odd_notes_are_stored_and_shown_exactly(run):
     run("start", "--no-daemon")
-    notes = ["x" * 100_000, "quotes ' \" `", "line one\nline two\r\n", "<b>bold</b> &amp;", "$(touch /tmp/pwned); rm -rf ~ | cat &",
-             "émoji 🧊 and RTL \u202e text", "-- --help --at now"]
+    notes = [
+        "x" * 100_000,
+        "quotes ' \" `",
+        "line one\nline two\r\n",
+        "<b>bold</b> &amp;",
+        "$(touch /tmp/pwned); rm -rf ~ | cat &",
+        "émoji 🧊 and RTL \u202e text",
+        "-- --help --at now",
+    ]
     for note in notes:
         run("log", "note", "--", note) if note.startswith("-") else run("log", "note", note)
     stored = [e["text"] for e in run.json("history") if e["kind"] == "note"]
@@ -194,8 +233,13 @@ def test_a_damaged_database_is_reported_with_its_path_and_never_recreated(run, i
     content = db.read_bytes()
     for extra in ("-wal", "-shm"):
         Path(f"{db}{extra}").unlink(missing_ok=True)
-    db.write_bytes({"garbage": b"this is not a database" * 200, "truncated": content[: len(content) // 3],
-                    "empty-header": b"SQLite format 3\x00" + b"\x00" * 84}[damage])
+    db.write_bytes(
+        {
+            "garbage": b"this is not a database" * 200,
+            "truncated": content[: len(content) // 3],
+            "empty-header": b"SQLite format 3\x00" + b"\x00" * 84,
+        }[damage]
+    )
     damaged = db.read_bytes()
     for args in (["status"], ["log", "pain", "4"], ["history"]):
         result = run(*args, code=1)
@@ -203,7 +247,11 @@ def test_a_damaged_database_is_reported_with_its_path_and_never_recreated(run, i
     assert db.read_bytes() == damaged
     out = run("forget", "--yes").stdout
     assert "Moved the damaged database" in out
-    assert [p.read_bytes() for p in isolated.glob("therapy-timer.sqlite3.damaged-*") if not p.name.endswith(("-wal", "-shm"))] == [damaged]
+    assert [
+        p.read_bytes()
+        for p in isolated.glob("therapy-timer.sqlite3.damaged-*")
+        if not p.name.endswith(("-wal", "-shm"))
+    ] == [damaged]
 
 
 # Privacy ---------------------------------------------------------------------------------------
@@ -255,7 +303,9 @@ def test_an_hour_of_failing_notifications_loses_no_reminder(isolated, fault):
     store.start_plan(start, start, False, start)
     speed = 600.0  # one plan hour in six seconds
     fast = clock.FastClock(start, speed)
-    daemon, recorder, logged = make_daemon(isolated, fast, max_idle=0.5, timeout=0.05, stop_at=start + timedelta(hours=1))
+    daemon, recorder, logged = make_daemon(
+        isolated, fast, max_idle=0.5, timeout=0.05, stop_at=start + timedelta(hours=1)
+    )
     if fault == "raises":
         recorder.failure = NotifyError("the desktop said no")
     elif fault == "hangs":
@@ -265,8 +315,16 @@ def test_an_hour_of_failing_notifications_loses_no_reminder(isolated, fault):
     thread = run_in_thread(daemon)
     thread.join(20)
     assert not thread.is_alive() and any("demo over" in line for line in logged)
-    expected = {r.key for r in reminders.build(Config(), protocol.build(Config(), protocol.Plan(start, start), [], start + timedelta(hours=2),
-                                                                        clock.local_zone()), [], start, start + timedelta(minutes=59))}
+    expected = {
+        r.key
+        for r in reminders.build(
+            Config(),
+            protocol.build(Config(), protocol.Plan(start, start), [], start + timedelta(hours=2), clock.local_zone()),
+            [],
+            start,
+            start + timedelta(minutes=59),
+        )
+    }
     record = {r.key: r for r in store.reminders(1)}
     assert expected and expected <= set(record)
     assert {record[k].outcome for k in expected} == {"fired"} and {record[k].backend for k in expected} == {"terminal"}

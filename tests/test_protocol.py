@@ -31,8 +31,16 @@ def test_cold_phase_ice_every_two_hours_from_the_injury_then_heat_every_four():
     injured = local(2026, 11, 24, 9, 10)
     timeline = build(Config(), Plan(injured, injured), [], injured + timedelta(days=3), BERLIN)
     ice, heat = of(timeline, "ice"), of(timeline, "heat")
-    assert [hhmm(s.start) for s in ice[:8]] == ["Tue 09:10", "Tue 11:10", "Tue 13:10", "Tue 15:10", "Tue 17:10",
-                                                "Tue 19:10", "Tue 21:10", "Wed 07:00"]
+    assert [hhmm(s.start) for s in ice[:8]] == [
+        "Tue 09:10",
+        "Tue 11:10",
+        "Tue 13:10",
+        "Tue 15:10",
+        "Tue 17:10",
+        "Tue 19:10",
+        "Tue 21:10",
+        "Wed 07:00",
+    ]
     assert all(s.end - s.start == timedelta(minutes=15) for s in ice + heat)
     cold_end = injured + timedelta(days=2)
     assert all(s.start < cold_end for s in ice) and all(s.start >= cold_end for s in heat)
@@ -48,7 +56,9 @@ def test_no_session_overlaps_quiet_hours_across_midnight_but_a_late_start_gets_o
     assert (second.kind, hhmm(second.start)) == ("ice", "Wed 07:00")
     quiet = QuietHours()
     for s in timeline.sessions[1:]:
-        assert not in_quiet_hours(s.start, quiet, BERLIN) and not in_quiet_hours(s.end - timedelta(seconds=1), quiet, BERLIN)
+        assert not in_quiet_hours(s.start, quiet, BERLIN) and not in_quiet_hours(
+            s.end - timedelta(seconds=1), quiet, BERLIN
+        )
         assert s.end.astimezone(BERLIN).time() <= time(22, 0) or s.end.astimezone(BERLIN).time() > time(7, 0)
 
 
@@ -113,8 +123,13 @@ def test_two_switches_back_to_cold_advise_a_professional():
     start = local(2026, 11, 23, 11, 30)
     first = start + timedelta(minutes=5)
     second = first + timedelta(hours=27)  # heat is tried again after 24 h
-    timeline = build(Config(), Plan(injured, start), [Event(first, "heat-worse"), Event(second, "heat-worse")],
-                     start + timedelta(days=3), BERLIN)
+    timeline = build(
+        Config(),
+        Plan(injured, start),
+        [Event(first, "heat-worse"), Event(second, "heat-worse")],
+        start + timedelta(days=3),
+        BERLIN,
+    )
     assert [s.at for s in timeline.switches] == [first, second]
     assert not timeline.see_doctor(second - H) and timeline.see_doctor(second)
 
@@ -147,18 +162,33 @@ def test_an_ended_plan_has_no_sessions_after_its_end():
 minutes = st.integers(min_value=1, max_value=20)
 configs = st.builds(
     Config,
-    cold=st.builds(Cold, days=st.sampled_from([1, 1.5, 2]), minutes=minutes, every_hours=st.sampled_from([1, 1.5, 2, 3])),
-    heat=st.builds(Heat, minutes=minutes, every_hours=st.sampled_from([1, 2, 4, 6]), back_to_cold_hours=st.sampled_from([1, 12, 24])),
+    cold=st.builds(
+        Cold, days=st.sampled_from([1, 1.5, 2]), minutes=minutes, every_hours=st.sampled_from([1, 1.5, 2, 3])
+    ),
+    heat=st.builds(
+        Heat,
+        minutes=minutes,
+        every_hours=st.sampled_from([1, 2, 4, 6]),
+        back_to_cold_hours=st.sampled_from([1, 12, 24]),
+    ),
     walk=st.builds(Walk, times_per_day=st.integers(1, 8), minutes=st.integers(1, 30)),
-    quiet_hours=st.builds(QuietHours, start=st.sampled_from([time(22), time(0), time(13), time(23, 30)]),
-                          end=st.sampled_from([time(7), time(6, 30), time(15)])),
+    quiet_hours=st.builds(
+        QuietHours,
+        start=st.sampled_from([time(22), time(0), time(13), time(23, 30)]),
+        end=st.sampled_from([time(7), time(6, 30), time(15)]),
+    ),
 )
 
 
 @settings(max_examples=150, deadline=None)
-@given(config=configs, injured_offset=st.integers(0, 96 * 60), started_after=st.integers(0, 72 * 60),
-       switch_offsets=st.lists(st.integers(0, 120 * 60), max_size=4), kinds=st.lists(st.sampled_from(["heat-worse", "heat-no-help"]), min_size=4, max_size=4),
-       zone=st.sampled_from(["Europe/Berlin", "America/New_York", "Asia/Kolkata"]))
+@given(
+    config=configs,
+    injured_offset=st.integers(0, 96 * 60),
+    started_after=st.integers(0, 72 * 60),
+    switch_offsets=st.lists(st.integers(0, 120 * 60), max_size=4),
+    kinds=st.lists(st.sampled_from(["heat-worse", "heat-no-help"]), min_size=4, max_size=4),
+    zone=st.sampled_from(["Europe/Berlin", "America/New_York", "Asia/Kolkata"]),
+)
 def test_sessions_never_overlap_and_respect_limits(config, injured_offset, started_after, switch_offsets, kinds, zone):
     if config.quiet_hours.start == config.quiet_hours.end:
         return

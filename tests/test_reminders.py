@@ -15,15 +15,23 @@ M = timedelta(minutes=1)
 def setup(events=(), config=Config(), hours=6):
     injured = local(2026, 11, 24, 9, 0)
     timeline = build(config, Plan(injured, injured), list(events), injured + timedelta(hours=hours), BERLIN)
-    return injured, timeline, reminders_for(config, timeline, list(events), injured - timedelta(hours=1), injured + timedelta(hours=hours))
+    return (
+        injured,
+        timeline,
+        reminders_for(config, timeline, list(events), injured - timedelta(hours=1), injured + timedelta(hours=hours)),
+    )
 
 
 def test_each_ice_session_has_on_off_and_two_repeats():
     injured, timeline, reminders = setup()
     first = [r for r in reminders if r.session == timeline.sessions[0].key]
     assert [(r.due - injured) / M for r in first] == [0, 15, 20, 25]
-    assert [r.title for r in first] == ["Ice on now", "Ice off now", "Is the ice still on? Take it off now",
-                                        "Is the ice still on? Take it off now"]
+    assert [r.title for r in first] == [
+        "Ice on now",
+        "Ice off now",
+        "Is the ice still on? Take it off now",
+        "Is the ice still on? Take it off now",
+    ]
     assert [r.sticky for r in first] == [False, True, True, True]
     assert "towel" in first[0].body
 
@@ -46,7 +54,10 @@ def test_snooze_moves_the_current_reminder_and_the_rest_of_its_session():
     key = timeline.sessions[0].key
     _, _, reminders = setup([Event(injured + 2 * M, "snooze", minutes=10)])
     assert [((r.due - injured) / M, r.title) for r in reminders if r.session == key][:3] == [
-        (0, "Ice on now"), (12, "Again: ice on now"), (27, "Ice off now")]
+        (0, "Ice on now"),
+        (12, "Again: ice on now"),
+        (27, "Ice off now"),
+    ]
 
 
 def test_a_take_it_off_reminder_is_never_snoozed():

@@ -110,8 +110,14 @@ def lines(rows: list[str]) -> None:
 class Cli(click.Group):
     """A click group whose errors are one line and whose exit codes follow our contract."""
 
-    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
-             standalone_mode: bool = True, **extra: Any) -> NoReturn:
+    def main(
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> NoReturn:
         try:
             result = super().main(args, prog_name or "therapy-timer", complete_var, standalone_mode=False, **extra)
         except click.exceptions.Abort:
@@ -127,8 +133,11 @@ class Cli(click.Group):
         except Exception as exc:  # never a traceback in front of the user
             if os.environ.get("THERAPY_TIMER_DEBUG"):
                 raise
-            fail(f"unexpected problem ({type(exc).__name__}: {exc}); nothing else was changed. "
-                 "Set THERAPY_TIMER_DEBUG=1 for details", 1)
+            fail(
+                f"unexpected problem ({type(exc).__name__}: {exc}); nothing else was changed. "
+                "Set THERAPY_TIMER_DEBUG=1 for details",
+                1,
+            )
         sys.exit(result if isinstance(result, int) else 0)
 
 
@@ -147,7 +156,9 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--injured", "injured_text", metavar="WHEN", help="when the spasm or injury happened (default: the start time)")
+@click.option(
+    "--injured", "injured_text", metavar="WHEN", help="when the spasm or injury happened (default: the start time)"
+)
 @click.option("--at", "at_text", metavar="WHEN", default="now", help="when the plan starts (default: now)")
 @click.option("--replace", is_flag=True, help="end the active plan and start this one instead")
 @click.option("--no-daemon", is_flag=True, help="record the plan without starting background reminders")
@@ -165,11 +176,15 @@ def start(app: App, injured_text: str | None, at_text: str, replace: bool, no_da
     view = views.status(stored.plan, app.timeline(stored, app.now + PLAN_LOOKAHEAD), [], app.now, app.zone)
     click.echo(f"Plan started: injured {render.when(injured, app.zone, app.now)}, day {view['day']} of recovery.")
     if view["phase"] == "cold":
-        click.echo(f"Cold first: ice every {app.config.cold.every_hours:g} h until {render.when(view['phase_until'], app.zone, app.now)}, "
-                   f"then moist heat every {app.config.heat.every_hours:g} h.")
+        click.echo(
+            f"Cold first: ice every {app.config.cold.every_hours:g} h until {render.when(view['phase_until'], app.zone, app.now)}, "
+            f"then moist heat every {app.config.heat.every_hours:g} h."
+        )
     else:
-        click.echo(f"The cold phase is over: moist heat every {app.config.heat.every_hours:g} h. "
-                   "If heat makes it worse, run `therapy-timer log heat-worse` and you go straight back to ice.")
+        click.echo(
+            f"The cold phase is over: moist heat every {app.config.heat.every_hours:g} h. "
+            "If heat makes it worse, run `therapy-timer log heat-worse` and you go straight back to ice."
+        )
     lines(render.now_and_next(view, app.zone, app.now))
     if (app.now - injured) > timedelta(days=14):
         click.echo(texts.NO_BETTER)
@@ -200,14 +215,18 @@ def status(app: App, as_json: bool) -> None:
         view: dict[str, Any] = dict(views.NO_PLAN_STATUS)
     else:
         events = app.store.events(stored.id)
-        view = views.status(stored.plan, app.timeline(stored, app.now + PLAN_LOOKAHEAD, events), events, app.now, app.zone)
+        view = views.status(
+            stored.plan, app.timeline(stored, app.now + PLAN_LOOKAHEAD, events), events, app.now, app.zone
+        )
     view["daemon_running"] = app.daemon_running()
     emit(view) if as_json else lines(render.status(view, app.zone, app.now))
 
 
 @cli.command()
 @click.option("--from", "from_text", metavar="WHEN", default="now", help="start of the window (default: now)")
-@click.option("--hours", type=click.FloatRange(min=0.25, max=24 * 60), default=24, show_default=True, help="length of the window")
+@click.option(
+    "--hours", type=click.FloatRange(min=0.25, max=24 * 60), default=24, show_default=True, help="length of the window"
+)
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 @pass_app
 def plan(app: App, from_text: str, hours: float, as_json: bool) -> None:
@@ -255,8 +274,10 @@ def recovered(app: App) -> None:
     app.store.end_plan(stored.id, app.now, "recovered")
     app.ended()
     done = report["done"]
-    click.echo(f"Good news. Plan ended after {report['days']:g} days: {done['ice']} ice, {done['heat']} heat and "
-               f"{done['walk']} walk sessions marked done; back to cold {report['switches_back_to_cold']} time(s).")
+    click.echo(
+        f"Good news. Plan ended after {report['days']:g} days: {done['ice']} ice, {done['heat']} heat and "
+        f"{done['walk']} walk sessions marked done; back to cold {report['switches_back_to_cold']} time(s)."
+    )
     if report["pain_first"] is not None:
         click.echo(f"Pain went from {report['pain_first']}/10 to {report['pain_last']}/10.")
     click.echo("To keep your back well:")
@@ -301,8 +322,10 @@ def _switch(app: App, kind: str, at_text: str) -> None:
     after = app.timeline(stored, at + PLAN_LOOKAHEAD)
     ice = next(s for s in after.sessions if s.kind == "ice" and s.start >= at)
     cold = after.phase_at(ice.start)
-    click.echo(f"Back to cold: ice, wrapped in a towel, {render.span(ice.minutes)} from {render.when(ice.start, app.zone, app.now)}. "
-               f"Heat will be tried again from {render.when(cold.end, app.zone, app.now)}.")
+    click.echo(
+        f"Back to cold: ice, wrapped in a towel, {render.span(ice.minutes)} from {render.when(ice.start, app.zone, app.now)}. "
+        f"Heat will be tried again from {render.when(cold.end, app.zone, app.now)}."
+    )
     if after.see_doctor(at):
         click.echo(texts.DOCTOR_AFTER_SWITCHES)
 
@@ -362,7 +385,10 @@ def _answer(app: App, outcome: str, at_text: str) -> None:
     session = timeline.latest(at)
     if session is None:
         first = timeline.upcoming(at)
-        raise RefusedError("no session has started yet" + (f"; the first is at {render.when(first.start, app.zone, app.now)}" if first else ""))
+        raise RefusedError(
+            "no session has started yet"
+            + (f"; the first is at {render.when(first.start, app.zone, app.now)}" if first else "")
+        )
     previous = views.outcomes(events).get(session.key)
     label = f"{session.kind} {render.when(session.start, app.zone, app.now)}-{session.end.astimezone(app.zone):%H:%M}"
     if previous:
@@ -397,13 +423,17 @@ def snooze(app: App, minutes: int) -> None:
 
     stored = app.store.require_plan()
     events = [e.as_event() for e in app.store.events(stored.id)]
-    due = reminders.for_plan(app.config, stored.plan, events, app.now - timedelta(hours=1), app.now + timedelta(days=1), app.zone)
+    due = reminders.for_plan(
+        app.config, stored.plan, events, app.now - timedelta(hours=1), app.now + timedelta(days=1), app.zone
+    )
     target = reminders.snooze_target(due, app.now)
     if target is None:
         raise RefusedError("there is no reminder to snooze")
     if target.sticky:
-        raise RefusedError("a take-it-off reminder cannot be snoozed: longer ice or heat can hurt the skin. "
-                           "Take it off, then run `therapy-timer done`")
+        raise RefusedError(
+            "a take-it-off reminder cannot be snoozed: longer ice or heat can hurt the skin. "
+            "Take it off, then run `therapy-timer done`"
+        )
     app.store.log(stored.id, app.now, "snooze", app.now, minutes=minutes, session=target.session)
     app.changed()
     again = max(target.due, app.now) + timedelta(minutes=minutes)
@@ -445,8 +475,13 @@ def doctor(app: App, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--speed", type=click.FloatRange(1, 100_000), default=720, show_default=True,
-              help="how many times faster than real time (720: one plan hour in five seconds)")
+@click.option(
+    "--speed",
+    type=click.FloatRange(1, 100_000),
+    default=720,
+    show_default=True,
+    help="how many times faster than real time (720: one plan hour in five seconds)",
+)
 @click.option("--hours", type=click.FloatRange(0.5, 72), default=12, show_default=True, help="plan hours to show")
 def demo(speed: float, hours: float) -> None:
     """Watch a throwaway plan unfold, time compressed, with real notifications."""
@@ -475,8 +510,11 @@ def forget(app: App, yes: bool) -> None:
         damaged = False
     except store.StoreError:
         damaged = True
-    question = (f"The database at {database} is damaged. Move it aside and start afresh?" if damaged
-                else f"Delete every plan, log entry and reminder in {app.folder}? This cannot be undone.")
+    question = (
+        f"The database at {database} is damaged. Move it aside and start afresh?"
+        if damaged
+        else f"Delete every plan, log entry and reminder in {app.folder}? This cannot be undone."
+    )
     try:
         agreed = yes or click.confirm(question, default=False)
     except click.exceptions.Abort:

@@ -147,7 +147,9 @@ def _build(data: dict[str, Any], path: str) -> tuple[Config, list[str]]:
         sections[name] = _section(name, table, path, warnings)
     config = Config(**sections)
     if config.quiet_hours.start == config.quiet_hours.end:
-        raise ConfigError(f"{path}: [quiet_hours] start and end are both {config.quiet_hours.start:%H:%M}; they must differ")
+        raise ConfigError(
+            f"{path}: [quiet_hours] start and end are both {config.quiet_hours.start:%H:%M}; they must differ"
+        )
     return config, warnings
 
 
@@ -174,9 +176,13 @@ def _number(value: Any, where: tuple[str, str], path: str, warnings: list[str]) 
     lo, hi = rule.hard
     if not math.isfinite(value) or not lo <= value <= hi:
         why = f": {rule.why}" if rule.why and value > hi else ""
-        raise ConfigError(f"{path}: {label} = {_show(value)} is out of range{why} (allowed {_range(rule.hard, rule.unit)})")
+        raise ConfigError(
+            f"{path}: {label} = {_show(value)} is out of range{why} (allowed {_range(rule.hard, rule.unit)})"
+        )
     if rule.advised and not rule.advised[0] <= value <= rule.advised[1]:
-        warnings.append(f"{path}: {label} = {value} is outside what the protocol advises ({_range(rule.advised, rule.unit)}); using it anyway")
+        warnings.append(
+            f"{path}: {label} = {value} is outside what the protocol advises ({_range(rule.advised, rule.unit)}); using it anyway"
+        )
     return value
 
 
@@ -185,7 +191,7 @@ def _clock_time(value: Any, label: str, path: str) -> time:
         return value.replace(second=0, microsecond=0)
     match = _CLOCK.match(value) if isinstance(value, str) else None
     if not match:
-        raise ConfigError(f"{path}: {label} must be a time of day like \"22:00\", not {_show(value)}")
+        raise ConfigError(f'{path}: {label} must be a time of day like "22:00", not {_show(value)}')
     return time(int(match[1]), int(match[2]))
 
 

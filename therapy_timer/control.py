@@ -121,11 +121,23 @@ def spawn(folder: Path) -> None:
 
     ensure_private_dir(folder)
     log = open(folder / LOG_NAME, "ab")
-    options: dict[str, object] = {"start_new_session": True} if os.name != "nt" else {
-        "creationflags": getattr(subprocess, "DETACHED_PROCESS", 0) | getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
+    options: dict[str, object] = (
+        {"start_new_session": True}
+        if os.name != "nt"
+        else {
+            "creationflags": getattr(subprocess, "DETACHED_PROCESS", 0)
+            | getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
+        }
+    )
     with log:
-        subprocess.Popen([sys.executable, "-m", "therapy_timer.daemon"], stdin=subprocess.DEVNULL,
-                         stdout=log, stderr=log, close_fds=True, **options)  # type: ignore[call-overload]
+        subprocess.Popen(
+            [sys.executable, "-m", "therapy_timer.daemon"],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            close_fds=True,
+            **options,
+        )  # type: ignore[call-overload]
 
 
 def autostart_path() -> Path:
@@ -145,5 +157,8 @@ def set_autostart(enabled: bool) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     env = "".join(f"{k}={v} " for k in ("THERAPY_TIMER_DATA_DIR", "THERAPY_TIMER_CONFIG") if (v := os.environ.get(k)))
     command = f"{'env ' + env if env else ''}{sys.executable} -m therapy_timer.daemon"
-    path.write_text("[Desktop Entry]\nType=Application\nName=therapy-timer reminders\n"
-                    f"Exec={command}\nX-GNOME-Autostart-enabled=true\nNoDisplay=true\n", encoding="utf-8")
+    path.write_text(
+        "[Desktop Entry]\nType=Application\nName=therapy-timer reminders\n"
+        f"Exec={command}\nX-GNOME-Autostart-enabled=true\nNoDisplay=true\n",
+        encoding="utf-8",
+    )

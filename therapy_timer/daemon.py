@@ -68,15 +68,27 @@ class CappedScheduler(BlockingScheduler):
 class Daemon:
     """One running reminder service for one data folder."""
 
-    def __init__(self, folder: Path, config_path: Path, notifier: Notifier, zone: tzinfo, clock: Clock = SYSTEM,
-                 log: Callable[[str], None] = print, max_idle: float | None = MAX_IDLE, stop_at: datetime | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        config_path: Path,
+        notifier: Notifier,
+        zone: tzinfo,
+        clock: Clock = SYSTEM,
+        log: Callable[[str], None] = print,
+        max_idle: float | None = MAX_IDLE,
+        stop_at: datetime | None = None,
+    ) -> None:
         self.folder, self.config_path, self.notifier, self.zone, self.clock = folder, config_path, notifier, zone, clock
         self.log = log
         self.stop_at = stop_at
         self.lock = control.DaemonLock(folder)
-        self.scheduler = CappedScheduler(max_idle, timezone=timezone.utc,
-                                         executors={"default": ThreadPoolExecutor(1)},
-                                         job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1})
+        self.scheduler = CappedScheduler(
+            max_idle,
+            timezone=timezone.utc,
+            executors={"default": ThreadPoolExecutor(1)},
+            job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
+        )
         self._tick_lock = threading.Lock()
         self._schedule_lock = threading.Lock()
         self._next_job: str | None = None
@@ -193,7 +205,9 @@ class Daemon:
     def pending(self, stored: StoredPlan, now: datetime) -> list[reminders.Reminder]:
         """The plan's reminders around `now` that have not fired or been recorded as missed."""
         events = [e.as_event() for e in self.store.events(stored.id)]  # type: ignore[union-attr]
-        upcoming = reminders.for_plan(self._load_config(), stored.plan, events, now - LOOKBACK, now + LOOKAHEAD, self.zone)
+        upcoming = reminders.for_plan(
+            self._load_config(), stored.plan, events, now - LOOKBACK, now + LOOKAHEAD, self.zone
+        )
         recorded = {r.key for r in self.store.reminders(stored.id)}  # type: ignore[union-attr]
         return [r for r in upcoming if r.key not in recorded]
 
@@ -253,7 +267,9 @@ def main() -> None:
     from therapy_timer.errors import TherapyTimerError, fail
 
     try:
-        code = Daemon(paths.data_dir(), paths.config_path(), Notifier(log=timestamped), local_zone(), log=timestamped).run()
+        code = Daemon(
+            paths.data_dir(), paths.config_path(), Notifier(log=timestamped), local_zone(), log=timestamped
+        ).run()
     except TherapyTimerError as exc:
         fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:

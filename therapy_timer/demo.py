@@ -32,12 +32,21 @@ def run_demo(speed: float, hours: float, log: Callable[[str], None]) -> None:
         plan_id = store.start_plan(injured, start, False, start).id
         _script(store, plan_id, start, injured, zone)
         store.close()
-        log(f"demo: {hours:g} plan hours at {speed:g}x ({hours * 3600 / speed:.0f} s); injured two days ago at "
+        log(
+            f"demo: {hours:g} plan hours at {speed:g}x ({hours * 3600 / speed:.0f} s); injured two days ago at "
             f"{injured.astimezone(zone):%H:%M}, so the cold phase ends at noon. Each session is marked done a minute after "
-            "it ends, and at 16:05 the demo reports that heat made things worse.")
+            "it ends, and at 16:05 the demo reports that heat made things worse."
+        )
         fast = clock.FastClock(start, speed)
-        daemon = Daemon(folder, folder / "config.toml", Notifier(log=log), zone, clock=fast,
-                        log=lambda line: log(f"[plan {fast.now().astimezone(zone):%H:%M}] {line}"), stop_at=start + timedelta(hours=hours))
+        daemon = Daemon(
+            folder,
+            folder / "config.toml",
+            Notifier(log=log),
+            zone,
+            clock=fast,
+            log=lambda line: log(f"[plan {fast.now().astimezone(zone):%H:%M}] {line}"),
+            stop_at=start + timedelta(hours=hours),
+        )
         daemon.run()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -47,7 +56,8 @@ def _script(store: Store, plan_id: int, start: datetime, injured: datetime, zone
     """What the demo's imaginary user does: answers every session, and finds heat made it worse."""
     worse = start + timedelta(hours=8, minutes=5)
     store.log(plan_id, worse, "heat-worse", start)
-    timeline = protocol.build(Config(), protocol.Plan(injured, start), [protocol.Event(worse, "heat-worse")],
-                              start + timedelta(days=3), zone)
+    timeline = protocol.build(
+        Config(), protocol.Plan(injured, start), [protocol.Event(worse, "heat-worse")], start + timedelta(days=3), zone
+    )
     for session in timeline.sessions:
         store.log(plan_id, session.end + timedelta(minutes=1), "done", start, session=session.key)

@@ -16,9 +16,20 @@ def notification_server() -> str | None:
     if not sys.platform.startswith("linux") or not shutil.which("dbus-send"):
         return None
     try:
-        answer = subprocess.run(["dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                 "org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.Notifications"],
-                                capture_output=True, text=True, timeout=5)
+        answer = subprocess.run(
+            [
+                "dbus-send",
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+                "string:org.freedesktop.Notifications",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return "no answer from the session bus"
     if answer.returncode != 0:
@@ -59,13 +70,22 @@ def checkup(app: Any) -> dict[str, Any]:
 def render(report: dict[str, Any]) -> list[str]:
     note = report["notifications"]
     ok = lambda flag: "ok" if flag else "PROBLEM"  # noqa: E731
-    out = [f"Config:   {report['config']['path']}: {ok(report['config'].get('ok'))}"
-           + (f" ({report['config']['problem']})" if "problem" in report["config"] else "")]
-    out.append(f"Data:     {report['data']['folder']}: {ok(report['data'].get('ok'))}"
-               + (f" ({report['data']['problem']})" if "problem" in report["data"] else
-                  f" ({'a plan is active' if report['data'].get('active_plan') else 'no active plan'})"))
+    out = [
+        f"Config:   {report['config']['path']}: {ok(report['config'].get('ok'))}"
+        + (f" ({report['config']['problem']})" if "problem" in report["config"] else "")
+    ]
+    out.append(
+        f"Data:     {report['data']['folder']}: {ok(report['data'].get('ok'))}"
+        + (
+            f" ({report['data']['problem']})"
+            if "problem" in report["data"]
+            else f" ({'a plan is active' if report['data'].get('active_plan') else 'no active plan'})"
+        )
+    )
     out.append("Reminders: " + ("running" if report["daemon_running"] else "not running"))
-    out.append(f"Notifications: a test was delivered by {note['delivered_by']} (plyer backend: {note['plyer_backend']})")
+    out.append(
+        f"Notifications: a test was delivered by {note['delivered_by']} (plyer backend: {note['plyer_backend']})"
+    )
     if note["notification_server"]:
         out.append(f"  notification server on the session bus: {note['notification_server']}")
     if note["problem"]:

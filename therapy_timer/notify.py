@@ -69,8 +69,10 @@ class PlyerBackend:
         if not session_bus_available():
             return "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset): run inside your desktop session"
         if linux_backend() is None:
-            return ("no notification tool: install notify-send (Debian/Ubuntu: apt install libnotify-bin; "
-                    "Fedora: dnf install libnotify; Arch: pacman -S libnotify)")
+            return (
+                "no notification tool: install notify-send (Debian/Ubuntu: apt install libnotify-bin; "
+                "Fedora: dnf install libnotify; Arch: pacman -S libnotify)"
+            )
         return None
 
     def prepare(self) -> None:
@@ -138,14 +140,23 @@ def bounded(call: Callable[[], None], seconds: float) -> None:
     if worker.is_alive():
         raise NotifyError(f"no answer within {seconds:g} s")
     if failure:
-        raise failure[0] if isinstance(failure[0], NotifyError) else NotifyError(f"{type(failure[0]).__name__}: {failure[0]}")
+        raise (
+            failure[0]
+            if isinstance(failure[0], NotifyError)
+            else NotifyError(f"{type(failure[0]).__name__}: {failure[0]}")
+        )
 
 
 class Notifier:
     """Tries the desktop backends in order, then the terminal; reports a lost desktop once."""
 
-    def __init__(self, desktop: list[Backend] | None = None, fallback: Backend | None = None,
-                 log: Callable[[str], None] = print, timeout: float = SEND_TIMEOUT) -> None:
+    def __init__(
+        self,
+        desktop: list[Backend] | None = None,
+        fallback: Backend | None = None,
+        log: Callable[[str], None] = print,
+        timeout: float = SEND_TIMEOUT,
+    ) -> None:
         self.desktop = desktop if desktop is not None else [PlyerBackend()]
         self.fallback = fallback or TerminalBackend()
         self.log = log

@@ -114,13 +114,17 @@ class Timeline(NamedTuple):
 def build(config: Config, plan: Plan, events: Iterable[Event], until: datetime, zone: tzinfo) -> Timeline:
     """Every session from the plan start up to `until` (or the plan's end, if earlier)."""
     horizon = min(until, plan.ended_at) if plan.ended_at else until
-    triggers = sorted((e for e in events if e.kind in SWITCH_KINDS and plan.started_at <= e.at < horizon), key=lambda e: e.at)
+    triggers = sorted(
+        (e for e in events if e.kind in SWITCH_KINDS and plan.started_at <= e.at < horizon), key=lambda e: e.at
+    )
     treatments, phases, switches = _treatments(config, plan, triggers, horizon, zone)
     walks = _walks(config, plan, treatments, horizon, zone)
     return Timeline(sorted(treatments + walks, key=lambda s: s.start), phases, switches)
 
 
-def _treatments(config: Config, plan: Plan, triggers: Sequence[Event], horizon: datetime, zone: tzinfo) -> tuple[list[Session], list[Phase], list[Switch]]:
+def _treatments(
+    config: Config, plan: Plan, triggers: Sequence[Event], horizon: datetime, zone: tzinfo
+) -> tuple[list[Session], list[Phase], list[Switch]]:
     """Ice and heat sessions, walking the phases forward in time and applying each switch."""
     sessions: list[Session] = []
     phases: list[Phase] = []
@@ -143,7 +147,18 @@ def _treatments(config: Config, plan: Plan, triggers: Sequence[Event], horizon: 
         kind = "ice" if mode == "cold" else "heat"
         immediate = reason != "cold-over" and reason != "heat-again"
         last_end = sessions[-1].end if sessions else cursor
-        sessions += _cadence(kind, cursor, stop, settings.every_hours, settings.minutes, immediate, last_end, reason, config.quiet_hours, zone)
+        sessions += _cadence(
+            kind,
+            cursor,
+            stop,
+            settings.every_hours,
+            settings.minutes,
+            immediate,
+            last_end,
+            reason,
+            config.quiet_hours,
+            zone,
+        )
         if trigger is None:
             if mode == "heat":
                 break
@@ -169,8 +184,18 @@ def _switch(sessions: list[Session], trigger: Event) -> datetime:
     return trigger.at
 
 
-def _cadence(kind: str, start: datetime, stop: datetime, every_hours: float, minutes: float, immediate: bool,
-             last_end: datetime, reason: str, quiet: QuietHours, zone: tzinfo) -> list[Session]:
+def _cadence(
+    kind: str,
+    start: datetime,
+    stop: datetime,
+    every_hours: float,
+    minutes: float,
+    immediate: bool,
+    last_end: datetime,
+    reason: str,
+    quiet: QuietHours,
+    zone: tzinfo,
+) -> list[Session]:
     """Sessions of one kind from `start` to `stop`: one at each waking period's start, then every N hours."""
     every, length = timedelta(hours=every_hours), timedelta(minutes=minutes)
     cursor = max(start, last_end)
@@ -205,7 +230,9 @@ def _walks(config: Config, plan: Plan, treatments: list[Session], horizon: datet
             wanted = _on_grid(wake + slot * (k + 0.5))
             moment = _clear(max(wanted, out[-1].end) if out else wanted, length, treatments, starts)
             if plan.started_at <= moment < horizon and moment + length <= sleep:
-                out.append(Session("walk", moment, moment + length, purpose="rest" if moment < rest_until else "exercise"))
+                out.append(
+                    Session("walk", moment, moment + length, purpose="rest" if moment < rest_until else "exercise")
+                )
     return out
 
 
@@ -228,7 +255,9 @@ def _on_grid(moment: datetime) -> datetime:
     return datetime.fromtimestamp(seconds - seconds % int(_WALK_GRID.total_seconds()), timezone.utc)
 
 
-def waking_periods(start: datetime, stop: datetime, quiet: QuietHours, zone: tzinfo) -> Iterator[tuple[datetime, datetime]]:
+def waking_periods(
+    start: datetime, stop: datetime, quiet: QuietHours, zone: tzinfo
+) -> Iterator[tuple[datetime, datetime]]:
     """The periods outside quiet hours that overlap [start, stop), as UTC (wake, sleep) pairs."""
     day = start.astimezone(zone).date() - timedelta(days=1)
     crosses_midnight = quiet.start < quiet.end
@@ -244,7 +273,9 @@ def waking_periods(start: datetime, stop: datetime, quiet: QuietHours, zone: tzi
 
 def in_quiet_hours(moment: datetime, quiet: QuietHours, zone: tzinfo) -> bool:
     """Whether `moment` falls in quiet hours on the local clock."""
-    return not any(wake <= moment < sleep for wake, sleep in waking_periods(moment, moment + timedelta(seconds=1), quiet, zone))
+    return not any(
+        wake <= moment < sleep for wake, sleep in waking_periods(moment, moment + timedelta(seconds=1), quiet, zone)
+    )
 
 
 def wall(day: date, clock: time, zone: tzinfo) -> datetime:

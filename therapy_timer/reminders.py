@@ -32,7 +32,9 @@ class Reminder:
     relevant_until: datetime  # after this, a reminder that could not fire in time is dropped
 
 
-def build(config: Config, timeline: Timeline, events: Iterable[Event], since: datetime, until: datetime) -> list[Reminder]:
+def build(
+    config: Config, timeline: Timeline, events: Iterable[Event], since: datetime, until: datetime
+) -> list[Reminder]:
     """The reminders due in [since, until], earliest first, after answers and snoozes."""
     events = sorted(events, key=lambda e: e.at)
     answered = {e.session: e.at for e in reversed(events) if e.kind in ANSWERS and e.session}
@@ -49,7 +51,9 @@ def build(config: Config, timeline: Timeline, events: Iterable[Event], since: da
     return sorted((r for r in out if since <= r.due <= until), key=lambda r: (r.due, r.key))
 
 
-def for_plan(config: Config, plan: Plan, events: Iterable[Event], since: datetime, until: datetime, zone: tzinfo) -> list[Reminder]:
+def for_plan(
+    config: Config, plan: Plan, events: Iterable[Event], since: datetime, until: datetime, zone: tzinfo
+) -> list[Reminder]:
     """The plan's reminders due in [since, until]: its sessions from the protocol, then their reminders."""
     events = list(events)
     return build(config, protocol.build(config, plan, events, until, zone), events, since, until)
@@ -99,8 +103,16 @@ def _apply_snooze(reminders: list[Reminder], snooze: Event) -> list[Reminder]:
     for r in reminders:
         if r is target and r.due <= snooze.at:  # it already fell due: it comes again, under a new key
             stamp = f"{snooze.at.astimezone(timezone.utc):%Y%m%dT%H%M%S}"
-            out += [r, replace(r, key=f"{r.key}/snoozed-{stamp}", due=new_due, title=texts.snoozed(r.title),
-                               relevant_until=new_due + OFF_STAYS_RELEVANT)]
+            out += [
+                r,
+                replace(
+                    r,
+                    key=f"{r.key}/snoozed-{stamp}",
+                    due=new_due,
+                    title=texts.snoozed(r.title),
+                    relevant_until=new_due + OFF_STAYS_RELEVANT,
+                ),
+            ]
         elif r.session == target.session and r.due >= target.due:
             out.append(replace(r, due=r.due + shift, relevant_until=r.relevant_until + shift))
         else:

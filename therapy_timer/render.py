@@ -11,7 +11,7 @@ LABEL = {"ice": "ICE ", "heat": "HEAT", "walk": "walk"}
 
 
 def when(value: str | datetime | None, zone: tzinfo, now: datetime | None = None) -> str:
-    """"14:30" today, "Wed 14:30" within a week, else "Wed 2 Dec 14:30"."""
+    """ "14:30" today, "Wed 14:30" within a week, else "Wed 2 Dec 14:30"."""
     if value is None:
         return "-"
     moment = (datetime.fromisoformat(value) if isinstance(value, str) else value).astimezone(zone)
@@ -34,7 +34,9 @@ def session_line(s: dict[str, Any], zone: tzinfo, now: datetime) -> str:
     start, end = datetime.fromisoformat(s["start"]), datetime.fromisoformat(s["end"])
     what = texts.what(s["kind"], s.get("purpose", ""))
     if start <= now < end:
-        return f"{s['kind']} until {end.astimezone(zone):%H:%M} ({span((end - now) / timedelta(minutes=1))} left): {what}"
+        return (
+            f"{s['kind']} until {end.astimezone(zone):%H:%M} ({span((end - now) / timedelta(minutes=1))} left): {what}"
+        )
     return f"{s['kind']} at {when(start, zone, now)} (in {span((start - now) / timedelta(minutes=1))}), {span(s['minutes'])}: {what}"
 
 
@@ -48,11 +50,23 @@ def status(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]:
         lines.append(f"       {following} from {when(view['phase_until'], zone, now)}")
     lines += now_and_next(view, zone, now)
     switches = view["switches_back_to_cold"]
-    lines.append("Back to cold: " + (", ".join(when(s, zone, now) for s in switches) if switches else "not needed so far"))
+    lines.append(
+        "Back to cold: " + (", ".join(when(s, zone, now) for s in switches) if switches else "not needed so far")
+    )
     pain = view["last_pain"]
-    lines.append("Last pain: " + (f"{pain['score']}/10 at {when(pain['at'], zone, now)}" if pain else "none logged (`therapy-timer log pain N`)"))
+    lines.append(
+        "Last pain: "
+        + (
+            f"{pain['score']}/10 at {when(pain['at'], zone, now)}"
+            if pain
+            else "none logged (`therapy-timer log pain N`)"
+        )
+    )
     if "daemon_running" in view:
-        lines.append("Reminders: " + ("running" if view["daemon_running"] else "NOT running; start them with `therapy-timer run`"))
+        lines.append(
+            "Reminders: "
+            + ("running" if view["daemon_running"] else "NOT running; start them with `therapy-timer run`")
+        )
     if view["see_doctor"]:
         lines.append(texts.DOCTOR_AFTER_SWITCHES)
     return lines

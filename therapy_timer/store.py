@@ -120,7 +120,9 @@ class Store:
 
     def _damaged(self, exc: Exception) -> StoreError:
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-            return StoreError(f"the database at {self.path} stayed busy for 30 s; nothing was changed, please try again")
+            return StoreError(
+                f"the database at {self.path} stayed busy for 30 s; nothing was changed, please try again"
+            )
         return StoreError(
             f"the database at {self.path} cannot be read ({exc}); it was left as it is. "
             "`therapy-timer forget` moves it aside and starts afresh"
@@ -187,7 +189,9 @@ class Store:
         with self.write() as db:
             active = db.execute("SELECT id FROM plans WHERE ended_at IS NULL").fetchone()
             if active and not replace:
-                raise RefusedError("a plan is already active; see it with `therapy-timer status`, or use --replace to start over")
+                raise RefusedError(
+                    "a plan is already active; see it with `therapy-timer status`, or use --replace to start over"
+                )
             if active:
                 self._end(db, active[0], now, "replaced")
             plan_id = db.execute(
@@ -211,9 +215,18 @@ class Store:
         with self.write() as db:
             return self._insert(db, plan_id, at, kind, now=now, **fields)
 
-    def _insert(self, db: sqlite3.Connection, plan_id: int | None, at: datetime, kind: str, now: datetime,
-                score: int | None = None, text: str | None = None, session: str | None = None,
-                minutes: float | None = None) -> int:
+    def _insert(
+        self,
+        db: sqlite3.Connection,
+        plan_id: int | None,
+        at: datetime,
+        kind: str,
+        now: datetime,
+        score: int | None = None,
+        text: str | None = None,
+        session: str | None = None,
+        minutes: float | None = None,
+    ) -> int:
         cursor = db.execute(
             "INSERT INTO events (plan_id, at, kind, score, text, session, minutes, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (plan_id, iso(at), kind, score, text, session, minutes, iso(now)),
@@ -223,14 +236,24 @@ class Store:
     def events(self, plan_id: int | None = None) -> list[LoggedEvent]:
         """Events of one plan, or all of them, oldest first."""
         sql = "SELECT id, plan_id, at, kind, score, text, session, minutes, recorded_at FROM events"
-        rows = self._query(sql + (" WHERE plan_id = ?" if plan_id is not None else "") + " ORDER BY at, id",
-                           (plan_id,) if plan_id is not None else ())
+        rows = self._query(
+            sql + (" WHERE plan_id = ?" if plan_id is not None else "") + " ORDER BY at, id",
+            (plan_id,) if plan_id is not None else (),
+        )
         return [LoggedEvent(r[0], r[1], _time(r[2]), r[3], r[4], r[5], r[6], r[7], _time(r[8])) for r in rows]  # type: ignore[arg-type]
 
     # Reminders ---------------------------------------------------------------------------
 
-    def record_reminder(self, plan_id: int, key: str, due_at: datetime, fired_at: datetime | None,
-                        outcome: str, backend: str | None = None, title: str | None = None) -> None:
+    def record_reminder(
+        self,
+        plan_id: int,
+        key: str,
+        due_at: datetime,
+        fired_at: datetime | None,
+        outcome: str,
+        backend: str | None = None,
+        title: str | None = None,
+    ) -> None:
         """Record that a reminder fired (or was missed); a key is recorded once per plan."""
         with self.write() as db:
             db.execute(
@@ -239,7 +262,10 @@ class Store:
             )
 
     def reminders(self, plan_id: int) -> list[FiredReminder]:
-        rows = self._query("SELECT key, due_at, fired_at, outcome, backend, title FROM reminders WHERE plan_id = ? ORDER BY due_at, id", (plan_id,))
+        rows = self._query(
+            "SELECT key, due_at, fired_at, outcome, backend, title FROM reminders WHERE plan_id = ? ORDER BY due_at, id",
+            (plan_id,),
+        )
         return [FiredReminder(r[0], _time(r[1]), _time(r[2]), r[3], r[4], r[5]) for r in rows]  # type: ignore[arg-type]
 
 

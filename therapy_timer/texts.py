@@ -7,16 +7,20 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-NOT_ADVICE = ("therapy-timer reminds you and keeps a record. It is not medical advice and cannot tell "
-              "what is wrong; if something feels off, ask a doctor.")
+NOT_ADVICE = (
+    "therapy-timer reminds you and keeps a record. It is not medical advice and cannot tell "
+    "what is wrong; if something feels off, ask a doctor."
+)
 
 ICE = "ice pack (or frozen vegetables) wrapped in a towel"
 HEAT = "moist heat: hot water bottle, towel wrung out in hot water, moist heating pad, or a warm shower"
 WALK_REST = "slow walk, as far as the pain allows"
 WALK_EXERCISE = "gentle walk (stairs too, if they feel fine)"
 POSITION = "Rest with your knees higher than your hips (pillows or a footstool), or lie on a firm surface with feet up."
-DOCTOR_AFTER_SWITCHES = ("Heat has failed twice now. Please have a doctor or physical therapist look at your back "
-                         "before trying it a third time.")
+DOCTOR_AFTER_SWITCHES = (
+    "Heat has failed twice now. Please have a doctor or physical therapist look at your back "
+    "before trying it a third time."
+)
 NO_BETTER = "If your back is no better after a week or two of this, a doctor or physical therapist should take a look."
 
 
@@ -38,21 +42,28 @@ def session_on(kind: str, minutes: float, opens: str, purpose: str) -> Notice:
     """The reminder at the start of a session; its title says what changed when a phase opens."""
     m = f"{minutes:g}"
     if kind == "ice":
-        title = {"heat-worse": "Stop the heat now: ice on instead",
-                 "heat-no-help": "Back to cold: ice on now"}.get(opens, "Ice on now")
+        title = {"heat-worse": "Stop the heat now: ice on instead", "heat-no-help": "Back to cold: ice on now"}.get(
+            opens, "Ice on now"
+        )
         body = f"Ice pack or frozen vegetables, wrapped in a towel, on the sore spot for {m} minutes. Never straight on bare skin."
         if opens == "heat-worse":
             body = "Take the heat away right now. " + body + " Cold it is for the next while."
         return Notice(title, body)
     if kind == "heat":
-        title = {"cold-over": "Cold phase done: moist heat on now",
-                 "heat-again": "Trying heat again: moist heat on now"}.get(opens, "Moist heat on now")
-        body = (f"{m} minutes of {HEAT}. Warm, never burning. If it makes the pain worse, stop at once and "
-                "run `therapy-timer log heat-worse`.")
+        title = {
+            "cold-over": "Cold phase done: moist heat on now",
+            "heat-again": "Trying heat again: moist heat on now",
+        }.get(opens, "Moist heat on now")
+        body = (
+            f"{m} minutes of {HEAT}. Warm, never burning. If it makes the pain worse, stop at once and "
+            "run `therapy-timer log heat-worse`."
+        )
         return Notice(title, body)
     title = "Time for a gentle walk" if purpose == "exercise" else "Time for a short walk"
-    body = (f"About {m} minutes of {what(kind, purpose)}. Keep your back upright: no bending or twisting. "
-            "If a cramp comes, stop and stretch gently.")
+    body = (
+        f"About {m} minutes of {what(kind, purpose)}. Keep your back upright: no bending or twisting. "
+        "If a cramp comes, stop and stretch gently."
+    )
     return Notice(title, body)
 
 
@@ -60,19 +71,25 @@ def session_off(kind: str, repeat: int) -> Notice:
     """The reminder at the end of an ice or heat session, and its repeats if unanswered."""
     thing = "ice" if kind == "ice" else "heat"
     if repeat:
-        return Notice(f"Is the {thing} still on? Take it off now",
-                      f"The {thing} session ended a few minutes ago. Take it off to protect your skin, "
-                      "then answer with `therapy-timer done`.")
+        return Notice(
+            f"Is the {thing} still on? Take it off now",
+            f"The {thing} session ended a few minutes ago. Take it off to protect your skin, "
+            "then answer with `therapy-timer done`.",
+        )
     warm = "Let the skin warm up on its own." if kind == "ice" else "Let the skin cool down."
-    return Notice(f"{thing.capitalize()} off now", f"Time's up: take the {thing} off. {warm} {POSITION} "
-                  "Answer with `therapy-timer done`.")
+    return Notice(
+        f"{thing.capitalize()} off now",
+        f"Time's up: take the {thing} off. {warm} {POSITION} Answer with `therapy-timer done`.",
+    )
 
 
 def snoozed(title: str) -> str:
     return f"Again: {title[0].lower()}{title[1:]}"
 
 
-PLAN_ENDED = Notice("Reminders stopped", "Your therapy-timer plan has ended; no more reminders. Take care of your back.")
+PLAN_ENDED = Notice(
+    "Reminders stopped", "Your therapy-timer plan has ended; no more reminders. Take care of your back."
+)
 SETTINGS_BROKEN = "config.toml has a problem; reminders keep the previous settings until it is fixed"
 DESKTOP_DOWN = "desktop notifications are not reaching you; reminders go to this terminal/log until they work again"
 
@@ -80,22 +97,60 @@ DESKTOP_DOWN = "desktop notifications are not reaching you; reminders go to this
 # Symptoms ------------------------------------------------------------------------------------
 
 URGENT_SIGNS = {
-    "numbness in the groin, buttocks or inner thighs": ("groin", "saddle", "inner thigh", "buttock", "genital", "perine"),
-    "new trouble controlling bladder or bowels": ("bladder", "bowel", "incontinen", "urinat", "pee", "wet myself", "soiled"),
-    "a leg getting weaker": ("weak", "foot drop", "leg gives", "legs give", "can't lift my foot", "cannot lift my foot"),
+    "numbness in the groin, buttocks or inner thighs": (
+        "groin",
+        "saddle",
+        "inner thigh",
+        "buttock",
+        "genital",
+        "perine",
+    ),
+    "new trouble controlling bladder or bowels": (
+        "bladder",
+        "bowel",
+        "incontinen",
+        "urinat",
+        "pee",
+        "wet myself",
+        "soiled",
+    ),
+    "a leg getting weaker": (
+        "weak",
+        "foot drop",
+        "leg gives",
+        "legs give",
+        "can't lift my foot",
+        "cannot lift my foot",
+    ),
     "fever with back pain": ("fever", "temperature", "chills", "feverish"),
     "pain after a serious fall or accident": ("fall", "fell", "accident", "crash", "car ", "collision"),
 }
 NERVE_SIGNS = {
     "tingling, burning or numbness, especially spreading into the legs": (
-        "tingl", "burn", "numb", "pins and needles", "prickl", "radiat", "spread", "shoot", "down my leg",
-        "down the leg", "into my leg", "sciatic", "electric"),
+        "tingl",
+        "burn",
+        "numb",
+        "pins and needles",
+        "prickl",
+        "radiat",
+        "spread",
+        "shoot",
+        "down my leg",
+        "down the leg",
+        "into my leg",
+        "sciatic",
+        "electric",
+    ),
 }
 
-URGENT_ADVICE = ("This can be a sign of something serious. Get medical help now: call your doctor's urgent line or "
-                 "emergency services. Do not wait for the protocol.")
-NERVE_ADVICE = ("This can mean a nerve is involved, which makes a spasm harder to manage. Please arrange for a "
-                "doctor to look at your back soon.")
+URGENT_ADVICE = (
+    "This can be a sign of something serious. Get medical help now: call your doctor's urgent line or "
+    "emergency services. Do not wait for the protocol."
+)
+NERVE_ADVICE = (
+    "This can mean a nerve is involved, which makes a spasm harder to manage. Please arrange for a "
+    "doctor to look at your back soon."
+)
 
 
 def classify_symptom(text: str) -> tuple[str, str] | None:
@@ -108,8 +163,9 @@ def classify_symptom(text: str) -> tuple[str, str] | None:
     return None
 
 
-WARNING_SIGNS_HELP = ("Seek care at once for: " + "; ".join(URGENT_SIGNS) + ". See a doctor soon for: "
-                      + "; ".join(NERVE_SIGNS) + ".")
+WARNING_SIGNS_HELP = (
+    "Seek care at once for: " + "; ".join(URGENT_SIGNS) + ". See a doctor soon for: " + "; ".join(NERVE_SIGNS) + "."
+)
 
 
 PREVENTION = [

@@ -31,8 +31,13 @@ def outcomes(events: Iterable[LoggedEvent]) -> dict[str, dict[str, Any]]:
 def session(s: Session | None, zone: tzinfo, answers: dict[str, dict[str, Any]] | None = None) -> dict[str, Any] | None:
     if s is None:
         return None
-    out: dict[str, Any] = {"kind": s.kind, "start": stamp(s.start, zone), "end": stamp(s.end, zone),
-                           "minutes": round(s.minutes, 1), "key": s.key}
+    out: dict[str, Any] = {
+        "kind": s.kind,
+        "start": stamp(s.start, zone),
+        "end": stamp(s.end, zone),
+        "minutes": round(s.minutes, 1),
+        "key": s.key,
+    }
     if s.purpose:
         out["purpose"] = s.purpose
     if s.opens:
@@ -61,23 +66,38 @@ def status(plan: Plan, timeline: Timeline, events: list[LoggedEvent], now: datet
         "next": session(timeline.upcoming(now), zone, answers),
         "switches_back_to_cold": [stamp(s.at, zone) for s in timeline.switches if s.at <= now],
         "see_doctor": timeline.see_doctor(now),
-        "last_pain": {"score": pains[-1].score, "at": stamp(pains[-1].at, zone), "note": pains[-1].text} if pains else None,
+        "last_pain": {"score": pains[-1].score, "at": stamp(pains[-1].at, zone), "note": pains[-1].text}
+        if pains
+        else None,
     }
 
 
-NO_PLAN_STATUS: dict[str, Any] = {"phase": None, "injured_at": None, "started_at": None, "current": None,
-                                  "next": None, "switches_back_to_cold": [], "see_doctor": False, "last_pain": None}
+NO_PLAN_STATUS: dict[str, Any] = {
+    "phase": None,
+    "injured_at": None,
+    "started_at": None,
+    "current": None,
+    "next": None,
+    "switches_back_to_cold": [],
+    "see_doctor": False,
+    "last_pain": None,
+}
 
 
-def plan_window(timeline: Timeline, events: list[LoggedEvent], start: datetime, end: datetime, zone: tzinfo) -> dict[str, Any]:
+def plan_window(
+    timeline: Timeline, events: list[LoggedEvent], start: datetime, end: datetime, zone: tzinfo
+) -> dict[str, Any]:
     answers = outcomes(events)
     chosen = [s for s in timeline.sessions if s.end > start and s.start < end]
     return {
         "phase": timeline.phase_at(start).mode,
         "from": stamp(start, zone),
         "to": stamp(end, zone),
-        "phases": [{"mode": p.mode, "start": stamp(p.start, zone), "end": stamp(p.end, zone), "reason": p.reason}
-                   for p in timeline.phases if (p.end is None or p.end > start) and p.start < end],
+        "phases": [
+            {"mode": p.mode, "start": stamp(p.start, zone), "end": stamp(p.end, zone), "reason": p.reason}
+            for p in timeline.phases
+            if (p.end is None or p.end > start) and p.start < end
+        ],
         "sessions": [session(s, zone, answers) for s in chosen],
     }
 
@@ -94,8 +114,10 @@ def history_entry(e: LoggedEvent, zone: tzinfo) -> dict[str, Any]:
 def summary(plan: Plan, timeline: Timeline, events: list[LoggedEvent], now: datetime) -> dict[str, Any]:
     """A short account of the recovery, for `recovered`."""
     answers = outcomes(events)
-    done = {kind: sum(1 for s in timeline.sessions if s.kind == kind and answers.get(s.key, {}).get("outcome") == "done")
-            for kind in ("ice", "heat", "walk")}
+    done = {
+        kind: sum(1 for s in timeline.sessions if s.kind == kind and answers.get(s.key, {}).get("outcome") == "done")
+        for kind in ("ice", "heat", "walk")
+    }
     pains = [e.score for e in events if e.kind == "pain"]
     return {
         "days": round((now - plan.injured_at) / timedelta(days=1), 1),

@@ -32,7 +32,9 @@ def watch_file(path: Path, on_change: Callable[[], None]) -> bool:
     if libc.inotify_add_watch(fd, os.fsencode(path.parent), mask) < 0:
         os.close(fd)
         return False
-    threading.Thread(target=_read_events, args=(fd, path.name.encode(), on_change), name="config-watch", daemon=True).start()
+    threading.Thread(
+        target=_read_events, args=(fd, path.name.encode(), on_change), name="config-watch", daemon=True
+    ).start()
     return True
 
 
@@ -45,7 +47,7 @@ def _read_events(fd: int, name: bytes, on_change: Callable[[], None]) -> None:
         offset, hit = 0, False
         while offset + _HEADER.size <= len(data):
             _, _, _, length = _HEADER.unpack_from(data, offset)
-            hit |= data[offset + _HEADER.size: offset + _HEADER.size + length].rstrip(b"\0") == name
+            hit |= data[offset + _HEADER.size : offset + _HEADER.size + length].rstrip(b"\0") == name
             offset += _HEADER.size + length
         if hit:
             on_change()
