@@ -8,11 +8,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from freezegun import freeze_time
 
+from tests.helpers import HandClock, make_daemon, run_in_thread
 from therapy_timer import control
 from therapy_timer.errors import RefusedError
 from therapy_timer.notify import NotifyError, bounded
 from therapy_timer.store import Store
-from tests.helpers import HandClock, make_daemon, run_in_thread
 
 T0 = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)  # 09:00 in Berlin
 

@@ -18,12 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.helpers import make_daemon, run_in_thread
 from therapy_timer import clock, protocol, reminders
 from therapy_timer.cli import cli
 from therapy_timer.config import Config
 from therapy_timer.notify import NotifyError, PlyerBackend
 from therapy_timer.store import Store
-from tests.helpers import make_daemon, run_in_thread
 
 TOP = Path(__file__).resolve().parent.parent
 PY = [sys.executable, "-m", "therapy_timer"]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from tests.test_protocol import BERLIN, local
 from therapy_timer.config import Config, Reminders
 from therapy_timer.protocol import Event, Plan, build
-from therapy_timer.reminders import build as reminders_for, snooze_target
-from tests.test_protocol import BERLIN, local
+from therapy_timer.reminders import build as reminders_for
+from therapy_timer.reminders import snooze_target
 
 M = timedelta(minutes=1)
 

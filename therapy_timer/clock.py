@@ -7,7 +7,7 @@ and the demo can compress a plan without touching the protocol or the daemon.
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, timezone, tzinfo
 
 
 def local_zone() -> tzinfo:

@@ -17,9 +17,9 @@ import signal
 import socket
 import sys
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
-from typing import Callable
 
 if __name__ == "__main__":
     # The daemon process never uses the network. APScheduler imports asyncio, which would load
@@ -181,7 +181,7 @@ class Daemon:
         with self._tick_lock:
             try:
                 self._tick()
-            except Exception as exc:  # noqa: BLE001 - a reminder service must outlive one bad tick
+            except Exception as exc:
                 self.log(f"problem, retrying in {RETRY.seconds} s: {type(exc).__name__}: {exc}")
                 self._schedule(self.clock.now() + RETRY)
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from typing import Callable
 
 from therapy_timer import clock, protocol
 from therapy_timer.config import Config

@@ -13,7 +13,8 @@ import os
 import shutil
 import sys
 import threading
-from typing import Callable, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 from therapy_timer import APP_NAME, texts
 
@@ -86,7 +87,7 @@ class PlyerBackend:
                 from plyer.utils import platform
 
                 importlib.import_module(f"plyer.platforms.{platform}.notification")
-            except Exception:  # noqa: BLE001 - a missing backend is reported when a reminder is sent
+            except Exception:
                 pass
 
     def send(self, title: str, body: str, sticky: bool) -> None:
@@ -131,7 +132,7 @@ def bounded(call: Callable[[], None], seconds: float) -> None:
     def runner() -> None:
         try:
             call()
-        except BaseException as exc:  # noqa: BLE001 - reported to the caller
+        except BaseException as exc:
             failure.append(exc)
 
     worker = threading.Thread(target=runner, name="notify", daemon=True)

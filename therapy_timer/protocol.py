@@ -18,9 +18,10 @@ Rules (see the README for the user's view):
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from typing import Iterable, Iterator, NamedTuple, Sequence
+from typing import NamedTuple
 
 from therapy_timer.config import Config, QuietHours
 

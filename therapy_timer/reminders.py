@@ -8,13 +8,12 @@ reminder, and the rest of its session's reminders with it, later.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone, tzinfo
-from typing import Iterable
 
-from therapy_timer import texts
+from therapy_timer import protocol, texts
 from therapy_timer.config import Config
-from therapy_timer import protocol
 from therapy_timer.protocol import SWITCH_KINDS, Event, Plan, Session, Timeline
 
 ANSWERS = ("done", "skip")

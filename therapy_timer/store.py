@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 from therapy_timer.errors import RefusedError, TherapyTimerError
 from therapy_timer.protocol import Event, Plan

@@ -6,8 +6,9 @@ Pure: built from the plan, the log, the timeline and "now"; the terminal renderi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta, tzinfo
-from typing import Any, Iterable
+from typing import Any
 
 from therapy_timer.protocol import Plan, Session, Timeline, day_of_recovery
 from therapy_timer.reminders import ANSWERS
