@@ -55,7 +55,7 @@ def sandbox(config: str = "") -> Iterator[dict[str, str]]:
     try:
         yield env
     finally:
-        subprocess.run(command() + ["stop"], env=env, capture_output=True)
+        subprocess.run([*command(), "stop"], env=env, capture_output=True)
         shutil.rmtree(folder, ignore_errors=True)
 
 

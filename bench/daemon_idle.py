@@ -38,7 +38,7 @@ def measure(quick: bool) -> list[Result]:
     with sandbox(quiet_now()) as env:
         tt(env, "start", "--no-daemon", "--injured", "-1h", "--at", "-40m")
         daemon = subprocess.Popen(
-            command() + ["run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            [*command(), "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
         try:
             assert "reminders running" in daemon.stdout.readline()

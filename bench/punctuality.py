@@ -30,6 +30,9 @@ class Null:
     def problem(self) -> None:
         return None
 
+    def prepare(self) -> None:
+        pass
+
     def send(self, title: str, body: str, sticky: bool) -> None:
         pass
 
@@ -70,7 +73,8 @@ def measure(quick: bool) -> list[Result]:
             p99,
             "ms",
             50,
-            f"{len(late)} reminders over {hours} plan hours at {SPEED:g}x, median {late[len(late) // 2] * 1000:.1f} ms, "
+            f"{len(late)} reminders over {hours} plan hours at {SPEED:g}x, "
+            f"median {late[len(late) // 2] * 1000:.1f} ms, "
             f"max {late[-1] * 1000:.1f} ms, missed {missed}",
         )
     ]

@@ -16,7 +16,7 @@ def measure(quick: bool) -> list[Result]:
     with sandbox() as env:
         tt(env, "start", "--no-daemon", "--injured", "-3d")
         daemon = subprocess.Popen(
-            command() + ["run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            [*command(), "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
         lines: queue.Queue[tuple[float, str]] = queue.Queue()
         threading.Thread(

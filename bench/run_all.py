@@ -30,10 +30,10 @@ def main() -> int:
                 )
             )
             failed |= not r["ok"]
-    widths = [max(len(str(row[i])) for row in rows + [("what", "measured", "budget", "", "")]) for i in range(4)]
-    print("  ".join(h.ljust(w) for h, w in zip(("what", "measured", "budget", ""), widths)) + "  detail")
+    widths = [max(len(str(row[i])) for row in [*rows, ("what", "measured", "budget", "", "")]) for i in range(4)]
+    print("  ".join(h.ljust(w) for h, w in zip(("what", "measured", "budget", ""), widths, strict=True)) + "  detail")
     for row in rows:
-        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)) + "  " + row[4])
+        print("  ".join(str(c).ljust(w) for c, w in zip(row[:4], widths, strict=True)) + "  " + row[4])
     return 1 if failed else 0
 
 

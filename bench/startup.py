@@ -23,7 +23,7 @@ def measure(quick: bool) -> list[Result]:
         bare, status = [], []
         for _ in range(runs):  # interleaved, so drift in machine load hits both alike
             bare.append(timed([sys.executable, "-c", "pass"], env))
-            status.append(timed(command() + ["status"], env))
+            status.append(timed([*command(), "status"], env))
         imported = subprocess.run(
             [sys.executable, "-X", "importtime", "-m", "therapy_timer", "status"],
             env=env,

@@ -39,6 +39,9 @@ class Recorder:
     def problem(self) -> str | None:
         return None
 
+    def prepare(self) -> None:
+        pass
+
     def send(self, title: str, body: str, sticky: bool) -> None:
         if self.hang:
             time.sleep(3600)

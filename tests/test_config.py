@@ -27,7 +27,8 @@ def test_missing_file_means_defaults(tmp_path):
     [
         (
             "[cold]\nminutes = 25\n",
-            "[cold] minutes = 25 is out of range: longer ice or heat sessions can damage the skin (allowed 1-20 minutes)",
+            "[cold] minutes = 25 is out of range: longer ice or heat sessions can damage the skin"
+            " (allowed 1-20 minutes)",
         ),
         ("[heat]\nminutes = 21\n", "[heat] minutes = 21 is out of range: longer ice or heat"),
         (

@@ -138,7 +138,7 @@ def test_desktop_failure_falls_back_to_the_terminal_says_so_once_and_recovers(is
 
 def test_a_hanging_notification_is_bounded(isolated):
     new_plan(isolated)
-    daemon, recorder, logged = make_daemon(isolated, HandClock(T0), timeout=0.3)
+    daemon, recorder, _logged = make_daemon(isolated, HandClock(T0), timeout=0.3)
     recorder.hang = True
     began = time.monotonic()
     daemon.tick()

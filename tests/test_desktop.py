@@ -26,7 +26,8 @@ def desktop(tmp_path):
         if os.environ.get("CI"):
             pytest.fail(f"CI must install a notification server; missing: {', '.join(missing)}")
         pytest.skip(
-            f"no notification server here (missing {', '.join(missing)}); apt install dbus dbus-x11 xvfb dunst libnotify-bin"
+            f"no notification server here (missing {', '.join(missing)}); "
+            "apt install dbus dbus-x11 xvfb dunst libnotify-bin"
         )
     bus = subprocess.run(
         ["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
@@ -119,7 +120,8 @@ def test_reminders_reach_a_real_notification_server(desktop):
     assert "towel" in shown[0]["body"] and "Take the heat away right now" in shown[2]["body"]
     assert shown[2]["timeout"] == 0  # stays until dismissed
     print(
-        f"first notification {first_after:.2f} s after start returned; switch {switch_after:.2f} s after log heat-worse began"
+        f"first notification {first_after:.2f} s after start returned; "
+        f"switch {switch_after:.2f} s after log heat-worse began"
     )
     # Pushed at once, not found at a later wake-up (those are 50 s apart); bench/reaction.py measures it.
     assert first_after < 1.5 and switch_after < 1.5, (first_after, switch_after)

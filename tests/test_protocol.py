@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -76,7 +77,7 @@ def test_daylight_saving_change_keeps_elapsed_cadence_and_local_quiet_hours():
     ice = of(timeline, "ice")
     sunday = [s for s in ice if s.start.astimezone(BERLIN).date().day == 25]
     assert hhmm(sunday[0].start) == "Sun 07:00" and sunday[0].start.astimezone(BERLIN).utcoffset() == H
-    gaps = {b.start - a.start for a, b in zip(sunday, sunday[1:])}
+    gaps = {b.start - a.start for a, b in itertools.pairwise(sunday)}
     assert gaps == {2 * H}
     saturday = [s for s in ice if s.start.astimezone(BERLIN).date().day == 24]
     assert saturday[-1].start.astimezone(BERLIN).utcoffset() == 2 * H
@@ -195,11 +196,11 @@ def test_sessions_never_overlap_and_respect_limits(config, injured_offset, start
     tz = ZoneInfo(zone)
     injured = local(2026, 10, 22, 0, 0, tz) + timedelta(minutes=injured_offset)
     start = injured + timedelta(minutes=started_after)
-    events = [Event(start + timedelta(minutes=o), k) for o, k in zip(switch_offsets, kinds)]
+    events = [Event(start + timedelta(minutes=o), k) for o, k in zip(switch_offsets, kinds, strict=False)]
     timeline = build(config, Plan(injured, start), events, start + timedelta(days=6), tz)
     sessions = timeline.sessions
     assert sessions == sorted(sessions, key=lambda s: s.start)
-    for a, b in zip(sessions, sessions[1:]):
+    for a, b in itertools.pairwise(sessions):
         assert a.end <= b.start, (a, b)
     immediate = {s.start for s in sessions if s.opens in ("plan-start", "heat-worse", "heat-no-help")}
     for s in sessions:

@@ -13,7 +13,10 @@ from therapy_timer.reminders import snooze_target
 M = timedelta(minutes=1)
 
 
-def setup(events=(), config=Config(), hours=6):
+DEFAULTS = Config()
+
+
+def setup(events=(), config=DEFAULTS, hours=6):
     injured = local(2026, 11, 24, 9, 0)
     timeline = build(config, Plan(injured, injured), list(events), injured + timedelta(hours=hours), BERLIN)
     return (
@@ -62,7 +65,7 @@ def test_snooze_moves_the_current_reminder_and_the_rest_of_its_session():
 
 
 def test_a_take_it_off_reminder_is_never_snoozed():
-    injured, timeline, reminders = setup()
+    injured, _, reminders = setup()
     target = snooze_target(reminders, injured + 16 * M)
     assert target.sticky
     _, _, after = setup([Event(injured + 16 * M, "snooze", minutes=10)])

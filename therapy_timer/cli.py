@@ -54,6 +54,10 @@ class App:
             click.echo(f"therapy-timer: warning: {warning}", err=True)
         return loaded.config
 
+    def check_config(self) -> None:
+        """Load the config now, so a broken one stops a command before anything is written."""
+        _ = self.config
+
     @cached_property
     def folder(self) -> Path:
         return paths.data_dir()
@@ -169,7 +173,7 @@ def start(app: App, injured_text: str | None, at_text: str, replace: bool, no_da
     injured = app.when(injured_text, "the injury time --injured") if injured_text else started
     if injured > started:
         raise UsageError("the injury (--injured) must be before the plan start (--at)")
-    app.config  # a broken config stops us before anything is written
+    app.check_config()  # a broken config stops us before anything is written
     stored = app.store.start_plan(injured, started, replace, app.now)
     from therapy_timer import render, views
 
@@ -177,7 +181,8 @@ def start(app: App, injured_text: str | None, at_text: str, replace: bool, no_da
     click.echo(f"Plan started: injured {render.when(injured, app.zone, app.now)}, day {view['day']} of recovery.")
     if view["phase"] == "cold":
         click.echo(
-            f"Cold first: ice every {app.config.cold.every_hours:g} h until {render.when(view['phase_until'], app.zone, app.now)}, "
+            f"Cold first: ice every {app.config.cold.every_hours:g} h "
+            f"until {render.when(view['phase_until'], app.zone, app.now)}, "
             f"then moist heat every {app.config.heat.every_hours:g} h."
         )
     else:
@@ -323,7 +328,8 @@ def _switch(app: App, kind: str, at_text: str) -> None:
     ice = next(s for s in after.sessions if s.kind == "ice" and s.start >= at)
     cold = after.phase_at(ice.start)
     click.echo(
-        f"Back to cold: ice, wrapped in a towel, {render.span(ice.minutes)} from {render.when(ice.start, app.zone, app.now)}. "
+        f"Back to cold: ice, wrapped in a towel, {render.span(ice.minutes)} "
+        f"from {render.when(ice.start, app.zone, app.now)}. "
         f"Heat will be tried again from {render.when(cold.end, app.zone, app.now)}."
     )
     if after.see_doctor(at):
@@ -450,11 +456,11 @@ def run_daemon(app: App) -> None:
 
     Each reminder it fires is logged here; it ends when the plan ends or on Ctrl-C.
     """
-    app.config  # refuse a broken config here, with the usual one-line error
+    app.check_config()  # refuse a broken config here, with the usual one-line error
     app.store.require_plan()
     sys.stdout.flush()
     command = [sys.executable, "-m", "therapy_timer.daemon"]
-    if os.name == "nt":  # pragma: no cover - no exec there: run it as a child and pass on its status
+    if sys.platform == "win32":  # pragma: no cover - no exec there: run it as a child and pass on its status
         import subprocess
 
         sys.exit(subprocess.call(command))

@@ -156,7 +156,7 @@ def _build(data: dict[str, Any], path: str) -> tuple[Config, list[str]]:
 def _section(name: str, table: dict[str, Any], path: str, warnings: list[str]) -> Any:
     cls = SECTIONS[name]
     known = [f.name for f in fields(cls)]
-    values = {}
+    values: dict[str, float | time] = {}
     for key, value in table.items():
         if key not in known:
             raise ConfigError(f"{path}: unknown key [{name}] {_show(key)} (known keys: {', '.join(known)})")
@@ -181,7 +181,8 @@ def _number(value: Any, where: tuple[str, str], path: str, warnings: list[str]) 
         )
     if rule.advised and not rule.advised[0] <= value <= rule.advised[1]:
         warnings.append(
-            f"{path}: {label} = {value} is outside what the protocol advises ({_range(rule.advised, rule.unit)}); using it anyway"
+            f"{path}: {label} = {value} is outside what the protocol advises "
+            f"({_range(rule.advised, rule.unit)}); using it anyway"
         )
     return value
 

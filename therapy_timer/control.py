@@ -17,7 +17,7 @@ LOCK_NAME = "daemon.lock"
 LOG_NAME = "daemon.log"
 NUDGE = b"replan"
 
-if os.name == "nt":  # pragma: no cover - Windows
+if sys.platform == "win32":  # pragma: no cover - Windows
     import msvcrt
 
     def _try_lock(handle: IO[bytes], exclusive: bool) -> bool:
@@ -56,7 +56,7 @@ class DaemonLock:
         from therapy_timer.paths import ensure_private_dir
 
         ensure_private_dir(self.path.parent)
-        handle = open(self.path, "a+b")
+        handle = open(self.path, "a+b")  # noqa: SIM115 - held open for the daemon's life: the lock lives on it
         if not _try_lock(handle, exclusive=True):
             handle.close()
             return False
@@ -76,14 +76,13 @@ class DaemonLock:
 def is_running(folder: Path) -> bool:
     """Whether a daemon holds the lock for this data folder right now."""
     try:
-        handle = open(folder / LOCK_NAME, "rb")
+        with open(folder / LOCK_NAME, "rb") as handle:
+            if _try_lock(handle, exclusive=False):
+                _unlock(handle)
+                return False
+            return True
     except OSError:
         return False
-    with handle:
-        if _try_lock(handle, exclusive=False):
-            _unlock(handle)
-            return False
-        return True
 
 
 def address(folder: Path) -> str:
@@ -120,16 +119,15 @@ def spawn(folder: Path) -> None:
     from therapy_timer.paths import ensure_private_dir
 
     ensure_private_dir(folder)
-    log = open(folder / LOG_NAME, "ab")
     options: dict[str, object] = (
         {"start_new_session": True}
-        if os.name != "nt"
+        if sys.platform != "win32"
         else {
             "creationflags": getattr(subprocess, "DETACHED_PROCESS", 0)
             | getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
         }
     )
-    with log:
+    with open(folder / LOG_NAME, "ab") as log:  # the child has its own copy once started
         subprocess.Popen(
             [sys.executable, "-m", "therapy_timer.daemon"],
             stdin=subprocess.DEVNULL,

@@ -13,6 +13,7 @@ Two things APScheduler does not do for us:
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import socket
 import sys
@@ -169,10 +170,8 @@ class Daemon:
             previous, self._next_job = self._next_job, f"at-{self._jobs}"
             self.scheduler.add_job(self.tick, "date", run_date=self.clock.to_wall(at), id=self._next_job)
             if previous:
-                try:
+                with contextlib.suppress(JobLookupError):  # it already ran
                     self.scheduler.remove_job(previous)
-                except JobLookupError:
-                    pass  # it already ran
 
     # The work ------------------------------------------------------------------------------
 

@@ -34,8 +34,9 @@ def run_demo(speed: float, hours: float, log: Callable[[str], None]) -> None:
         store.close()
         log(
             f"demo: {hours:g} plan hours at {speed:g}x ({hours * 3600 / speed:.0f} s); injured two days ago at "
-            f"{injured.astimezone(zone):%H:%M}, so the cold phase ends at noon. Each session is marked done a minute after "
-            "it ends, and at 16:05 the demo reports that heat made things worse."
+            f"{injured.astimezone(zone):%H:%M}, so the cold phase ends at noon. "
+            "Each session is marked done a minute after it ends, "
+            "and at 16:05 the demo reports that heat made things worse."
         )
         fast = clock.FastClock(start, speed)
         daemon = Daemon(

@@ -42,7 +42,7 @@ def checkup(app: Any) -> dict[str, Any]:
 
     report: dict[str, Any] = {"config": {"path": str(paths.config_path())}, "data": {"folder": str(app.folder)}}
     try:
-        app.config
+        app.check_config()
         report["config"]["ok"] = True
     except TherapyTimerError as exc:
         report["config"].update(ok=False, problem=str(exc))
@@ -67,9 +67,12 @@ def checkup(app: Any) -> dict[str, Any]:
     return report
 
 
+def ok(flag: object) -> str:
+    return "ok" if flag else "PROBLEM"
+
+
 def render(report: dict[str, Any]) -> list[str]:
     note = report["notifications"]
-    ok = lambda flag: "ok" if flag else "PROBLEM"  # noqa: E731
     out = [
         f"Config:   {report['config']['path']}: {ok(report['config'].get('ok'))}"
         + (f" ({report['config']['problem']})" if "problem" in report["config"] else "")

@@ -8,6 +8,7 @@ terminal/log, saying so once, while retrying the desktop at every reminder.
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 import shutil
@@ -55,7 +56,7 @@ def session_bus_available() -> bool:
     address = os.environ.get("DBUS_SESSION_BUS_ADDRESS", "")
     if address:
         return True
-    runtime = os.environ.get("XDG_RUNTIME_DIR") or (f"/run/user/{os.getuid()}" if hasattr(os, "getuid") else "")
+    runtime = os.environ.get("XDG_RUNTIME_DIR") or ("" if sys.platform == "win32" else f"/run/user/{os.getuid()}")
     return bool(runtime) and os.path.exists(os.path.join(runtime, "bus"))
 
 
@@ -120,6 +121,9 @@ class TerminalBackend:
     def problem(self) -> str | None:
         return None
 
+    def prepare(self) -> None:
+        """Nothing to load: printing is always ready."""
+
     def send(self, title: str, body: str, sticky: bool) -> None:
         bell = "\a" if sys.stdout.isatty() else ""
         self.write(f"{bell}>>> {title}: {body}")
@@ -158,15 +162,15 @@ class Notifier:
         log: Callable[[str], None] = print,
         timeout: float = SEND_TIMEOUT,
     ) -> None:
-        self.desktop = desktop if desktop is not None else [PlyerBackend()]
-        self.fallback = fallback or TerminalBackend()
+        self.desktop: list[Backend] = desktop if desktop is not None else [PlyerBackend()]
+        self.fallback: Backend = fallback or TerminalBackend()
         self.log = log
         self.timeout = timeout
         self.desktop_down = False
 
     def prepare(self) -> None:
         for backend in self.desktop:
-            getattr(backend, "prepare", lambda: None)()
+            backend.prepare()
 
     def send(self, title: str, body: str, sticky: bool = False) -> str:
         """Deliver one notification; returns the name of the backend that took it."""
@@ -175,7 +179,7 @@ class Notifier:
             reason = backend.problem()
             if reason is None:
                 try:
-                    bounded(lambda b=backend: b.send(title, body, sticky), self.timeout)
+                    bounded(functools.partial(backend.send, title, body, sticky), self.timeout)
                 except NotifyError as exc:
                     reason = str(exc)
                 else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -31,8 +32,6 @@ def config_path() -> Path:
 def ensure_private_dir(path: Path) -> Path:
     """Create `path` readable by its owner only: a recovery log is private health data."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
+    with contextlib.suppress(OSError):  # a folder we may not chmod (not ours, or a mount) still works
         os.chmod(path, 0o700)
-    except OSError:
-        pass
     return path

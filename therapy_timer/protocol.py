@@ -135,6 +135,7 @@ def _treatments(
     cursor, reason, pending = plan.started_at, "plan-start", list(triggers)
     while cursor < horizon:
         trigger = None
+        phase_end: datetime | None  # None: the phase lasts until the plan ends
         if mode == "cold":
             stop, phase_end = min(cold_until, horizon), cold_until
             pending = [e for e in pending if e.at >= cold_until]  # heat is not in use: nothing to switch

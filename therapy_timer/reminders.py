@@ -66,7 +66,7 @@ def _for_session(config: Config, timeline: Timeline, session: Session) -> list[R
     planned = {"ice": config.cold.minutes, "heat": config.heat.minutes}.get(session.kind, session.minutes)
     on = texts.session_on(session.kind, planned, session.opens, session.purpose)
     body = on.body
-    if session.opens in SWITCH_KINDS + ("heat-again",) and timeline.see_doctor(session.start):
+    if session.opens in (*SWITCH_KINDS, "heat-again") and timeline.see_doctor(session.start):
         body = f"{body} {texts.DOCTOR_AFTER_SWITCHES}"
     reminders = [Reminder(f"{session.key}/on", session.start, on.title, body, session.key, False, session.end)]
     if session.kind == "walk" or session.cut_short:

@@ -37,7 +37,8 @@ def session_line(s: dict[str, Any], zone: tzinfo, now: datetime) -> str:
         return (
             f"{s['kind']} until {end.astimezone(zone):%H:%M} ({span((end - now) / timedelta(minutes=1))} left): {what}"
         )
-    return f"{s['kind']} at {when(start, zone, now)} (in {span((start - now) / timedelta(minutes=1))}), {span(s['minutes'])}: {what}"
+    wait = span((start - now) / timedelta(minutes=1))
+    return f"{s['kind']} at {when(start, zone, now)} (in {wait}), {span(s['minutes'])}: {what}"
 
 
 def status(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]:

@@ -137,9 +137,10 @@ class Store:
             self.db.execute("PRAGMA schema_version").fetchone()  # fails fast on a damaged file
             return
         with self.write():
-            if self.db.execute("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchone()[0]:
-                if not self.db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'plans'").fetchone()[0]:
-                    raise StoreError(f"{self.path} is not a therapy-timer database; it was left as it is")
+            count = "SELECT count(*) FROM sqlite_master WHERE name "
+            has_tables = self.db.execute(count + "NOT LIKE 'sqlite_%'").fetchone()[0]
+            if has_tables and not self.db.execute(count + "= 'plans'").fetchone()[0]:
+                raise StoreError(f"{self.path} is not a therapy-timer database; it was left as it is")
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     self.db.execute(statement)
@@ -229,7 +230,8 @@ class Store:
         minutes: float | None = None,
     ) -> int:
         cursor = db.execute(
-            "INSERT INTO events (plan_id, at, kind, score, text, session, minutes, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO events (plan_id, at, kind, score, text, session, minutes, recorded_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (plan_id, iso(at), kind, score, text, session, minutes, iso(now)),
         )
         return int(cursor.lastrowid or 0)
@@ -258,13 +260,15 @@ class Store:
         """Record that a reminder fired (or was missed); a key is recorded once per plan."""
         with self.write() as db:
             db.execute(
-                "INSERT OR IGNORE INTO reminders (plan_id, key, due_at, fired_at, outcome, backend, title) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO reminders (plan_id, key, due_at, fired_at, outcome, backend, title)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (plan_id, key, iso(due_at), iso(fired_at) if fired_at else None, outcome, backend, title),
             )
 
     def reminders(self, plan_id: int) -> list[FiredReminder]:
         rows = self._query(
-            "SELECT key, due_at, fired_at, outcome, backend, title FROM reminders WHERE plan_id = ? ORDER BY due_at, id",
+            "SELECT key, due_at, fired_at, outcome, backend, title FROM reminders"
+            " WHERE plan_id = ? ORDER BY due_at, id",
             (plan_id,),
         )
         return [FiredReminder(r[0], _time(r[1]), _time(r[2]), r[3], r[4], r[5]) for r in rows]  # type: ignore[arg-type]

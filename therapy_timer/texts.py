@@ -45,7 +45,10 @@ def session_on(kind: str, minutes: float, opens: str, purpose: str) -> Notice:
         title = {"heat-worse": "Stop the heat now: ice on instead", "heat-no-help": "Back to cold: ice on now"}.get(
             opens, "Ice on now"
         )
-        body = f"Ice pack or frozen vegetables, wrapped in a towel, on the sore spot for {m} minutes. Never straight on bare skin."
+        body = (
+            f"Ice pack or frozen vegetables, wrapped in a towel, on the sore spot for {m} minutes. "
+            "Never straight on bare skin."
+        )
         if opens == "heat-worse":
             body = "Take the heat away right now. " + body + " Cold it is for the next while."
         return Notice(title, body)
