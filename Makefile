@@ -1,24 +1,40 @@
 # Two entry points: `make demo` (watch a plan unfold in a minute) and `make test` (everything CI runs).
+# For daily work: `make check` (format, lint, types and the unit tier, a few seconds) and `make fmt`.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test bench clean
+.PHONY: demo test check lint fmt bench clean
 
 $(BIN)/therapy-timer: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
 	touch $@
 
 demo: $(BIN)/therapy-timer
 	$(BIN)/therapy-timer demo
 
-test: $(BIN)/therapy-timer
+# The gates CI enforces before any test runs: formatting, lint and strict types.
+lint: $(BIN)/therapy-timer
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+# Everything CI runs: the gates, then every tier (unit, cli, daemon, system).
+test: lint
 	$(BIN)/python -m pytest
+
+# The fast loop for daily work: the gates and the unit tier.
+check: lint
+	$(BIN)/python -m pytest -q -m unit
+
+fmt: $(BIN)/therapy-timer
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 bench: $(BIN)/therapy-timer
 	$(BIN)/python bench/run_all.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis .mypy_cache .ruff_cache

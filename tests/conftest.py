@@ -1,4 +1,14 @@
-"""Shared fixtures: every test gets its own data folder, config path and time zone."""
+"""Shared fixtures (every test gets its own data folder, config path and time zone) and test tiers.
+
+Every test belongs to exactly one tier, so `make check` can run the fast ones while `make test`
+(what CI runs) runs them all:
+- unit: pure functions and single modules, no processes, no threads (`pytest -m unit`);
+- cli: the command line in-process or as a subprocess, with a real database;
+- daemon: the scheduler with real threads, sockets and timing, or crash and fault runs;
+- system: the whole installed set-up against real outside things (a notification server, the benchmarks).
+A module's tier comes from TIERS below; a test may name another tier with its own marker.
+A test module that is in no tier is an error, so a new file cannot slip out of `make check`'s view.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +23,30 @@ from click.testing import CliRunner
 from therapy_timer.cli import cli
 
 BERLIN = "Europe/Berlin"
+TIER_NAMES = ("unit", "cli", "daemon", "system")
+TIERS = {
+    "test_protocol": "unit",
+    "test_reminders": "unit",
+    "test_config": "unit",
+    "test_when": "unit",
+    "test_notify": "unit",
+    "test_cli": "cli",
+    "test_hardening": "cli",
+    "test_daemon": "daemon",
+    "test_bench_smoke": "system",
+    "test_desktop": "system",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Give each test its module's tier, unless the test names its own."""
+    for item in items:
+        if any(item.get_closest_marker(name) for name in TIER_NAMES):
+            continue
+        module = item.path.stem
+        if module not in TIERS:
+            raise pytest.UsageError(f"{item.path.name} has no test tier: add it to TIERS in tests/conftest.py")
+        item.add_marker(getattr(pytest.mark, TIERS[module]))
 
 
 @pytest.fixture(autouse=True)

@@ -46,6 +46,7 @@ def next_reminder(folder: Path) -> tuple[str, datetime]:
 # Crashes and concurrency -----------------------------------------------------------------------
 
 
+@pytest.mark.daemon
 def test_kill_9_the_daemon_30_times_while_commands_log(isolated):
     assert tt("start", "--no-daemon", "--injured", "-1h").returncode == 0
     before = next_reminder(isolated)
@@ -64,7 +65,7 @@ def test_kill_9_the_daemon_30_times_while_commands_log(isolated):
     rng = random.Random(4)
     try:
         for _ in range(30):
-            daemon = subprocess.Popen(PY + ["run"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            daemon = subprocess.Popen([*PY, "run"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(rng.uniform(0.05, 0.5))
             daemon.kill()
             daemon.wait(10)
@@ -83,7 +84,7 @@ def test_twenty_log_commands_at_once_all_land(isolated):
     assert tt("start", "--no-daemon").returncode == 0
     procs = [
         subprocess.Popen(
-            PY + ["log", "pain", str(n % 11), "--note", f"p{n}"],
+            [*PY, "log", "pain", str(n % 11), "--note", f"p{n}"],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -296,6 +297,7 @@ def test_forget_asks_first_then_removes_every_record(run, isolated):
 # Notification failures -------------------------------------------------------------------------
 
 
+@pytest.mark.daemon
 @pytest.mark.parametrize("fault", ["raises", "hangs", "missing"])
 def test_an_hour_of_failing_notifications_loses_no_reminder(isolated, fault):
     start = datetime.now(timezone.utc).replace(microsecond=0)
@@ -334,6 +336,7 @@ def test_an_hour_of_failing_notifications_loses_no_reminder(isolated, fault):
 # Clock trouble ---------------------------------------------------------------------------------
 
 
+@pytest.mark.daemon
 def test_jumping_hours_forward_then_back_fires_each_due_reminder_once(isolated):
     from freezegun import freeze_time
 
