@@ -13,6 +13,9 @@ A test module that is in no tier is an error, so a new file cannot slip out of `
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -49,14 +52,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.add_marker(getattr(pytest.mark, TIERS[module]))
 
 
+@pytest.fixture
+def runtime_dir() -> Iterator[Path]:
+    """A private runtime folder (the daemon's socket lives there) with a short path, as $XDG_RUNTIME_DIR is."""
+    folder = Path(tempfile.mkdtemp(prefix="tt-run-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runtime_dir: Path) -> Path:
     """Point data, config and XDG folders at a temporary place; Berlin time unless a test says otherwise."""
     data = tmp_path / "data"
     monkeypatch.setenv("THERAPY_TIMER_DATA_DIR", str(data))
     monkeypatch.setenv("THERAPY_TIMER_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime_dir))
     monkeypatch.setenv("TZ", BERLIN)
     monkeypatch.delenv("THERAPY_TIMER_DEBUG", raising=False)
     return data

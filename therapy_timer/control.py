@@ -2,8 +2,9 @@
 
 Kept free of APScheduler and plyer so ordinary commands start fast. "Running" is decided by an
 OS file lock the daemon holds for its whole life (released by the kernel if it dies), never by
-guessing from a pid. A nudge is one datagram on a Unix socket in the private data folder that the
-daemon blocks on, so it learns of a change at once without polling.
+guessing from a pid. A nudge is one datagram on a Unix socket in the per-user runtime folder that
+the daemon blocks on, so it learns of a change at once without polling. Files in the data folder
+are opened without following symlinks.
 """
 
 from __future__ import annotations
@@ -53,10 +54,10 @@ class DaemonLock:
         self.handle: IO[bytes] | None = None
 
     def acquire(self) -> bool:
-        from therapy_timer.paths import ensure_private_dir
+        from therapy_timer.paths import ensure_private_dir, open_private
 
         ensure_private_dir(self.path.parent)
-        handle = open(self.path, "a+b")  # noqa: SIM115 - held open for the daemon's life: the lock lives on it
+        handle = os.fdopen(open_private(self.path, os.O_RDWR | os.O_CREAT), "r+b")
         if not _try_lock(handle, exclusive=True):
             handle.close()
             return False
@@ -75,27 +76,30 @@ class DaemonLock:
 
 def is_running(folder: Path) -> bool:
     """Whether a daemon holds the lock for this data folder right now."""
+    from therapy_timer.paths import NO_FOLLOW
+
     try:
-        with open(folder / LOCK_NAME, "rb") as handle:
-            if _try_lock(handle, exclusive=False):
-                _unlock(handle)
-                return False
-            return True
+        handle = os.fdopen(os.open(folder / LOCK_NAME, os.O_RDONLY | NO_FOLLOW), "rb")
     except OSError:
         return False
+    with handle:
+        if _try_lock(handle, exclusive=False):
+            _unlock(handle)
+            return False
+        return True
 
 
 def address(folder: Path) -> str:
-    """The daemon's socket: a file in the private data folder, so only this user can reach it.
+    """The daemon's socket: a short path in the per-user runtime folder, named after the data folder.
 
-    Where that path is too long for a Unix socket (about 100 bytes), an abstract name on Linux.
+    Never a Linux abstract name: those have no permissions, so another user could take the name
+    first or flood it. The runtime folder is 0700, so only this user can reach the socket.
     """
-    path = str(folder.resolve() / "daemon.sock")
-    if len(path.encode()) < 100 or not sys.platform.startswith("linux"):
-        return path
     import zlib  # not hashlib: that would load OpenSSL into the daemon for nothing
 
-    return f"\0therapy-timer-{os.getuid()}-{zlib.crc32(path.encode()):08x}"
+    from therapy_timer.paths import runtime_dir
+
+    return str(runtime_dir() / f"{zlib.crc32(str(folder.resolve()).encode()):08x}.sock")
 
 
 def nudge(folder: Path) -> bool:
@@ -112,13 +116,35 @@ def nudge(folder: Path) -> bool:
             return False
 
 
+def end_daemon(folder: Path, seconds: float = 5.0) -> bool:
+    """End the daemon serving `folder` (before its files are deleted); True once none runs.
+
+    The daemon wrote its pid into the lock it still holds, so the pid is the live daemon's.
+    """
+    import contextlib
+    import signal
+    import time
+
+    if not is_running(folder):
+        return True
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        os.kill(int((folder / LOCK_NAME).read_text().split()[0]), signal.SIGTERM)
+    deadline = time.monotonic() + seconds
+    while is_running(folder):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
 def spawn(folder: Path) -> None:
     """Start the daemon detached from this terminal, logging to daemon.log in the data folder."""
     import subprocess
 
-    from therapy_timer.paths import ensure_private_dir
+    from therapy_timer.paths import ensure_private_dir, open_private
 
     ensure_private_dir(folder)
+    log = os.fdopen(open_private(folder / LOG_NAME, os.O_WRONLY | os.O_APPEND | os.O_CREAT), "ab")
     options: dict[str, object] = (
         {"start_new_session": True}
         if sys.platform != "win32"
@@ -127,13 +153,20 @@ def spawn(folder: Path) -> None:
             | getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
         }
     )
-    with open(folder / LOG_NAME, "ab") as log:  # the child has its own copy once started
+    from therapy_timer.paths import config_path
+
+    # The daemon runs from "/": hand it the folders as absolute paths.
+    env = {**os.environ, "THERAPY_TIMER_DATA_DIR": str(folder.absolute())}
+    env["THERAPY_TIMER_CONFIG"] = str(config_path().absolute())
+    with log:
         subprocess.Popen(
             [sys.executable, "-m", "therapy_timer.daemon"],
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=log,
             close_fds=True,
+            cwd=os.path.abspath(os.sep),
+            env=env,
             **options,
         )  # type: ignore[call-overload]
 

@@ -1,12 +1,19 @@
-"""Where the config and the data live: per-user folders, overridable from the environment."""
+"""Where the config, the data and the daemon's socket live: per-user folders, kept private.
+
+A recovery log is private health data: the data folder and the socket's folder must be ours and
+reachable by nobody else. A folder someone else prepared is refused rather than used.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import os
+import stat
 from pathlib import Path
 
 from therapy_timer import APP_NAME
+from therapy_timer.errors import RefusedError
+
+NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)  # open never follows a planted symlink (0 where unknown)
 
 
 def data_dir() -> Path:
@@ -29,9 +36,54 @@ def config_path() -> Path:
     return platformdirs.user_config_path(APP_NAME, appauthor=False) / "config.toml"
 
 
+def runtime_dir() -> Path:
+    """The per-user runtime folder for the daemon's socket: $XDG_RUNTIME_DIR/therapy-timer.
+
+    $XDG_RUNTIME_DIR is the user's own (0700) and short; without it platformdirs falls back to
+    /tmp/runtime-<uid>, which `ensure_private_dir` checks like any other folder.
+    """
+    import warnings
+
+    import platformdirs
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the fallback warning; the folder is checked instead
+        return platformdirs.user_runtime_path(APP_NAME, appauthor=False)
+
+
 def ensure_private_dir(path: Path) -> Path:
-    """Create `path` readable by its owner only: a recovery log is private health data."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with contextlib.suppress(OSError):  # a folder we may not chmod (not ours, or a mount) still works
-        os.chmod(path, 0o700)
+    """Create `path` readable by its owner only, or refuse a folder that is not ours to keep private.
+
+    A folder owned by someone else (or one we cannot make 0700) could let them read the record or
+    plant files in it; it is refused with one line rather than used.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    old = os.umask(0o077)
+    try:
+        path.mkdir(exist_ok=True, mode=0o700)
+    finally:
+        os.umask(old)
+    if not hasattr(os, "getuid"):  # pragma: no cover - Windows: per-user folders are private already
+        return path
+    info = os.stat(path)
+    if info.st_uid != os.getuid():
+        raise RefusedError(
+            f"{path} belongs to another user; therapy-timer keeps your record only in a folder of your own "
+            "(choose one with THERAPY_TIMER_DATA_DIR)"
+        )
+    if stat.S_IMODE(info.st_mode) & 0o077:
+        try:
+            os.chmod(path, 0o700)
+        except OSError as exc:
+            raise RefusedError(f"{path} cannot be made private ({exc.strerror}); choose another folder") from None
     return path
+
+
+def open_private(path: Path, flags: int) -> int:
+    """Open (or create, 0600) a file in a private folder without following a symlink planted there."""
+    try:
+        return os.open(path, flags | NO_FOLLOW | getattr(os, "O_CLOEXEC", 0), 0o600)
+    except OSError as exc:
+        if os.path.islink(path):
+            raise RefusedError(f"{path} is a symbolic link; therapy-timer will not write through it") from None
+        raise RefusedError(f"cannot open {path} ({exc.strerror})") from None
