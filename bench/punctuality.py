@@ -14,8 +14,8 @@ from pathlib import Path
 
 from common import Result, main
 
+from therapy_timer import bootstrap
 from therapy_timer.clock import FastClock, local_zone
-from therapy_timer.daemon import Daemon
 from therapy_timer.notify import Notifier, TerminalBackend
 from therapy_timer.store import Store
 from therapy_timer.when import local_moment
@@ -47,15 +47,10 @@ def measure(quick: bool) -> list[Result]:
         store.start_plan(start, start, False, start)
         fast = FastClock(start, SPEED)
         notifier = Notifier([Null()], TerminalBackend(lambda line: None), log=lambda line: None)
-        daemon = Daemon(
-            folder / "data",
-            folder / "config.toml",
-            notifier,
-            zone,
-            clock=fast,
-            log=lambda line: None,
-            stop_at=start + timedelta(hours=hours),
+        daemon = bootstrap.build(
+            folder / "data", folder / "config.toml", zone=zone, clock=fast, notifier=notifier, log=lambda line: None
         )
+        bootstrap.end_at(daemon, start + timedelta(hours=hours), "run over")
         worker = threading.Thread(target=daemon.run)
         worker.start()
         worker.join(hours * 3600 / SPEED + 60)

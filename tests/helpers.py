@@ -1,17 +1,28 @@
-"""Test doubles for the daemon: a clock we set by hand and a desktop backend that records."""
+"""Test doubles for the daemon: a clock set by hand, a scheduler that steps it, a recording desktop.
+
+`stepping_daemon` builds the daemon the way every entry point does (`bootstrap.build`), with a hand
+clock and a `SteppingScheduler`: no threads and no sleeping, time moves when the test says so.
+`make_daemon` builds one on the real scheduler for the few tests that need real threads.
+"""
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from therapy_timer import bootstrap
 from therapy_timer.clock import Clock
 from therapy_timer.daemon import Daemon
 from therapy_timer.notify import Notifier, TerminalBackend
 from therapy_timer.store import Store
+
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 class HandClock(Clock):
@@ -23,6 +34,58 @@ class HandClock(Clock):
 
     def advance(self, **delta: float) -> None:
         self.moment += timedelta(**delta)
+
+
+class SteppingScheduler:
+    """The daemon's scheduler interface (`at`, `soon`, `run`, `stop`) on a hand clock.
+
+    `step()` runs the next call: calls asked for "soon" first, else it moves the clock to the
+    earliest timed call and runs that. Nothing runs unless the test steps.
+    """
+
+    def __init__(self, clock: HandClock) -> None:
+        self.clock = clock
+        self.timed: dict[str, tuple[datetime, Callable[[], None]]] = {}
+        self.queue: list[Callable[[], None]] = []
+        self.stopped = False
+
+    def at(self, key: str, moment: datetime, action: Callable[[], None]) -> None:
+        self.timed[key] = (moment, action)
+
+    def soon(self, action: Callable[[], None]) -> None:
+        self.queue.append(action)
+
+    def run(self) -> None:
+        """Serve until stopped or until nothing is left to do before the clock's present moment."""
+        while not self.stopped and self.step(until=self.clock.now()):
+            pass
+
+    def stop(self) -> None:
+        self.stopped = True
+
+    def next_at(self, key: str = "tick") -> datetime | None:
+        return self.timed[key][0] if key in self.timed else None
+
+    def step(self, until: datetime | None = None) -> bool:
+        """Run one call (none later than `until`); False when there was none."""
+        if self.queue:
+            self.queue.pop(0)()
+            return True
+        if not self.timed:
+            return False
+        key, (moment, action) = min(self.timed.items(), key=lambda item: item[1][0])
+        if until is not None and moment > until:
+            return False
+        del self.timed[key]
+        self.clock.moment = max(self.clock.moment, moment)
+        action()
+        return True
+
+    def run_until(self, moment: datetime) -> None:
+        """Run every call due up to `moment`, in order, then leave the clock at `moment`."""
+        while not self.stopped and self.step(until=moment):
+            pass
+        self.clock.moment = max(self.clock.moment, moment)
 
 
 class Recorder:
@@ -55,36 +118,112 @@ class Recorder:
     def titles(self) -> list[str]:
         return [t for t, _, _ in self.sent]
 
-    def wait_for(self, title: str, seconds: float = 3.0) -> float:
-        """Wait (really) until `title` was sent; return how long it took."""
-        began = time.monotonic()
+    def wait_for(self, title: str, seconds: float = 3.0) -> None:
+        """Wait (really, for a real-thread test) until `title` was sent; fail after `seconds`.
+
+        The timeout is the measurement: Condition.wait_for keeps real time even under freezegun.
+        """
         with self.arrived:
             ok = self.arrived.wait_for(lambda: title in self.titles, timeout=seconds)
         assert ok, f"{title!r} not sent within {seconds} s; sent: {self.titles}"
-        return time.monotonic() - began
 
 
-def make_daemon(
-    folder: Path, clock: Clock | None = None, max_idle: float | None = 0.2, **kw
-) -> tuple[Daemon, Recorder, list[str]]:
-    recorder, logged = Recorder(), []
-    notifier = Notifier([recorder], TerminalBackend(logged.append), log=logged.append, timeout=kw.pop("timeout", 1.0))
-    daemon = Daemon(
-        folder,
-        folder.parent / "config.toml",
-        notifier,
-        ZoneInfo("Europe/Berlin"),
-        clock=clock or Clock(),
-        log=logged.append,
-        max_idle=max_idle,
-        **kw,
+class Lines(list[str]):
+    """The daemon's log lines; set `failure` to make writing them fail (a full disk)."""
+
+    failure: Exception | None = None
+
+    def write(self, line: str) -> None:
+        if self.failure:
+            raise self.failure
+        self.append(line)
+
+
+class Parts:
+    """A daemon built for a test, with the doubles it was built from."""
+
+    def __init__(self, daemon: Daemon, recorder: Recorder, logged: Lines, scheduler: SteppingScheduler | None):
+        self.daemon, self.recorder, self.logged = daemon, recorder, logged
+        self.scheduler = scheduler
+
+    def __iter__(self):  # daemon, recorder, logged = make_daemon(...)
+        return iter((self.daemon, self.recorder, self.logged))
+
+
+def _build(folder: Path, clock: Clock, timeout: float = 1.0, **kw) -> tuple[Daemon, Recorder, Lines]:
+    recorder, logged = Recorder(), Lines()
+    log = bootstrap.never_raising(logged.write)  # as bootstrap wraps the real log
+    notifier = Notifier([recorder], TerminalBackend(log), log=log, timeout=timeout)
+    daemon = bootstrap.build(
+        folder, folder.parent / "config.toml", zone=BERLIN, clock=clock, notifier=notifier, log=logged.write, **kw
     )
-    daemon.store = Store(folder)
     return daemon, recorder, logged
 
 
+@contextmanager
+def stepping_daemon(folder: Path, clock: HandClock, timeout: float = 1.0) -> Iterator[Parts]:
+    """An opened daemon on a stepping scheduler (no socket, no watch threads); closed afterwards."""
+    scheduler = SteppingScheduler(clock)
+    daemon, recorder, logged = _build(folder, clock, timeout, scheduler=scheduler, listen=False)
+    daemon.open()
+    try:
+        yield Parts(daemon, recorder, logged, scheduler)
+    finally:
+        daemon.close()
+
+
+def make_daemon(folder: Path, clock: Clock | None = None, max_idle: float | None = 0.2, timeout: float = 1.0) -> Parts:
+    """A daemon on the real APScheduler with real threads; `run_in_thread` starts it."""
+    daemon, recorder, logged = _build(folder, clock or Clock(), timeout, max_idle=max_idle)
+    return Parts(daemon, recorder, logged, None)
+
+
+def next_reminder_key(folder: Path, now: datetime) -> tuple[str, datetime]:
+    """What a freshly started daemon would fire next, computed the way the daemon does."""
+    daemon, _, _ = _build(folder, HandClock(now), scheduler=SteppingScheduler(HandClock(now)), listen=False)
+    daemon.store = Store(folder)
+    try:
+        stored = daemon.store.active_plan()
+        assert stored is not None
+        upcoming = [r for r in daemon.pending(stored, now) if r.due > now]
+        return upcoming[0].key, upcoming[0].due
+    finally:
+        daemon.store.close()
+
+
 def run_in_thread(daemon: Daemon) -> threading.Thread:
-    daemon.store = None  # run() opens its own connection
     thread = threading.Thread(target=daemon.run, daemon=True)
     thread.start()
     return thread
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 3.0) -> bool:
+    """Poll `condition` for about `seconds` of real time (counted in polls: under freezegun
+    time.monotonic stands still, time.sleep does not)."""
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return True
+        time.sleep(0.02)
+    return condition()
+
+
+def wait_idle(daemon: Daemon, thread: threading.Thread, seconds: float = 3.0) -> None:
+    """Wait until a daemon on the real scheduler has finished its tick and gone back to sleep.
+
+    A clock jump made before the scheduler computed its next wait would be seen at once, and a
+    test of the suspend cap would pass for the wrong reason. So: no tick in progress, the
+    scheduler's thread blocked in its wait, and no wake-up pending (APScheduler's event clear).
+    """
+
+    def idle() -> bool:
+        frame = sys._current_frames().get(thread.ident or 0)
+        event = daemon.scheduler._aps._event  # type: ignore[attr-defined]  # read only, to know it is asleep
+        return (
+            not daemon._tick_lock.locked()
+            and frame is not None
+            and frame.f_code.co_name == "wait"
+            and event is not None
+            and not event.is_set()
+        )
+
+    assert wait_until(idle, seconds), "the daemon did not go idle"

@@ -1,20 +1,29 @@
-"""The reminder daemon: on time, once, after sleep and restarts, through failures."""
+"""The reminder daemon: on time, once, after sleep and restarts, through failures.
+
+Most tests step time: the daemon runs on a hand clock and a stepping scheduler, and the test moves
+from one scheduled tick to the next. The few marked `real_threads` run the real APScheduler with
+real threads, for what only they can show: the suspend cap, the socket, the config watch.
+"""
 
 from __future__ import annotations
 
+import os
+import socket
 import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from freezegun import freeze_time
 
-from tests.helpers import HandClock, make_daemon, run_in_thread
+from tests.helpers import HandClock, make_daemon, run_in_thread, stepping_daemon, wait_idle, wait_until
 from therapy_timer import control
 from therapy_timer.errors import RefusedError
 from therapy_timer.notify import NotifyError, bounded
 from therapy_timer.store import Store
 
 T0 = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)  # 09:00 in Berlin
+stepped = pytest.mark.unit  # a hand clock and a stepping scheduler: no threads, no sleeping (make check)
+real_threads = pytest.mark.daemon  # the real APScheduler and real threads
 
 
 def new_plan(folder, injured=T0, started=T0) -> int:
@@ -24,188 +33,337 @@ def new_plan(folder, injured=T0, started=T0) -> int:
     return plan_id
 
 
-def test_a_tick_fires_what_is_due_and_records_due_and_fired_times(isolated):
+# Stepped time --------------------------------------------------------------------------------------
+
+
+@stepped
+def test_a_tick_fires_what_is_due_and_plans_the_next_one_at_its_due_time(isolated):
     new_plan(isolated)
     clock = HandClock(T0 + timedelta(seconds=0.3))
-    daemon, recorder, _ = make_daemon(isolated, clock)
-    daemon.tick()
-    assert recorder.titles == ["Ice on now"]
-    clock.advance(minutes=15)
-    daemon.tick()
-    assert recorder.sent[-1][0] == "Ice off now" and recorder.sent[-1][2] is True  # stays until dismissed
-    record = daemon.store.reminders(1)
-    assert [(r.outcome, r.backend) for r in record] == [("fired", "recorder")] * 2
-    assert record[0].due_at == T0 and record[0].fired_at == T0 + timedelta(seconds=0.3)
-    daemon.tick()
-    assert len(recorder.sent) == 2  # nothing fires twice
+    with stepping_daemon(isolated, clock) as p:
+        p.scheduler.step()  # the first tick, asked for when the daemon opened
+        assert p.recorder.titles == ["Ice on now"]
+        assert p.scheduler.next_at() == T0 + timedelta(minutes=15)
+        p.scheduler.step()
+        assert p.recorder.sent[-1][0] == "Ice off now" and p.recorder.sent[-1][2] is True  # stays until dismissed
+        record = p.daemon.store.reminders(1)
+        assert [(r.outcome, r.backend) for r in record] == [("fired", "recorder")] * 2
+        assert record[0].due_at == T0 and record[0].fired_at == T0 + timedelta(seconds=0.3)
+        assert record[1].fired_at == record[1].due_at == T0 + timedelta(minutes=15)
+        p.daemon.tick()
+        assert len(p.recorder.sent) == 2  # nothing fires twice
 
 
+@stepped
 def test_after_downtime_only_the_latest_relevant_reminder_fires_the_rest_are_recorded_missed(isolated):
     new_plan(isolated)
-    clock = HandClock(T0 + timedelta(minutes=17))
-    daemon, recorder, _ = make_daemon(isolated, clock)
-    daemon.tick()
-    assert recorder.titles == ["Ice off now"]
-    assert {r.key.rsplit("/", 1)[1]: r.outcome for r in daemon.store.reminders(1)} == {"on": "missed", "off": "fired"}
+    with stepping_daemon(isolated, HandClock(T0 + timedelta(minutes=17))) as p:
+        p.scheduler.step()
+        assert p.recorder.titles == ["Ice off now"]
+        outcomes = {r.key.rsplit("/", 1)[1]: r.outcome for r in p.daemon.store.reminders(1)}
+    assert outcomes == {"on": "missed", "off": "fired"}
 
 
+@stepped
 def test_an_ice_off_reminder_hours_late_is_not_fired(isolated):
     new_plan(isolated)
-    clock = HandClock(T0 + timedelta(hours=2, minutes=5))
-    daemon, recorder, _ = make_daemon(isolated, clock)
-    daemon.tick()
-    assert recorder.titles == ["Ice on now"]  # the 11:00 session, not 09:15's ice-off
-    assert sum(r.outcome == "missed" for r in daemon.store.reminders(1)) >= 4
+    with stepping_daemon(isolated, HandClock(T0 + timedelta(hours=2, minutes=5))) as p:
+        p.scheduler.step()
+        assert p.recorder.titles == ["Ice on now"]  # the 11:00 session, not 09:15's ice-off
+        assert sum(r.outcome == "missed" for r in p.daemon.store.reminders(1)) >= 4
 
 
+@stepped
 def test_a_restarted_daemon_continues_the_same_plan(isolated):
     new_plan(isolated)
     clock = HandClock(T0 + timedelta(seconds=1))
-    first, recorder, _ = make_daemon(isolated, clock)
-    first.tick()
+    with stepping_daemon(isolated, clock) as first:
+        first.scheduler.step()
     clock.advance(minutes=15)
-    second, recorder2, _ = make_daemon(isolated, clock)  # as after a crash or reboot
-    second.tick()
-    assert recorder.titles == ["Ice on now"] and recorder2.titles == ["Ice off now"]
+    with stepping_daemon(isolated, clock) as second:  # as after a crash or reboot
+        second.scheduler.step()
+    assert first.recorder.titles == ["Ice on now"] and second.recorder.titles == ["Ice off now"]
 
 
-def test_repeats_until_done(isolated, run):
+@stepped
+def test_repeats_until_done_and_a_nudge_after_done_stops_them(isolated, run):
     new_plan(isolated)
     clock = HandClock(T0)
-    daemon, recorder, _ = make_daemon(isolated, clock)
-    for minutes in (0, 15, 5):
-        clock.advance(minutes=minutes)
-        daemon.tick()
-    assert recorder.titles == ["Ice on now", "Ice off now", "Is the ice still on? Take it off now"]
-    with freeze_time(clock.now() + timedelta(minutes=1)):
-        run("done")
-    clock.advance(minutes=5)
-    daemon.tick()
-    assert len(recorder.sent) == 3
+    with stepping_daemon(isolated, clock) as p:
+        p.scheduler.run_until(T0 + timedelta(minutes=20))
+        assert p.recorder.titles == ["Ice on now", "Ice off now", "Is the ice still on? Take it off now"]
+        with freeze_time(clock.now() + timedelta(minutes=1)):
+            run("done")
+        p.daemon.poke()  # what the command's nudge does
+        p.scheduler.run_until(T0 + timedelta(minutes=40))
+        assert len(p.recorder.sent) == 3
+        assert p.scheduler.next_at() == T0 + timedelta(hours=2)  # the next ice session
 
 
+@stepped
+def test_the_plan_runs_for_a_day_of_stepped_time(isolated):
+    new_plan(isolated)
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        p.scheduler.run_until(T0 + timedelta(days=1))
+        record = p.daemon.store.reminders(1)
+    assert record and {r.outcome for r in record} == {"fired"}
+    assert all(r.fired_at == r.due_at for r in record)  # stepped time: each one exactly on time
+    assert len(p.recorder.sent) == len(record)
+
+
+@stepped
+def test_any_number_of_nudges_cost_one_recompute(isolated):
+    new_plan(isolated)
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        p.scheduler.step()
+        for _ in range(16_000):
+            p.daemon.poke()
+        assert len(p.scheduler.queue) == 1
+        p.scheduler.step()
+        p.daemon.poke()  # a nudge after that recompute began is a new one
+        assert len(p.scheduler.queue) == 1
+
+
+@stepped
+def test_a_nudge_while_a_tick_runs_is_not_lost(isolated, run):
+    """The pending flag is cleared before the recompute reads the database."""
+    new_plan(isolated, injured=T0 - timedelta(days=3))  # heat phase
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        real_tick = p.daemon._tick
+
+        def tick_during_which_heat_gets_worse() -> None:
+            with freeze_time(T0 + timedelta(seconds=1)):
+                run("log", "heat-worse")
+            p.daemon.poke()
+            real_tick()
+
+        p.daemon._tick = tick_during_which_heat_gets_worse
+        p.scheduler.step()
+        p.daemon._tick = real_tick
+        p.scheduler.run_until(T0 + timedelta(seconds=2))
+    assert p.recorder.titles[-1] == "Stop the heat now: ice on instead"
+
+
+@stepped
+def test_desktop_failure_falls_back_to_the_terminal_says_so_once_and_recovers(isolated):
+    new_plan(isolated)
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        p.recorder.failure = NotifyError("no server")
+        p.scheduler.run_until(T0 + timedelta(minutes=20))
+        assert [r.backend for r in p.daemon.store.reminders(1)] == ["terminal"] * 3
+        assert sum("not reaching you" in line for line in p.logged) == 1
+        assert sum(line.startswith(">>> ") for line in p.logged) == 3
+        p.recorder.failure = None
+        p.scheduler.step()
+        assert p.recorder.titles == ["Is the ice still on? Take it off now"]
+        assert any("work again" in line for line in p.logged)
+
+
+@real_threads
+def test_a_hanging_notification_is_bounded(isolated):
+    new_plan(isolated)
+    with stepping_daemon(isolated, HandClock(T0), timeout=0.3) as p:
+        p.recorder.hang = True
+        began = time.monotonic()  # real time: nothing is frozen here
+        p.scheduler.step()
+        assert time.monotonic() - began < 2
+        assert p.daemon.store.reminders(1)[0].backend == "terminal"
+    with pytest.raises(NotifyError, match="no answer"):
+        bounded(lambda: time.sleep(5), 0.1)
+
+
+@stepped
+def test_a_broken_config_keeps_the_last_good_one_and_says_why(isolated, config_file):
+    config_file.write_text("[cold]\nminutes = 12\n")
+    new_plan(isolated)
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        p.scheduler.step()
+        config_file.write_text("[cold]\nminutes = 99\n")
+        p.scheduler.step()
+        assert p.scheduler.clock.now() == T0 + timedelta(minutes=12)
+    assert p.recorder.titles == ["Ice on now", "therapy-timer settings problem", "Ice off now"]
+    assert any("keep the previous settings" in line and "minutes = 99" in line for line in p.logged)
+
+
+@stepped
+@pytest.mark.parametrize("first", ["good", "none"])
+def test_a_config_that_breaks_the_parser_itself_keeps_the_last_good_settings(isolated, config_file, first):
+    """A TOML array nested 5000 deep makes tomllib raise RecursionError, not a ConfigError."""
+    if first == "good":
+        config_file.write_text("[cold]\nminutes = 12\n")
+    new_plan(isolated)
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        config_file.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
+        p.scheduler.step()
+        p.scheduler.step()
+        assert p.scheduler.clock.now() == T0 + timedelta(minutes=12 if first == "good" else 15)
+    assert p.recorder.titles == ["therapy-timer settings problem", "Ice on now", "Ice off now"]
+    assert any("nested too deeply" in line for line in p.logged)
+
+
+@stepped
+def test_a_failing_tick_is_retried_even_when_logging_fails_too(isolated):
+    """Logging raises and the record cannot be written: the retry is planned regardless."""
+    new_plan(isolated)
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        store = p.daemon.store
+        real_record = store.record_reminder
+
+        def disk_full(*args, **kwargs):
+            raise OSError(28, "No space left on device")
+
+        store.record_reminder = disk_full
+        p.logged.failure = OSError(28, "No space left on device")  # the log is on the same full disk
+        p.scheduler.step()
+        assert p.scheduler.next_at() == T0 + timedelta(seconds=5)
+        p.scheduler.step()
+        assert p.scheduler.next_at() == T0 + timedelta(seconds=15)  # backing off
+        store.record_reminder = real_record  # space is back
+        p.scheduler.step()
+        assert [(r.key.rsplit("/")[-1], r.outcome) for r in store.reminders(1)] == [("on", "fired")]
+        assert p.recorder.titles == ["Ice on now"]  # delivered once, recorded when the disk allowed
+        assert p.scheduler.next_at() == T0 + timedelta(minutes=15)
+
+
+@real_threads
+def test_a_shutdown_before_the_daemon_runs_still_ends_it(isolated):
+    """The cause of the old race: APScheduler ignores a shutdown that comes before it started."""
+    new_plan(isolated)
+    daemon, _, _ = make_daemon(isolated)
+    daemon.shutdown()
+    thread = run_in_thread(daemon)
+    thread.join(5)
+    assert not thread.is_alive()
+    assert not control.is_running(isolated)
+
+
+@stepped
+def test_run_refuses_without_a_plan(run):
+    assert "no active plan" in run("run", code=1).stderr
+
+
+# Real threads ---------------------------------------------------------------------------------------
+
+
+@real_threads
 def test_wall_clock_jump_forward_fires_within_the_idle_cap_once(isolated):
-    """A suspended laptop: the monotonic clock stood still while the wall clock moved on."""
+    """A suspended laptop: the monotonic clock stood still while the wall clock moved on.
+
+    With a 0.2 s cap the late reminder must come within 1.5 s of real time (the real daemon
+    uses a 50 s cap: within 50 s of waking); the next test shows it would not come without one.
+    """
     new_plan(isolated)
     with freeze_time(T0 + timedelta(seconds=1)) as frozen:
         daemon, recorder, _ = make_daemon(isolated, max_idle=0.2)
         thread = run_in_thread(daemon)
         recorder.wait_for("Ice on now")
-        time.sleep(0.3)
+        wait_idle(daemon, thread)
         frozen.move_to(T0 + timedelta(minutes=15, seconds=20))  # ice-off fell due "during sleep"
-        took = recorder.wait_for("Ice off now", seconds=3)
-        time.sleep(0.5)
+        recorder.wait_for("Ice off now", seconds=1.5)
         frozen.move_to(T0 + timedelta(minutes=10))  # and a manual change back: nothing fires twice
-        time.sleep(0.6)
+        time.sleep(0.6)  # three cap periods in which a second "Ice off now" could come
         daemon.shutdown()
         thread.join(3)
-    assert took < 1.5
     assert recorder.titles == ["Ice on now", "Ice off now"]
 
 
+@real_threads
 def test_without_the_cap_apscheduler_alone_would_miss_the_jump(isolated):
     new_plan(isolated)
     with freeze_time(T0 + timedelta(seconds=1)) as frozen:
         daemon, recorder, _ = make_daemon(isolated, max_idle=None)
         thread = run_in_thread(daemon)
         recorder.wait_for("Ice on now")
-        time.sleep(0.3)
+        wait_idle(daemon, thread)
         frozen.move_to(T0 + timedelta(minutes=15, seconds=20))
-        time.sleep(1.5)
-        titles = list(recorder.titles)
+        with pytest.raises(AssertionError, match="not sent within"):
+            recorder.wait_for("Ice off now", seconds=1.5)
         daemon.shutdown()
         thread.join(3)
-    assert titles == ["Ice on now"]
 
 
-def test_desktop_failure_falls_back_to_the_terminal_says_so_once_and_recovers(isolated):
-    new_plan(isolated)
-    clock = HandClock(T0)
-    daemon, recorder, logged = make_daemon(isolated, clock)
-    recorder.failure = NotifyError("no server")
-    for minutes in (0, 15, 5):
-        clock.advance(minutes=minutes)
-        daemon.tick()
-    assert [r.backend for r in daemon.store.reminders(1)] == ["terminal"] * 3
-    assert sum("not reaching you" in line for line in logged) == 1
-    assert sum(line.startswith(">>> ") for line in logged) == 3
-    recorder.failure = None
-    clock.advance(minutes=5)
-    daemon.tick()
-    assert recorder.titles == ["Is the ice still on? Take it off now"]
-    assert any("work again" in line for line in logged)
-
-
-def test_a_hanging_notification_is_bounded(isolated):
-    new_plan(isolated)
-    daemon, recorder, _logged = make_daemon(isolated, HandClock(T0), timeout=0.3)
-    recorder.hang = True
-    began = time.monotonic()
-    daemon.tick()
-    assert time.monotonic() - began < 2
-    assert daemon.store.reminders(1)[0].backend == "terminal"
-    with pytest.raises(NotifyError, match="no answer"):
-        bounded(lambda: time.sleep(5), 0.1)
-
-
-def test_a_broken_config_keeps_the_last_good_one_and_says_why(isolated, config_file):
-    config_file.write_text("[cold]\nminutes = 12\n")
-    new_plan(isolated)
-    clock = HandClock(T0)
-    daemon, recorder, logged = make_daemon(isolated, clock)
-    daemon._config = daemon._load_config()
-    daemon.tick()
-    config_file.write_text("[cold]\nminutes = 99\n")
-    clock.advance(minutes=12)
-    daemon.tick()
-    assert recorder.titles == ["Ice on now", "therapy-timer settings problem", "Ice off now"]
-    assert any("keep the previous settings" in line and "minutes = 99" in line for line in logged)
-
-
+@real_threads
 def test_one_daemon_per_user(isolated):
     new_plan(isolated)
     daemon, _, _ = make_daemon(isolated)
     thread = run_in_thread(daemon)
-    deadline = time.monotonic() + 3
-    while not control.is_running(isolated) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert control.is_running(isolated)
+    assert wait_until(lambda: control.is_running(isolated))
     second, _, _ = make_daemon(isolated)
     with pytest.raises(RefusedError, match="already running"):
         second.run()
     daemon.shutdown()
     thread.join(3)
-    assert not control.is_running(isolated)
+    assert not thread.is_alive() and not control.is_running(isolated)
 
 
+@real_threads
 def test_commands_reach_the_running_daemon_at_once(isolated, run):
     run("start", "--no-daemon", "--injured", "-3d")
     daemon, recorder, _ = make_daemon(isolated, max_idle=30)
     thread = run_in_thread(daemon)
     recorder.wait_for("Moist heat on now")
     run("log", "heat-worse")
-    assert recorder.wait_for("Stop the heat now: ice on instead", seconds=1.0) < 1.0
+    recorder.wait_for("Stop the heat now: ice on instead", seconds=1.0)
     run("stop")
-    assert recorder.wait_for("Reminders stopped", seconds=2.0) < 2.0
+    recorder.wait_for("Reminders stopped", seconds=2.0)
     thread.join(2)
     assert not thread.is_alive()
 
 
-def test_run_refuses_without_a_plan(run):
-    assert "no active plan" in run("run", code=1).stderr
-
-
+@real_threads
 def test_a_replaced_plan_reaches_the_running_daemon_even_with_no_daemon(isolated, run):
     run("start", "--no-daemon")
     daemon, recorder, _ = make_daemon(isolated, max_idle=30)
     thread = run_in_thread(daemon)
     recorder.wait_for("Ice on now")
     assert "they follow the new plan" in run("start", "--replace", "--no-daemon", "--injured", "-3d").stdout
-    assert recorder.wait_for("Moist heat on now", seconds=1.0) < 1.0
+    recorder.wait_for("Moist heat on now", seconds=1.0)
     daemon.shutdown()
     thread.join(3)
 
 
+@real_threads
+def test_a_flood_of_nudges_costs_a_few_recomputes(isolated, run):
+    run("start", "--no-daemon")
+    daemon, recorder, _ = make_daemon(isolated, max_idle=30)
+    recomputes = []
+    real_tick = daemon._tick
+    daemon._tick = lambda: (recomputes.append(1), real_tick())[1]
+    thread = run_in_thread(daemon)
+    recorder.wait_for("Ice on now")
+    with daemon._tick_lock:  # hold the recompute while the flood arrives
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sender:
+            for _ in range(16_000):
+                sender.sendto(control.NUDGE, control.address(isolated))
+        before = len(recomputes)
+    assert wait_until(lambda: len(recomputes) > before)
+    time.sleep(0.3)  # let the receiver drain what is still queued
+    daemon.shutdown()
+    thread.join(3)
+    assert len(recomputes) - before <= 5, len(recomputes) - before
+
+
+@real_threads
+def test_the_socket_is_a_short_private_path_never_an_abstract_name(isolated, tmp_path, monkeypatch):
+    runtime = tmp_path / "r"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    deep = isolated / ("x" * 120)  # a data folder path far longer than a socket path may be
+    now = datetime.now(timezone.utc)
+    new_plan(deep, now, now)
+    daemon, _, _ = make_daemon(deep)
+    thread = run_in_thread(daemon)
+    assert wait_until(lambda: daemon.socket is not None)
+    address = control.address(deep)
+    assert address.startswith(str(runtime / "therapy-timer") + "/") and len(address) < 100
+    assert os.stat(runtime / "therapy-timer").st_mode & 0o777 == 0o700
+    assert control.nudge(deep)
+    daemon.shutdown()
+    thread.join(3)
+    assert not os.path.exists(address)
+
+
+@real_threads
 def test_a_hand_edit_of_the_config_reaches_the_running_daemon_at_once(isolated, config_file, run):
     config_file.write_text("[cold]\nminutes = 15\n")
     run("start", "--no-daemon")
@@ -213,7 +371,7 @@ def test_a_hand_edit_of_the_config_reaches_the_running_daemon_at_once(isolated, 
     thread = run_in_thread(daemon)
     recorder.wait_for("Ice on now")
     config_file.write_text("[cold]\nminutes = 99\n")  # as an editor would save it
-    assert recorder.wait_for("therapy-timer settings problem", seconds=1.0) < 1.0
+    recorder.wait_for("therapy-timer settings problem", seconds=1.0)
     assert any("minutes = 99" in line for line in logged)
     daemon.shutdown()
     thread.join(3)

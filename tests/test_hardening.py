@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import make_daemon, run_in_thread
-from therapy_timer import clock, protocol, reminders
+from tests.helpers import make_daemon, next_reminder_key, run_in_thread
+from therapy_timer import bootstrap, clock, protocol, reminders
 from therapy_timer.cli import cli
 from therapy_timer.config import Config
 from therapy_timer.notify import NotifyError, PlyerBackend
@@ -37,10 +37,7 @@ def tt(*args, env=None, timeout=60):
 
 def next_reminder(folder: Path) -> tuple[str, datetime]:
     """What a freshly started daemon would fire next, computed the way the daemon does."""
-    daemon, _, _ = make_daemon(folder)
-    now = datetime.now(timezone.utc)
-    upcoming = [r for r in daemon.pending(daemon.store.active_plan(), now) if r.due > now]
-    return upcoming[0].key, upcoming[0].due
+    return next_reminder_key(folder, datetime.now(timezone.utc))
 
 
 # Crashes and concurrency -----------------------------------------------------------------------
@@ -305,9 +302,8 @@ def test_an_hour_of_failing_notifications_loses_no_reminder(isolated, fault):
     store.start_plan(start, start, False, start)
     speed = 600.0  # one plan hour in six seconds
     fast = clock.FastClock(start, speed)
-    daemon, recorder, logged = make_daemon(
-        isolated, fast, max_idle=0.5, timeout=0.05, stop_at=start + timedelta(hours=1)
-    )
+    daemon, recorder, logged = make_daemon(isolated, fast, max_idle=0.5, timeout=0.05)
+    bootstrap.end_at(daemon, start + timedelta(hours=1), "demo over")
     if fault == "raises":
         recorder.failure = NotifyError("the desktop said no")
     elif fault == "hangs":

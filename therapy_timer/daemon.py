@@ -1,69 +1,49 @@
 """The reminder daemon: fires each reminder of the active plan on time, and keeps a record.
 
-APScheduler (a BlockingScheduler with one date job at a time) drives the timing; the plan and
-the reminders are recomputed from the database at every tick, so a restart after a crash or a
-reboot simply carries on, and a change made by any command is followed as soon as it nudges us.
+The plan and its reminders are recomputed from the database at every tick, so a restart after a
+crash or a reboot simply carries on, and a change made by any command is followed as soon as it
+nudges us. Timing comes from a `Scheduler` (APScheduler in the real process, a stepping fake in
+the tests); `bootstrap.build` wires the parts for every entry point.
 
-Two things APScheduler does not do for us:
-- it sleeps on a monotonic clock, which stops while a laptop is suspended; we cap each wait
-  (`max_idle`, 50 s) so a reminder that fell due during sleep fires within a minute of waking;
-- missed reminders: after downtime only the latest still-relevant one fires (never a burst);
-  the others are recorded as missed.
+- After downtime only the latest still-relevant reminder fires (never a burst); the others are
+  recorded as missed.
+- A failure anywhere in a tick schedules a retry before anything else happens, and the log is
+  written through a function that cannot raise: a full disk delays a reminder, never silences it.
+- Any number of nudges that arrive while one recompute is pending cost that one recompute.
 """
 
 from __future__ import annotations
 
 import contextlib
-import signal
+import os
 import socket
 import sys
 import threading
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 if __name__ == "__main__":
-    # The daemon process never uses the network. APScheduler imports asyncio, which would load
-    # ssl (and libssl/libcrypto, about 4 MB resident); keep them out of a process that idles all day.
+    # The daemon never uses the network. APScheduler imports asyncio, which would load ssl (and
+    # libssl/libcrypto, about 4 MB resident); keep them out of a process that idles all day.
     sys.modules.setdefault("ssl", None)  # type: ignore[arg-type]
-
-from apscheduler.executors.pool import ThreadPoolExecutor
-from apscheduler.jobstores.base import JobLookupError
-from apscheduler.schedulers.base import STATE_STOPPED
-from apscheduler.schedulers.blocking import BlockingScheduler
 
 from therapy_timer import config as config_module
 from therapy_timer import control, reminders, texts
-from therapy_timer.clock import SYSTEM, Clock
-from therapy_timer.config import Config, ConfigError
+from therapy_timer.clock import Clock
+from therapy_timer.config import Config
 from therapy_timer.errors import RefusedError
 from therapy_timer.notify import Notifier
 from therapy_timer.store import Store, StoredPlan
 
+if TYPE_CHECKING:
+    from therapy_timer.scheduler import Scheduler
+
 LOOKBACK = timedelta(hours=6)
 LOOKAHEAD = timedelta(days=2)
-MAX_IDLE = 50.0
-RETRY = timedelta(minutes=1)
-
-
-class CappedScheduler(BlockingScheduler):
-    """A BlockingScheduler that never sleeps longer than `max_idle` seconds between checks.
-
-    Its waits run on a monotonic clock that stands still while the machine sleeps; waking up
-    now and then to compare against the wall clock is what lets a due reminder fire after resume.
-    """
-
-    def __init__(self, max_idle: float | None, **options: object) -> None:
-        super().__init__(**options)
-        self.max_idle = max_idle
-
-    def _main_loop(self) -> None:
-        wait: float | None = None
-        while self.state != STATE_STOPPED:
-            cap = self.max_idle
-            self._event.wait(wait if cap is None else min(cap, wait if wait is not None else cap))
-            self._event.clear()
-            wait = self._process_jobs()
+RETRIES = (5, 10, 20, 40, 60)
+"""Seconds before each retry of a failed tick: soon at first (a disk full for a moment), then each minute."""
 
 
 class Daemon:
@@ -75,35 +55,39 @@ class Daemon:
         config_path: Path,
         notifier: Notifier,
         zone: tzinfo,
-        clock: Clock = SYSTEM,
-        log: Callable[[str], None] = print,
-        max_idle: float | None = MAX_IDLE,
-        stop_at: datetime | None = None,
+        clock: Clock,
+        scheduler: Scheduler,
+        log: Callable[[str], None],
+        listen: bool = True,
     ) -> None:
-        self.folder, self.config_path, self.notifier, self.zone, self.clock = folder, config_path, notifier, zone, clock
-        self.log = log
-        self.stop_at = stop_at
+        self.folder, self.config_path, self.notifier, self.zone = folder, config_path, notifier, zone
+        self.clock, self.scheduler, self.log, self.listen = clock, scheduler, log, listen
         self.lock = control.DaemonLock(folder)
-        self.scheduler = CappedScheduler(
-            max_idle,
-            timezone=timezone.utc,
-            executors={"default": ThreadPoolExecutor(1)},
-            job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
-        )
+        self.store: Store | None = None
+        self.socket: socket.socket | None = None
+        self._bound = 0
         self._tick_lock = threading.Lock()
-        self._schedule_lock = threading.Lock()
-        self._next_job: str | None = None
-        self._jobs = 0
+        self._poke_lock = threading.Lock()
+        self._poke_pending = False
+        self._failures = 0
+        self._unrecorded: dict[str, tuple[datetime, str]] = {}
         self._config: Config | None = None
         self._config_problem: str | None = None
         self._plan_id: int | None = None
-        self.store: Store | None = None
-        self.socket: socket.socket | None = None
 
     # Life cycle ----------------------------------------------------------------------------
 
     def run(self) -> int:
-        """Serve reminders until the plan ends (or a signal); refuses when another daemon runs."""
+        """Serve reminders until the plan ends (or `shutdown`); refuses when another daemon runs."""
+        self.open()
+        try:
+            self.scheduler.run()
+        finally:
+            self.close()
+        return 0
+
+    def open(self) -> None:
+        """Take the lock, open the record, listen for nudges and config edits, and plan a first tick."""
         if not self.lock.acquire():
             raise RefusedError(f"reminders are already running for this user (see {self.lock.path})")
         try:
@@ -111,86 +95,94 @@ class Daemon:
             self._config = self._load_config()
             if self.store.active_plan() is None:
                 raise RefusedError("no active plan: start one with `therapy-timer start`")
-            self._listen()
-            from therapy_timer.watch import watch_file
+            if self.listen:
+                self._listen()
+                from therapy_timer.watch import watch_file
 
-            watch_file(self.config_path, self.poke)
-            if threading.current_thread() is threading.main_thread():
-                for sig in (signal.SIGTERM, signal.SIGINT):
-                    signal.signal(sig, lambda *_: self.shutdown())
+                watch_file(self.config_path, self.poke)
             self.notifier.prepare()
             self.log("reminders running")
             self.poke()
-            self.scheduler.start()
-            return 0
-        finally:
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Let a tick in progress finish, then let go of the socket, the record and the lock."""
+        with self._tick_lock:
             if self.socket:
                 self.socket.close()
+                self.socket = None
                 address = control.address(self.folder)
-                if not address.startswith("\0"):
-                    Path(address).unlink(missing_ok=True)
+                with contextlib.suppress(OSError):
+                    if os.stat(address).st_ino == self._bound:  # not a newer daemon's socket
+                        os.unlink(address)
+            if self.store:
+                self.store.close()
+                self.store = None
             self.lock.release()
 
     def shutdown(self) -> None:
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+        """Stop serving: safe from any thread or signal handler, also before `run` has begun."""
+        self.scheduler.stop()
 
     def _listen(self) -> None:
         """Bind the nudge socket before the first read of the plan, so no change is missed."""
         if not hasattr(socket, "AF_UNIX"):  # pragma: no cover
             return
+        from therapy_timer.paths import ensure_private_dir, runtime_dir
+
+        ensure_private_dir(runtime_dir())
         address = control.address(self.folder)
-        if not address.startswith("\0"):
-            Path(address).unlink(missing_ok=True)  # left by a daemon that was killed; we hold the lock
+        if len(address.encode()) >= 100:  # a Unix socket path holds about 100 bytes
+            raise RefusedError(f"the runtime folder path is too long for a socket: {address}; set XDG_RUNTIME_DIR")
+        Path(address).unlink(missing_ok=True)  # left by a daemon that was killed; we hold the lock
         self.socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self.socket.bind(address)
-        threading.Thread(target=self._receive, name="nudges", daemon=True).start()
+        self._bound = os.stat(address).st_ino
+        threading.Thread(target=self._receive, args=(self.socket,), name="nudges", daemon=True).start()
 
-    def _receive(self) -> None:
+    def _receive(self, sock: socket.socket) -> None:
         while True:
             try:
-                self.socket.recv(64)  # type: ignore[union-attr]  # blocks: no wake-ups while idle
+                sock.recv(64)  # blocks: no wake-ups while idle
             except OSError:
                 return
             self.poke()
 
     def poke(self) -> None:
-        """Re-read the plan now (thread-safe: called by nudges and config edits).
+        """Recompute now (thread-safe: nudges, config edits). While one recompute is pending, more
+        pokes join it: it has not read the database yet, so it will see what they announce."""
+        with self._poke_lock:
+            if self._poke_pending:
+                return
+            self._poke_pending = True
+        self.scheduler.soon(self._poked)
 
-        Each poke is its own job and is never replaced, so no nudge is lost to a tick in progress.
-        """
-        with self._schedule_lock:
-            self._jobs += 1
-            self.scheduler.add_job(self.tick, id=f"now-{self._jobs}")
-
-    def _schedule(self, at: datetime) -> None:
-        """Replace the pending timed tick with one at `at` (plan time)."""
-        with self._schedule_lock:
-            self._jobs += 1
-            previous, self._next_job = self._next_job, f"at-{self._jobs}"
-            self.scheduler.add_job(self.tick, "date", run_date=self.clock.to_wall(at), id=self._next_job)
-            if previous:
-                with contextlib.suppress(JobLookupError):  # it already ran
-                    self.scheduler.remove_job(previous)
+    def _poked(self) -> None:
+        with self._poke_lock:
+            self._poke_pending = False
+        self.tick()
 
     # The work ------------------------------------------------------------------------------
 
     def tick(self) -> None:
-        """Fire what is due and schedule the next tick; a failure is logged and retried, never fatal."""
+        """Fire what is due and plan the next tick; any failure plans a retry first, then is logged."""
         with self._tick_lock:
             try:
                 self._tick()
+                self._failures = 0
             except Exception as exc:
-                self.log(f"problem, retrying in {RETRY.seconds} s: {type(exc).__name__}: {exc}")
-                self._schedule(self.clock.now() + RETRY)
+                wait = RETRIES[min(self._failures, len(RETRIES) - 1)]
+                self._failures += 1
+                self.scheduler.at("tick", self.clock.now() + timedelta(seconds=wait), self.tick)
+                self.log(f"problem, retrying in {wait} s: {type(exc).__name__}: {exc}")
 
     def _tick(self) -> None:
+        if self.store is None:
+            return  # closed: the daemon is ending
         now = self.clock.now()
-        if self.stop_at and now >= self.stop_at:
-            self.log("demo over")
-            self.shutdown()
-            return
-        stored = self.store.active_plan()  # type: ignore[union-attr]
+        stored = self.store.active_plan()
         if stored is None:
             self._plan_ended()
             return
@@ -198,33 +190,39 @@ class Daemon:
         upcoming = self.pending(stored, now)
         self._fire_due([r for r in upcoming if r.due <= now], stored.id, now)
         later = [r.due for r in upcoming if r.due > now]
-        next_at = min(later) if later else now + LOOKAHEAD / 2
-        self._schedule(min(next_at, self.stop_at) if self.stop_at else next_at)
+        self.scheduler.at("tick", min(later) if later else now + LOOKAHEAD / 2, self.tick)
 
     def pending(self, stored: StoredPlan, now: datetime) -> list[reminders.Reminder]:
         """The plan's reminders around `now` that have not fired or been recorded as missed."""
-        events = [e.as_event() for e in self.store.events(stored.id)]  # type: ignore[union-attr]
+        assert self.store is not None
+        events = [e.as_event() for e in self.store.events(stored.id)]
         upcoming = reminders.for_plan(
             self._load_config(), stored.plan, events, now - LOOKBACK, now + LOOKAHEAD, self.zone
         )
-        recorded = {r.key for r in self.store.reminders(stored.id)}  # type: ignore[union-attr]
+        recorded = {r.key for r in self.store.reminders(stored.id)}
         return [r for r in upcoming if r.key not in recorded]
 
     def _fire_due(self, due: list[reminders.Reminder], plan_id: int, now: datetime) -> None:
-        """Fire the latest still-relevant reminders; record the older ones as missed."""
-        relevant = [r for r in due if r.relevant_until > now]
-        latest = max((r.due for r in relevant), default=None)
-        for r in due:
-            if r.due == latest and r.relevant_until > now:
-                self.fire(r, plan_id)
-            else:
-                self.store.record_reminder(plan_id, r.key, r.due, None, "missed", None, r.title)  # type: ignore[union-attr]
-                self.log(f"missed while not running: {r.title} (due {r.due.astimezone(self.zone):%H:%M})")
+        """Fire the latest still-relevant reminder; record the older ones as missed."""
+        assert self.store is not None
+        fire, missed = triage(due, now)
+        for r in missed:
+            self.store.record_reminder(plan_id, r.key, r.due, None, "missed", None, r.title)
+            self.log(f"missed while not running: {r.title} (due {r.due.astimezone(self.zone):%H:%M})")
+        for r in fire:
+            self.fire(r, plan_id)
 
     def fire(self, reminder: reminders.Reminder, plan_id: int) -> None:
-        fired_at = self.clock.now()
-        backend = self.notifier.send(reminder.title, reminder.body, reminder.sticky)
-        self.store.record_reminder(plan_id, reminder.key, reminder.due, fired_at, "fired", backend, reminder.title)  # type: ignore[union-attr]
+        """Deliver once and record it; a reminder delivered but not yet recorded (disk full) is
+        recorded at the retry without being delivered a second time."""
+        assert self.store is not None
+        sent = self._unrecorded.get(reminder.key)
+        if sent is None:
+            sent = (self.clock.now(), self.notifier.send(reminder.title, reminder.body, reminder.sticky))
+            self._unrecorded[reminder.key] = sent
+        fired_at, backend = sent
+        self.store.record_reminder(plan_id, reminder.key, reminder.due, fired_at, "fired", backend, reminder.title)
+        del self._unrecorded[reminder.key]
         late = (fired_at - reminder.due).total_seconds()
         lateness = f", {late / 60:.0f} min late" if late >= 60 else ""  # the record keeps it exactly
         self.log(f"{reminder.due.astimezone(self.zone):%a %H:%M} {reminder.title} [{backend}{lateness}]")
@@ -236,22 +234,38 @@ class Daemon:
         self.shutdown()
 
     def _load_config(self) -> Config:
-        """The config file's settings; while it is broken, the last good ones (and say why, once)."""
+        """The config file's settings. Whatever goes wrong reading it (a broken file, or one that
+        breaks the parser itself), the last good settings stay in force (the defaults at first),
+        and the user is told why, once per distinct problem."""
         try:
-            loaded = config_module.load(self.config_path)
-        except ConfigError as exc:
-            if self._config is None:
-                raise
-            if str(exc) != self._config_problem:
-                self._config_problem = str(exc)
-                self.log(f"{texts.SETTINGS_BROKEN}: {exc}")
-                self.notifier.send("therapy-timer settings problem", f"{texts.SETTINGS_BROKEN}: {exc}")
-            return self._config
+            loaded = config_module.load(self.config_path).config
+        except Exception as exc:
+            problem = str(exc) if isinstance(exc, config_module.ConfigError) else f"{self.config_path}: {_kind(exc)}"
+            if problem != self._config_problem:
+                self._config_problem = problem
+                self.log(f"{texts.SETTINGS_BROKEN}: {problem}")
+                self.notifier.send("therapy-timer settings problem", f"{texts.SETTINGS_BROKEN}: {problem}")
+            return self._config or Config()
         if self._config_problem:
             self.log("config.toml is fine again; using it")
         self._config_problem = None
-        self._config = loaded.config
-        return loaded.config
+        self._config = loaded
+        return loaded
+
+
+def triage(due: list[reminders.Reminder], now: datetime) -> tuple[list[reminders.Reminder], list[reminders.Reminder]]:
+    """Which due reminders fire and which are recorded as missed: only the latest one that still
+    matters fires (after downtime a burst of stale reminders would only confuse)."""
+    relevant = [r for r in due if r.relevant_until > now]
+    latest = max((r.due for r in relevant), default=None)
+    fire = [r for r in relevant if r.due == latest]
+    return fire, [r for r in due if r not in fire]
+
+
+def _kind(exc: Exception) -> str:
+    if isinstance(exc, RecursionError):
+        return "the file is nested too deeply to read"
+    return f"the file cannot be read ({type(exc).__name__})"
 
 
 def timestamped(line: str) -> None:
@@ -259,22 +273,7 @@ def timestamped(line: str) -> None:
     print(f"{datetime.now():%Y-%m-%d %H:%M:%S} {line}", flush=True)
 
 
-def main() -> None:
-    """`python -m therapy_timer.daemon`: what `therapy-timer run` and `start` execute."""
-    from therapy_timer import paths
-    from therapy_timer.clock import local_zone
-    from therapy_timer.errors import TherapyTimerError, fail
-
-    try:
-        code = Daemon(
-            paths.data_dir(), paths.config_path(), Notifier(log=timestamped), local_zone(), log=timestamped
-        ).run()
-    except TherapyTimerError as exc:
-        fail(str(exc), exc.exit_code)
-    except KeyboardInterrupt:
-        code = 0
-    sys.exit(code)
-
-
 if __name__ == "__main__":
+    from therapy_timer.bootstrap import main
+
     main()

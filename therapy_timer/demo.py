@@ -13,10 +13,8 @@ from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
-from therapy_timer import clock, protocol
+from therapy_timer import bootstrap, clock, protocol
 from therapy_timer.config import Config
-from therapy_timer.daemon import Daemon
-from therapy_timer.notify import Notifier
 from therapy_timer.store import Store
 from therapy_timer.when import local_moment
 
@@ -39,15 +37,14 @@ def run_demo(speed: float, hours: float, log: Callable[[str], None]) -> None:
             "and at 16:05 the demo reports that heat made things worse."
         )
         fast = clock.FastClock(start, speed)
-        daemon = Daemon(
+        daemon = bootstrap.build(
             folder,
             folder / "config.toml",
-            Notifier(log=log),
-            zone,
+            zone=zone,
             clock=fast,
             log=lambda line: log(f"[plan {fast.now().astimezone(zone):%H:%M}] {line}"),
-            stop_at=start + timedelta(hours=hours),
         )
+        bootstrap.end_at(daemon, start + timedelta(hours=hours), "demo over")
         daemon.run()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
