@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test check lint fmt bench clean
+.PHONY: demo test check lint fmt gen bench clean
 
 $(BIN)/therapy-timer: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,11 +15,13 @@ $(BIN)/therapy-timer: pyproject.toml
 demo: $(BIN)/therapy-timer
 	$(BIN)/therapy-timer demo
 
-# The gates CI enforces before any test runs: formatting, lint and strict types.
+# The gates CI enforces before any test runs: formatting, lint, strict types, and the files
+# generated from the settings and commands (default config, README tables) being current.
 lint: $(BIN)/therapy-timer
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/python tools/generate.py --check
 
 # Everything CI runs: the gates, then every tier (unit, cli, daemon, system).
 test: lint
@@ -32,6 +34,10 @@ check: lint
 fmt: $(BIN)/therapy-timer
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Rewrite default_config.toml, config.toml and the README's settings and command tables.
+gen: $(BIN)/therapy-timer
+	$(BIN)/python tools/generate.py
 
 bench: $(BIN)/therapy-timer
 	$(BIN)/python bench/run_all.py

@@ -33,6 +33,7 @@ TIERS = {
     "test_config": "unit",
     "test_when": "unit",
     "test_notify": "unit",
+    "test_docs": "unit",
     "test_cli": "cli",
     "test_hardening": "cli",
     "test_daemon": "daemon",

@@ -73,3 +73,67 @@ def test_not_utf8_is_reported(tmp_path):
     path.write_bytes(b"\xff\xfe")
     with pytest.raises(ConfigError, match="not UTF-8"):
         config.load(path)
+
+
+# The declarations ------------------------------------------------------------------------------
+
+
+def test_every_setting_says_what_it_is_and_its_advice_is_within_its_limits():
+    for name, cls in config.sections().items():
+        assert config.about_section(cls) and not config.about_section(cls).startswith(cls.__name__ + "("), name
+    for s in config.settings():
+        assert s.spec.about.endswith("."), s
+        if s.spec.hard:
+            lo, hi = s.spec.hard
+            assert lo <= s.default <= hi, s
+            if s.spec.advised:
+                assert lo <= s.spec.advised[0] <= s.spec.advised[1] <= hi, s
+
+
+def test_the_default_file_is_rendered_from_the_declarations_and_reads_back_as_the_defaults():
+    rendered = config.render_default_file()
+    assert rendered == config.default_text()
+    assert parse(rendered.encode()) == (Config(), [])
+    for s in config.settings():
+        assert f"\n{s.key} = {config.toml_value(s.spec, s.default)}\n" in rendered
+
+
+SPANS = config.Spec("clock_ranges", "Quiet periods.")
+DETAIL = config.Spec("choice", "How much to say.", choices=("none", "summary", "full"))
+TOKEN = config.Spec("text", "A token.", secret=True)
+
+
+def check(spec, value):
+    warnings: list[str] = []
+    return config._value(spec, value, "c.toml: [x] y", warnings)
+
+
+def test_lists_of_time_spans_are_read_and_cross_midnight():
+    spans = check(SPANS, ["22:00-07:00", "13:30 - 14:15"])
+    assert [str(s) for s in spans] == ["22:00-07:00", "13:30-14:15"]
+    assert config.toml_value(SPANS, spans) == '["22:00-07:00", "13:30-14:15"]'
+    assert check(SPANS, []) == ()
+
+
+@pytest.mark.parametrize(
+    "spec, value, expected",
+    [
+        (SPANS, "22:00-07:00", 'c.toml: [x] y must be a list of times of day like ["22:00-07:00", "13:30-14:30"]'),
+        (SPANS, ["22:00"], 'not "22:00"'),
+        (SPANS, ["25:00-07:00"], 'not "25:00-07:00"'),
+        (SPANS, ["13:00-13:00"], '"13:00-13:00" starts and ends at the same time'),
+        (DETAIL, "everything", 'c.toml: [x] y must be "none" or "summary" or "full", not "everything"'),
+        (DETAIL, 1, "must be text in quotes, not 1"),
+        (TOKEN, ["a"], "must be text in quotes, not ['a']"),
+    ],
+)
+def test_lists_choices_and_text_are_checked(spec, value, expected):
+    with pytest.raises(ConfigError) as caught:
+        check(spec, value)
+    assert expected in str(caught.value)
+
+
+def test_choices_and_secrets():
+    assert check(DETAIL, "full") == "full"
+    assert check(TOKEN, "s3cret") == "s3cret"
+    assert config._plain(TOKEN, "s3cret") == "(set, not shown)" and config._plain(TOKEN, "") == ""

@@ -1,60 +1,203 @@
-"""The settings of the protocol: defaults, loading config.toml, and why a value is refused.
+"""The settings, each declared once, and reading config.toml against those declarations.
 
-A value outside a hard safety limit is an error that says why (ice or heat for over 20 minutes
-can damage the skin); a value the protocol does not recommend but that is safe is accepted with
-a warning. Every problem is reported as one line that names the file and the key or line.
+A setting is a field of one of the frozen section dataclasses below. Its default is the field's
+default and its `Spec` (in the field's metadata) says what it is for, its unit, the hard limits
+past which it is refused (with the reason: ice or heat for over 20 minutes can damage the skin)
+and the range the protocol advises (outside it: accepted with a warning). Everything else is
+derived from these declarations, so nothing can drift: the checks below, `config show`, the
+commented default file (`default_config.toml`, and `config.toml` at the project's top) and the
+README's settings table (`python tools/generate.py` writes them; `--check` fails CI when stale).
+
+To add a setting: add a field with one of `number`, `whole`, `clock`, `clock_ranges`, `text` or
+`choice`; to add a section: a frozen dataclass whose docstring says what it is for, and a field
+of `Config`. Then run `python tools/generate.py`.
+
+Every problem is reported as one line that names the file and the key or line.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import sys
 from dataclasses import dataclass, field, fields
 from datetime import time
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from therapy_timer.errors import UsageError
 from therapy_timer.text import one_line
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+Kind = Literal["number", "whole", "clock", "clock_ranges", "text", "choice"]
+T = TypeVar("T")
+C = TypeVar("C", bound=str)
+
+
+class ClockRange(NamedTuple):
+    """A span of the local day, "22:00-07:00"; it crosses midnight when `end` is before `start`."""
+
+    start: time
+    end: time
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What a setting is: shown in the default file and the README, enforced when config.toml is read."""
+
+    kind: Kind
+    about: str  # what it does, in the reader's words
+    unit: str = ""
+    hard: tuple[float, float] | None = None  # refused outside these, saying `why`
+    advised: tuple[float, float] | None = None  # accepted outside these, with a warning
+    why: str = ""  # why the hard limit is there
+    choices: tuple[str, ...] = ()  # for kind "choice"
+    secret: bool = False  # `config show` does not print it (a token, a password)
+
+
+def number(
+    default: float,
+    about: str,
+    *,
+    hard: tuple[float, float],
+    advised: tuple[float, float] | None = None,
+    unit: str = "",
+    why: str = "",
+) -> float:
+    """A number (whole or not) between hard limits."""
+    return _declare(default, Spec("number", about, unit, hard, advised, why))
+
+
+def whole(
+    default: int,
+    about: str,
+    *,
+    hard: tuple[int, int],
+    advised: tuple[int, int] | None = None,
+    unit: str = "",
+    why: str = "",
+) -> int:
+    """A whole number between hard limits."""
+    return _declare(default, Spec("whole", about, unit, hard, advised, why))
+
+
+def clock(default: time, about: str) -> time:
+    """A time of day, written "22:00"."""
+    return _declare(default, Spec("clock", about))
+
+
+def clock_ranges(default: tuple[ClockRange, ...], about: str) -> tuple[ClockRange, ...]:
+    """A list of spans of the day, written ["22:00-07:00", "13:30-14:30"]."""
+    return _declare(default, Spec("clock_ranges", about))
+
+
+def text(default: str, about: str, *, secret: bool = False) -> str:
+    """A piece of text (a web address, a token); `secret` keeps it out of `config show`."""
+    return _declare(default, Spec("text", about, secret=secret))
+
+
+def choice(default: C, about: str, *, choices: tuple[C, ...]) -> C:
+    """One of a few words, e.g. `choices=typing.get_args(Detail)` for a `Literal` type `Detail`."""
+    return _declare(default, Spec("choice", about, choices=choices))
+
+
+def _declare(default: T, spec: Spec) -> T:
+    value: T = field(default=default, metadata={"spec": spec})
+    return value
+
+
+# The declarations ----------------------------------------------------------------------------
+
+SKIN = "longer ice or heat sessions can damage the skin"
 
 
 @dataclass(frozen=True)
 class Cold:
-    days: float = 2
-    minutes: float = 15
-    every_hours: float = 2
+    """Ice, wrapped in a towel, from the injury on."""
+
+    days: float = number(
+        2,
+        "How long the cold phase lasts, counted from the injury.",
+        hard=(1, 2),
+        unit="days",
+        why="the cold phase lasts one to two days",
+    )
+    minutes: float = number(
+        15,
+        "Minutes of ice per session, always wrapped in a towel.",
+        hard=(1, 20),
+        advised=(12, 15),
+        unit="minutes",
+        why=SKIN,
+    )
+    every_hours: float = number(
+        2,
+        "Hours from the start of one ice session to the start of the next.",
+        hard=(1, 12),
+        advised=(2, 2),
+        unit="hours",
+    )
 
 
 @dataclass(frozen=True)
 class Heat:
-    minutes: float = 15
-    every_hours: float = 4
-    back_to_cold_hours: float = 24
+    """Moist heat, once the cold phase is over."""
+
+    minutes: float = number(
+        15, "Minutes of moist heat per session.", hard=(1, 20), advised=(15, 15), unit="minutes", why=SKIN
+    )
+    every_hours: float = number(
+        4,
+        "Hours from the start of one heat session to the start of the next.",
+        hard=(1, 24),
+        advised=(4, 4),
+        unit="hours",
+    )
+    back_to_cold_hours: float = number(
+        24,
+        "After you report that heat made it worse or did not help, how long to stay with cold "
+        "before heat is tried again.",
+        hard=(1, 168),
+        unit="hours",
+    )
 
 
 @dataclass(frozen=True)
 class Walk:
-    times_per_day: int = 4
-    minutes: float = 5
-    rest_days: float = 3
+    """Short, slow walks, spread over the waking day."""
+
+    times_per_day: int = whole(4, "Walks per day.", hard=(1, 12), advised=(2, 6), unit="walks")
+    minutes: float = number(5, "Minutes per walk.", hard=(1, 60), advised=(3, 15), unit="minutes")
+    rest_days: float = number(
+        3,
+        "Days of rest after the injury; the walks go on afterwards as gentle exercise.",
+        hard=(0, 14),
+        advised=(2, 3),
+        unit="days",
+    )
 
 
 @dataclass(frozen=True)
 class QuietHours:
-    start: time = time(22, 0)
-    end: time = time(7, 0)
+    """No session is planned in these hours (local time)."""
+
+    start: time = clock(time(22, 0), "When quiet hours begin; the span may cross midnight.")
+    end: time = clock(time(7, 0), "When quiet hours end; the first session of a day starts then.")
 
 
 @dataclass(frozen=True)
 class Reminders:
-    repeat_after_minutes: float = 5
-    repeat_times: int = 2
+    """An ice-off or heat-off reminder you have not answered (therapy-timer done) comes again."""
+
+    repeat_after_minutes: float = number(
+        5, "Minutes until an unanswered reminder is repeated.", hard=(1, 30), unit="minutes"
+    )
+    repeat_times: int = whole(
+        2, "How many times it is repeated at most; 0 turns repeats off.", hard=(0, 5), unit="times"
+    )
 
 
 @dataclass(frozen=True)
@@ -66,31 +209,64 @@ class Config:
     reminders: Reminders = field(default_factory=Reminders)
 
 
-class Rule(NamedTuple):
-    """What a numeric setting may be: `hard` limits refuse, `advised` limits only warn."""
-
-    whole: bool
-    hard: tuple[float, float]
-    advised: tuple[float, float] | None = None
-    unit: str = ""
-    why: str = ""
+def _whole_config_problem(config: Config) -> str | None:
+    """Checks that involve more than one setting."""
+    quiet = config.quiet_hours
+    if quiet.start == quiet.end:
+        return f"[quiet_hours] start and end are both {quiet.start:%H:%M}; they must differ"
+    return None
 
 
-SKIN = "longer ice or heat sessions can damage the skin"
-RULES: dict[tuple[str, str], Rule] = {
-    ("cold", "days"): Rule(False, (1, 2), None, "days", "the cold phase lasts one to two days"),
-    ("cold", "minutes"): Rule(False, (1, 20), (12, 15), "minutes", SKIN),
-    ("cold", "every_hours"): Rule(False, (1, 12), (2, 2), "hours"),
-    ("heat", "minutes"): Rule(False, (1, 20), (15, 15), "minutes", SKIN),
-    ("heat", "every_hours"): Rule(False, (1, 24), (4, 4), "hours"),
-    ("heat", "back_to_cold_hours"): Rule(False, (1, 168), None, "hours"),
-    ("walk", "times_per_day"): Rule(True, (1, 12), (2, 6), ""),
-    ("walk", "minutes"): Rule(False, (1, 60), (3, 15), "minutes"),
-    ("walk", "rest_days"): Rule(False, (0, 14), (2, 3), "days"),
-    ("reminders", "repeat_after_minutes"): Rule(False, (1, 30), None, "minutes"),
-    ("reminders", "repeat_times"): Rule(True, (0, 5), None, ""),
-}
-SECTIONS: dict[str, type] = {f.name: f.default_factory for f in fields(Config)}  # type: ignore[misc]
+# Reading the declarations --------------------------------------------------------------------
+
+
+class Setting(NamedTuple):
+    section: str
+    key: str
+    default: Any
+    spec: Spec
+
+
+def sections() -> dict[str, type]:
+    """Section name -> its dataclass, in declaration order."""
+    return {f.name: f.default_factory for f in fields(Config)}  # type: ignore[misc]
+
+
+def settings() -> list[Setting]:
+    """Every setting, in declaration order."""
+    return [
+        Setting(name, f.name, f.default, f.metadata["spec"]) for name, cls in sections().items() for f in fields(cls)
+    ]
+
+
+def about_section(cls: type) -> str:
+    """A section's docstring: what the section is for."""
+    return " ".join((cls.__doc__ or "").split())
+
+
+def toml_value(spec: Spec, value: Any) -> str:
+    """`value` as config.toml spells it."""
+    if spec.kind == "number":
+        return f"{value:g}"
+    if spec.kind == "whole":
+        return str(int(value))
+    if spec.kind == "clock":
+        return f'"{value:%H:%M}"'
+    if spec.kind == "clock_ranges":
+        return "[" + ", ".join(f'"{span}"' for span in value) + "]"
+    return json.dumps(value)
+
+
+def limits(spec: Spec) -> tuple[str, str]:
+    """(allowed, advised) in words, e.g. ("1-20 minutes", "12-15 minutes"); empty when there are none."""
+    if spec.kind == "choice":
+        return " or ".join(f'"{c}"' for c in spec.choices), ""
+    allowed = _range(spec.hard, spec.unit) if spec.hard else ""
+    return allowed, _range(spec.advised, spec.unit) if spec.advised else ""
+
+
+# Loading config.toml -------------------------------------------------------------------------
+
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -118,6 +294,11 @@ def load(path: Path) -> Loaded:
 
 def parse(raw: bytes, path: Path | str = "config.toml") -> tuple[Config, list[str]]:
     """Turn the bytes of a config file into a Config and its warnings, or raise ConfigError."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -138,62 +319,86 @@ def _syntax_message(path: Path | str, message: str) -> str:
 
 def _build(data: dict[str, Any], path: str) -> tuple[Config, list[str]]:
     warnings: list[str] = []
-    sections = {}
+    known = sections()
+    built = {}
     for name, table in data.items():
-        if name not in SECTIONS:
-            raise ConfigError(f"{path}: unknown key {_show(name)} (known sections: {', '.join(SECTIONS)})")
+        if name not in known:
+            raise ConfigError(f"{path}: unknown key {_show(name)} (known sections: {', '.join(known)})")
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: {_show(name)} must be a section like [{name}], not a single value")
-        sections[name] = _section(name, table, path, warnings)
-    config = Config(**sections)
-    if config.quiet_hours.start == config.quiet_hours.end:
-        raise ConfigError(
-            f"{path}: [quiet_hours] start and end are both {config.quiet_hours.start:%H:%M}; they must differ"
-        )
+        built[name] = _section(name, known[name], table, path, warnings)
+    config = Config(**built)
+    problem = _whole_config_problem(config)
+    if problem:
+        raise ConfigError(f"{path}: {problem}")
     return config, warnings
 
 
-def _section(name: str, table: dict[str, Any], path: str, warnings: list[str]) -> Any:
-    cls = SECTIONS[name]
-    known = [f.name for f in fields(cls)]
-    values: dict[str, float | time] = {}
+def _section(name: str, cls: type, table: dict[str, Any], path: str, warnings: list[str]) -> Any:
+    specs = {f.name: f.metadata["spec"] for f in fields(cls)}
+    values = {}
     for key, value in table.items():
-        if key not in known:
-            raise ConfigError(f"{path}: unknown key [{name}] {_show(key)} (known keys: {', '.join(known)})")
-        if name == "quiet_hours":
-            values[key] = _clock_time(value, f"[{name}] {key}", path)
-        else:
-            values[key] = _number(value, (name, key), path, warnings)
+        if key not in specs:
+            raise ConfigError(f"{path}: unknown key [{name}] {_show(key)} (known keys: {', '.join(specs)})")
+        label = f"{path}: [{name}] {key}"
+        values[key] = _value(specs[key], value, label, warnings)
     return cls(**values)
 
 
-def _number(value: Any, where: tuple[str, str], path: str, warnings: list[str]) -> float:
-    rule = RULES[where]
-    label = f"[{where[0]}] {where[1]}"
-    kind = "a whole number" if rule.whole else "a number"
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or (rule.whole and not isinstance(value, int)):
-        raise ConfigError(f"{path}: {label} must be {kind}, not {_show(value)}")
-    lo, hi = rule.hard
+def _value(spec: Spec, value: Any, label: str, warnings: list[str]) -> Any:
+    """A value checked against its spec; raises ConfigError naming `label` (file, section and key)."""
+    if spec.kind in ("number", "whole"):
+        return _number(spec, value, label, warnings)
+    if spec.kind == "clock":
+        return _clock_time(value, label)
+    if spec.kind == "clock_ranges":
+        example = '["22:00-07:00", "13:30-14:30"]'
+        if not isinstance(value, list):
+            raise ConfigError(f"{label} must be a list of times of day like {example}, not {_show(value)}")
+        return tuple(_clock_range(item, label, example) for item in value)
+    if not isinstance(value, str):
+        raise ConfigError(f"{label} must be text in quotes, not {_show(value)}")
+    if spec.kind == "choice" and value not in spec.choices:
+        raise ConfigError(f"{label} must be {limits(spec)[0]}, not {_show(value)}")
+    return value
+
+
+def _number(spec: Spec, value: Any, label: str, warnings: list[str]) -> float:
+    whole_only = spec.kind == "whole"
+    kind = "a whole number" if whole_only else "a number"
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole_only and not isinstance(value, int)):
+        raise ConfigError(f"{label} must be {kind}, not {_show(value)}")
+    lo, hi = spec.hard or (-math.inf, math.inf)
     if not math.isfinite(value) or not lo <= value <= hi:
-        why = f": {rule.why}" if rule.why and value > hi else ""
-        raise ConfigError(
-            f"{path}: {label} = {_show(value)} is out of range{why} (allowed {_range(rule.hard, rule.unit)})"
-        )
-    if rule.advised and not rule.advised[0] <= value <= rule.advised[1]:
+        why = f": {spec.why}" if spec.why and value > hi else ""
+        allowed = f" (allowed {_range(spec.hard, spec.unit)})" if spec.hard else ""
+        raise ConfigError(f"{label} = {_show(value)} is out of range{why}{allowed}")
+    if spec.advised and not spec.advised[0] <= value <= spec.advised[1]:
         warnings.append(
-            f"{path}: {label} = {value} is outside what the protocol advises "
-            f"({_range(rule.advised, rule.unit)}); using it anyway"
+            f"{label} = {value} is outside what the protocol advises "
+            f"({_range(spec.advised, spec.unit)}); using it anyway"
         )
     return value
 
 
-def _clock_time(value: Any, label: str, path: str) -> time:
+def _clock_time(value: Any, label: str) -> time:
     if isinstance(value, time) and value.tzinfo is None:
         return value.replace(second=0, microsecond=0)
     match = _CLOCK.match(value) if isinstance(value, str) else None
     if not match:
-        raise ConfigError(f'{path}: {label} must be a time of day like "22:00", not {_show(value)}')
+        raise ConfigError(f'{label} must be a time of day like "22:00", not {_show(value)}')
     return time(int(match[1]), int(match[2]))
+
+
+def _clock_range(value: Any, label: str, example: str) -> ClockRange:
+    parts = value.split("-") if isinstance(value, str) else []
+    ends = [_CLOCK.match(part.strip()) for part in parts]
+    if len(ends) != 2 or not all(ends):
+        raise ConfigError(f"{label} must be a list of times of day like {example}, not {_show(value)}")
+    start, end = (time(int(m[1]), int(m[2])) for m in ends if m)
+    if start == end:
+        raise ConfigError(f'{label}: "{value}" starts and ends at the same time; it must span some time')
+    return ClockRange(start, end)
 
 
 def _range(bounds: tuple[float, float], unit: str) -> str:
@@ -209,18 +414,66 @@ def _show(value: Any) -> str:
     return f'"{text}"' if isinstance(value, str) else text
 
 
+# What the commands show ----------------------------------------------------------------------
+
+
 def default_text() -> str:
     """The commented default config.toml (the same file as config.toml at the project's top)."""
     return (Path(__file__).with_name("default_config.toml")).read_text(encoding="utf-8")
 
 
 def as_dict(config: Config) -> dict[str, dict[str, Any]]:
-    """The effective values, for `config show` (times as "HH:MM")."""
+    """The effective values, for `config show` (times as "HH:MM", secrets hidden)."""
     out: dict[str, dict[str, Any]] = {}
     for section in fields(config):
         values = getattr(config, section.name)
-        out[section.name] = {
-            f.name: (v.strftime("%H:%M") if isinstance(v := getattr(values, f.name), time) else v)
-            for f in fields(values)
-        }
+        out[section.name] = {f.name: _plain(f.metadata["spec"], getattr(values, f.name)) for f in fields(values)}
     return out
+
+
+def _plain(spec: Spec, value: Any) -> Any:
+    if spec.kind == "clock":
+        return f"{value:%H:%M}"
+    if spec.kind == "clock_ranges":
+        return [str(span) for span in value]
+    if spec.secret and value:
+        return "(set, not shown)"
+    return value
+
+
+HEADER = """\
+# therapy-timer configuration. Every value below is the default; delete a line to keep the default.
+# Find this file with `therapy-timer config path`; check it with `therapy-timer config show`.
+# Values outside what the protocol advises are accepted with a warning; values past a safety
+# limit are refused with the reason.
+"""
+
+
+def render_default_file() -> str:
+    """The commented default config.toml, from the declarations (tools/generate.py writes it)."""
+    out = [HEADER]
+    for name, cls in sections().items():
+        out.append(f"\n[{name}]\n# {about_section(cls)}\n")
+        for setting in settings():
+            if setting.section != name:
+                continue
+            spec = setting.spec
+            allowed, advised = limits(spec)
+            notes = [spec.about]
+            if allowed:
+                notes.append(f"Allowed: {allowed}" + (f" ({spec.why})" if spec.why else "") + ".")
+            if advised:
+                notes.append(f"The protocol advises {advised}.")
+            out.append("\n" + _comment(" ".join(notes)) + f"{setting.key} = {toml_value(spec, setting.default)}\n")
+    return "".join(out)
+
+
+def _comment(words: str, width: int = 100) -> str:
+    """`words` as `# ` comment lines no wider than `width`."""
+    lines: list[str] = []
+    for word in words.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append("# " + word)
+    return "".join(line + "\n" for line in lines)
