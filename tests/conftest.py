@@ -36,6 +36,7 @@ TIERS = {
     "test_docs": "unit",
     "test_cli": "cli",
     "test_hardening": "cli",
+    "test_help": "cli",
     "test_daemon": "daemon",
     "test_bench_smoke": "system",
     "test_desktop": "system",

@@ -126,6 +126,11 @@ class Cli(click.Group):
             result = super().main(args, prog_name or "therapy-timer", complete_var, standalone_mode=False, **extra)
         except click.exceptions.Abort:
             fail("stopped", 1)
+        except (
+            click.exceptions.NoArgsIsHelpError
+        ) as exc:  # `therapy-timer`, `therapy-timer log`: the help, as --help shows it
+            click.echo(exc.ctx.get_help() if exc.ctx else "")
+            sys.exit(0)
         except click.ClickException as exc:
             fail(exc.format_message(), exc.exit_code)
         except TherapyTimerError as exc:

@@ -38,7 +38,7 @@ def notification_server() -> str | None:
 
 
 def checkup(app: Any) -> dict[str, Any]:
-    from therapy_timer.notify import Notifier, PlyerBackend, linux_backend
+    from therapy_timer.notify import Notifier, PlyerBackend, TerminalBackend, linux_backend
 
     report: dict[str, Any] = {"config": {"path": str(paths.config_path())}, "data": {"folder": str(app.folder)}}
     try:
@@ -55,7 +55,11 @@ def checkup(app: Any) -> dict[str, Any]:
     desktop = PlyerBackend()
     problem = desktop.problem()
     log: list[str] = []
-    delivered = Notifier(log=log.append).send("therapy-timer test", "If you can read this, reminders will reach you.")
+    # The terminal fallback speaks on stderr, so the report on stdout stays one JSON document.
+    terminal = TerminalBackend(lambda line: print(line, file=sys.stderr, flush=True))
+    delivered = Notifier(fallback=terminal, log=log.append).send(
+        "therapy-timer test", "If you can read this, reminders will reach you."
+    )
     report["notifications"] = {
         "platform": sys.platform,
         "plyer_backend": linux_backend() if sys.platform.startswith("linux") else "native",

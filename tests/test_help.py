@@ -1,0 +1,48 @@
+"""Help for every command, and the first thing a newcomer types: the bare command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import pytest
+
+from therapy_timer.cli import cli
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def every_command(group: click.Group = cli, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = []
+    for name, command in group.commands.items():
+        found.append((*prefix, name))
+        if isinstance(command, click.Group):
+            found += every_command(command, (*prefix, name))
+    return found
+
+
+@pytest.mark.parametrize("words", every_command(), ids=" ".join)
+def test_every_command_has_help_and_the_readme_names_it(run, words):
+    result = run(*words, "--help")
+    usage = result.stdout.splitlines()[0]
+    assert usage.startswith("Usage: ") and usage.split()[2 : 2 + len(words)] == list(words)
+    assert result.stderr == ""
+    assert f"`{' '.join(words)}" in README, f"the README's command table lacks {' '.join(words)}"
+
+
+@pytest.mark.parametrize("words", [(), ("log",), ("config",)], ids=lambda w: " ".join(w) or "no command")
+def test_a_group_with_no_command_prints_its_help_on_stdout(run, words):
+    result = run(*words)
+    assert result.stdout == run(*words, "--help").stdout
+    assert result.stdout.count("\n") > 5 and "\\n" not in result.stdout
+    assert "Commands:" in result.stdout and result.stderr == ""
+
+
+def test_doctor_json_stays_json_when_the_terminal_fallback_speaks(run, monkeypatch, tmp_path):
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))  # no session bus there: the desktop is out
+    result = run("doctor", "--json", code=1)
+    report = json.loads(result.stdout)
+    assert report["notifications"]["delivered_by"] == "terminal"
+    assert ">>> therapy-timer test" in result.stderr
