@@ -38,6 +38,7 @@ TIERS = {
     "test_hardening": "cli",
     "test_help": "cli",
     "test_daemon": "daemon",
+    "test_lifecycle": "daemon",
     "test_bench_smoke": "system",
     "test_desktop": "system",
 }

@@ -150,12 +150,20 @@ class Parts:
         return iter((self.daemon, self.recorder, self.logged))
 
 
-def _build(folder: Path, clock: Clock, timeout: float = 1.0, **kw) -> tuple[Daemon, Recorder, Lines]:
+def _build(
+    folder: Path, clock: Clock, timeout: float = 1.0, config_path: Path | None = None, **kw
+) -> tuple[Daemon, Recorder, Lines]:
     recorder, logged = Recorder(), Lines()
     log = bootstrap.never_raising(logged.write)  # as bootstrap wraps the real log
     notifier = Notifier([recorder], TerminalBackend(log), log=log, timeout=timeout)
     daemon = bootstrap.build(
-        folder, folder.parent / "config.toml", zone=BERLIN, clock=clock, notifier=notifier, log=logged.write, **kw
+        folder,
+        config_path or folder.parent / "config.toml",
+        zone=BERLIN,
+        clock=clock,
+        notifier=notifier,
+        log=logged.write,
+        **kw,
     )
     return daemon, recorder, logged
 
@@ -172,9 +180,15 @@ def stepping_daemon(folder: Path, clock: HandClock, timeout: float = 1.0) -> Ite
         daemon.close()
 
 
-def make_daemon(folder: Path, clock: Clock | None = None, max_idle: float | None = 0.2, timeout: float = 1.0) -> Parts:
+def make_daemon(
+    folder: Path,
+    clock: Clock | None = None,
+    max_idle: float | None = 0.2,
+    timeout: float = 1.0,
+    config_path: Path | None = None,
+) -> Parts:
     """A daemon on the real APScheduler with real threads; `run_in_thread` starts it."""
-    daemon, recorder, logged = _build(folder, clock or Clock(), timeout, max_idle=max_idle)
+    daemon, recorder, logged = _build(folder, clock or Clock(), timeout, config_path, max_idle=max_idle)
     return Parts(daemon, recorder, logged, None)
 
 

@@ -375,3 +375,19 @@ def test_a_hand_edit_of_the_config_reaches_the_running_daemon_at_once(isolated, 
     assert any("minutes = 99" in line for line in logged)
     daemon.shutdown()
     thread.join(3)
+
+
+@real_threads
+def test_a_config_folder_made_after_the_daemon_started_is_still_watched(isolated, tmp_path, run):
+    config = tmp_path / "not-yet" / "therapy-timer" / "config.toml"
+    run("start", "--no-daemon")
+    daemon, recorder, logged = make_daemon(isolated, max_idle=30, config_path=config)
+    thread = run_in_thread(daemon)
+    recorder.wait_for("Ice on now")
+    config.parent.mkdir(parents=True)  # the folder appears only now, then the file in it
+    config.write_text("[cold]\nminutes = 99\n")
+    recorder.wait_for("therapy-timer settings problem", seconds=1.0)
+    config.write_text("[cold]\nminutes = 12\n")  # and later edits there are seen too
+    assert wait_until(lambda: any("fine again" in line for line in logged), 1.0)
+    daemon.shutdown()
+    thread.join(3)

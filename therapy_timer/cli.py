@@ -210,6 +210,12 @@ def _start_reminders(app: App, no_daemon: bool) -> str:
         return "Reminders: not started (--no-daemon); `therapy-timer run` starts them."
     control.spawn(app.folder)
     control.set_autostart(True)
+    missing = control.no_desktop_session()
+    if missing:
+        return (
+            f"Reminders: starting in the background, but {missing}: they will only reach the log "
+            f"({app.folder / control.LOG_NAME}). Run start again from your desktop session to see them."
+        )
     return "Reminders: starting in the background (`therapy-timer stop` ends the plan and them)."
 
 
@@ -536,7 +542,8 @@ def forget(app: App, yes: bool) -> None:
         click.echo(f"Moved the damaged database to {store.set_aside(database, app.now)}; delete it when you are sure.")
         return
     control.set_autostart(False)
-    app.changed()
+    if not control.end_daemon(app.folder):  # first, so no daemon keeps reminding from deleted files
+        raise RefusedError("the reminders did not stop, so nothing was deleted; please try again")
     removed = store.forget(app.folder)
     click.echo(f"Deleted {len(removed)} file(s); therapy-timer keeps nothing about you now.")
 

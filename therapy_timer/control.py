@@ -137,6 +137,18 @@ def end_daemon(folder: Path, seconds: float = 5.0) -> bool:
     return True
 
 
+def no_desktop_session() -> str | None:
+    """Why notifications from a daemon started here could not reach a desktop, or None.
+
+    Only a Linux desktop needs a D-Bus session bus; elsewhere there is nothing to check.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    from therapy_timer.notify import session_bus_available
+
+    return None if session_bus_available() else "this is not a desktop session (there is no D-Bus session bus)"
+
+
 def spawn(folder: Path) -> None:
     """Start the daemon detached from this terminal, logging to daemon.log in the data folder."""
     import subprocess

@@ -74,6 +74,7 @@ class Daemon:
         self._config: Config | None = None
         self._config_problem: str | None = None
         self._plan_id: int | None = None
+        self._identity: tuple[int, ...] | None = None
 
     # Life cycle ----------------------------------------------------------------------------
 
@@ -92,14 +93,17 @@ class Daemon:
             raise RefusedError(f"reminders are already running for this user (see {self.lock.path})")
         try:
             self.store = Store(self.folder)
+            self._identity = self._where()
             self._config = self._load_config()
             if self.store.active_plan() is None:
                 raise RefusedError("no active plan: start one with `therapy-timer start`")
             if self.listen:
                 self._listen()
-                from therapy_timer.watch import watch_file
+                from therapy_timer.store import DB_NAME
+                from therapy_timer.watch import watch_file, watch_folder
 
                 watch_file(self.config_path, self.poke)
+                watch_folder(self.folder, (DB_NAME,), self.poke)
             self.notifier.prepare()
             self.log("reminders running")
             self.poke()
@@ -181,6 +185,13 @@ class Daemon:
     def _tick(self) -> None:
         if self.store is None:
             return  # closed: the daemon is ending
+        if self._where() != self._identity:
+            self.log(
+                f"the data folder {self.folder} or its database was removed or replaced: these reminders "
+                "stop here (a new `therapy-timer start` starts them for the new plan)"
+            )
+            self.shutdown()
+            return
         now = self.clock.now()
         stored = self.store.active_plan()
         if stored is None:
@@ -191,6 +202,15 @@ class Daemon:
         self._fire_due([r for r in upcoming if r.due <= now], stored.id, now)
         later = [r.due for r in upcoming if r.due > now]
         self.scheduler.at("tick", min(later) if later else now + LOOKAHEAD / 2, self.tick)
+
+    def _where(self) -> tuple[int, ...] | None:
+        """Which folder and database file this daemon serves (device and inode), or None if gone."""
+        assert self.store is not None
+        try:
+            folder, database = os.stat(self.folder), os.stat(self.store.path)
+        except OSError:
+            return None
+        return folder.st_dev, folder.st_ino, database.st_dev, database.st_ino
 
     def pending(self, stored: StoredPlan, now: datetime) -> list[reminders.Reminder]:
         """The plan's reminders around `now` that have not fired or been recorded as missed."""

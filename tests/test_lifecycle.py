@@ -1,0 +1,260 @@
+"""The daemon as a real process on a bad day: a full disk, its files deleted, a hostile neighbour.
+
+Real processes throughout (the daemon spawned by `start` or run directly), a real tmpfs that
+fills up, and a second real user. Mounting and adding a user need root, which CI has; elsewhere
+those tests are skipped, and in CI they refuse to skip.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import wait_until
+from therapy_timer import control
+from therapy_timer.store import DB_NAME, Store
+
+OTHER = "tt-neighbour"
+
+
+def needs_root(what: str) -> None:
+    if os.geteuid() != 0:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI runs as root so that {what} can be tested for real")
+        pytest.skip(f"{what} needs root")
+
+
+def desktopless_env() -> dict[str, str]:
+    """The test's own folders (set by conftest), and no desktop session: reminders go to the log."""
+    return {k: v for k, v in os.environ.items() if k not in ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY")}
+
+
+def tt(env: dict[str, str], *args: str, code: int | None = 0) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "therapy_timer", *args], env=env, capture_output=True, text=True, timeout=60
+    )
+    if code is not None:
+        assert done.returncode == code, f"{args}: exit {done.returncode}\n{done.stdout}\n{done.stderr}"
+    return done
+
+
+def daemon_pid(folder: Path) -> int:
+    return int((folder / control.LOCK_NAME).read_text().split()[0])
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def daemons_for(folder: Path) -> list[int]:
+    """Every running daemon process whose data folder is `folder`."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            if b"therapy_timer.daemon" not in (proc / "cmdline").read_bytes():
+                continue
+            env = dict(item.split(b"=", 1) for item in (proc / "environ").read_bytes().split(b"\0") if b"=" in item)
+            if env.get(b"THERAPY_TIMER_DATA_DIR") == os.fsencode(folder.absolute()) and alive(int(proc.name)):
+                found.append(int(proc.name))
+    return found
+
+
+def log_of(folder: Path) -> str:
+    path = folder / control.LOG_NAME
+    return path.read_text(errors="replace") if path.exists() else ""
+
+
+@pytest.fixture
+def ended(isolated: Path) -> Iterator[None]:
+    """Whatever a test leaves running for its data folder is ended afterwards."""
+    yield
+    for pid in daemons_for(isolated):
+        with contextlib.suppress(OSError):
+            os.kill(pid, 15)
+
+
+# A full disk -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 4 MB tmpfs."""
+    needs_root("a full disk (a small tmpfs)")
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", str(mount)], check=True)
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(disk: Path) -> Path:
+    filler = disk / "filler"
+    with open(filler, "wb") as out, contextlib.suppress(OSError):
+        while True:
+            out.write(b"\0" * 65536)
+            out.flush()
+    return filler
+
+
+def test_a_full_disk_delays_a_reminder_and_never_silences_the_daemon(small_disk, monkeypatch, ended):
+    folder = small_disk / "data"
+    monkeypatch.setenv("THERAPY_TIMER_DATA_DIR", str(folder))
+    env = desktopless_env()
+    due_in = timedelta(seconds=6)
+    began = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(minutes=15) + due_in
+    tt(env, "start", "--no-daemon", "--at", began.strftime("%Y-%m-%dT%H:%M:%SZ"))  # ice-off due in 6 s
+    log = open(folder / control.LOG_NAME, "ab")  # noqa: SIM115 - the daemon's stdout, as `start` opens it
+    daemon = subprocess.Popen([sys.executable, "-m", "therapy_timer.daemon"], env=env, stdout=log, stderr=log)
+    log.close()
+    try:
+        assert wait_until(lambda: "Ice on now" in log_of(folder), 10), log_of(folder)
+        filler = fill(small_disk)  # the disk is full before ice-off falls due, and stays full after
+        seconds_past_due = (began + timedelta(minutes=15) - datetime.now(timezone.utc)).total_seconds() + 3
+        assert not wait_until(lambda: any(r.key.endswith("/off") for r in Store(folder).reminders(1)), seconds_past_due)
+        filler.unlink()  # space returns; a retry comes within 5 s
+        assert wait_until(lambda: any(r.key.endswith("/off") for r in Store(folder).reminders(1)), 15)
+        assert daemon.poll() is None and control.is_running(folder)
+        off = [r for r in Store(folder).reminders(1) if r.key.endswith("/off")]
+        assert [r.outcome for r in off] == ["fired"]
+        assert "retrying in 5 s" in log_of(folder)  # the tick did fail on the full disk
+        assert log_of(folder).count(">>> Ice off now") == 1  # delivered once, recorded at the retry
+    finally:
+        daemon.terminate()
+        daemon.wait(10)
+
+
+# Files deleted or replaced under a running daemon ----------------------------------------------------
+
+
+def test_forget_while_the_daemon_runs_ends_it_first_and_a_new_start_gets_reminders(isolated, ended):
+    env = desktopless_env()
+    tt(env, "start")
+    assert wait_until(lambda: "Ice on now" in log_of(isolated), 10), log_of(isolated)
+    pid = daemon_pid(isolated)
+    tt(env, "forget", "--yes")
+    assert not alive(pid) and not control.is_running(isolated)
+    assert "Reminders: starting in the background" in tt(env, "start").stdout
+    assert wait_until(lambda: "Ice on now" in log_of(isolated), 10), log_of(isolated)
+    assert len(daemons_for(isolated)) == 1
+    tt(env, "stop")
+    assert wait_until(lambda: not daemons_for(isolated), 10)
+
+
+@pytest.mark.parametrize("how", ["folder deleted", "database replaced"])
+def test_a_daemon_whose_files_are_deleted_or_replaced_ends_itself(isolated, ended, how):
+    env = desktopless_env()
+    tt(env, "start")
+    assert wait_until(lambda: "Ice on now" in log_of(isolated), 10), log_of(isolated)
+    pid = daemon_pid(isolated)
+    if how == "folder deleted":
+        shutil.rmtree(isolated)
+    else:
+        database = isolated / DB_NAME
+        shutil.copy(database, isolated / "copy")
+        os.replace(isolated / "copy", database)
+    assert wait_until(lambda: not alive(pid), 5), "the daemon kept running on files that are gone"
+    if how == "database replaced":
+        assert "removed or replaced" in log_of(isolated)
+    tt(env, "start", "--replace")  # a start now gets one daemon, for the files that exist
+    assert wait_until(lambda: len(daemons_for(isolated)) == 1, 5)
+
+
+# A hostile neighbour ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def neighbour() -> Iterator[str]:
+    """A second real user on this machine."""
+    needs_root("a second real user")
+    created = subprocess.run(["id", OTHER], capture_output=True).returncode != 0
+    if created:
+        subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", OTHER], check=True)
+    try:
+        yield OTHER
+    finally:
+        if created:
+            subprocess.run(["userdel", OTHER], check=False)
+
+
+def test_a_data_folder_another_user_prepared_is_refused_and_nothing_is_written_through_it(
+    isolated, neighbour, tmp_path
+):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("mine\n")
+    isolated.mkdir()
+    shutil.chown(isolated, neighbour)
+    os.chmod(isolated, 0o777)
+    (isolated / control.LOG_NAME).symlink_to(victim)
+    done = tt(desktopless_env(), "start", code=1)
+    assert "belongs to another user" in done.stderr and done.stderr.count("\n") == 1
+    assert "Traceback" not in done.stderr
+    assert victim.read_text() == "mine\n" and os.listdir(isolated) == [control.LOG_NAME]
+
+
+def test_a_log_planted_as_a_symlink_in_our_own_folder_is_not_written_through(isolated, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("mine\n")
+    env = desktopless_env()
+    tt(env, "start", "--no-daemon")
+    (isolated / control.LOG_NAME).symlink_to(victim)
+    done = tt(env, "start", "--replace", code=1)
+    assert "symbolic link" in done.stderr and done.stderr.count("\n") == 1
+    assert victim.read_text() == "mine\n"
+    assert not control.is_running(isolated)
+
+
+def test_the_daemon_runs_private_from_its_own_folder(isolated, ended, tmp_path):
+    env = desktopless_env()
+    subprocess.run([sys.executable, "-m", "therapy_timer", "start"], env=env, cwd=tmp_path, check=True, timeout=60)
+    assert wait_until(lambda: "Ice on now" in log_of(isolated), 10), log_of(isolated)
+    pid = daemon_pid(isolated)
+    assert os.readlink(f"/proc/{pid}/cwd") == "/"  # not the folder `start` was run from
+    umask = next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("Umask"))
+    assert umask.split()[1] == "0077"
+    for name in (control.LOG_NAME, control.LOCK_NAME, DB_NAME):
+        assert stat.S_IMODE(os.stat(isolated / name).st_mode) == 0o600, name
+    tt(env, "stop")
+
+
+def test_another_user_can_neither_reach_the_socket_nor_find_an_abstract_name(isolated, ended, neighbour):
+    env = desktopless_env()
+    tt(env, "start")
+    assert wait_until(lambda: "Ice on now" in log_of(isolated), 10), log_of(isolated)
+    address = control.address(isolated)
+    assert Path(address).is_socket()
+    probe = (
+        "import socket, sys\n"
+        "s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\n"
+        "try:\n    s.sendto(b'replan', sys.argv[1])\nexcept PermissionError:\n    sys.exit(3)\n"
+    )
+    os.chmod(Path(address).parent.parent, 0o711)  # even with the parent open to all, our folder is 0700
+    done = subprocess.run(["runuser", "-u", neighbour, "--", "/usr/bin/python3", "-c", probe, address], timeout=30)
+    assert done.returncode == 3
+    abstract = [line for line in Path("/proc/net/unix").read_text().splitlines() if "@therapy-timer" in line]
+    assert abstract == []
+    tt(env, "stop")
+
+
+# Config edits and sessions ---------------------------------------------------------------------------
+
+
+def test_start_outside_a_desktop_session_says_at_once_that_reminders_only_reach_the_log(isolated, ended):
+    out = tt(desktopless_env(), "start").stdout
+    assert "not a desktop session" in out and "only reach the log" in out and str(isolated) in out
+    tt(desktopless_env(), "stop")
