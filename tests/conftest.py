@@ -47,7 +47,10 @@ TIERS = {
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Give each test its module's tier, unless the test names its own."""
     for item in items:
-        if any(item.get_closest_marker(name) for name in TIER_NAMES):
+        own = [name for name in TIER_NAMES if item.get_closest_marker(name)]
+        if len(own) > 1:
+            raise pytest.UsageError(f"{item.nodeid} is in tiers {', '.join(own)}: one tier per test")
+        if own:
             continue
         module = item.path.stem
         if module not in TIERS:
