@@ -28,6 +28,7 @@ class Result(NamedTuple):
     unit: str
     budget: float
     detail: str
+    record: dict[str, int] | None = None  # counts a smoke test checks for consistency (never timing)
 
     @property
     def ok(self) -> bool:

@@ -28,9 +28,16 @@ def test_every_benchmark_runs_and_reports():
     assert done.returncode in (0, 1)
 
 
-def test_the_punctuality_run_fires_reminders_and_misses_none():
+def test_the_punctuality_run_keeps_a_consistent_record():
+    """Whether reminders were late or missed is the benchmark's to judge (a loaded machine makes
+    them so); what must hold in any case is the record: every reminder of the plan up to the last
+    one recorded is there once, fired or missed, none before its time, none made up."""
     done = subprocess.run(
         [sys.executable, str(BENCH / "punctuality.py"), "--quick"], capture_output=True, text=True, timeout=300
     )
     result = json.loads(next(line[7:] for line in done.stdout.splitlines() if line.startswith("RESULT ")))
-    assert "missed 0" in result["detail"] and not result["detail"].startswith("0 reminders")
+    record = result["record"]
+    assert record["recorded"] > 0 and record["fired"] > 0, record
+    assert record["fired"] + record["missed"] == record["recorded"], record
+    wrong = ("twice", "early", "fired_without_time", "unknown", "gaps")
+    assert {k: record[k] for k in wrong} == dict.fromkeys(wrong, 0), record

@@ -123,8 +123,8 @@ def test_reminders_reach_a_real_notification_server(desktop):
         f"first notification {first_after:.2f} s after start returned; "
         f"switch {switch_after:.2f} s after log heat-worse began"
     )
-    # Pushed at once, not found at a later wake-up (those are 50 s apart); bench/reaction.py measures it.
-    assert first_after < 1.5 and switch_after < 1.5, (first_after, switch_after)
+    # Each arrived within the 3 s waits above: pushed at once, not found at a later wake-up (those are
+    # 50 s apart). How fast is for bench/reaction.py to judge, not a test on a loaded machine.
 
 
 def test_doctor_names_the_backend_that_delivered(desktop):
