@@ -265,7 +265,7 @@ def test_start_spawns_the_reminders_and_stop_ends_them(isolated, tmp_path):
 
     assert "starting in the background" in tt("start")
     autostart = tmp_path / "xdg-config" / "autostart" / "therapy-timer.desktop"
-    assert "-m therapy_timer.daemon" in autostart.read_text()
+    assert '"-m" "therapy_timer.daemon"' in autostart.read_text()
     log = isolated / "daemon.log"
     assert within(3, lambda: log.exists() and "Ice on now" in log.read_text()), (
         log.read_text() if log.exists() else "no log"

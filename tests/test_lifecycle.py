@@ -258,3 +258,83 @@ def test_start_outside_a_desktop_session_says_at_once_that_reminders_only_reach_
     out = tt(desktopless_env(), "start").stdout
     assert "not a desktop session" in out and "only reach the log" in out and str(isolated) in out
     tt(desktopless_env(), "stop")
+
+
+# Coming back after a reboot ----------------------------------------------------------------------------
+
+AWKWARD = "my data %d \"q\" $HOME \\back 'x' `id`"  # a space, a field code, quotes, $, a backslash, backticks
+
+
+def needs_tool(tool: str, package: str) -> None:
+    if shutil.which(tool) is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must install {package} (see .ci/run)")
+        pytest.skip(f"{tool} is not installed (apt install {package})")
+
+
+def test_the_login_entry_is_valid_and_starts_the_daemon_for_an_awkward_folder(tmp_path, monkeypatch, ended):
+    needs_tool("desktop-file-validate", "desktop-file-utils")
+    needs_tool("gio", "libglib2.0-bin")
+    from therapy_timer import autostart
+
+    folder = tmp_path / AWKWARD
+    monkeypatch.setenv("THERAPY_TIMER_DATA_DIR", str(folder))
+    env = desktopless_env()
+    tt(env, "start", "--no-daemon")
+    assert autostart.install(folder) == "login entry"
+    checked = subprocess.run(["desktop-file-validate", str(autostart.entry_path())], capture_output=True, text=True)
+    assert checked.returncode == 0 and checked.stdout == "", checked.stdout
+    subprocess.run(["gio", "launch", str(autostart.entry_path())], env=env, check=True, timeout=30)
+    assert wait_until(lambda: control.is_running(folder), 10), "the login entry did not start the daemon"
+    assert daemons_for(folder)  # for exactly this folder
+    tt(env, "stop")
+    assert wait_until(lambda: not control.is_running(folder), 10)
+    assert not autostart.entry_path().exists()
+
+
+def test_the_systemd_unit_is_valid_for_an_awkward_folder(tmp_path, monkeypatch):
+    needs_tool("systemd-analyze", "systemd")
+    from therapy_timer import autostart
+
+    monkeypatch.setenv("THERAPY_TIMER_DATA_DIR", str(tmp_path / AWKWARD))
+    unit = tmp_path / autostart.UNIT
+    unit.write_text(autostart.systemd_unit(tmp_path / AWKWARD))
+    checked = subprocess.run(["systemd-analyze", "verify", str(unit)], capture_output=True, text=True, timeout=60)
+    assert checked.returncode == 0, checked.stderr
+    assert f"ExecStart={autostart.systemd_argument(sys.executable)}" in unit.read_text()
+
+
+def test_where_systemd_runs_the_session_start_installs_and_starts_a_user_service(
+    isolated, tmp_path, monkeypatch, runtime_dir
+):
+    """A user manager is there ($XDG_RUNTIME_DIR/systemd/private); systemctl is a recording stand-in."""
+    from therapy_timer import autostart
+
+    (runtime_dir / "systemd").mkdir()
+    (runtime_dir / "systemd" / "private").touch()
+    calls = tmp_path / "systemctl.calls"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "systemctl").write_text(f'#!/bin/sh\necho "$@" >> "{calls}"\n')
+    (bin_dir / "systemctl").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    env = desktopless_env()
+    assert "only reach the log (journal" in tt(env, "start").stdout
+    assert calls.read_text().splitlines() == [
+        "--user daemon-reload",
+        f"--user enable {autostart.UNIT}",
+        f"--user start {autostart.UNIT}",
+    ]
+    assert autostart.unit_path().exists() and not autostart.entry_path().exists()
+    assert not control.is_running(isolated)  # systemd starts it, not `start`
+    tt(env, "stop")
+    assert calls.read_text().splitlines()[3:] == [f"--user disable {autostart.UNIT}", "--user daemon-reload"]
+    assert not autostart.unit_path().exists()
+
+
+def test_a_config_file_that_is_a_fifo_does_not_hang_status(isolated, config_file):
+    tt(desktopless_env(), "start", "--no-daemon")
+    os.mkfifo(config_file)
+    done = tt(desktopless_env(), "status", code=2)  # the timeout of 60 s is the hang detector
+    assert "not a plain file" in done.stderr and done.stderr.count("\n") == 1
+

@@ -85,8 +85,10 @@ def main() -> None:
             # From a thread of its own: the handler may interrupt the main thread inside the scheduler.
             signal.signal(sig, lambda *_: threading.Thread(target=daemon.shutdown).start())
         code = daemon.run()
-    except TherapyTimerError as exc:
+    except TherapyTimerError as exc:  # refused (no plan, another daemon): exit 1, not worth a restart
         fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:
         code = 0
+    except Exception as exc:  # a bug: one line, and a status a service manager restarts on
+        fail(f"the reminders stopped on an unexpected problem ({type(exc).__name__}: {exc})", 70)
     sys.exit(code)

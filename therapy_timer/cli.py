@@ -99,7 +99,7 @@ class App:
 
     def ended(self) -> None:
         """The plan is over: the daemon stops at its next tick (now) and no longer starts at login."""
-        control.set_autostart(False)
+        control.remove_autostart()
         self.changed()
 
 
@@ -208,13 +208,13 @@ def _start_reminders(app: App, no_daemon: bool) -> str:
         return "Reminders: running; they follow the new plan."
     if no_daemon:
         return "Reminders: not started (--no-daemon); `therapy-timer run` starts them."
-    control.spawn(app.folder)
-    control.set_autostart(True)
+    way = control.start_daemon(app.folder)
     missing = control.no_desktop_session()
     if missing:
+        log = "journal (journalctl --user -u therapy-timer)" if way == "systemd" else app.folder / control.LOG_NAME
         return (
             f"Reminders: starting in the background, but {missing}: they will only reach the log "
-            f"({app.folder / control.LOG_NAME}). Run start again from your desktop session to see them."
+            f"({log}). Run start again from your desktop session to see them."
         )
     return "Reminders: starting in the background (`therapy-timer stop` ends the plan and them)."
 
@@ -541,7 +541,7 @@ def forget(app: App, yes: bool) -> None:
     if damaged:
         click.echo(f"Moved the damaged database to {store.set_aside(database, app.now)}; delete it when you are sure.")
         return
-    control.set_autostart(False)
+    control.remove_autostart()
     if not control.end_daemon(app.folder):  # first, so no daemon keeps reminding from deleted files
         raise RefusedError("the reminders did not stop, so nothing was deleted; please try again")
     removed = store.forget(app.folder)

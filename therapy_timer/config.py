@@ -284,12 +284,32 @@ class Loaded(NamedTuple):
 def load(path: Path) -> Loaded:
     """Read and check `path`; a missing file means the defaults."""
     try:
-        raw = path.read_bytes()
+        raw = _read_regular(path)
     except FileNotFoundError:
         return Loaded(Config(), [], path, False)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the config file ({exc.strerror})") from None
     return Loaded(*parse(raw, path), path, True)
+
+
+MAX_BYTES = 1_000_000
+
+
+def _read_regular(path: Path) -> bytes:
+    """The file's bytes, from a plain file only: a FIFO would block every command (and the daemon)
+    until someone writes to it, and a device might never end. Opened without blocking, then checked."""
+    import os
+    import stat
+
+    with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ConfigError(
+                f"{path}: not a plain file; the config must be a text file (see `therapy-timer config init`)"
+            )
+        if info.st_size > MAX_BYTES:
+            raise ConfigError(f"{path}: {info.st_size} bytes is far too large for a config file")
+        return handle.read(MAX_BYTES + 1)
 
 
 def parse(raw: bytes, path: Path | str = "config.toml") -> tuple[Config, list[str]]:

@@ -165,14 +165,12 @@ def spawn(folder: Path) -> None:
             | getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
         }
     )
-    from therapy_timer.paths import config_path
+    from therapy_timer.autostart import daemon_command, daemon_environment
 
-    # The daemon runs from "/": hand it the folders as absolute paths.
-    env = {**os.environ, "THERAPY_TIMER_DATA_DIR": str(folder.absolute())}
-    env["THERAPY_TIMER_CONFIG"] = str(config_path().absolute())
+    env = {**os.environ, **daemon_environment(folder)}  # absolute paths: the daemon runs from "/"
     with log:
         subprocess.Popen(
-            [sys.executable, "-m", "therapy_timer.daemon"],
+            daemon_command(),
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=log,
@@ -183,25 +181,22 @@ def spawn(folder: Path) -> None:
         )  # type: ignore[call-overload]
 
 
-def autostart_path() -> Path:
-    """The XDG autostart entry that brings the reminders back after a reboot and login (Linux)."""
-    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return base / "autostart" / "therapy-timer.desktop"
+def start_daemon(folder: Path) -> str:
+    """Start the reminders in the background and make them come back after a reboot.
+
+    Returns which way they come back: "systemd" (a user service, which also starts them now),
+    "login entry" (an XDG autostart entry; the daemon is spawned here) or "none".
+    """
+    from therapy_timer import autostart
+
+    way = autostart.install(folder)
+    if not autostart.start(folder):
+        spawn(folder)
+    return way
 
 
-def set_autostart(enabled: bool) -> None:
-    """Install (while a plan is active) or remove the login entry; a no-op outside Linux."""
-    if not sys.platform.startswith("linux"):
-        return
-    path = autostart_path()
-    if not enabled:
-        path.unlink(missing_ok=True)
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    env = "".join(f"{k}={v} " for k in ("THERAPY_TIMER_DATA_DIR", "THERAPY_TIMER_CONFIG") if (v := os.environ.get(k)))
-    command = f"{'env ' + env if env else ''}{sys.executable} -m therapy_timer.daemon"
-    path.write_text(
-        "[Desktop Entry]\nType=Application\nName=therapy-timer reminders\n"
-        f"Exec={command}\nX-GNOME-Autostart-enabled=true\nNoDisplay=true\n",
-        encoding="utf-8",
-    )
+def remove_autostart() -> None:
+    """The plan is over: the reminders no longer come back at login."""
+    from therapy_timer import autostart
+
+    autostart.remove()
