@@ -12,8 +12,9 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from therapy_timer import bootstrap
@@ -151,7 +152,12 @@ class Parts:
 
 
 def _build(
-    folder: Path, clock: Clock, timeout: float = 1.0, config_path: Path | None = None, **kw
+    folder: Path,
+    clock: Clock,
+    timeout: float = 1.0,
+    config_path: Path | None = None,
+    zone: tzinfo = BERLIN,
+    **kw: Any,
 ) -> tuple[Daemon, Recorder, Lines]:
     recorder, logged = Recorder(), Lines()
     log = bootstrap.never_raising(logged.write)  # as bootstrap wraps the real log
@@ -159,7 +165,7 @@ def _build(
     daemon = bootstrap.build(
         folder,
         config_path or folder.parent / "config.toml",
-        zone=BERLIN,
+        zone=zone,
         clock=clock,
         notifier=notifier,
         log=logged.write,
@@ -169,10 +175,12 @@ def _build(
 
 
 @contextmanager
-def stepping_daemon(folder: Path, clock: HandClock, timeout: float = 1.0) -> Iterator[Parts]:
-    """An opened daemon on a stepping scheduler (no socket, no watch threads); closed afterwards."""
+def stepping_daemon(folder: Path, clock: HandClock, timeout: float = 1.0, zone: tzinfo = BERLIN) -> Iterator[Parts]:
+    """An opened daemon on a stepping scheduler (no socket, no watch threads); closed afterwards.
+
+    `zone` is the daemon's own zone (from its TZ), used for plans that recorded none."""
     scheduler = SteppingScheduler(clock)
-    daemon, recorder, logged = _build(folder, clock, timeout, scheduler=scheduler, listen=False)
+    daemon, recorder, logged = _build(folder, clock, timeout, zone=zone, scheduler=scheduler, listen=False)
     daemon.open()
     try:
         yield Parts(daemon, recorder, logged, scheduler)

@@ -11,6 +11,7 @@ import os
 import socket
 import time
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from freezegun import freeze_time
@@ -223,6 +224,32 @@ def test_a_failing_tick_is_retried_even_when_logging_fails_too(isolated):
         assert [(r.key.rsplit("/")[-1], r.outcome) for r in store.reminders(1)] == [("on", "fired")]
         assert p.recorder.titles == ["Ice on now"]  # delivered once, recorded when the disk allowed
         assert p.scheduler.next_at() == T0 + timedelta(minutes=15)
+
+
+@stepped
+def test_the_daemon_and_every_command_follow_the_zone_recorded_with_the_plan(isolated, run, monkeypatch):
+    """Started in New York at 15:00. The daemon runs with TZ=Asia/Kolkata, where it is 01:30 and the
+    next session (two hours on) would fall in quiet hours; `done` comes from a Kolkata shell too.
+    Both follow the plan's zone, so they agree on the 17:00 session and its key."""
+    at = datetime(2026, 11, 24, 20, 0, tzinfo=timezone.utc)
+    monkeypatch.setenv("TZ", "America/New_York")
+    with freeze_time(at):
+        run("start", "--no-daemon")
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    with stepping_daemon(isolated, HandClock(at), zone=ZoneInfo("Asia/Kolkata")) as p:
+        p.scheduler.run_until(at + timedelta(minutes=15))
+        with freeze_time(at + timedelta(minutes=16)):
+            run("done")
+        p.daemon.poke()
+        p.scheduler.run_until(at + timedelta(hours=2, minutes=15))
+        assert p.recorder.titles.count("Ice on now") == 2  # 15:00 and 17:00 in New York
+        assert p.recorder.titles[-1] == "Ice off now"
+        with freeze_time(at + timedelta(hours=2, minutes=16)):
+            assert "Marked done: ice 17:00-17:15" in run("done").stdout
+        sent = len(p.recorder.titles)
+        p.daemon.poke()
+        p.scheduler.run_until(at + timedelta(hours=2, minutes=40))
+        assert len(p.recorder.titles) == sent  # the answer reached the daemon's session: no repeats
 
 
 @real_threads

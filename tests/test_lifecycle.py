@@ -338,3 +338,21 @@ def test_a_config_file_that_is_a_fifo_does_not_hang_status(isolated, config_file
     done = tt(desktopless_env(), "status", code=2)  # the timeout of 60 s is the hang detector
     assert "not a plain file" in done.stderr and done.stderr.count("\n") == 1
 
+
+def test_a_database_from_before_zones_were_recorded_is_upgraded_in_place(isolated, run):
+    import sqlite3
+
+    from therapy_timer import store
+
+    isolated.mkdir(mode=0o700)
+    with sqlite3.connect(isolated / DB_NAME) as db:
+        db.executescript(store.SCHEMA.replace(",\n    zone TEXT", "") + "PRAGMA user_version = 1;")
+        db.execute(
+            "INSERT INTO plans (injured_at, started_at) VALUES ('2026-11-24T08:00:00+00:00', "
+            "'2026-11-24T08:00:00+00:00')"
+        )
+    stored = Store(isolated).active_plan()
+    assert stored is not None and stored.zone is None  # the machine's zone is used, as before
+    with sqlite3.connect(isolated / DB_NAME) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (store.SCHEMA_VERSION,)
+    assert run.json("status")["phase"] is not None

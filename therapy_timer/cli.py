@@ -43,7 +43,13 @@ class App:
 
     @cached_property
     def zone(self) -> tzinfo:
-        return clock.local_zone()
+        """The zone recorded with the active plan, else this machine's zone (TZ, /etc/localtime).
+
+        A plan is computed in the zone it was started in, by every command and by the daemon,
+        whatever TZ each process has: quiet hours and session keys must agree.
+        """
+        stored = self.store.active_plan()
+        return (clock.zone_named(stored.zone) if stored else None) or clock.local_zone()
 
     @cached_property
     def config(self) -> Config:
@@ -179,7 +185,7 @@ def start(app: App, injured_text: str | None, at_text: str, replace: bool, no_da
     if injured > started:
         raise UsageError("the injury (--injured) must be before the plan start (--at)")
     app.check_config()  # a broken config stops us before anything is written
-    stored = app.store.start_plan(injured, started, replace, app.now)
+    stored = app.store.start_plan(injured, started, replace, app.now, clock.zone_key(app.zone))
     from therapy_timer import render, views
 
     view = views.status(stored.plan, app.timeline(stored, app.now + PLAN_LOOKAHEAD), [], app.now, app.zone)

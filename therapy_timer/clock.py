@@ -30,6 +30,24 @@ def local_zone() -> tzinfo:
     return tzlocal.get_localzone()
 
 
+def zone_key(zone: tzinfo) -> str | None:
+    """The IANA name of `zone` ("Europe/Berlin"), to record with a plan; None if it has none."""
+    key = getattr(zone, "key", None)
+    return key if isinstance(key, str) else None
+
+
+def zone_named(name: str | None) -> tzinfo | None:
+    """The zone recorded under `name`, or None when there is none (or it is unknown here)."""
+    if not name:
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
 class Clock:
     """Wall-clock time as the user lives it."""
 

@@ -31,7 +31,7 @@ if __name__ == "__main__":
 
 from therapy_timer import config as config_module
 from therapy_timer import control, reminders, texts
-from therapy_timer.clock import Clock
+from therapy_timer.clock import Clock, zone_named
 from therapy_timer.config import Config
 from therapy_timer.errors import RefusedError
 from therapy_timer.notify import Notifier
@@ -203,6 +203,10 @@ class Daemon:
         later = [r.due for r in upcoming if r.due > now]
         self.scheduler.at("tick", min(later) if later else now + LOOKAHEAD / 2, self.tick)
 
+    def _zone_of(self, stored: StoredPlan) -> tzinfo:
+        """The zone recorded with the plan (as every command uses it); the daemon's own otherwise."""
+        return zone_named(stored.zone) or self.zone
+
     def _where(self) -> tuple[int, ...] | None:
         """Which folder and database file this daemon serves (device and inode), or None if gone."""
         assert self.store is not None
@@ -217,7 +221,7 @@ class Daemon:
         assert self.store is not None
         events = [e.as_event() for e in self.store.events(stored.id)]
         upcoming = reminders.for_plan(
-            self._load_config(), stored.plan, events, now - LOOKBACK, now + LOOKAHEAD, self.zone
+            self._load_config(), stored.plan, events, now - LOOKBACK, now + LOOKAHEAD, self._zone_of(stored)
         )
         recorded = {r.key for r in self.store.reminders(stored.id)}
         return [r for r in upcoming if r.key not in recorded]

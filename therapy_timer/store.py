@@ -19,14 +19,15 @@ from therapy_timer.errors import RefusedError, TherapyTimerError
 from therapy_timer.protocol import Event, Plan
 
 DB_NAME = "therapy-timer.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: plans.zone, the IANA zone the plan is computed in
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS plans (
     id INTEGER PRIMARY KEY,
     injured_at TEXT NOT NULL,
     started_at TEXT NOT NULL,
     ended_at TEXT,
-    end_reason TEXT
+    end_reason TEXT,
+    zone TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS one_active_plan ON plans ((ended_at IS NULL)) WHERE ended_at IS NULL;
 CREATE TABLE IF NOT EXISTS events (
@@ -63,6 +64,7 @@ class StoredPlan(NamedTuple):
     id: int
     plan: Plan
     end_reason: str | None
+    zone: str | None = None  # recorded at start, so the daemon and every command compute the same sessions
 
 
 class LoggedEvent(NamedTuple):
@@ -144,6 +146,8 @@ class Store:
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     self.db.execute(statement)
+            if "zone" not in {row[1] for row in self.db.execute("PRAGMA table_info(plans)")}:
+                self.db.execute("ALTER TABLE plans ADD COLUMN zone TEXT")  # from version 1
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         self.db.execute("PRAGMA journal_mode = WAL")
 
@@ -176,7 +180,9 @@ class Store:
     # Plans -------------------------------------------------------------------------------
 
     def active_plan(self) -> StoredPlan | None:
-        rows = self._query("SELECT id, injured_at, started_at, ended_at, end_reason FROM plans WHERE ended_at IS NULL")
+        rows = self._query(
+            "SELECT id, injured_at, started_at, ended_at, end_reason, zone FROM plans WHERE ended_at IS NULL"
+        )
         return _plan(rows[0]) if rows else None
 
     def require_plan(self) -> StoredPlan:
@@ -186,8 +192,11 @@ class Store:
             raise RefusedError("no active plan: start one with `therapy-timer start`")
         return found
 
-    def start_plan(self, injured_at: datetime, started_at: datetime, replace: bool, now: datetime) -> StoredPlan:
-        """Record a new plan; an active one is refused unless `replace`, which ends it first."""
+    def start_plan(
+        self, injured_at: datetime, started_at: datetime, replace: bool, now: datetime, zone: str | None = None
+    ) -> StoredPlan:
+        """Record a new plan (in the IANA `zone` it is lived in); an active one is refused unless
+        `replace`, which ends it first."""
         with self.write() as db:
             active = db.execute("SELECT id FROM plans WHERE ended_at IS NULL").fetchone()
             if active and not replace:
@@ -197,10 +206,11 @@ class Store:
             if active:
                 self._end(db, active[0], now, "replaced")
             plan_id = db.execute(
-                "INSERT INTO plans (injured_at, started_at) VALUES (?, ?)", (iso(injured_at), iso(started_at))
+                "INSERT INTO plans (injured_at, started_at, zone) VALUES (?, ?, ?)",
+                (iso(injured_at), iso(started_at), zone),
             ).lastrowid
             self._insert(db, plan_id, started_at, "plan-start", now=now, text=f"injured {iso(injured_at)}")
-        return StoredPlan(int(plan_id or 0), Plan(injured_at, started_at), None)
+        return StoredPlan(int(plan_id or 0), Plan(injured_at, started_at), None, zone)
 
     def end_plan(self, plan_id: int, now: datetime, reason: str) -> None:
         with self.write() as db:
@@ -300,4 +310,4 @@ def set_aside(path: Path, now: datetime) -> Path:
 
 
 def _plan(row: tuple[Any, ...]) -> StoredPlan:
-    return StoredPlan(row[0], Plan(_time(row[1]), _time(row[2]), _time(row[3])), row[4])  # type: ignore[arg-type]
+    return StoredPlan(row[0], Plan(_time(row[1]), _time(row[2]), _time(row[3])), row[4], row[5])  # type: ignore[arg-type]
