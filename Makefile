@@ -4,10 +4,16 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test check lint fmt gen bench clean
+.PHONY: demo test check lint fmt gen bench dist clean
 
+# Debian and Ubuntu ship venv's pip bootstrap (ensurepip) apart, as python3-venv: without it the
+# venv is made without pip, and pip is fetched with its official bootstrap script.
 $(BIN)/therapy-timer: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV) || { \
+	  echo "make: no ensurepip here (Debian/Ubuntu: python3-venv); fetching pip with get-pip.py"; \
+	  rm -rf $(VENV) && $(PYTHON) -m venv --without-pip $(VENV) && \
+	  $(BIN)/python -c "import urllib.request as u; u.urlretrieve('https://bootstrap.pypa.io/get-pip.py', '$(VENV)/get-pip.py')" && \
+	  $(BIN)/python $(VENV)/get-pip.py --quiet; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
 	touch $@
@@ -41,6 +47,12 @@ gen: $(BIN)/therapy-timer
 
 bench: $(BIN)/therapy-timer
 	$(BIN)/python bench/run_all.py
+
+# The sdist (with its tests, which run from the unpacked folder) and the wheel, in dist/.
+dist: $(BIN)/therapy-timer
+	$(BIN)/python -m pip install --quiet build
+	rm -rf dist build *.egg-info
+	$(BIN)/python -m build
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis .mypy_cache .ruff_cache

@@ -46,3 +46,20 @@ def test_doctor_json_stays_json_when_the_terminal_fallback_speaks(run, monkeypat
     report = json.loads(result.stdout)
     assert report["notifications"]["delivered_by"] == "terminal"
     assert ">>> therapy-timer test" in result.stderr
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_shell_completion_as_the_readme_shows_it(shell, isolated):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "_THERAPY_TIMER_COMPLETE": f"{shell}_source"}
+    script = subprocess.run(
+        [sys.executable, "-m", "therapy_timer"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert script.returncode == 0 and "_THERAPY_TIMER_COMPLETE" in script.stdout
+    assert f"_THERAPY_TIMER_COMPLETE={shell}_source therapy-timer" in README
+    env.update(_THERAPY_TIMER_COMPLETE="bash_complete", COMP_WORDS="therapy-timer log h", COMP_CWORD="2")
+    words = subprocess.run([sys.executable, "-m", "therapy_timer"], env=env, capture_output=True, text=True).stdout
+    assert sorted(words.split()) == ["plain,heat-no-help", "plain,heat-worse"]
