@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
+from typing import Annotated, Literal, NamedTuple
 
 import pytest
 
@@ -131,6 +133,25 @@ def test_lists_choices_and_text_are_checked(spec, value, expected):
     with pytest.raises(ConfigError) as caught:
         check(spec, value)
     assert expected in str(caught.value)
+
+
+class Push(NamedTuple):
+    """A section shaped like the ones to come: a web address, a secret, a choice."""
+
+    url: Annotated[str, config.text("Where to send reminders.")] = ""
+    token: Annotated[str, config.text("The token.", secret=True)] = ""
+    detail: Annotated[Literal["none", "summary", "full"], config.choice("How much to say.")] = "summary"
+    quiet: Annotated[tuple[config.ClockRange, ...], config.clock_ranges("Quiet periods.")] = ()
+
+
+def test_a_section_declares_its_settings_once_in_its_annotations():
+    specs = config.specs(Push)
+    assert [s.kind for s in specs.values()] == ["text", "text", "choice", "clock_ranges"]
+    assert specs["detail"].choices == ("none", "summary", "full")  # from the Literal type itself
+    assert specs["token"].secret and specs["url"].about == "Where to send reminders."
+    warnings: list[str] = []
+    built = config._section("push", Push, {"detail": "full", "quiet": ["13:00-14:00"]}, "c.toml", warnings)
+    assert built == Push(detail="full", quiet=(config.ClockRange(time(13), time(14)),)) and warnings == []
 
 
 def test_choices_and_secrets():

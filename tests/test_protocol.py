@@ -173,7 +173,7 @@ configs = st.builds(
         every_hours=st.sampled_from([1, 2, 4, 6]),
         back_to_cold_hours=st.sampled_from([1, 12, 24]),
     ),
-    walk=st.builds(Walk, times_per_day=st.integers(1, 8), minutes=st.integers(1, 30)),
+    walk=st.builds(Walk, times_per_day=st.integers(1, 8), minutes=st.integers(1, 30), rest_days=st.integers(0, 14)),
     quiet_hours=st.builds(
         QuietHours,
         start=st.sampled_from([time(22), time(0), time(13), time(23, 30)]),

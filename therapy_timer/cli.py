@@ -7,7 +7,6 @@ Heavy libraries (APScheduler, plyer) are imported only by the commands that need
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from datetime import datetime, timedelta, tzinfo
@@ -110,6 +109,8 @@ class App:
 
 
 def emit(data: Any) -> None:
+    import json  # only for --json: a few ms of start-up the other commands need not pay
+
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
@@ -573,6 +574,8 @@ def config_path() -> None:
 @pass_app
 def config_show(app: App, as_json: bool) -> None:
     """Print the settings in effect (the file's values over the defaults)."""
+    import json
+
     from therapy_timer import config
 
     values = config.as_dict(app.config)

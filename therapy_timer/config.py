@@ -1,37 +1,37 @@
 """The settings, each declared once, and reading config.toml against those declarations.
 
-A setting is a field of one of the frozen section dataclasses below. Its default is the field's
-default and its `Spec` (in the field's metadata) says what it is for, its unit, the hard limits
-past which it is refused (with the reason: ice or heat for over 20 minutes can damage the skin)
-and the range the protocol advises (outside it: accepted with a warning). Everything else is
-derived from these declarations, so nothing can drift: the checks below, `config show`, the
-commented default file (`default_config.toml`, and `config.toml` at the project's top) and the
-README's settings table (`python tools/generate.py` writes them; `--check` fails CI when stale).
+A setting is a field of one of the section classes below: its default is the field's default, and
+its annotation carries a `Spec` (`Annotated[float, number(...)]`) saying what it is for, its unit,
+the hard limits past which it is refused (with the reason: ice or heat for over 20 minutes can
+damage the skin) and the range the protocol advises (outside it: accepted with a warning).
+Everything else is derived from these declarations, so nothing can drift: the checks below,
+`config show`, the commented default file (`default_config.toml`, and `config.toml` at the
+project's top) and the README's settings table (`python tools/generate.py` writes them; its
+`--check` fails CI when they are stale).
 
-To add a setting: add a field with one of `number`, `whole`, `clock`, `clock_ranges`, `text` or
-`choice`; to add a section: a frozen dataclass whose docstring says what it is for, and a field
-of `Config`. Then run `python tools/generate.py`.
+To add a setting: a field annotated with one of `number`, `whole`, `clock`, `clock_ranges`, `text`
+or `choice` (a `Literal` type gives the choices). To add a section: a NamedTuple whose docstring
+says what it is for, and a field of `Config`. Then run `python tools/generate.py`.
+
+Every command imports this module, so it is built to load fast (bench/startup.py): the sections
+are NamedTuples, not frozen dataclasses (six of those cost about 4 ms, six NamedTuples 0.5 ms),
+and the annotations are evaluated once, here, with no `from __future__ import annotations` (as
+strings, NamedTuple would compile each one again: about 1 ms more).
 
 Every problem is reported as one line that names the file and the key or line.
 """
 
-from __future__ import annotations
-
-import json
 import math
 import re
-import sys
-from dataclasses import dataclass, field, fields
 from datetime import time
+from functools import cache
 from pathlib import Path
-from typing import Any, Literal, NamedTuple, TypeVar
+from typing import Annotated, Any, Literal, NamedTuple
 
 from therapy_timer.errors import UsageError
 from therapy_timer.text import one_line
 
 Kind = Literal["number", "whole", "clock", "clock_ranges", "text", "choice"]
-T = TypeVar("T")
-C = TypeVar("C", bound=str)
 
 
 class ClockRange(NamedTuple):
@@ -44,8 +44,7 @@ class ClockRange(NamedTuple):
         return f"{self.start:%H:%M}-{self.end:%H:%M}"
 
 
-@dataclass(frozen=True)
-class Spec:
+class Spec(NamedTuple):
     """What a setting is: shown in the default file and the README, enforced when config.toml is read."""
 
     kind: Kind
@@ -54,59 +53,50 @@ class Spec:
     hard: tuple[float, float] | None = None  # refused outside these, saying `why`
     advised: tuple[float, float] | None = None  # accepted outside these, with a warning
     why: str = ""  # why the hard limit is there
-    choices: tuple[str, ...] = ()  # for kind "choice"
     secret: bool = False  # `config show` does not print it (a token, a password)
+    choices: tuple[str, ...] = ()  # for kind "choice": filled in from the field's Literal type
 
 
 def number(
-    default: float,
     about: str,
     *,
     hard: tuple[float, float],
     advised: tuple[float, float] | None = None,
     unit: str = "",
     why: str = "",
-) -> float:
-    """A number (whole or not) between hard limits."""
-    return _declare(default, Spec("number", about, unit, hard, advised, why))
+) -> Spec:
+    """A number (whole or not) between hard limits: `Annotated[float, number(...)]`."""
+    return Spec("number", about, unit, hard, advised, why)
 
 
 def whole(
-    default: int,
-    about: str,
-    *,
-    hard: tuple[int, int],
-    advised: tuple[int, int] | None = None,
-    unit: str = "",
-    why: str = "",
-) -> int:
-    """A whole number between hard limits."""
-    return _declare(default, Spec("whole", about, unit, hard, advised, why))
+    about: str, *, hard: tuple[int, int], advised: tuple[int, int] | None = None, unit: str = "", why: str = ""
+) -> Spec:
+    """A whole number between hard limits: `Annotated[int, whole(...)]`."""
+    return Spec("whole", about, unit, hard, advised, why)
 
 
-def clock(default: time, about: str) -> time:
-    """A time of day, written "22:00"."""
-    return _declare(default, Spec("clock", about))
+def clock(about: str) -> Spec:
+    """A time of day, written "22:00": `Annotated[time, clock(...)]`."""
+    return Spec("clock", about)
 
 
-def clock_ranges(default: tuple[ClockRange, ...], about: str) -> tuple[ClockRange, ...]:
-    """A list of spans of the day, written ["22:00-07:00", "13:30-14:30"]."""
-    return _declare(default, Spec("clock_ranges", about))
+def clock_ranges(about: str) -> Spec:
+    """Spans of the day, written ["22:00-07:00", "13:30-14:30"].
+
+    Declared as `Annotated[tuple[ClockRange, ...], clock_ranges(...)]`.
+    """
+    return Spec("clock_ranges", about)
 
 
-def text(default: str, about: str, *, secret: bool = False) -> str:
-    """A piece of text (a web address, a token); `secret` keeps it out of `config show`."""
-    return _declare(default, Spec("text", about, secret=secret))
+def text(about: str, *, secret: bool = False) -> Spec:
+    """Text (a web address, a token): `Annotated[str, text(...)]`; `secret` keeps it out of `config show`."""
+    return Spec("text", about, secret=secret)
 
 
-def choice(default: C, about: str, *, choices: tuple[C, ...]) -> C:
-    """One of a few words, e.g. `choices=typing.get_args(Detail)` for a `Literal` type `Detail`."""
-    return _declare(default, Spec("choice", about, choices=choices))
-
-
-def _declare(default: T, spec: Spec) -> T:
-    value: T = field(default=default, metadata={"spec": spec})
-    return value
+def choice(about: str) -> Spec:
+    """One of a few words: `Annotated[Literal["none", "summary", "full"], choice(...)]`."""
+    return Spec("choice", about)
 
 
 # The declarations ----------------------------------------------------------------------------
@@ -114,99 +104,106 @@ def _declare(default: T, spec: Spec) -> T:
 SKIN = "longer ice or heat sessions can damage the skin"
 
 
-@dataclass(frozen=True)
-class Cold:
+class Cold(NamedTuple):
     """Ice, wrapped in a towel, from the injury on."""
 
-    days: float = number(
-        2,
-        "How long the cold phase lasts, counted from the injury.",
-        hard=(1, 2),
-        unit="days",
-        why="the cold phase lasts one to two days",
-    )
-    minutes: float = number(
-        15,
-        "Minutes of ice per session, always wrapped in a towel.",
-        hard=(1, 20),
-        advised=(12, 15),
-        unit="minutes",
-        why=SKIN,
-    )
-    every_hours: float = number(
-        2,
-        "Hours from the start of one ice session to the start of the next.",
-        hard=(1, 12),
-        advised=(2, 2),
-        unit="hours",
-    )
+    days: Annotated[
+        float,
+        number(
+            "How long the cold phase lasts, counted from the injury.",
+            hard=(1, 2),
+            unit="days",
+            why="the cold phase lasts one to two days",
+        ),
+    ] = 2
+    minutes: Annotated[
+        float,
+        number(
+            "Minutes of ice per session, always wrapped in a towel.",
+            hard=(1, 20),
+            advised=(12, 15),
+            unit="minutes",
+            why=SKIN,
+        ),
+    ] = 15
+    every_hours: Annotated[
+        float,
+        number(
+            "Hours from the start of one ice session to the start of the next.",
+            hard=(1, 12),
+            advised=(2, 2),
+            unit="hours",
+        ),
+    ] = 2
 
 
-@dataclass(frozen=True)
-class Heat:
+class Heat(NamedTuple):
     """Moist heat, once the cold phase is over."""
 
-    minutes: float = number(
-        15, "Minutes of moist heat per session.", hard=(1, 20), advised=(15, 15), unit="minutes", why=SKIN
-    )
-    every_hours: float = number(
-        4,
-        "Hours from the start of one heat session to the start of the next.",
-        hard=(1, 24),
-        advised=(4, 4),
-        unit="hours",
-    )
-    back_to_cold_hours: float = number(
-        24,
-        "After you report that heat made it worse or did not help, how long to stay with cold "
-        "before heat is tried again.",
-        hard=(1, 168),
-        unit="hours",
-    )
+    minutes: Annotated[
+        float,
+        number("Minutes of moist heat per session.", hard=(1, 20), advised=(15, 15), unit="minutes", why=SKIN),
+    ] = 15
+    every_hours: Annotated[
+        float,
+        number(
+            "Hours from the start of one heat session to the start of the next.",
+            hard=(1, 24),
+            advised=(4, 4),
+            unit="hours",
+        ),
+    ] = 4
+    back_to_cold_hours: Annotated[
+        float,
+        number(
+            "After you report that heat made it worse or did not help, how long to stay with cold "
+            "before heat is tried again.",
+            hard=(1, 168),
+            unit="hours",
+        ),
+    ] = 24
 
 
-@dataclass(frozen=True)
-class Walk:
+class Walk(NamedTuple):
     """Short, slow walks, spread over the waking day."""
 
-    times_per_day: int = whole(4, "Walks per day.", hard=(1, 12), advised=(2, 6), unit="walks")
-    minutes: float = number(5, "Minutes per walk.", hard=(1, 60), advised=(3, 15), unit="minutes")
-    rest_days: float = number(
-        3,
-        "Days of rest after the injury; the walks go on afterwards as gentle exercise.",
-        hard=(0, 14),
-        advised=(2, 3),
-        unit="days",
-    )
+    times_per_day: Annotated[int, whole("Walks per day.", hard=(1, 12), advised=(2, 6), unit="walks")] = 4
+    minutes: Annotated[float, number("Minutes per walk.", hard=(1, 60), advised=(3, 15), unit="minutes")] = 5
+    rest_days: Annotated[
+        float,
+        number(
+            "Days of rest after the injury; the walks go on afterwards as gentle exercise.",
+            hard=(0, 14),
+            advised=(2, 3),
+            unit="days",
+        ),
+    ] = 3
 
 
-@dataclass(frozen=True)
-class QuietHours:
+class QuietHours(NamedTuple):
     """No session is planned in these hours (local time)."""
 
-    start: time = clock(time(22, 0), "When quiet hours begin; the span may cross midnight.")
-    end: time = clock(time(7, 0), "When quiet hours end; the first session of a day starts then.")
+    start: Annotated[time, clock("When quiet hours begin; the span may cross midnight.")] = time(22, 0)
+    end: Annotated[time, clock("When quiet hours end; the first session of a day starts then.")] = time(7, 0)
 
 
-@dataclass(frozen=True)
-class Reminders:
+class Reminders(NamedTuple):
     """An ice-off or heat-off reminder you have not answered (therapy-timer done) comes again."""
 
-    repeat_after_minutes: float = number(
-        5, "Minutes until an unanswered reminder is repeated.", hard=(1, 30), unit="minutes"
-    )
-    repeat_times: int = whole(
-        2, "How many times it is repeated at most; 0 turns repeats off.", hard=(0, 5), unit="times"
-    )
+    repeat_after_minutes: Annotated[
+        float, number("Minutes until an unanswered reminder is repeated.", hard=(1, 30), unit="minutes")
+    ] = 5
+    repeat_times: Annotated[
+        int, whole("How many times it is repeated at most; 0 turns repeats off.", hard=(0, 5), unit="times")
+    ] = 2
 
 
-@dataclass(frozen=True)
-class Config:
-    cold: Cold = field(default_factory=Cold)
-    heat: Heat = field(default_factory=Heat)
-    walk: Walk = field(default_factory=Walk)
-    quiet_hours: QuietHours = field(default_factory=QuietHours)
-    reminders: Reminders = field(default_factory=Reminders)
+class Config(NamedTuple):
+    cold: Cold = Cold()
+    heat: Heat = Heat()
+    walk: Walk = Walk()
+    quiet_hours: QuietHours = QuietHours()
+    reminders: Reminders = Reminders()
 
 
 def _whole_config_problem(config: Config) -> str | None:
@@ -228,14 +225,31 @@ class Setting(NamedTuple):
 
 
 def sections() -> dict[str, type]:
-    """Section name -> its dataclass, in declaration order."""
-    return {f.name: f.default_factory for f in fields(Config)}  # type: ignore[misc]
+    """Section name -> its class, in declaration order."""
+    return {name: type(default) for name, default in Config._field_defaults.items()}
+
+
+@cache
+def specs(section: type) -> dict[str, Spec]:
+    """Key -> Spec for one section class, read from its annotations (evaluated here, not at import)."""
+    from typing import get_args, get_type_hints
+
+    found = {}
+    for key, hint in get_type_hints(section, include_extras=True).items():
+        spec = next(m for m in hint.__metadata__ if isinstance(m, Spec))
+        if spec.kind == "choice":
+            spec = spec._replace(choices=get_args(get_args(hint)[0]))
+        found[key] = spec
+    return found
 
 
 def settings() -> list[Setting]:
     """Every setting, in declaration order."""
+    defaults = Config()
     return [
-        Setting(name, f.name, f.default, f.metadata["spec"]) for name, cls in sections().items() for f in fields(cls)
+        Setting(name, key, getattr(getattr(defaults, name), key), spec)
+        for name, cls in sections().items()
+        for key, spec in specs(cls).items()
     ]
 
 
@@ -254,6 +268,8 @@ def toml_value(spec: Spec, value: Any) -> str:
         return f'"{value:%H:%M}"'
     if spec.kind == "clock_ranges":
         return "[" + ", ".join(f'"{span}"' for span in value) + "]"
+    import json  # a TOML basic string is written like a JSON one; only `config init` and the docs need it
+
     return json.dumps(value)
 
 
@@ -314,6 +330,8 @@ def _read_regular(path: Path) -> bytes:
 
 def parse(raw: bytes, path: Path | str = "config.toml") -> tuple[Config, list[str]]:
     """Turn the bytes of a config file into a Config and its warnings, or raise ConfigError."""
+    import sys
+
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on 3.10 only
@@ -355,13 +373,13 @@ def _build(data: dict[str, Any], path: str) -> tuple[Config, list[str]]:
 
 
 def _section(name: str, cls: type, table: dict[str, Any], path: str, warnings: list[str]) -> Any:
-    specs = {f.name: f.metadata["spec"] for f in fields(cls)}
+    known = specs(cls)
     values = {}
     for key, value in table.items():
-        if key not in specs:
-            raise ConfigError(f"{path}: unknown key [{name}] {_show(key)} (known keys: {', '.join(specs)})")
+        if key not in known:
+            raise ConfigError(f"{path}: unknown key [{name}] {_show(key)} (known keys: {', '.join(known)})")
         label = f"{path}: [{name}] {key}"
-        values[key] = _value(specs[key], value, label, warnings)
+        values[key] = _value(known[key], value, label, warnings)
     return cls(**values)
 
 
@@ -445,9 +463,9 @@ def default_text() -> str:
 def as_dict(config: Config) -> dict[str, dict[str, Any]]:
     """The effective values, for `config show` (times as "HH:MM", secrets hidden)."""
     out: dict[str, dict[str, Any]] = {}
-    for section in fields(config):
-        values = getattr(config, section.name)
-        out[section.name] = {f.name: _plain(f.metadata["spec"], getattr(values, f.name)) for f in fields(values)}
+    for name, cls in sections().items():
+        values = getattr(config, name)
+        out[name] = {key: _plain(spec, getattr(values, key)) for key, spec in specs(cls).items()}
     return out
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import NamedTuple
 
@@ -28,19 +27,22 @@ from therapy_timer.config import Config, QuietHours
 HEAT_WORSE = "heat-worse"
 HEAT_NO_HELP = "heat-no-help"
 SWITCH_KINDS = (HEAT_WORSE, HEAT_NO_HELP)
+ANSWERS = ("done", "skip")  # the logged events that answer a session
 DOCTOR_AFTER_SWITCHES = 2
 _WALK_GRID = timedelta(minutes=5)
 
 
-@dataclass(frozen=True)
-class Plan:
+# Value types are NamedTuples rather than frozen dataclasses: every command imports this module,
+# and each frozen dataclass costs about 0.6 ms of start-up to build (bench/startup.py).
+
+
+class Plan(NamedTuple):
     injured_at: datetime
     started_at: datetime
     ended_at: datetime | None = None
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
     """A logged event, as far as the protocol and the reminders care."""
 
     at: datetime
@@ -49,8 +51,7 @@ class Event:
     minutes: float | None = None
 
 
-@dataclass(frozen=True)
-class Session:
+class Session(NamedTuple):
     kind: str  # "ice" | "heat" | "walk"
     start: datetime
     end: datetime
@@ -68,8 +69,7 @@ class Session:
         return (self.end - self.start).total_seconds() / 60
 
 
-@dataclass(frozen=True)
-class Phase:
+class Phase(NamedTuple):
     mode: str  # "cold" | "heat"
     start: datetime
     end: datetime | None  # None: until the plan ends
@@ -182,7 +182,7 @@ def _switch(sessions: list[Session], trigger: Event) -> datetime:
         return last.end  # not urgent: the session finishes, ice follows
     sessions.pop()
     if trigger.at > last.start:
-        sessions.append(replace(last, end=trigger.at, cut_short=True))
+        sessions.append(last._replace(end=trigger.at, cut_short=True))
     return trigger.at
 
 

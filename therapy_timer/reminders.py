@@ -14,9 +14,8 @@ from datetime import datetime, timedelta, timezone, tzinfo
 
 from therapy_timer import protocol, texts
 from therapy_timer.config import Config
-from therapy_timer.protocol import SWITCH_KINDS, Event, Plan, Session, Timeline
+from therapy_timer.protocol import ANSWERS, SWITCH_KINDS, Event, Plan, Session, Timeline
 
-ANSWERS = ("done", "skip")
 OFF_STAYS_RELEVANT = timedelta(minutes=30)
 
 

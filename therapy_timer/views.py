@@ -10,8 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from therapy_timer.protocol import Plan, Session, Timeline, day_of_recovery
-from therapy_timer.reminders import ANSWERS
+from therapy_timer.protocol import ANSWERS, Plan, Session, Timeline, day_of_recovery
 from therapy_timer.store import LoggedEvent
 
 
