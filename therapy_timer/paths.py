@@ -84,7 +84,7 @@ def ensure_private_dir(path: Path) -> Path:
         path.mkdir(exist_ok=True, mode=0o700)
     finally:
         os.umask(old)
-    if not hasattr(os, "getuid"):  # pragma: no cover - Windows: per-user folders are private already
+    if sys.platform == "win32":  # pragma: no cover - per-user folders are private already there
         return path
     info = os.stat(path)
     if info.st_uid != os.getuid():
