@@ -55,24 +55,63 @@ class _Inotify:
             yield batch
 
 
-def _open() -> _Inotify | None:
+class _Watcher:
+    """One inotify descriptor and one thread for every watch of the process; each watch has a
+    handler that gets the (mask, name) events of one batch read."""
+
+    def __init__(self, inotify: _Inotify) -> None:
+        self.inotify = inotify
+        self.handlers: dict[int, Callable[[list[tuple[int, bytes]]], None]] = {}
+        self.lock = threading.Lock()
+        threading.Thread(target=self._run, name="watch", daemon=True).start()
+
+    def add(self, folder: Path, mask: int, handler: Callable[[list[tuple[int, bytes]]], None]) -> int:
+        with self.lock:
+            wd = self.inotify.add(folder, mask)
+            if wd >= 0:
+                self.handlers[wd] = handler
+            return wd
+
+    def remove(self, wd: int) -> None:
+        with self.lock:
+            self.handlers.pop(wd, None)
+        self.inotify.remove(wd)
+
+    def _run(self) -> None:
+        for batch in self.inotify.events():
+            by_watch: dict[int, list[tuple[int, bytes]]] = {}
+            for wd, mask, name in batch:
+                by_watch.setdefault(wd, []).append((mask, name))
+            for wd, events in by_watch.items():
+                with self.lock:
+                    handler = self.handlers.get(wd)
+                if handler:
+                    handler(events)
+
+
+_watcher: _Watcher | None = None
+_watcher_lock = threading.Lock()
+
+
+def _shared() -> _Watcher | None:
+    """The process's watcher, made at first use; None where inotify is not available."""
+    global _watcher
     if not sys.platform.startswith("linux"):
         return None
-    try:
-        return _Inotify()
-    except (OSError, AttributeError):
-        return None
-
-
-def _start(target: Callable[[], None], name: str) -> None:
-    threading.Thread(target=target, name=name, daemon=True).start()
+    with _watcher_lock:
+        if _watcher is None:
+            try:
+                _watcher = _Watcher(_Inotify())
+            except (OSError, AttributeError):
+                return None
+        return _watcher
 
 
 def watch_file(path: Path, on_change: Callable[[], None]) -> bool:
     """Call `on_change` from a background thread whenever `path` is written, replaced or removed,
     also when its folder is created (or removed and made again) after the watch began."""
-    inotify = _open()
-    if inotify is None:
+    watcher = _shared()
+    if watcher is None:
         return False
     path = path.absolute()
     watched: list[tuple[Path, int]] = []  # the folder watched now, and its watch
@@ -85,40 +124,32 @@ def watch_file(path: Path, on_change: Callable[[], None]) -> bool:
         if watched and watched[0][0] == folder:
             return
         if watched:
-            inotify.remove(watched.pop()[1])
-        watched.append((folder, inotify.add(folder, _ENTRIES | _SELF)))
+            watcher.remove(watched.pop()[1])
+        watched.append((folder, watcher.add(folder, _ENTRIES | _SELF, seen)))
 
-    def follow() -> None:
-        for batch in inotify.events():
-            hit = False
-            for _, mask, name in batch:
-                if watched[0][0] == path.parent:
-                    hit |= name == os.fsencode(path.name) or bool(mask & (_SELF | _IGNORED))
-                else:  # waiting for the folder to appear: anything on the way there counts
-                    hit = True
-            if hit:
-                arm()
-                on_change()
+    def seen(events: list[tuple[int, bytes]]) -> None:
+        if watched[0][0] == path.parent:
+            hit = any(name == os.fsencode(path.name) or mask & (_SELF | _IGNORED) for mask, name in events)
+        else:  # waiting for the folder to appear: anything on the way there counts
+            hit = True
+        if hit:
+            arm()
+            on_change()
 
     arm()
-    _start(follow, "config-watch")
     return True
 
 
 def watch_folder(folder: Path, names: tuple[str, ...], on_change: Callable[[], None]) -> bool:
     """Call `on_change` when `folder` itself is deleted or moved, or one of `names` in it is
     deleted, moved or created (a database replaced under a running daemon)."""
-    inotify = _open()
-    if inotify is None:
+    watcher = _shared()
+    if watcher is None:
         return False
     wanted = {os.fsencode(n) for n in names}
-    if inotify.add(folder, _MOVED_FROM | _MOVED_TO | _CREATE | _DELETE | _SELF) < 0:
-        return False
 
-    def follow() -> None:
-        for batch in inotify.events():
-            if any(mask & (_SELF | _IGNORED) or name in wanted for _, mask, name in batch):
-                on_change()
+    def seen(events: list[tuple[int, bytes]]) -> None:
+        if any(mask & (_SELF | _IGNORED) or name in wanted for mask, name in events):
+            on_change()
 
-    _start(follow, "folder-watch")
-    return True
+    return watcher.add(folder, _MOVED_FROM | _MOVED_TO | _CREATE | _DELETE | _SELF, seen) >= 0
