@@ -213,8 +213,8 @@ def test_a_log_planted_as_a_symlink_in_our_own_folder_is_not_written_through(iso
     env = desktopless_env()
     tt(env, "start", "--no-daemon")
     (isolated / control.LOG_NAME).symlink_to(victim)
-    done = tt(env, "start", "--replace", code=1)
-    assert "symbolic link" in done.stderr and done.stderr.count("\n") == 1
+    done = tt(env, "start", "--replace")  # the plan starts; the reminders say why they do not
+    assert "Reminders: not started:" in done.stdout and "is a symbolic link" in done.stdout
     assert victim.read_text() == "mine\n"
     assert not control.is_running(isolated)
 
@@ -249,6 +249,24 @@ def test_another_user_can_neither_reach_the_socket_nor_find_an_abstract_name(iso
     abstract = [line for line in Path("/proc/net/unix").read_text().splitlines() if "@therapy-timer" in line]
     assert abstract == []
     tt(env, "stop")
+
+
+def test_a_runtime_folder_another_user_made_first_is_refused_by_start(isolated, neighbour, tmp_path, monkeypatch):
+    """No $XDG_RUNTIME_DIR and no /run/user/<uid>: the fallback runtime-<uid> in the temporary
+    folder is a name anyone can take first."""
+    if Path(f"/run/user/{os.geteuid()}").is_dir():
+        pytest.skip("/run/user/<uid> exists here, so no fallback is used")
+    temp = tmp_path / "tmp"
+    temp.mkdir(mode=0o1777)
+    taken = temp / f"runtime-{os.geteuid()}"
+    taken.mkdir(mode=0o777)
+    shutil.chown(taken, neighbour)
+    monkeypatch.delenv("XDG_RUNTIME_DIR")
+    monkeypatch.setenv("TMPDIR", str(temp))
+    done = tt(desktopless_env(), "start")  # the plan is recorded; the reminders say why they cannot start
+    assert "Reminders: not started: there is no private runtime folder" in done.stdout
+    assert done.stderr == "" and not control.is_running(isolated)
+    assert os.listdir(taken) == []
 
 
 # Config edits and sessions ---------------------------------------------------------------------------

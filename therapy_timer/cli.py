@@ -215,7 +215,10 @@ def _start_reminders(app: App, no_daemon: bool) -> str:
         return "Reminders: running; they follow the new plan."
     if no_daemon:
         return "Reminders: not started (--no-daemon); `therapy-timer run` starts them."
-    way = control.start_daemon(app.folder)
+    try:
+        way = control.start_daemon(app.folder)
+    except RefusedError as exc:  # the plan is recorded; only the reminders cannot start here
+        return f"Reminders: not started: {exc}."
     missing = control.no_desktop_session()
     if missing:
         log = "journal (journalctl --user -u therapy-timer)" if way == "systemd" else app.folder / control.LOG_NAME

@@ -108,11 +108,13 @@ def nudge(folder: Path) -> bool:
 
     if not hasattr(socket, "AF_UNIX"):  # pragma: no cover - the daemon re-reads at its next wake-up
         return False
+    from therapy_timer.errors import TherapyTimerError
+
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
         try:
             sock.sendto(NUDGE, address(folder))
             return True
-        except OSError:
+        except (OSError, TherapyTimerError):  # no daemon, or no runtime folder for one to listen in
             return False
 
 
@@ -188,7 +190,9 @@ def start_daemon(folder: Path) -> str:
     "login entry" (an XDG autostart entry; the daemon is spawned here) or "none".
     """
     from therapy_timer import autostart
+    from therapy_timer.paths import ensure_runtime_dir
 
+    ensure_runtime_dir()  # refused here, in one line, rather than by the daemon in its log
     way = autostart.install(folder)
     if not autostart.start(folder):
         spawn(folder)

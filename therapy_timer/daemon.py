@@ -65,7 +65,7 @@ class Daemon:
         self.lock = control.DaemonLock(folder)
         self.store: Store | None = None
         self.socket: socket.socket | None = None
-        self._bound = 0
+        self._bound = ("", 0)
         self._tick_lock = threading.Lock()
         self._poke_lock = threading.Lock()
         self._poke_pending = False
@@ -117,9 +117,9 @@ class Daemon:
             if self.socket:
                 self.socket.close()
                 self.socket = None
-                address = control.address(self.folder)
+                address, inode = self._bound
                 with contextlib.suppress(OSError):
-                    if os.stat(address).st_ino == self._bound:  # not a newer daemon's socket
+                    if os.stat(address).st_ino == inode:  # not a newer daemon's socket
                         os.unlink(address)
             if self.store:
                 self.store.close()
@@ -134,16 +134,16 @@ class Daemon:
         """Bind the nudge socket before the first read of the plan, so no change is missed."""
         if not hasattr(socket, "AF_UNIX"):  # pragma: no cover
             return
-        from therapy_timer.paths import ensure_private_dir, runtime_dir
+        from therapy_timer.paths import ensure_runtime_dir
 
-        ensure_private_dir(runtime_dir())
+        ensure_runtime_dir()
         address = control.address(self.folder)
         if len(address.encode()) >= 100:  # a Unix socket path holds about 100 bytes
             raise RefusedError(f"the runtime folder path is too long for a socket: {address}; set XDG_RUNTIME_DIR")
         Path(address).unlink(missing_ok=True)  # left by a daemon that was killed; we hold the lock
         self.socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self.socket.bind(address)
-        self._bound = os.stat(address).st_ino
+        self._bound = (address, os.stat(address).st_ino)
         threading.Thread(target=self._receive, args=(self.socket,), name="nudges", daemon=True).start()
 
     def _receive(self, sock: socket.socket) -> None:

@@ -60,16 +60,32 @@ def _xdg_folder(variable: str, fallback: str) -> Path | None:
 def runtime_dir() -> Path:
     """The per-user runtime folder for the daemon's socket: $XDG_RUNTIME_DIR/therapy-timer.
 
-    $XDG_RUNTIME_DIR is the user's own (0700) and short; without it platformdirs falls back to
-    /tmp/runtime-<uid>, which `ensure_private_dir` checks like any other folder.
+    $XDG_RUNTIME_DIR is the user's own (0700) and short; without it platformdirs tries
+    /run/user/<uid>, then falls back to a runtime-<uid> folder in /tmp, which it (and
+    `ensure_runtime_dir`) refuse when someone else made it first.
     """
     import warnings
 
     import platformdirs
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the fallback warning; the folder is checked instead
-        return platformdirs.user_runtime_path(APP_NAME, appauthor=False)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the fallback warning; the folder is checked instead
+            return platformdirs.user_runtime_path(APP_NAME, appauthor=False)
+    except PermissionError as exc:
+        raise RefusedError(f"there is no private runtime folder for the reminders ({exc})") from None
+
+
+def ensure_runtime_dir() -> Path:
+    """Create the socket's folder private, refusing one that is not ours.
+
+    Without $XDG_RUNTIME_DIR on Linux the fallback's parent (/tmp/runtime-<uid>) sits in /tmp,
+    where anyone could have made it first: it must be ours and private too.
+    """
+    folder = runtime_dir()
+    if sys.platform.startswith("linux") and not os.environ.get("XDG_RUNTIME_DIR"):
+        ensure_private_dir(folder.parent)
+    return ensure_private_dir(folder)
 
 
 def ensure_private_dir(path: Path) -> Path:
