@@ -117,15 +117,20 @@ def watch_file(path: Path, on_change: Callable[[], None]) -> bool:
     watched: list[tuple[Path, int]] = []  # the folder watched now, and its watch
 
     def arm() -> None:
-        """Watch the config's folder, or while it is missing, the nearest parent that exists."""
-        folder = path.parent
-        while not folder.is_dir() and folder != folder.parent:
-            folder = folder.parent
-        if watched and watched[0][0] == folder:
-            return
-        if watched:
-            watcher.remove(watched.pop()[1])
-        watched.append((folder, watcher.add(folder, _ENTRIES | _SELF, seen)))
+        """Watch the config's folder, or while it is missing, the nearest parent that exists.
+
+        Looks again after each new watch: a deeper folder made before the watch was in place
+        sent its event to nobody.
+        """
+        while True:
+            folder = path.parent
+            while not folder.is_dir() and folder != folder.parent:
+                folder = folder.parent
+            if watched and watched[0][0] == folder:
+                return
+            if watched:
+                watcher.remove(watched.pop()[1])
+            watched.append((folder, watcher.add(folder, _ENTRIES | _SELF, seen)))
 
     def seen(events: list[tuple[int, bytes]]) -> None:
         if watched[0][0] == path.parent:
