@@ -4,7 +4,8 @@ wheel, as a multiple of a bare `python -c pass` in the same venv.
 Measured in the development venv the figure flatters: an editable install (`pip install -e`) adds
 setuptools' `__editable__` finder to every start of that interpreter (about 21 ms), the baseline
 included. So this builds the wheel, installs it into a venv of its own (build/startup-venv; its
-dependencies are installed once, the wheel every run) and measures there, the way pipx runs it:
+dependencies are installed once, the wheel every run; no pip inside, as with pipx) and measures
+there, the way pipx runs it:
 no THERAPY_TIMER_* overrides (so the folders come from platformdirs), HOME in a throwaway folder.
 It also prints where the time goes (`python -X importtime`), largest first.
 """
@@ -36,9 +37,9 @@ def install(scratch: Path) -> Path:
     """Build the wheel from this checkout and install it into VENV; returns VENV's bin folder."""
     run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(scratch), str(TOP)])
     wheel = str(next(scratch.glob("therapy_timer-*.whl")))
-    if not (VENV / "bin" / "python").exists():
-        run([sys.executable, "-m", "venv", str(VENV)])
-    pip = [str(VENV / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    if not (VENV / "bin" / "python").exists():  # like pipx: no pip or setuptools inside (their .pth files
+        run([sys.executable, "-m", "venv", "--without-pip", str(VENV)])  # would slow every start, bare too)
+    pip = [sys.executable, "-m", "pip", "--python", str(VENV / "bin" / "python"), "install", "-q"]
     run([*pip, wheel])  # the dependencies, the first time
     run([*pip, "--force-reinstall", "--no-deps", wheel])  # this checkout's code, every time
     return VENV / "bin"
