@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test check lint fmt gen bench dist clean
+.PHONY: demo test check lint fmt gen bench dist distcheck clean
 
 # Debian and Ubuntu ship venv's pip bootstrap (ensurepip) apart, as python3-venv: without it the
 # venv is made without pip, and pip is fetched with its official bootstrap script.
@@ -53,6 +53,14 @@ dist: $(BIN)/therapy-timer
 	$(BIN)/python -m pip install --quiet build
 	rm -rf dist build *.egg-info
 	$(BIN)/python -m build
+
+# What a packager does with the sdist: unpack it, install it (not editable) into a fresh venv, run
+# its tests there (the unit and cli tiers; the rest need the daemon's real timing and a desktop).
+distcheck: dist
+	rm -rf build/distcheck && mkdir -p build/distcheck
+	tar -xzf dist/therapy_timer-*.tar.gz -C build/distcheck
+	cd build/distcheck/therapy_timer-* && $(PYTHON) -m venv .venv && .venv/bin/python -m pip install --quiet '.[test]' \
+	  && .venv/bin/python -m pytest -q -p no:cacheprovider -m "unit or cli"
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis .mypy_cache .ruff_cache
