@@ -40,6 +40,7 @@ def measure(quick: bool) -> list[Result]:
         daemon = subprocess.Popen(
             [*command(), "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
+        assert daemon.stdout is not None
         try:
             assert "reminders running" in daemon.stdout.readline()
             time.sleep(3)  # let the catch-up reminder go out and the process settle

@@ -7,6 +7,7 @@ import statistics
 import subprocess
 import threading
 import time
+from typing import IO
 
 from common import Result, command, main, sandbox, tt
 
@@ -19,9 +20,13 @@ def measure(quick: bool) -> list[Result]:
             [*command(), "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
         lines: queue.Queue[tuple[float, str]] = queue.Queue()
-        threading.Thread(
-            target=lambda: [lines.put((time.perf_counter(), line)) for line in daemon.stdout], daemon=True
-        ).start()
+
+        def read(output: IO[str]) -> None:
+            for line in output:
+                lines.put((time.perf_counter(), line))
+
+        assert daemon.stdout is not None
+        threading.Thread(target=read, args=(daemon.stdout,), daemon=True).start()
 
         def wait_for(text: str) -> float:
             while True:
