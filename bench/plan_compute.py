@@ -17,10 +17,11 @@ def measure(quick: bool) -> list[Result]:
     config, zone = Config(), local_zone()
     injured = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
     plan = protocol.Plan(injured, injured)
-    # heat starts on day 3; each switch holds cold 24 h, so one every 2.5 days lands in heat
-    events = [
-        protocol.Event(injured + timedelta(days=2, hours=2) + timedelta(hours=60) * k, "heat-worse") for k in range(10)
-    ]
+    # heat starts on day 3; each switch holds cold 24 h, so one every 2.5 days lands in heat; after the
+    # doctor advice (the second switch on) heat waits for the user's word, given an hour after each
+    switches = [injured + timedelta(days=2, hours=2) + timedelta(hours=60) * k for k in range(10)]
+    events = [protocol.Event(at, "heat-worse") for at in switches]
+    events += [protocol.Event(at + timedelta(hours=1), protocol.TRY_HEAT) for at in switches]
     until = injured + timedelta(days=30)
     timeline = protocol.build(config, plan, events, until, zone)
     assert len(timeline.switches) == 10, timeline.switches

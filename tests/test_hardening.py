@@ -103,8 +103,7 @@ KEYS = [
     "back_to_cold_hours",
     "times_per_day",
     "rest_days",
-    "start",
-    "end",
+    "periods",
     "repeat_after_minutes",
     "repeat_times",
 ]
@@ -113,7 +112,21 @@ odd_values = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(repr),  # "inf" and "nan" are valid TOML
     st.text(max_size=12).map(json.dumps),
     st.sampled_from(
-        ["true", "[]", "[1, 2]", "{}", "{a = 1}", "1979-05-27T07:32:00Z", "07:32:00", '"25:61"', "1e400", "-0", "0x10"]
+        [
+            "true",
+            "[]",
+            "[1, 2]",
+            '["07:00-06:30"]',
+            '["22:00-07:00", "7"]',
+            "{}",
+            "{a = 1}",
+            "1979-05-27T07:32:00Z",
+            "07:32:00",
+            '"25:61"',
+            "1e400",
+            "-0",
+            "0x10",
+        ]
     ),
 )
 
@@ -199,7 +212,7 @@ def test_odd_notes_are_stored_and_shown_exactly(run):
     ]
     for note in notes:
         run("log", "note", "--", note) if note.startswith("-") else run("log", "note", note)
-    stored = [e["text"] for e in run.json("history") if e["kind"] == "note"]
+    stored = [e["text"] for e in run.json("history")["events"] if e["kind"] == "note"]
     assert stored == notes
     assert not Path("/tmp/pwned").exists()
 
@@ -288,7 +301,7 @@ def test_forget_asks_first_then_removes_every_record(run, isolated):
     assert Store(isolated).events()
     result = run.runner.invoke(cli, ["forget"], input="y\n")
     assert result.exit_code == 0 and "Deleted" in result.stdout
-    assert run.json("history") == []
+    assert run.json("history")["events"] == []
 
 
 # Notification failures -------------------------------------------------------------------------

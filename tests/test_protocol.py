@@ -9,11 +9,21 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from therapy_timer.config import Cold, Config, Heat, QuietHours, Walk
-from therapy_timer.protocol import Event, Plan, build, day_of_recovery, in_quiet_hours
+from therapy_timer.config import ClockRange, Cold, Config, Heat, QuietHours, Walk
+from therapy_timer.protocol import (
+    SKIN_REST,
+    Event,
+    Plan,
+    Settings,
+    build,
+    day_of_recovery,
+    in_quiet_hours,
+    too_long_ago,
+)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 H = timedelta(hours=1)
+M = timedelta(minutes=1)
 
 
 def local(y: int, mo: int, d: int, h: int, mi: int = 0, zone: ZoneInfo = BERLIN) -> datetime:
@@ -45,7 +55,8 @@ def test_cold_phase_ice_every_two_hours_from_the_injury_then_heat_every_four():
     assert all(s.end - s.start == timedelta(minutes=15) for s in ice + heat)
     cold_end = injured + timedelta(days=2)
     assert all(s.start < cold_end for s in ice) and all(s.start >= cold_end for s in heat)
-    assert [hhmm(s.start) for s in heat[:3]] == ["Thu 09:15", "Thu 13:15", "Thu 17:15"]  # after the last ice ends
+    # the last ice began at 09:00: the first heat waits the cold cadence (two hours), not just its end
+    assert [hhmm(s.start) for s in heat[:3]] == ["Thu 11:00", "Thu 15:00", "Thu 19:00"]
     assert timeline.phase_at(cold_end - H).mode == "cold" and timeline.phase_at(cold_end + H).mode == "heat"
 
 
@@ -55,7 +66,7 @@ def test_no_session_overlaps_quiet_hours_across_midnight_but_a_late_start_gets_o
     first, second = timeline.sessions[:2]
     assert (first.kind, hhmm(first.start), first.opens) == ("ice", "Tue 23:30", "plan-start")
     assert (second.kind, hhmm(second.start)) == ("ice", "Wed 07:00")
-    quiet = QuietHours()
+    quiet = QuietHours().periods
     for s in timeline.sessions[1:]:
         assert not in_quiet_hours(s.start, quiet, BERLIN) and not in_quiet_hours(
             s.end - timedelta(seconds=1), quiet, BERLIN
@@ -65,7 +76,7 @@ def test_no_session_overlaps_quiet_hours_across_midnight_but_a_late_start_gets_o
 
 
 def test_quiet_hours_within_one_day():
-    config = Config(quiet_hours=QuietHours(start=time(13, 0), end=time(15, 0)))
+    config = Config(quiet_hours=QuietHours((ClockRange(time(13, 0), time(15, 0)),)))
     start = local(2026, 11, 24, 12, 0)
     timeline = build(config, Plan(start, start), [], start + timedelta(hours=6), BERLIN)
     assert [hhmm(s.start) for s in of(timeline, "ice")] == ["Tue 12:00", "Tue 15:00", "Tue 17:00"]
@@ -103,7 +114,7 @@ def test_heat_worse_stops_heat_at_once_starts_ice_and_holds_cold_for_a_day():
     heat = of(timeline, "heat")
     assert heat[0].end == worse and heat[0].cut_short
     ice = of(timeline, "ice")
-    assert ice[0].start == worse and ice[0].opens == "heat-worse"
+    assert ice[0].start == worse + SKIN_REST and ice[0].opens == "heat-worse"  # never straight from heat to ice
     assert ice[1].start - ice[0].start == 2 * H
     assert timeline.switches[0].at == worse
     back_to_heat = [s for s in heat[1:]]
@@ -117,7 +128,7 @@ def test_heat_no_help_lets_the_session_finish_then_ice():
     said = start + timedelta(minutes=5)
     timeline = build(Config(), Plan(injured, start), [Event(said, "heat-no-help")], start + timedelta(days=1), BERLIN)
     heat, ice = of(timeline, "heat"), of(timeline, "ice")
-    assert not heat[0].cut_short and ice[0].start == heat[0].end
+    assert not heat[0].cut_short and ice[0].start == heat[0].end + SKIN_REST
 
 
 def test_two_switches_back_to_cold_advise_a_professional():
@@ -175,7 +186,7 @@ configs = st.builds(
     ),
     walk=st.builds(Walk, times_per_day=st.integers(1, 8), minutes=st.integers(1, 30), rest_days=st.integers(0, 14)),
     quiet_hours=st.builds(
-        QuietHours,
+        lambda start, end: QuietHours((ClockRange(start, end),)),
         start=st.sampled_from([time(22), time(0), time(13), time(23, 30)]),
         end=st.sampled_from([time(7), time(6, 30), time(15)]),
     ),
@@ -207,5 +218,128 @@ def test_sessions_never_overlap_and_respect_limits(config, injured_offset, start
         if s.kind != "walk":
             assert s.end - s.start <= timedelta(minutes=20)
         if s.start not in immediate:
-            assert not in_quiet_hours(s.start, config.quiet_hours, tz)
-            assert not in_quiet_hours(s.end - timedelta(seconds=1), config.quiet_hours, tz)
+            assert not in_quiet_hours(s.start, config.quiet_hours.periods, tz)
+            assert not in_quiet_hours(s.end - timedelta(seconds=1), config.quiet_hours.periods, tz)
+
+
+# The rules of issue 9, one test each ----------------------------------------------------------
+
+
+def treatments(timeline):
+    return [s for s in timeline.sessions if s.kind != "walk"]
+
+
+def test_rule_1_the_same_kind_keeps_its_cadence_across_quiet_hours_and_never_touches():
+    for minutes in (15, 20):
+        config = Config(cold=Cold(minutes=minutes))
+        start = local(2026, 11, 24, 6, 55)  # quiet hours end at 07:00
+        timeline = build(config, Plan(start, start), [], start + timedelta(hours=6), BERLIN)
+        assert [hhmm(s.start) for s in of(timeline, "ice")][:3] == ["Tue 06:55", "Tue 08:55", "Tue 10:55"]
+    for at, then in ((5, 30), (6, 0)):
+        start = local(2026, 11, 24, at, then)
+        timeline = build(Config(), Plan(start, start), [], start + timedelta(hours=4), BERLIN)
+        assert of(timeline, "ice")[1].start == start + 2 * H  # 07:30 or 08:00, not 07:00
+
+
+def test_rule_1_a_switch_to_cold_just_before_quiet_hours_end_keeps_the_cadence():
+    injured = local(2026, 11, 20, 9, 0)
+    start = local(2026, 11, 24, 6, 40)
+    timeline = build(Config(), Plan(injured, start), [Event(start + 10 * M, "heat-worse")], start + 6 * H, BERLIN)
+    heat, ice = of(timeline, "heat"), of(timeline, "ice")
+    assert heat[0].cut_short and ice[0].start == heat[0].end + SKIN_REST
+    assert ice[1].start == ice[0].start + 2 * H
+    for a, b in itertools.pairwise(treatments(timeline)):
+        assert a.end + SKIN_REST <= b.start
+
+
+def test_rule_2_the_first_heat_waits_the_cold_cadence_after_the_last_ice_began():
+    injured = local(2026, 11, 22, 10, 10)  # cold ends Tue 10:10, during the ice of 10:00 (07:00 + 1h30 x 2)
+    start = local(2026, 11, 24, 9, 0)
+    timeline = build(Config(), Plan(injured, start), [], start + 12 * H, BERLIN)
+    last_ice, first_heat = of(timeline, "ice")[-1], of(timeline, "heat")[0]
+    assert first_heat.start >= last_ice.start + 2 * H
+
+
+def test_rule_3_heat_worse_after_heat_no_help_in_the_same_session_cuts_the_heat():
+    injured = local(2026, 11, 20, 9, 0)
+    start = local(2026, 11, 23, 11, 30)
+    events = [Event(start + 3 * M, "heat-no-help"), Event(start + 6 * M, "heat-worse")]
+    timeline = build(Config(), Plan(injured, start), events, start + timedelta(days=1), BERLIN)
+    heat = of(timeline, "heat")[0]
+    assert heat.cut_short and heat.end == start + 6 * M
+    assert [s.kind for s in timeline.switches] == ["heat-no-help"]  # one switch: the second word only cut it
+
+
+def test_rule_3_heat_worse_at_the_first_minute_keeps_the_session_in_the_record():
+    injured = local(2026, 11, 20, 9, 0)
+    start = local(2026, 11, 23, 11, 30)
+    timeline = build(Config(), Plan(injured, start), [Event(start, "heat-worse")], start + 6 * H, BERLIN)
+    heat = of(timeline, "heat")[0]
+    assert heat.start == heat.end == start and heat.cut_short
+
+
+def test_rule_4_after_the_doctor_advice_heat_waits_for_the_users_word():
+    injured = local(2026, 11, 18, 9, 0)
+    start = local(2026, 11, 23, 9, 0)
+    first = start + 5 * M
+    once = build(Config(), Plan(injured, start), [Event(first, "heat-worse")], start + 3 * timedelta(days=1), BERLIN)
+    second = next(s for s in of(once, "heat") if s.opens == "heat-again").start + 5 * M
+    events = [Event(first, "heat-worse"), Event(second, "heat-worse")]
+    held = build(Config(), Plan(injured, start), events, second + timedelta(days=4), BERLIN)
+    assert not [s for s in of(held, "heat") if s.start > second]
+    assert held.phase_at(second + 30 * H).on_hold and held.phase_at(second + 30 * H).end is None
+    word = second + 30 * H
+    tried = build(
+        Config(), Plan(injured, start), [*events, Event(word, "try-heat-again")], word + timedelta(days=1), BERLIN
+    )
+    again = [s for s in of(tried, "heat") if s.start > second]
+    assert again and again[0].start >= word and again[0].opens == "heat-again"
+    assert tried.switch_count(word) == 2
+
+
+def test_rule_4_try_heat_again_never_shortens_the_cold():
+    injured = local(2026, 11, 18, 9, 0)
+    start = local(2026, 11, 23, 9, 0)
+    events = [Event(start + 5 * M, "heat-worse")]
+    once = build(Config(), Plan(injured, start), events, start + 3 * timedelta(days=1), BERLIN)
+    second = next(s for s in of(once, "heat") if s.opens == "heat-again").start + 5 * M
+    events += [Event(second, "heat-no-help"), Event(second + H, "try-heat-again")]
+    timeline = build(Config(), Plan(injured, start), events, second + timedelta(days=3), BERLIN)
+    assert next(s for s in of(timeline, "heat") if s.start > second).start >= second + 24 * H
+
+
+def test_rule_8_any_window_shows_the_sessions_of_the_full_timeline():
+    start = local(2026, 11, 24, 9, 0)
+    full = build(Config(), Plan(start, start), [], start + timedelta(days=5), BERLIN)
+    for hours in (0.35, 1, 5, 30):
+        for offset in range(0, 48 * 60, 50):
+            until = start + offset * M + timedelta(hours=hours)
+            short = build(Config(), Plan(start, start), [], until, BERLIN)
+            assert short.sessions == [s for s in full.sessions if s.start < until]
+    before = build(Config(), Plan(start, start), [], start - 5 * H, BERLIN)
+    assert before.sessions == [] and before.phase_at(start - 6 * H).mode == "cold"
+
+
+def test_rule_9_a_settings_change_applies_from_its_moment_and_never_to_sessions_that_began():
+    start = local(2026, 11, 24, 9, 0)
+    change = start + 5 * M  # during the first ice
+    settings = Settings(Config(), ((change, Config(cold=Cold(minutes=12))),))
+    timeline = build(settings, Plan(start, start), [], start + 6 * H, BERLIN)
+    ice = of(timeline, "ice")
+    assert ice[0].minutes == 15 and ice[1].minutes == 12
+
+
+def test_rule_10_several_quiet_periods_each_honoured_with_the_cadence_across_each():
+    quiet = QuietHours((ClockRange(time(22), time(7)), ClockRange(time(13), time(14))))
+    start = local(2026, 11, 24, 7, 0)
+    timeline = build(Config(quiet_hours=quiet), Plan(start, start), [], start + timedelta(days=1), BERLIN)
+    starts = [hhmm(s.start) for s in of(timeline, "ice")]
+    assert starts[:6] == ["Tue 07:00", "Tue 09:00", "Tue 11:00", "Tue 14:00", "Tue 16:00", "Tue 18:00"]
+    for s in timeline.sessions[1:]:
+        assert not in_quiet_hours(s.start, quiet.periods, BERLIN)
+        assert not in_quiet_hours(s.end - timedelta(seconds=1), quiet.periods, BERLIN)
+
+
+def test_rule_11_an_injury_weeks_ago_is_past_what_this_plan_is_for():
+    now = local(2026, 11, 24, 9, 0)
+    assert too_long_ago(now - timedelta(days=15), now) and not too_long_ago(now - timedelta(days=3), now)

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from tests.test_protocol import BERLIN, local
 from therapy_timer.config import Config, Reminders
-from therapy_timer.protocol import Event, Plan, build
+from therapy_timer.protocol import SKIN_REST, Event, Plan, build
 from therapy_timer.reminders import build as reminders_for
-from therapy_timer.reminders import snooze_target
+from therapy_timer.reminders import snooze, snooze_target, triage
 
 M = timedelta(minutes=1)
 
@@ -40,11 +40,11 @@ def test_each_ice_session_has_on_off_and_two_repeats():
     assert "towel" in first[0].body
 
 
-def test_done_stops_the_repeats():
+def test_done_answers_the_session_so_none_of_its_reminders_is_due_any_more():
     injured, timeline, _ = setup()
     key = timeline.sessions[0].key
     _, _, reminders = setup([Event(injured + 16 * M, "done", session=key)])
-    assert [(r.due - injured) / M for r in reminders if r.session == key] == [0, 15]
+    assert [r for r in reminders if r.session == key] == []
 
 
 def test_repeats_are_configurable():
@@ -73,25 +73,80 @@ def test_a_take_it_off_reminder_is_never_snoozed():
 
 
 def two_switches(second_kind):
-    """A plan in heat, switched back to cold twice (heat is tried again after 24 h in between)."""
+    """A plan in heat, switched back to cold twice: both during a heat session (5 minutes in)."""
     config = Config()
     injured = local(2026, 11, 20, 9, 0)
     start = local(2026, 11, 23, 9, 0)
-    first, second = start + 5 * M, start + timedelta(hours=27, minutes=5)
+    first = start + 5 * M
+    once = build(config, Plan(injured, start), [Event(first, "heat-worse")], start + timedelta(days=2), BERLIN)
+    again = next(s for s in once.sessions if s.kind == "heat" and s.opens == "heat-again")
+    second = again.start + 5 * M
     events = [Event(first, "heat-worse"), Event(second, second_kind)]
     timeline = build(config, Plan(injured, start), events, start + timedelta(days=2), BERLIN)
     return (first, second), timeline, reminders_for(config, timeline, events, start, start + timedelta(days=2))
 
 
-def test_switch_reminder_tells_to_stop_heat_and_second_one_advises_a_doctor():
-    (first, second), timeline, reminders = two_switches("heat-worse")
-    switched = [r for r in reminders if r.due in (first, second) and r.key.endswith("/on")]
-    assert [r.title for r in switched] == ["Stop the heat now: ice on instead"] * 2
-    assert "doctor" not in switched[0].body and "doctor or physical therapist" in switched[1].body
-    assert not [r for r in reminders if r.session == timeline.sessions[0].key and r.key.endswith("/off")]  # cut short
+def test_heat_worse_says_stop_the_heat_at_once_then_ice_once_the_skin_settled_and_counts_the_switches():
+    (first, second), _, reminders = two_switches("heat-worse")
+    stops = [r for r in reminders if r.title == "Stop the heat now"]
+    assert [r.due for r in stops] == [first, second] and all(r.sticky for r in stops)
+    backs = [r for r in reminders if r.title == "Back to cold: ice on now"]
+    assert [r.due for r in backs] == [first + SKIN_REST, second + SKIN_REST]  # the skin settles first
+    assert "doctor" not in backs[0].body
+    assert "not worked twice" in backs[1].body and "doctor or physical therapist" in backs[1].body
 
 
 def test_a_second_switch_by_heat_no_help_also_advises_a_doctor():
     _, _, reminders = two_switches("heat-no-help")
     back = [r for r in reminders if r.title == "Back to cold: ice on now"]
-    assert back and "doctor or physical therapist" in back[0].body
+    assert len(back) == 2 and "doctor or physical therapist" in back[1].body
+
+
+# Rule 6: an answered session's reminders never fire; snooze only what is in front of the user.
+
+
+def test_a_snoozed_reminder_does_not_fire_after_done():
+    injured, timeline, _ = setup()
+    key = timeline.sessions[0].key
+    events = [
+        Event(injured + 2 * M, "snooze", minutes=10, text=f"{key}/on"),
+        Event(injured + 4 * M, "done", session=key),
+    ]
+    _, _, reminders = setup(events)
+    assert not [r for r in reminders if r.session == key]
+
+
+def test_snooze_with_nothing_in_front_of_the_user_is_refused_and_take_it_off_cannot_be_snoozed():
+    injured, _, reminders = setup()
+    assert snooze(reminders, injured + 60 * M, 10).refused == "nothing"  # between sessions
+    assert snooze(reminders, injured + 16 * M, 10).refused == "take-off"
+    decision = snooze(reminders, injured + 2 * M, 10)
+    assert decision.refused is None and decision.target.title == "Ice on now"
+    assert decision.again_at == injured + 12 * M
+
+
+def test_stop_the_heat_cannot_be_snoozed():
+    (first, _), _, reminders = two_switches("heat-worse")
+    decision = snooze(reminders, first + M, 5)
+    assert decision.refused == "take-off" and decision.target.title == "Stop the heat now"
+
+
+# Rule 7: a late "on" reminder says what is left, or is missed when too little is.
+
+
+def test_a_late_on_reminder_says_how_long_is_left_or_is_missed():
+    injured, _, reminders = setup()
+    on = reminders[0]
+    fire, missed = triage([on], injured + 5 * M)
+    assert missed == [] and "10 minutes left" in fire[0].body and fire[0].key == on.key
+    fire, missed = triage([on], injured + 14 * M)
+    assert fire == [] and missed == [on]
+    fire, _ = triage([on], injured + timedelta(seconds=20))  # on time: the planned length
+    assert "for 15 minutes" in fire[0].body
+
+
+def test_repeats_never_reach_into_the_next_session():
+    config = Config(reminders=Reminders(repeat_after_minutes=30, repeat_times=5))
+    _injured, timeline, reminders = setup(config=config)
+    first, second = [s for s in timeline.sessions if s.kind == "ice"][:2]
+    assert max(r.due for r in reminders if r.session == first.key) < second.start

@@ -181,10 +181,16 @@ class Walk(NamedTuple):
 
 
 class QuietHours(NamedTuple):
-    """No session is planned in these hours (local time)."""
+    """No session is planned in these periods of the day (local time): the night, and naps if you like."""
 
-    start: Annotated[time, clock("When quiet hours begin; the span may cross midnight.")] = time(22, 0)
-    end: Annotated[time, clock("When quiet hours end; the first session of a day starts then.")] = time(7, 0)
+    periods: Annotated[
+        tuple[ClockRange, ...],
+        clock_ranges(
+            'Quiet periods, e.g. the night and a nap: ["22:00-07:00", "13:30-14:30"]. A period may cross '
+            "midnight; the first session after one starts when it ends. The older start and end keys "
+            "still work, as one period."
+        ),
+    ] = (ClockRange(time(22, 0), time(7, 0)),)
 
 
 class Reminders(NamedTuple):
@@ -208,10 +214,49 @@ class Config(NamedTuple):
 
 def _whole_config_problem(config: Config) -> str | None:
     """Checks that involve more than one setting."""
-    quiet = config.quiet_hours
-    if quiet.start == quiet.end:
-        return f"[quiet_hours] start and end are both {quiet.start:%H:%M}; they must differ"
+    awake = longest_awake_minutes(config.quiet_hours.periods)
+    if awake < MIN_AWAKE_MINUTES:
+        return (
+            f"[quiet_hours] periods leave at most {awake} minutes awake in a row; "
+            f"sessions need at least {MIN_AWAKE_MINUTES}"
+        )
     return None
+
+
+MIN_AWAKE_MINUTES = 60
+
+
+def longest_awake_minutes(periods: tuple[ClockRange, ...]) -> int:
+    """The longest stretch of the day outside every quiet period, in minutes (1440: no quiet period)."""
+    day = 24 * 60
+    quiet = [False] * day
+    for span in periods:
+        start, end = span.start.hour * 60 + span.start.minute, span.end.hour * 60 + span.end.minute
+        for minute in range(start, start + (end - start) % day):
+            quiet[minute % day] = True
+    if not any(quiet):
+        return day
+    longest = run = 0
+    for minute in range(2 * day):  # twice round the clock, for a stretch across midnight
+        run = 0 if quiet[minute % day] else run + 1
+        longest = max(longest, run)
+    return min(longest, day)
+
+
+def _legacy_quiet_hours(table: dict[str, Any], path: str) -> dict[str, Any]:
+    """The older `[quiet_hours] start = ... / end = ...` form, read as one period."""
+    old = {key: table[key] for key in ("start", "end") if key in table}
+    if not old:
+        return table
+    if "periods" in table:
+        raise ConfigError(f"{path}: [quiet_hours] has both periods and start/end; keep periods only")
+    label = f"{path}: [quiet_hours]"
+    start = _clock_time(old.get("start", "22:00"), f"{label} start")
+    end = _clock_time(old.get("end", "07:00"), f"{label} end")
+    if start == end:
+        raise ConfigError(f"{label} start and end are both {start:%H:%M}; they must differ")
+    rest = {key: value for key, value in table.items() if key not in old}
+    return {**rest, "periods": [f"{start:%H:%M}-{end:%H:%M}"]}
 
 
 # Reading the declarations --------------------------------------------------------------------
@@ -364,12 +409,20 @@ def _build(data: dict[str, Any], path: str) -> tuple[Config, list[str]]:
             raise ConfigError(f"{path}: unknown key {_show(name)} (known sections: {', '.join(known)})")
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: {_show(name)} must be a section like [{name}], not a single value")
+        if name == "quiet_hours":
+            table = _legacy_quiet_hours(table, path)
         built[name] = _section(name, known[name], table, path, warnings)
     config = Config(**built)
     problem = _whole_config_problem(config)
     if problem:
         raise ConfigError(f"{path}: {problem}")
     return config, warnings
+
+
+def from_plain(data: dict[str, Any], base: Config) -> Config:
+    """Settings in their `as_dict` form (as recorded in the log), over `base` for sections not given."""
+    built, _ = _build(data, "the recorded settings")
+    return base._replace(**{name: getattr(built, name) for name in data})
 
 
 def _section(name: str, cls: type, table: dict[str, Any], path: str, warnings: list[str]) -> Any:

@@ -1,39 +1,51 @@
-"""The recovery protocol as a pure function: (config, plan, logged events, horizon, zone) -> timeline.
+"""The recovery protocol as a pure function: (settings, plan, logged events, horizon, zone) -> timeline.
 
 No clock, no I/O. All arithmetic is done in UTC so the cadence is elapsed time ("every two hours"
-means 120 minutes even across a daylight-saving change); only quiet hours are read off the local
+means 120 minutes even across a daylight-saving change); only quiet periods are read off the local
 clock, through `zone`.
 
 Rules (see the README for the user's view):
 - cold from the injury for `cold.days`, then moist heat until the plan ends;
-- "heat made it worse" ends the heat session in progress at once and starts ice at that moment;
-  "heat did not help" lets it finish and starts ice right after; either way cold holds for
-  `heat.back_to_cold_hours` before heat is tried again;
-- the first session of each waking period starts at its beginning (or at the plan start or the
-  switch, which get a session at once even in quiet hours: the user is awake), then one every
-  `every_hours` while it fits before quiet hours;
-- walks are spread over each waking period and moved past any ice or heat session they would overlap.
+- the same kind (ice or heat) starts at least its `every_hours` after the last one began, across
+  quiet periods and phase changes too; two sessions of ice or heat never touch: the next one waits
+  `SKIN_REST` after the last one came off, and the first heat waits the cold cadence after the last
+  ice began;
+- "heat made it worse" cuts the heat session in progress at once (also after "heat did not help"
+  in the same session); "heat did not help" lets it finish. Either way cold holds for
+  `heat.back_to_cold_hours`; after `DOCTOR_AFTER_SWITCHES` switches heat is on hold until the user
+  says to try it again (`TRY_HEAT`);
+- the plan start and a switch get a session at once, even in quiet periods (the user is awake),
+  unless a rule above makes it wait; every other session fits in a waking period;
+- walks are spread over each day's waking time and moved past any ice or heat session;
+- settings change from the moment they are recorded: each session is made with the settings in
+  force when it starts, so a later edit never rewrites the past.
 """
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
-from therapy_timer.config import Config, QuietHours
+from therapy_timer.config import ClockRange, Config
+
+Kind = Literal["ice", "heat", "walk"]
+Mode = Literal["cold", "heat"]
 
 HEAT_WORSE = "heat-worse"
 HEAT_NO_HELP = "heat-no-help"
+TRY_HEAT = "try-heat-again"
 SWITCH_KINDS = (HEAT_WORSE, HEAT_NO_HELP)
-ANSWERS = ("done", "skip")  # the logged events that answer a session
 DOCTOR_AFTER_SWITCHES = 2
+SKIN_REST = timedelta(minutes=15)
+"""Between two sessions of ice or heat the skin gets at least this long to return to normal."""
+ACUTE_FOR = timedelta(days=14)
+"""The ice-then-heat plan is for the first days; an injury older than this needs a professional's plan."""
+MARGIN = timedelta(days=2)
+"""The timeline is worked out this far past what is asked, so no window can cut a decision short."""
 _WALK_GRID = timedelta(minutes=5)
-
-
-# Value types are NamedTuples rather than frozen dataclasses: every command imports this module,
-# and each frozen dataclass costs about 0.6 ms of start-up to build (bench/startup.py).
 
 
 class Plan(NamedTuple):
@@ -49,15 +61,17 @@ class Event(NamedTuple):
     kind: str
     session: str | None = None
     minutes: float | None = None
+    text: str | None = None
 
 
 class Session(NamedTuple):
-    kind: str  # "ice" | "heat" | "walk"
+    kind: Kind
     start: datetime
     end: datetime
     opens: str = ""  # the reason of the phase this session opens ("plan-start", "cold-over", ...)
     purpose: str = ""  # walks: "rest" or "exercise"
     cut_short: bool = False  # a heat session stopped because heat made things worse
+    planned_minutes: float = 0.0  # the length the settings gave it (before any cut)
 
     @property
     def key(self) -> str:
@@ -70,10 +84,11 @@ class Session(NamedTuple):
 
 
 class Phase(NamedTuple):
-    mode: str  # "cold" | "heat"
+    mode: Mode
     start: datetime
-    end: datetime | None  # None: until the plan ends
+    end: datetime | None  # None: until the plan ends, or (on_hold) until the user tries heat again
     reason: str  # "plan-start", "cold-over", "heat-worse", "heat-no-help", "heat-again"
+    on_hold: bool = False  # cold after the doctor advice: heat waits for the user's word
 
 
 class Switch(NamedTuple):
@@ -81,14 +96,29 @@ class Switch(NamedTuple):
     kind: str  # HEAT_WORSE or HEAT_NO_HELP
 
 
+class Settings(NamedTuple):
+    """The settings in force over time: `first` until the first change, then each change from its moment."""
+
+    first: Config
+    changes: tuple[tuple[datetime, Config], ...] = ()
+
+    def at(self, moment: datetime) -> Config:
+        found = self.first
+        for when, config in self.changes:
+            if when > moment:
+                break
+            found = config
+        return found
+
+
 class Timeline(NamedTuple):
     sessions: list[Session]
     phases: list[Phase]
     switches: list[Switch]
 
-    def phase_at(self, moment: datetime) -> Phase:
+    def phase_at(self, moment: datetime) -> Phase | None:
         """The phase in force at `moment` (the first phase for moments before the plan)."""
-        found = self.phases[0]
+        found = self.phases[0] if self.phases else None
         for phase in self.phases:
             if phase.start <= moment:
                 found = phase
@@ -107,135 +137,293 @@ class Timeline(NamedTuple):
         """The first session that starts after `moment`."""
         return next((s for s in self.sessions if s.start > moment), None)
 
+    def switch_count(self, moment: datetime) -> int:
+        """How many times heat was given up for cold by `moment`."""
+        return sum(1 for s in self.switches if s.at <= moment)
+
     def see_doctor(self, moment: datetime) -> bool:
         """Whether heat has failed often enough by `moment` to advise a professional's look."""
-        return sum(1 for s in self.switches if s.at <= moment) >= DOCTOR_AFTER_SWITCHES
+        return self.switch_count(moment) >= DOCTOR_AFTER_SWITCHES
 
 
-def build(config: Config, plan: Plan, events: Iterable[Event], until: datetime, zone: tzinfo) -> Timeline:
-    """Every session from the plan start up to `until` (or the plan's end, if earlier)."""
-    horizon = min(until, plan.ended_at) if plan.ended_at else until
-    triggers = sorted(
-        (e for e in events if e.kind in SWITCH_KINDS and plan.started_at <= e.at < horizon), key=lambda e: e.at
-    )
-    treatments, phases, switches = _treatments(config, plan, triggers, horizon, zone)
-    walks = _walks(config, plan, treatments, horizon, zone)
-    return Timeline(sorted(treatments + walks, key=lambda s: s.start), phases, switches)
+def as_settings(config: Config | Settings) -> Settings:
+    return config if isinstance(config, Settings) else Settings(config)
 
 
-def _treatments(
-    config: Config, plan: Plan, triggers: Sequence[Event], horizon: datetime, zone: tzinfo
-) -> tuple[list[Session], list[Phase], list[Switch]]:
-    """Ice and heat sessions, walking the phases forward in time and applying each switch."""
-    sessions: list[Session] = []
-    phases: list[Phase] = []
-    switches: list[Switch] = []
-    cold_until = plan.injured_at + timedelta(days=config.cold.days)
-    mode = "cold" if plan.started_at < cold_until else "heat"
-    cursor, reason, pending = plan.started_at, "plan-start", list(triggers)
-    while cursor < horizon:
-        trigger = None
-        phase_end: datetime | None  # None: the phase lasts until the plan ends
-        if mode == "cold":
-            stop, phase_end = min(cold_until, horizon), cold_until
-            pending = [e for e in pending if e.at >= cold_until]  # heat is not in use: nothing to switch
-        else:
-            pending = [e for e in pending if e.at >= cursor]
-            trigger = pending.pop(0) if pending else None
-            stop = trigger.at if trigger else horizon
-            phase_end = stop if trigger else None
-        phases.append(Phase(mode, cursor, phase_end, reason))
-        settings = config.cold if mode == "cold" else config.heat
-        kind = "ice" if mode == "cold" else "heat"
-        immediate = reason != "cold-over" and reason != "heat-again"
-        last_end = sessions[-1].end if sessions else cursor
-        sessions += _cadence(
-            kind,
-            cursor,
-            stop,
-            settings.every_hours,
-            settings.minutes,
-            immediate,
-            last_end,
-            reason,
-            config.quiet_hours,
-            zone,
+def build(config: Config | Settings, plan: Plan, events: Iterable[Event], until: datetime, zone: tzinfo) -> Timeline:
+    """Every session from the plan start that starts before `until` (or the plan's end, if earlier).
+
+    The result does not depend on `until` beyond the cut: sessions are worked out `MARGIN` further,
+    so a short window shows exactly what a long one shows for the same stretch of time.
+    """
+    settings = as_settings(config)
+    cut = min(until, plan.ended_at) if plan.ended_at else until
+    horizon = max(until, plan.started_at) + MARGIN
+    if plan.ended_at:
+        horizon = min(horizon, plan.ended_at)
+    wanted = (*SWITCH_KINDS, TRY_HEAT)
+    triggers = sorted((e for e in events if e.kind in wanted and plan.started_at <= e.at < horizon), key=lambda e: e.at)
+    walker = _Walker(settings, plan, triggers, horizon, zone)
+    walker.run()
+    walks = _walks(settings, plan, walker.sessions, horizon, zone)
+    sessions = sorted((s for s in walker.sessions + walks if s.start < cut), key=lambda s: (s.start, s.end))
+    phases = [p for p in walker.phases if p.start < cut] or walker.phases[:1]
+    return Timeline(sessions, phases, [s for s in walker.switches if s.at < cut])
+
+
+class _Walker:
+    """Walks forward in time: at each step either the next logged event or the next session comes first."""
+
+    def __init__(
+        self, settings: Settings, plan: Plan, triggers: Sequence[Event], horizon: datetime, zone: tzinfo
+    ) -> None:
+        self.settings, self.plan, self.horizon, self.zone = settings, plan, horizon, zone
+        self.triggers = list(triggers)
+        self.changes = [when for when, _ in settings.changes if plan.started_at < when < horizon]
+        self.sessions: list[Session] = []
+        self.phases: list[Phase] = []
+        self.switches: list[Switch] = []
+        self.last_start: dict[Kind, datetime] = {}
+        self.last_end: datetime | None = None
+        self.immediate: datetime | None = None
+        self.opens = ""
+        # The cold phase: it ends `cold_length` after `cold_base`, not before `cold_floor` (a settings
+        # change or the user's word to try heat again); on hold it waits for that word.
+        self.cold_base = plan.injured_at
+        self.cold_by_switch = False
+        self.cold_floor = plan.started_at
+        self.hold = False
+
+    # The phases ----------------------------------------------------------------------------
+
+    def cold_end(self) -> datetime | None:
+        if self.hold:
+            return None
+        config = self.settings.at(self.cold_floor)
+        length = (
+            timedelta(hours=config.heat.back_to_cold_hours) if self.cold_by_switch else timedelta(days=config.cold.days)
         )
-        if trigger is None:
-            if mode == "heat":
+        return max(self.cold_floor, self.cold_base + length)
+
+    @property
+    def mode(self) -> Mode:
+        return self.phases[-1].mode
+
+    def open(self, mode: Mode, at: datetime, reason: str, immediate: bool) -> None:
+        if self.phases:
+            self.phases[-1] = self.phases[-1]._replace(end=at)
+        self.phases.append(Phase(mode, at, None, reason, on_hold=mode == "cold" and self.hold))
+        self.immediate = at if immediate else None
+        self.opens = reason
+
+    def run(self) -> None:
+        start = self.plan.started_at
+        days = timedelta(days=self.settings.at(start).cold.days)
+        self.open("cold" if start < self.plan.injured_at + days else "heat", start, "plan-start", immediate=True)
+        cursor = start
+        while True:
+            config = self.settings.at(cursor)
+            kind: Kind = "ice" if self.mode == "cold" else "heat"
+            candidate = self.next_start(kind, config, cursor)
+            moment, action = self.next_event()
+            # An event at the very moment a session starts comes first, except a switch: heat put on
+            # and taken off at once is still heat that was put on (the record shows it).
+            first = moment is not None and moment < self.horizon and (candidate is None or moment <= candidate)
+            if first and not (action == "trigger" and moment == candidate):
+                assert moment is not None
+                self.apply(action, moment)
+                cursor = max(cursor, moment)
+                continue
+            if candidate is None:
                 break
-            mode, cursor, reason = "heat", cold_until, ("cold-over" if not switches else "heat-again")
-            continue
-        cursor = _switch(sessions, trigger)
-        switches.append(Switch(trigger.at, trigger.kind))
-        mode, reason = "cold", trigger.kind
-        cold_until = trigger.at + timedelta(hours=config.heat.back_to_cold_hours)
-    return sessions, phases, switches
+            self.place(kind, candidate, config)
+            cursor = candidate
+        if self.mode == "cold":
+            self.phases[-1] = self.phases[-1]._replace(end=self.cold_end(), on_hold=self.hold)
+
+    def next_event(self) -> tuple[datetime | None, str]:
+        """The next logged event, settings change or phase end, whichever comes first."""
+        found: list[tuple[datetime, int, str]] = []
+        if self.triggers:
+            found.append((self.triggers[0].at, 1, "trigger"))
+        if self.changes:
+            found.append((self.changes[0], 0, "change"))
+        end = self.cold_end() if self.mode == "cold" else None
+        if end is not None:
+            found.append((end, 2, "cold-over"))
+        if not found:
+            return None, ""
+        moment, _, action = min(found)
+        return moment, action
+
+    def apply(self, action: str, at: datetime) -> None:
+        if action == "change":
+            self.changes.pop(0)
+            if self.mode == "cold":
+                self.cold_floor = max(self.cold_floor, at)
+            return
+        if action == "cold-over":
+            self.open("heat", at, "heat-again" if self.switches else "cold-over", immediate=False)
+            return
+        event = self.triggers.pop(0)
+        if event.kind == TRY_HEAT:
+            if self.mode == "cold" and self.hold:
+                self.hold = False
+                self.cold_floor = max(self.cold_floor, at)
+                self.phases[-1] = self.phases[-1]._replace(on_hold=False)
+            return
+        if event.kind == HEAT_WORSE:
+            self.cut_heat(at)
+        if self.mode == "heat":
+            self.switches.append(Switch(at, event.kind))
+            self.hold = len(self.switches) >= DOCTOR_AFTER_SWITCHES
+            self.cold_base, self.cold_by_switch, self.cold_floor = at, True, at
+            self.open("cold", at, event.kind, immediate=True)
+
+    def cut_heat(self, at: datetime) -> None:
+        """Heat made it worse: a heat session in progress ends at `at` (kept, so the record shows it)."""
+        for index in range(len(self.sessions) - 1, -1, -1):
+            session = self.sessions[index]
+            if session.kind == "heat" and session.start <= at < session.end:
+                self.sessions[index] = session._replace(end=at, cut_short=True)
+                if index == len(self.sessions) - 1:
+                    self.last_end = at
+                return
+
+    # The sessions --------------------------------------------------------------------------
+
+    def next_start(self, kind: Kind, config: Config, cursor: datetime) -> datetime | None:
+        """When the next session of `kind` can start, from `cursor` on; None if not before the horizon."""
+        every = timedelta(hours=config.cold.every_hours if kind == "ice" else config.heat.every_hours)
+        earliest = cursor
+        if kind in self.last_start:
+            earliest = max(earliest, self.last_start[kind] + every)
+        if self.last_end is not None:
+            earliest = max(earliest, self.last_end + SKIN_REST)
+        if kind == "heat" and "ice" in self.last_start:
+            earliest = max(earliest, self.last_start["ice"] + timedelta(hours=config.cold.every_hours))
+        if earliest == self.immediate:
+            return earliest  # at once, even in a quiet period: the user is awake
+        length = timedelta(minutes=config.cold.minutes if kind == "ice" else config.heat.minutes)
+        return fit(earliest, length, config.quiet_hours.periods, self.zone, self.horizon)
+
+    def place(self, kind: Kind, start: datetime, config: Config) -> None:
+        minutes = config.cold.minutes if kind == "ice" else config.heat.minutes
+        end = start + timedelta(minutes=minutes)
+        self.sessions.append(Session(kind, start, end, opens=self.opens, planned_minutes=minutes))
+        self.last_start[kind], self.last_end = start, end
+        self.immediate, self.opens = None, ""
 
 
-def _switch(sessions: list[Session], trigger: Event) -> datetime:
-    """Apply a switch back to cold to the heat session in progress; return when ice starts."""
-    last = sessions[-1] if sessions else None
-    if last is None or not (last.kind == "heat" and last.start <= trigger.at < last.end):
-        return trigger.at
-    if trigger.kind == HEAT_NO_HELP:
-        return last.end  # not urgent: the session finishes, ice follows
-    sessions.pop()
-    if trigger.at > last.start:
-        sessions.append(last._replace(end=trigger.at, cut_short=True))
-    return trigger.at
+def fit(
+    earliest: datetime, length: timedelta, periods: Sequence[ClockRange], zone: tzinfo, horizon: datetime
+) -> datetime | None:
+    """The first moment from `earliest` on when a session of `length` touches no quiet period."""
+    moment = earliest
+    while moment < horizon:
+        blocked = [end for start, end in quiet_spans(moment, moment + length, periods, zone) if start < moment + length]
+        if not blocked:
+            return moment
+        moment = max(blocked)
+    return None
 
 
-def _cadence(
-    kind: str,
-    start: datetime,
-    stop: datetime,
-    every_hours: float,
-    minutes: float,
-    immediate: bool,
-    last_end: datetime,
-    reason: str,
-    quiet: QuietHours,
-    zone: tzinfo,
-) -> list[Session]:
-    """Sessions of one kind from `start` to `stop`: one at each waking period's start, then every N hours."""
-    every, length = timedelta(hours=every_hours), timedelta(minutes=minutes)
-    cursor = max(start, last_end)
+def quiet_spans(
+    start: datetime, stop: datetime, periods: Sequence[ClockRange], zone: tzinfo
+) -> list[tuple[datetime, datetime]]:
+    """The quiet periods that overlap [start, stop), as UTC (begin, end) pairs, earliest first."""
+    first = start.astimezone(zone).date() - timedelta(days=1)
+    last = stop.astimezone(zone).date()
+    out = []
+    day = first
+    while day <= last:
+        for period in periods:
+            begin = wall(day, period.start, zone)
+            end = wall(day + timedelta(days=1) if period.end <= period.start else day, period.end, zone)
+            if begin < stop and start < end:
+                out.append((begin, end))
+        day += timedelta(days=1)
+    return sorted(out)
+
+
+def waking_periods(
+    start: datetime, stop: datetime, periods: Sequence[ClockRange], zone: tzinfo
+) -> Iterator[tuple[datetime, datetime]]:
+    """The stretches outside every quiet period that overlap [start, stop), as UTC (wake, sleep) pairs.
+
+    Each is cut at local midnight, so a day's waking time can be shared out among that day's walks.
+    """
+    day = start.astimezone(zone).date()
+    while True:
+        morning, night = wall(day, time(0), zone), wall(day + timedelta(days=1), time(0), zone)
+        if morning >= stop:
+            return
+        moment = morning
+        pieces = []
+        for begin, end in quiet_spans(morning, night, periods, zone):
+            if begin > moment:
+                pieces.append((moment, begin))
+            moment = max(moment, end)
+        if moment < night:
+            pieces.append((moment, night))
+        yield from ((wake, sleep) for wake, sleep in pieces if wake < stop and sleep > start)
+        day += timedelta(days=1)
+
+
+def in_quiet_hours(moment: datetime, periods: Sequence[ClockRange], zone: tzinfo) -> bool:
+    """Whether `moment` falls in a quiet period on the local clock."""
+    return bool(quiet_spans(moment, moment + timedelta(seconds=1), periods, zone))
+
+
+def _walks(settings: Settings, plan: Plan, treatments: list[Session], horizon: datetime, zone: tzinfo) -> list[Session]:
+    """`walk.times_per_day` walks spread over each day's waking time, clear of ice and heat.
+
+    Each stretch between settings changes uses the settings in force in it.
+    """
+    busy = sorted(treatments, key=lambda s: s.start)
+    starts = [s.start for s in busy]
+    bounds = [plan.started_at] + [w for w, _ in settings.changes if plan.started_at < w < horizon] + [horizon]
     out: list[Session] = []
-    if cursor >= stop:
-        return out
-    anchored = None  # the waking period whose first session was the immediate one
-    if immediate:
-        out.append(Session(kind, cursor, cursor + length, opens=reason))
-        anchored = cursor
-    for wake, sleep in waking_periods(cursor, stop, quiet, zone):
-        if anchored is not None and wake <= anchored < sleep:
-            moment = anchored + every
-        else:
-            moment = max(wake, cursor, out[-1].end if out else cursor)
-        while moment < stop and moment + length <= sleep:
-            out.append(Session(kind, moment, moment + length, opens="" if out else reason))
-            moment += every
+    for begin, end in itertools.pairwise(bounds):
+        config = settings.at(begin)
+        walk = config.walk
+        length = timedelta(minutes=walk.minutes)
+        rest_until = plan.injured_at + timedelta(days=walk.rest_days)
+        for stretch in _days(begin, end, config.quiet_hours.periods, zone):
+            for wanted, sleep in _spread(stretch, walk.times_per_day):
+                if not begin <= wanted < end:
+                    continue
+                moment = _clear(max(wanted, out[-1].end) if out else wanted, length, busy, starts)
+                if moment < end and moment + length <= sleep:
+                    purpose = "rest" if moment < rest_until else "exercise"
+                    out.append(Session("walk", moment, moment + length, purpose=purpose, planned_minutes=walk.minutes))
     return out
 
 
-def _walks(config: Config, plan: Plan, treatments: list[Session], horizon: datetime, zone: tzinfo) -> list[Session]:
-    """`walk.times_per_day` walks spread over each waking period, clear of ice and heat."""
-    walk = config.walk
-    length = timedelta(minutes=walk.minutes)
-    rest_until = plan.injured_at + timedelta(days=walk.rest_days)
-    starts = [s.start for s in treatments]
-    out: list[Session] = []
-    for wake, sleep in waking_periods(plan.started_at, horizon, config.quiet_hours, zone):
-        slot = (sleep - wake) / walk.times_per_day
-        for k in range(walk.times_per_day):
-            wanted = _on_grid(wake + slot * (k + 0.5))
-            moment = _clear(max(wanted, out[-1].end) if out else wanted, length, treatments, starts)
-            if plan.started_at <= moment < horizon and moment + length <= sleep:
-                out.append(
-                    Session("walk", moment, moment + length, purpose="rest" if moment < rest_until else "exercise")
-                )
-    return out
+def _days(
+    begin: datetime, end: datetime, periods: Sequence[ClockRange], zone: tzinfo
+) -> Iterator[list[tuple[datetime, datetime]]]:
+    """The waking stretches of each local day that overlaps [begin, end), day by day (whole days)."""
+    day = begin.astimezone(zone).date()
+    while True:
+        morning = wall(day, time(0), zone)
+        if morning >= end:
+            return
+        night = wall(day + timedelta(days=1), time(0), zone)
+        yield list(waking_periods(morning, night, periods, zone))
+        day += timedelta(days=1)
+
+
+def _spread(stretches: list[tuple[datetime, datetime]], count: int) -> Iterator[tuple[datetime, datetime]]:
+    """`count` moments spread evenly over the waking time of one day, each with the end of its stretch."""
+    total = sum((sleep - wake for wake, sleep in stretches), timedelta())
+    for k in range(count):
+        left = total * (k + 0.5) / count
+        for wake, sleep in stretches:
+            if left < sleep - wake:
+                yield _on_grid(wake + left, wake), sleep
+                break
+            left -= sleep - wake
 
 
 def _clear(moment: datetime, length: timedelta, busy: list[Session], starts: list[datetime]) -> datetime:
@@ -243,41 +431,18 @@ def _clear(moment: datetime, length: timedelta, busy: list[Session], starts: lis
     index = max(bisect_right(starts, moment) - 1, 0)
     while index < len(busy):
         other = busy[index]
-        if other.start < moment + length and moment < other.end:
-            moment = other.end
+        if other.start < moment + length and moment < max(other.end, other.start + timedelta(seconds=1)):
+            moment = max(other.end, moment)
         elif other.start >= moment + length:
             break
         index += 1
     return moment
 
 
-def _on_grid(moment: datetime) -> datetime:
-    """Round down to five minutes, so walks land on times that read well."""
+def _on_grid(moment: datetime, floor: datetime) -> datetime:
+    """Round down to five minutes (not before `floor`), so walks land on times that read well."""
     seconds = int(moment.timestamp())
-    return datetime.fromtimestamp(seconds - seconds % int(_WALK_GRID.total_seconds()), timezone.utc)
-
-
-def waking_periods(
-    start: datetime, stop: datetime, quiet: QuietHours, zone: tzinfo
-) -> Iterator[tuple[datetime, datetime]]:
-    """The periods outside quiet hours that overlap [start, stop), as UTC (wake, sleep) pairs."""
-    day = start.astimezone(zone).date() - timedelta(days=1)
-    crosses_midnight = quiet.start < quiet.end
-    while True:
-        wake = wall(day, quiet.end, zone)
-        if wake >= stop:
-            return
-        sleep = wall(day + timedelta(days=1) if crosses_midnight else day, quiet.start, zone)
-        if sleep > start:
-            yield wake, sleep
-        day += timedelta(days=1)
-
-
-def in_quiet_hours(moment: datetime, quiet: QuietHours, zone: tzinfo) -> bool:
-    """Whether `moment` falls in quiet hours on the local clock."""
-    return not any(
-        wake <= moment < sleep for wake, sleep in waking_periods(moment, moment + timedelta(seconds=1), quiet, zone)
-    )
+    return max(datetime.fromtimestamp(seconds - seconds % int(_WALK_GRID.total_seconds()), timezone.utc), floor)
 
 
 def wall(day: date, clock: time, zone: tzinfo) -> datetime:
@@ -288,3 +453,75 @@ def wall(day: date, clock: time, zone: tzinfo) -> datetime:
 def day_of_recovery(plan: Plan, moment: datetime) -> int:
     """1 on the day of the injury (the first 24 hours), 2 on the next, and so on."""
     return max(int((moment - plan.injured_at) / timedelta(days=1)) + 1, 1)
+
+
+def too_long_ago(injured_at: datetime, now: datetime) -> bool:
+    """Whether the injury is past the first days this plan is for (`ACUTE_FOR`)."""
+    return now - injured_at > ACUTE_FOR
+
+
+# Decisions for the use cases -----------------------------------------------------------------
+
+
+class SwitchResult(NamedTuple):
+    """What logging a switch back to cold did, worked out from the timeline with it."""
+
+    kind: str
+    at: datetime
+    changed: bool  # False: cold was in force already, so the plan stays as it was
+    heat_off_now: bool  # a heat session was in progress and comes off at `at`
+    heat_finishes_at: datetime | None  # heat-no-help: the session in progress runs to here
+    ice: Session | None  # the first ice after the switch
+    heat_again_at: datetime | None  # when heat is tried again; None while on hold or unknown
+    on_hold: bool  # heat waits until the user says to try it (after the doctor advice)
+    switches: int  # times back to cold so far, this one included
+    see_doctor: bool
+
+
+def switch(
+    config: Config | Settings, plan: Plan, events: Sequence[Event], kind: str, at: datetime, zone: tzinfo
+) -> SwitchResult:
+    """Decide what a switch of `kind` at `at` does to the plan (`events`: the log before it)."""
+    before = build(config, plan, events, at + MARGIN, zone)
+    timeline = build(config, plan, [*events, Event(at, kind)], at + MARGIN, zone)
+    changed = len(timeline.switches) > len(before.switches)
+    was_cut = {s.key for s in before.sessions if s.cut_short}
+    cut = next((s for s in timeline.sessions if s.cut_short and s.end == at and s.key not in was_cut), None)
+    running = next((s for s in timeline.sessions if s.kind == "heat" and s.start <= at < s.end), None)
+    phase = timeline.phase_at(at)
+    ice = next((s for s in timeline.sessions if s.kind == "ice" and s.start >= at), None)
+    return SwitchResult(
+        kind=kind,
+        at=at,
+        changed=changed,
+        heat_off_now=cut is not None,
+        heat_finishes_at=running.end if running and kind == HEAT_NO_HELP else None,
+        ice=ice,
+        heat_again_at=phase.end if phase and phase.mode == "cold" else None,
+        on_hold=bool(phase and phase.on_hold),
+        switches=timeline.switch_count(at),
+        see_doctor=timeline.see_doctor(at),
+    )
+
+
+class TryHeatResult(NamedTuple):
+    """What the user's word to try heat again did."""
+
+    at: datetime
+    accepted: bool  # False: heat was not on hold, nothing to lift
+    heat_again_at: datetime | None  # when heat starts being planned again
+    heat: Session | None  # the first heat session after it
+
+
+def try_heat(
+    config: Config | Settings, plan: Plan, events: Sequence[Event], at: datetime, zone: tzinfo
+) -> TryHeatResult:
+    """Decide what "try heat again" at `at` does: it lifts the hold after the doctor advice, if any."""
+    before = build(config, plan, events, at + MARGIN, zone).phase_at(at)
+    if before is None or not before.on_hold:
+        return TryHeatResult(at, False, before.end if before and before.mode == "cold" else None, None)
+    timeline = build(config, plan, [*events, Event(at, TRY_HEAT)], at + 2 * MARGIN, zone)
+    phase = timeline.phase_at(at)
+    heat_from = phase.end if phase else None
+    heat = next((s for s in timeline.sessions if s.kind == "heat" and s.start >= at), None)
+    return TryHeatResult(at, True, heat_from, heat)

@@ -2,55 +2,122 @@
 
 Every session gets a reminder when it starts; ice and heat also get one when they end, repeated
 `reminders.repeat_times` times, `repeat_after_minutes` apart, until the session is answered with
-done or skip (falling asleep on an ice pack is how skin gets hurt). A snooze moves the current
-reminder, and the rest of its session's reminders with it, later.
+done or skip (falling asleep on an ice pack is how skin gets hurt), and never past the start of the
+next ice or heat session. A snooze moves the current reminder, and the rest of its session's
+reminders with it, later. No reminder of an answered session is ever due.
+
+The decisions the command line and the daemon share live here too: what a snooze applies to
+(`snooze`), and which due reminders fire and which are recorded as missed (`triage`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, timezone, tzinfo
+from typing import Literal, NamedTuple
 
 from therapy_timer import protocol, texts
 from therapy_timer.config import Config
-from therapy_timer.protocol import ANSWERS, SWITCH_KINDS, Event, Plan, Session, Timeline
+from therapy_timer.protocol import SKIN_REST, SWITCH_KINDS, Event, Plan, Session, Settings, Timeline
 
+ANSWERS = ("done", "skip")
+SNOOZE = "snooze"
 OFF_STAYS_RELEVANT = timedelta(minutes=30)
+LATE = timedelta(minutes=1)
+"""An "on" reminder fired this late says how long is left of its session."""
+
+Role = Literal["on", "off"]
 
 
-@dataclass(frozen=True)
-class Reminder:
+class Reminder(NamedTuple):
     key: str  # stable across recomputations: "<session key>/on", "/off", "/again1", ...
     due: datetime
     title: str
     body: str
     session: str
     sticky: bool  # should stay on screen until dismissed (the "take it off" ones)
-    relevant_until: datetime  # after this, a reminder that could not fire in time is dropped
+    relevant_until: datetime  # after this, a reminder that could not fire in time is recorded as missed
+    role: Role = "on"
+    what: protocol.Kind = "ice"
+    ends: datetime | None = None  # "on" reminders: when the session ends (to say how long is left)
+    opens: str = ""
+    purpose: str = ""
+    advice: str = ""  # a sentence added to the body (the doctor advice after switches)
+
+
+def answered(events: Iterable[Event]) -> dict[str, datetime]:
+    """The first done/skip answer logged for each session key: session -> when."""
+    found: dict[str, datetime] = {}
+    for e in sorted(events, key=lambda e: e.at):
+        if e.kind in ANSWERS and e.session and e.session not in found:
+            found[e.session] = e.at
+    return found
+
+
+def outcomes(events: Iterable[Event]) -> dict[str, str]:
+    """The first done/skip answer logged for each session key: session -> "done" or "skip"."""
+    found: dict[str, str] = {}
+    for e in sorted(events, key=lambda e: e.at):
+        if e.kind in ANSWERS and e.session and e.session not in found:
+            found[e.session] = e.kind
+    return found
+
+
+class AnswerDecision(NamedTuple):
+    """Which session a done/skip at `at` answers, or why none."""
+
+    session: Session | None
+    refused: Literal["none-yet", "already", "unknown"] | None
+    previous: str | None = None  # the earlier answer, when refused as "already"
+    upcoming: Session | None = None  # the first session, when none has started yet
+
+
+def answer_target(timeline: Timeline, events: Iterable[Event], at: datetime, key: str | None = None) -> AnswerDecision:
+    """The session in progress at `at`, else the latest one begun (or the one named `key`, from a
+    notification); a session is answered once."""
+    if key is not None:
+        session = next((s for s in timeline.sessions if s.key == key), None)
+        if session is None:
+            return AnswerDecision(None, "unknown")
+    else:
+        session = timeline.latest(at)
+        if session is None:
+            return AnswerDecision(None, "none-yet", upcoming=timeline.upcoming(at))
+    previous = outcomes(events).get(session.key)
+    return AnswerDecision(session, "already" if previous else None, previous)
 
 
 def build(
-    config: Config, timeline: Timeline, events: Iterable[Event], since: datetime, until: datetime
+    config: Config | Settings, timeline: Timeline, events: Iterable[Event], since: datetime, until: datetime
 ) -> list[Reminder]:
-    """The reminders due in [since, until], earliest first, after answers and snoozes."""
+    """The reminders due in [since, until], earliest first, after snoozes, without answered sessions."""
+    settings = protocol.as_settings(config)
     events = sorted(events, key=lambda e: e.at)
-    answered = {e.session: e.at for e in reversed(events) if e.kind in ANSWERS and e.session}
+    done = answered(events)
+    starts = [s.start for s in timeline.sessions if s.kind != "walk"]
     out: list[Reminder] = []
     for session in timeline.sessions:
-        if session.end + _repeat_span(config) + OFF_STAYS_RELEVANT < since:
+        here = settings.at(session.start)
+        if session.end + _repeat_span(here) + OFF_STAYS_RELEVANT < since:
             continue
         if session.start > until:
             break
-        cutoff = answered.get(session.key)
-        out += [r for r in _for_session(config, timeline, session) if cutoff is None or r.due <= cutoff]
-    for snooze in (e for e in events if e.kind == "snooze"):
+        index = bisect_right(starts, session.start)
+        following = starts[index] if index < len(starts) else None
+        out += _for_session(here, timeline, session, following)
+    for snooze in (e for e in events if e.kind == SNOOZE):
         out = _apply_snooze(out, snooze)
-    return sorted((r for r in out if since <= r.due <= until), key=lambda r: (r.due, r.key))
+    return sorted((r for r in out if r.session not in done and since <= r.due <= until), key=lambda r: (r.due, r.key))
 
 
 def for_plan(
-    config: Config, plan: Plan, events: Iterable[Event], since: datetime, until: datetime, zone: tzinfo
+    config: Config | Settings,
+    plan: Plan,
+    events: Iterable[Event],
+    since: datetime,
+    until: datetime,
+    zone: tzinfo,
 ) -> list[Reminder]:
     """The plan's reminders due in [since, until]: its sessions from the protocol, then their reminders."""
     events = list(events)
@@ -61,58 +128,145 @@ def _repeat_span(config: Config) -> timedelta:
     return timedelta(minutes=config.reminders.repeat_after_minutes * config.reminders.repeat_times)
 
 
-def _for_session(config: Config, timeline: Timeline, session: Session) -> list[Reminder]:
-    planned = {"ice": config.cold.minutes, "heat": config.heat.minutes}.get(session.kind, session.minutes)
+def _for_session(config: Config, timeline: Timeline, session: Session, following: datetime | None) -> list[Reminder]:
+    planned = session.planned_minutes or session.minutes
+    advice = ""
+    if session.opens in SWITCH_KINDS and timeline.see_doctor(session.start):
+        advice = texts.doctor_after_switches(timeline.switch_count(session.start))
     on = texts.session_on(session.kind, planned, session.opens, session.purpose)
-    body = on.body
-    if session.opens in (*SWITCH_KINDS, "heat-again") and timeline.see_doctor(session.start):
-        body = f"{body} {texts.DOCTOR_AFTER_SWITCHES}"
-    reminders = [Reminder(f"{session.key}/on", session.start, on.title, body, session.key, False, session.end)]
-    if session.kind == "walk" or session.cut_short:
+    half = session.start + timedelta(minutes=planned) / 2
+    if session.cut_short:  # heat made it worse: it comes off at once, and nothing more of it is due
+        stop = texts.heat_stop(SKIN_REST)
+        cut = Reminder(
+            f"{session.key}/stop",
+            session.end,
+            stop.title,
+            stop.body,
+            session.key,
+            True,
+            session.end + OFF_STAYS_RELEVANT,
+            "off",
+            session.kind,
+        )
+        if session.end == session.start:  # cut at its first moment: only the stop is still news
+            return [cut]
+    reminders = [
+        Reminder(
+            f"{session.key}/on",
+            session.start,
+            on.title,
+            f"{on.body} {advice}".strip(),
+            session.key,
+            False,
+            half,
+            "on",
+            session.kind,
+            session.end,
+            session.opens,
+            session.purpose,
+            advice,
+        )
+    ]
+    if session.cut_short:
+        return [*reminders, cut]
+    if session.kind == "walk":
         return reminders
     every = timedelta(minutes=config.reminders.repeat_after_minutes)
     for repeat in range(config.reminders.repeat_times + 1):
-        off = texts.session_off(session.kind, repeat)
         due = session.end + every * repeat
+        if repeat and following is not None and due >= following:
+            break  # the next session's "on" takes over; "off" and "on" never share a minute
+        off = texts.session_off(session.kind, repeat)
         key = f"{session.key}/off" if repeat == 0 else f"{session.key}/again{repeat}"
-        reminders.append(Reminder(key, due, off.title, off.body, session.key, True, due + OFF_STAYS_RELEVANT))
+        reminders.append(
+            Reminder(key, due, off.title, off.body, session.key, True, due + OFF_STAYS_RELEVANT, "off", session.kind)
+        )
     return reminders
 
 
-def snooze_target(reminders: list[Reminder], at: datetime) -> Reminder | None:
-    """The reminder a snooze at `at` applies to: the one still current, else the next one due."""
-    current = [r for r in reminders if r.due <= at < r.relevant_until]
-    if current:
-        return max(current, key=lambda r: (r.due, r.key))
-    return min((r for r in reminders if r.due > at), key=lambda r: (r.due, r.key), default=None)
+# Snoozing ------------------------------------------------------------------------------------
 
 
-def _apply_snooze(reminders: list[Reminder], snooze: Event) -> list[Reminder]:
-    """Move the current reminder (and its session's later ones) later by the snooze's minutes.
+class SnoozeDecision(NamedTuple):
+    """What a snooze at `at` does: which reminder comes again when, or why it cannot."""
 
-    A "take it off" reminder is never moved: keeping ice or heat on longer can hurt the skin.
+    target: Reminder | None
+    again_at: datetime | None
+    refused: Literal["nothing", "take-off"] | None
+
+
+def snooze(reminders: Sequence[Reminder], at: datetime, minutes: float) -> SnoozeDecision:
+    """A snooze applies to the reminder in front of the user: fallen due, still relevant, unanswered.
+
+    `reminders` are as `build` gives them (answered sessions are not there). A "take it off"
+    reminder cannot be snoozed: keeping ice or heat on longer can hurt the skin.
     """
-    target = snooze_target(reminders, snooze.at)
+    target = snooze_target(reminders, at)
+    if target is None:
+        return SnoozeDecision(None, None, "nothing")
+    if target.sticky:
+        return SnoozeDecision(target, None, "take-off")
+    return SnoozeDecision(target, max(target.due, at) + timedelta(minutes=minutes), None)
+
+
+def snooze_target(reminders: Sequence[Reminder], at: datetime) -> Reminder | None:
+    """The reminder a snooze at `at` applies to: the latest one that has fallen due and still matters."""
+    current = [r for r in reminders if r.due <= at < r.relevant_until]
+    return max(current, key=lambda r: (r.due, r.key)) if current else None
+
+
+def _apply_snooze(reminders: list[Reminder], event: Event) -> list[Reminder]:
+    """Move the snoozed reminder (and its session's later ones) later by the snooze's minutes."""
+    target = next((r for r in reminders if r.key == event.text), None) if event.text else None
+    if target is None:
+        target = snooze_target(reminders, event.at)
     if target is None or target.sticky:
         return reminders
-    new_due = max(target.due, snooze.at) + timedelta(minutes=snooze.minutes or 10)
+    new_due = max(target.due, event.at) + timedelta(minutes=event.minutes or 10)
     shift = new_due - target.due
     out = []
     for r in reminders:
-        if r is target and r.due <= snooze.at:  # it already fell due: it comes again, under a new key
-            stamp = f"{snooze.at.astimezone(timezone.utc):%Y%m%dT%H%M%S}"
-            out += [
-                r,
-                replace(
-                    r,
-                    key=f"{r.key}/snoozed-{stamp}",
-                    due=new_due,
-                    title=texts.snoozed(r.title),
-                    relevant_until=new_due + OFF_STAYS_RELEVANT,
-                ),
-            ]
+        if r is target and r.due <= event.at:  # it already fell due: it comes again, under a new key
+            stamp = f"{event.at.astimezone(timezone.utc):%Y%m%dT%H%M%S}"
+            again = r._replace(
+                key=f"{r.key}/snoozed-{stamp}",
+                due=new_due,
+                title=texts.snoozed(r.title),
+                relevant_until=new_due + OFF_STAYS_RELEVANT,
+            )
+            out += [r, again]
         elif r.session == target.session and r.due >= target.due:
-            out.append(replace(r, due=r.due + shift, relevant_until=r.relevant_until + shift))
+            out.append(r._replace(due=r.due + shift, relevant_until=r.relevant_until + shift))
         else:
             out.append(r)
     return out
+
+
+def snoozed_pending(reminders: Sequence[Reminder], now: datetime) -> Reminder | None:
+    """The snoozed reminder still to come, if any."""
+    return next((r for r in reminders if "/snoozed-" in r.key and r.due > now), None)
+
+
+# Firing ----------------------------------------------------------------------------------------
+
+
+def triage(due: Sequence[Reminder], now: datetime) -> tuple[list[Reminder], list[Reminder]]:
+    """Which due reminders fire and which are recorded as missed.
+
+    Only the latest one that still matters fires (after downtime a burst of stale reminders would
+    only confuse). An "on" reminder fired late says how long is left of its session; one that falls
+    due with less than half its session left is missed (its `relevant_until`).
+    """
+    relevant = [r for r in due if r.relevant_until > now]
+    latest = max((r.due for r in relevant), default=None)
+    fire = [r for r in relevant if r.due == latest]
+    return [as_fired(r, now) for r in fire], [r for r in due if r not in fire]
+
+
+def as_fired(reminder: Reminder, now: datetime) -> Reminder:
+    """The reminder as it reads at `now`: an "on" reminder a minute or more late says what is left."""
+    if reminder.role != "on" or reminder.ends is None or now - reminder.due < LATE or "/snoozed-" in reminder.key:
+        return reminder
+    left = max(round((reminder.ends - now) / timedelta(minutes=1)), 1)
+    notice = texts.session_on(reminder.what, left, reminder.opens, reminder.purpose, late=True)
+    return reminder._replace(title=notice.title, body=f"{notice.body} {reminder.advice}".strip())

@@ -5,6 +5,7 @@ Kept apart from the logic so the wording can be reviewed (and one day translated
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import NamedTuple
 
 NOT_ADVICE = (
@@ -13,15 +14,32 @@ NOT_ADVICE = (
 )
 
 ICE = "ice pack (or frozen vegetables) wrapped in a towel"
-HEAT = "moist heat: hot water bottle, towel wrung out in hot water, moist heating pad, or a warm shower"
+HEAT_WAYS = "hot water bottle, towel wrung out in hot water, moist heating pad, or a warm shower"
+HEAT = f"moist heat: {HEAT_WAYS}"
 WALK_REST = "slow walk, as far as the pain allows"
 WALK_EXERCISE = "gentle walk (stairs too, if they feel fine)"
 POSITION = "Rest with your knees higher than your hips (pillows or a footstool), or lie on a firm surface with feet up."
-DOCTOR_AFTER_SWITCHES = (
-    "Heat has failed twice now. Please have a doctor or physical therapist look at your back "
-    "before trying it a third time."
-)
+TRY_HEAT_COMMAND = "therapy-timer log try-heat-again"
+
+
+def times(count: int) -> str:
+    """ "once", "twice", "three times": a count as people say it."""
+    return {1: "once", 2: "twice", 3: "three times"}.get(count, f"{count} times")
+
+
+def doctor_after_switches(count: int) -> str:
+    """The advice after heat has failed `count` times (two or more), with the real count."""
+    return (
+        f"Heat has not worked {times(count)} now. Please have a doctor or physical therapist look at your "
+        "back before you try heat again; until you say so (" + TRY_HEAT_COMMAND + "), the plan stays with ice."
+    )
+
+
 NO_BETTER = "If your back is no better after a week or two of this, a doctor or physical therapist should take a look."
+ACUTE_ONLY = (
+    "This plan is for the first days after a spasm. A back that has hurt for weeks needs a plan from a "
+    "doctor or physical therapist: please make an appointment. The reminders still run if they help you."
+)
 
 
 def what(kind: str, purpose: str = "") -> str:
@@ -38,19 +56,23 @@ class Notice(NamedTuple):
     body: str
 
 
-def session_on(kind: str, minutes: float, opens: str, purpose: str) -> Notice:
-    """The reminder at the start of a session; its title says what changed when a phase opens."""
-    m = f"{minutes:g}"
+def session_on(kind: str, minutes: float, opens: str, purpose: str, late: bool = False) -> Notice:
+    """The reminder at the start of a session; its title says what changed when a phase opens.
+
+    `late`: the reminder comes after the session began, and `minutes` is what is left of it.
+    """
+    m = f"{minutes:g} minute" + ("" if minutes == 1 else "s")
+    length = f"for the {m} left of this session" if late else f"for {m}"
     if kind == "ice":
-        title = {"heat-worse": "Stop the heat now: ice on instead", "heat-no-help": "Back to cold: ice on now"}.get(
-            opens, "Ice on now"
-        )
+        title = "Back to cold: ice on now" if opens in ("heat-worse", "heat-no-help") else "Ice on now"
         body = (
-            f"Ice pack or frozen vegetables, wrapped in a towel, on the sore spot for {m} minutes. "
+            f"Ice pack or frozen vegetables, wrapped in a towel, on the sore spot {length}. "
             "Never straight on bare skin."
         )
         if opens == "heat-worse":
-            body = "Take the heat away right now. " + body + " Cold it is for the next while."
+            body = "Heat made it worse, so cold it is for the next while. " + body
+        elif opens == "heat-no-help":
+            body = "Heat did not help, so back to cold for the next while. " + body
         return Notice(title, body)
     if kind == "heat":
         title = {
@@ -58,13 +80,14 @@ def session_on(kind: str, minutes: float, opens: str, purpose: str) -> Notice:
             "heat-again": "Trying heat again: moist heat on now",
         }.get(opens, "Moist heat on now")
         body = (
-            f"{m} minutes of {HEAT}. Warm, never burning. If it makes the pain worse, stop at once and "
-            "run `therapy-timer log heat-worse`."
+            f"Moist heat {length}: {HEAT_WAYS}. Warm, never burning. If it makes the pain worse, stop at once "
+            "and run therapy-timer log heat-worse."
         )
         return Notice(title, body)
     title = "Time for a gentle walk" if purpose == "exercise" else "Time for a short walk"
+    about = f"{m} left" if late else f"About {m}"
     body = (
-        f"About {m} minutes of {what(kind, purpose)}. Keep your back upright: no bending or twisting. "
+        f"{about} of {what(kind, purpose)}. Keep your back upright: no bending or twisting. "
         "If a cramp comes, stop and stretch gently."
     )
     return Notice(title, body)
@@ -77,12 +100,21 @@ def session_off(kind: str, repeat: int) -> Notice:
         return Notice(
             f"Is the {thing} still on? Take it off now",
             f"The {thing} session ended a few minutes ago. Take it off to protect your skin, "
-            "then answer with `therapy-timer done`.",
+            "then answer with therapy-timer done.",
         )
     warm = "Let the skin warm up on its own." if kind == "ice" else "Let the skin cool down."
     return Notice(
         f"{thing.capitalize()} off now",
-        f"Time's up: take the {thing} off. {warm} {POSITION} Answer with `therapy-timer done`.",
+        f"Time's up: take the {thing} off. {warm} {POSITION} Answer with therapy-timer done.",
+    )
+
+
+def heat_stop(rest: timedelta) -> Notice:
+    """The moment heat made it worse: off at once (the ice waits until the skin has settled)."""
+    return Notice(
+        "Stop the heat now",
+        "Take the heat away right now: it made things worse. Let the skin settle; ice follows in about "
+        f"{rest // timedelta(minutes=1)} minutes, wrapped in a towel.",
     )
 
 
