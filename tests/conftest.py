@@ -36,6 +36,7 @@ TIERS = {
     "test_docs": "unit",
     "test_paths": "unit",
     "test_cli": "cli",
+    "test_usecases": "cli",
     "test_hardening": "cli",
     "test_help": "cli",
     "test_startup": "cli",

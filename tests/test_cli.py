@@ -77,7 +77,8 @@ def test_heat_worse_switches_back_to_cold_and_is_recorded(run):
         out = run("log", "heat-worse").stdout
         assert out.startswith("Take the heat off now.") and "Back to cold" in out
         view = run.json("status")
-    assert view["phase"] == "cold" and view["current"]["kind"] == "ice"
+    assert view["phase"] == "cold" and view["current"] is None  # the heat came off; the skin settles first
+    assert view["next"]["kind"] == "ice" and iso(view["next"]["start"]) == iso("2026-11-24T09:20:00+01:00")
     assert [iso(s) for s in view["switches_back_to_cold"]] == [iso("2026-11-24T09:05:00+01:00")]
     with freeze_time("2026-11-25 09:10:00+01:00"):
         assert run.json("status")["phase"] == "heat"
@@ -92,8 +93,8 @@ def test_done_and_skip_mark_the_current_or_latest_session(plan):
         assert "already marked done" in plan("done", code=1).stderr
     with freeze_time("2026-11-24 11:01:00+01:00"):
         assert "Marked skipped: ice 11:00-11:15" in plan("skip").stdout
-        entries = plan.json("history")
-    assert [e["kind"] for e in entries] == ["plan-start", "done", "skip"]
+        entries = plan.json("history")["events"]
+    assert [e["kind"] for e in entries] == ["plan-start", "settings", "done", "skip"]  # the settings it began with
 
 
 @freeze_time("2026-11-24 09:02:00+01:00")
@@ -158,7 +159,7 @@ def test_notes_are_kept_exactly_as_typed(plan):
     note = 'it\'s "bad" <b>today</b> $(rm -rf ~) `x`\nsecond line'
     plan("log", "note", note)
     plan("log", "pain", "7", "--note", note)
-    entries = plan.json("history")
+    entries = plan.json("history")["events"]
     assert [e.get("text") for e in entries[-2:]] == [note, note]
     assert "$(rm -rf ~)" in plan("history").stdout
 
@@ -172,7 +173,7 @@ def test_recovered_shows_a_summary_and_prevention_tips(plan):
         out = plan("recovered").stdout
     assert "1 ice" in out and "Pain went from 7/10 to 2/10" in out and "bent knees" in out
     assert plan.json("status")["phase"] is None
-    assert plan.json("history")[-1]["kind"] == "plan-end"
+    assert plan.json("history")["events"][-1]["kind"] == "plan-end"
 
 
 def test_config_path_init_and_show(run, config_file):
@@ -180,7 +181,7 @@ def test_config_path_init_and_show(run, config_file):
     run("config", "init")
     assert "days = 2" in config_file.read_text()
     assert "already exists" in run("config", "init", code=1).stderr
-    assert run.json("config", "show")["quiet_hours"] == {"start": "22:00", "end": "07:00"}
+    assert run.json("config", "show")["quiet_hours"] == {"periods": ["22:00-07:00"]}
 
 
 def test_every_command_has_help(run):
@@ -199,7 +200,7 @@ def test_two_commands_at_once_both_land(plan, isolated):
         for n in (3, 4)
     ]
     assert [p.wait(timeout=30) for p in procs] == [0, 0]
-    assert sorted(e["score"] for e in plan.json("history") if e["kind"] == "pain") == [3, 4]
+    assert sorted(e["score"] for e in plan.json("history")["events"] if e["kind"] == "pain") == [3, 4]
 
 
 def test_real_subprocess_end_to_end(isolated):

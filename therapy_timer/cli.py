@@ -11,7 +11,7 @@ import os
 import sys
 from datetime import datetime, timedelta, tzinfo
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 import click
 
@@ -23,11 +23,10 @@ if TYPE_CHECKING:  # imported lazily at run time, to keep start-up fast
     from pathlib import Path
 
     from therapy_timer.config import Config
-    from therapy_timer.protocol import Timeline
-    from therapy_timer.store import LoggedEvent, Store, StoredPlan
+    from therapy_timer.store import Store
+    from therapy_timer.usecases import Deps
 
 FUTURE_SLACK = timedelta(minutes=1)
-PLAN_LOOKAHEAD = timedelta(days=3)
 
 
 class App:
@@ -76,24 +75,19 @@ class App:
         return opened
 
     def when(self, text: str, what: str, allow_future: bool = False) -> datetime:
+        """The moment `text` names; something that happened (not `allow_future`) is never ahead of now."""
         from therapy_timer.when import parse_when
 
-        moment = parse_when(text, self.now, self.zone)
+        moment = parse_when(text, self.now, self.zone, past=not allow_future)
         if not allow_future and moment > self.now + FUTURE_SLACK:
             raise UsageError(f'{what} "{one_line(text)}" is in the future')
         return moment
 
-    def timeline(self, stored: StoredPlan, until: datetime, events: list[LoggedEvent] | None = None) -> Timeline:
-        from therapy_timer import protocol
+    def deps(self) -> Deps:
+        """What the use cases need: the record, now, the plan's zone, the settings, the daemon's ear."""
+        from therapy_timer.usecases import Deps
 
-        events = self.store.events(stored.id) if events is None else events
-        return protocol.build(self.config, stored.plan, [e.as_event() for e in events], until, self.zone)
-
-    def log_anytime(self, kind: str, at_text: str, **fields: Any) -> None:
-        """Record an event that needs no plan (pain, symptom, note); it joins the active plan if any."""
-        at = self.when(at_text, "--at")
-        stored = self.store.active_plan()
-        self.store.log(stored.id if stored else None, at, kind, self.now, **fields)
+        return Deps(self.store, self.now, self.zone, self.config, self.changed)
 
     def daemon_running(self) -> bool:
         return control.is_running(self.folder)
@@ -102,16 +96,24 @@ class App:
         """Tell a running daemon the plan changed, so its next reminders follow it at once."""
         control.nudge(self.folder)
 
-    def ended(self) -> None:
-        """The plan is over: the daemon stops at its next tick (now) and no longer starts at login."""
-        control.remove_autostart()
-        self.changed()
-
 
 def emit(data: Any) -> None:
     import json  # only for --json: a few ms of start-up the other commands need not pay
 
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def report(app: App, as_json: bool, command: str, value: Any, text: list[str], **extra: Any) -> None:
+    """Print a use case's result: the lines for a person, or the JSON contract (`views.result`)."""
+    if as_json:
+        from therapy_timer import views
+
+        emit(views.result(command, value, app.zone, **extra))
+    else:
+        lines(text)
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 
 
 def lines(rows: list[str]) -> None:
@@ -178,35 +180,20 @@ def cli() -> None:
 @click.option("--at", "at_text", metavar="WHEN", default="now", help="when the plan starts (default: now)")
 @click.option("--replace", is_flag=True, help="end the active plan and start this one instead")
 @click.option("--no-daemon", is_flag=True, help="record the plan without starting background reminders")
+@json_option
 @pass_app
-def start(app: App, injured_text: str | None, at_text: str, replace: bool, no_daemon: bool) -> None:
+def start(app: App, injured_text: str | None, at_text: str, replace: bool, no_daemon: bool, as_json: bool) -> None:
     """Start a recovery plan and its reminders."""
+    from therapy_timer import clock, render, usecases
+
     started = app.when(at_text, "the start time --at")
     injured = app.when(injured_text, "the injury time --injured") if injured_text else started
-    if injured > started:
-        raise UsageError("the injury (--injured) must be before the plan start (--at)")
     app.check_config()  # a broken config stops us before anything is written
-    stored = app.store.start_plan(injured, started, replace, app.now, clock.zone_key(app.zone))
-    from therapy_timer import render, views
-
-    view = views.status(stored.plan, app.timeline(stored, app.now + PLAN_LOOKAHEAD), [], app.now, app.zone)
-    click.echo(f"Plan started: injured {render.when(injured, app.zone, app.now)}, day {view['day']} of recovery.")
-    if view["phase"] == "cold":
-        click.echo(
-            f"Cold first: ice every {app.config.cold.every_hours:g} h "
-            f"until {render.when(view['phase_until'], app.zone, app.now)}, "
-            f"then moist heat every {app.config.heat.every_hours:g} h."
-        )
-    else:
-        click.echo(
-            f"The cold phase is over: moist heat every {app.config.heat.every_hours:g} h. "
-            "If heat makes it worse, run `therapy-timer log heat-worse` and you go straight back to ice."
-        )
-    lines(render.now_and_next(view, app.zone, app.now))
-    if (app.now - injured) > timedelta(days=14):
-        click.echo(texts.NO_BETTER)
-    click.echo(_start_reminders(app, no_daemon))
-    click.echo(texts.NOT_ADVICE)
+    deps = app.deps()
+    deps.nudge = lambda: None  # the daemon is told (or started) below
+    result = usecases.start(deps, injured, started, replace, clock.zone_key(app.zone))
+    reminders = _start_reminders(app, no_daemon)
+    report(app, as_json, "start", result, render.started(result, reminders, app.zone, app.now), reminders=reminders)
 
 
 def _start_reminders(app: App, no_daemon: bool) -> str:
@@ -230,20 +217,13 @@ def _start_reminders(app: App, no_daemon: bool) -> str:
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@json_option
 @pass_app
 def status(app: App, as_json: bool) -> None:
-    """Where you are in the plan: phase, day, current and next session, last pain score."""
-    from therapy_timer import render, views
+    """Where you are in the plan: phase, day, current and next session, reminders, last pain score."""
+    from therapy_timer import render, usecases
 
-    stored = app.store.active_plan()
-    if stored is None:
-        view: dict[str, Any] = dict(views.NO_PLAN_STATUS)
-    else:
-        events = app.store.events(stored.id)
-        view = views.status(
-            stored.plan, app.timeline(stored, app.now + PLAN_LOOKAHEAD, events), events, app.now, app.zone
-        )
+    view = usecases.status(app.deps())
     view["daemon_running"] = app.daemon_running()
     emit(view) if as_json else lines(render.status(view, app.zone, app.now))
 
@@ -253,61 +233,51 @@ def status(app: App, as_json: bool) -> None:
 @click.option(
     "--hours", type=click.FloatRange(min=0.25, max=24 * 60), default=24, show_default=True, help="length of the window"
 )
-@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@json_option
 @pass_app
 def plan(app: App, from_text: str, hours: float, as_json: bool) -> None:
     """The timeline of sessions in a window of time."""
-    from therapy_timer import render, views
+    from therapy_timer import render, usecases
 
     start = app.when(from_text, "--from", allow_future=True)
-    end = start + timedelta(hours=hours)
-    stored = app.store.require_plan()
-    events = app.store.events(stored.id)
-    view = views.plan_window(app.timeline(stored, end, events), events, start, end, app.zone)
+    view = usecases.plan_window(app.deps(), start, start + timedelta(hours=hours))
     emit(view) if as_json else lines(render.plan(view, app.zone, app.now))
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@json_option
 @pass_app
 def history(app: App, as_json: bool) -> None:
     """Everything logged, oldest first."""
     from therapy_timer import render, views
 
-    entries = [views.history_entry(e, app.zone) for e in app.store.events()]
-    emit(entries) if as_json else lines(render.history(entries, app.zone))
+    view = views.history(app.store.events(), app.zone)
+    emit(view) if as_json else lines(render.history(view["events"], app.zone))
 
 
 @cli.command()
+@json_option
 @pass_app
-def stop(app: App) -> None:
+def stop(app: App, as_json: bool) -> None:
     """End the plan (your record is kept) and stop the reminders."""
-    stored = app.store.require_plan()
-    app.store.end_plan(stored.id, app.now, "stopped")
-    app.ended()
-    click.echo("Plan ended; reminders stop. Your record stays: `therapy-timer history` shows it.")
+    from therapy_timer import usecases
+
+    result = usecases.end(app.deps(), "stopped")
+    control.remove_autostart()
+    text = ["Plan ended; reminders stop. Your record stays: `therapy-timer history` shows it."]
+    report(app, as_json, "stop", result, text)
 
 
 @cli.command()
+@json_option
 @pass_app
-def recovered(app: App) -> None:
+def recovered(app: App, as_json: bool) -> None:
     """End the plan because your back is better; shows a summary and tips to prevent the next one."""
-    from therapy_timer import views
+    from therapy_timer import render, usecases
 
-    stored = app.store.require_plan()
-    events = app.store.events(stored.id)
-    report = views.summary(stored.plan, app.timeline(stored, app.now, events), events, app.now)
-    app.store.end_plan(stored.id, app.now, "recovered")
-    app.ended()
-    done = report["done"]
-    click.echo(
-        f"Good news. Plan ended after {report['days']:g} days: {done['ice']} ice, {done['heat']} heat and "
-        f"{done['walk']} walk sessions marked done; back to cold {report['switches_back_to_cold']} time(s)."
-    )
-    if report["pain_first"] is not None:
-        click.echo(f"Pain went from {report['pain_first']}/10 to {report['pain_last']}/10.")
-    click.echo("To keep your back well:")
-    lines([f"  - {tip}" for tip in texts.PREVENTION])
+    result = usecases.end(app.deps(), "recovered")
+    control.remove_autostart()
+    report(app, as_json, "recovered", result, render.recovered(result), prevention=list(texts.PREVENTION))
 
 
 # Logging ---------------------------------------------------------------------------------------
@@ -322,149 +292,127 @@ def log() -> None:
 @click.argument("score", type=click.IntRange(0, 10), metavar="N")
 @click.option("--note", help="a few words about it")
 @click.option("--at", "at_text", metavar="WHEN", default="now", help=AT_HELP)
+@json_option
 @pass_app
-def log_pain(app: App, score: int, note: str | None, at_text: str) -> None:
+def log_pain(app: App, score: int, note: str | None, at_text: str, as_json: bool) -> None:
     """Record your pain from 0 (none) to 10 (worst imaginable)."""
-    app.log_anytime("pain", at_text, score=score, text=note)
-    click.echo(f"Saved: pain {score}/10.")
+    from therapy_timer import usecases
+
+    result = usecases.log_entry(app.deps(), "pain", app.when(at_text, "--at"), score=score, text=note)
+    report(app, as_json, "log pain", result, [f"Saved: pain {score}/10."])
 
 
-def _switch(app: App, kind: str, at_text: str) -> None:
-    from therapy_timer import protocol, render
+def _switch(app: App, kind: str, at_text: str, as_json: bool) -> None:
+    from therapy_timer import render, usecases
 
-    at = app.when(at_text, "--at")
-    stored = app.store.require_plan()
-    if at < stored.plan.started_at:
-        raise UsageError("--at is before this plan started")
-    before = app.timeline(stored, at + PLAN_LOOKAHEAD)
-    in_heat = before.phase_at(at).mode == "heat"
-    app.store.log(stored.id, at, kind, app.now)
-    app.changed()
-    if kind == protocol.HEAT_WORSE:
-        click.echo("Take the heat off now.")
-    if not in_heat:
-        click.echo("You are in a cold phase already, so nothing changes: keep to ice, wrapped in a towel.")
-        return
-    after = app.timeline(stored, at + PLAN_LOOKAHEAD)
-    ice = next(s for s in after.sessions if s.kind == "ice" and s.start >= at)
-    cold = after.phase_at(ice.start)
-    click.echo(
-        f"Back to cold: ice, wrapped in a towel, {render.span(ice.minutes)} "
-        f"from {render.when(ice.start, app.zone, app.now)}. "
-        f"Heat will be tried again from {render.when(cold.end, app.zone, app.now)}."
-    )
-    if after.see_doctor(at):
-        click.echo(texts.DOCTOR_AFTER_SWITCHES)
+    result = usecases.switch(app.deps(), kind, app.when(at_text, "--at"))
+    report(app, as_json, f"log {kind}", result, render.switched(result, app.zone, app.now))
 
 
 @log.command("heat-worse")
 @click.option("--at", "at_text", metavar="WHEN", default="now", help=AT_HELP)
+@json_option
 @pass_app
-def log_heat_worse(app: App, at_text: str) -> None:
+def log_heat_worse(app: App, at_text: str, as_json: bool) -> None:
     """Heat made it worse: stop the heat at once and go back to ice."""
-    _switch(app, "heat-worse", at_text)
+    _switch(app, "heat-worse", at_text, as_json)
 
 
 @log.command("heat-no-help")
 @click.option("--at", "at_text", metavar="WHEN", default="now", help=AT_HELP)
+@json_option
 @pass_app
-def log_heat_no_help(app: App, at_text: str) -> None:
+def log_heat_no_help(app: App, at_text: str, as_json: bool) -> None:
     """Heat did not help: go back to ice after the current session."""
-    _switch(app, "heat-no-help", at_text)
+    _switch(app, "heat-no-help", at_text, as_json)
+
+
+@log.command("try-heat-again")
+@click.option("--at", "at_text", metavar="WHEN", default="now", help=AT_HELP)
+@json_option
+@pass_app
+def log_try_heat_again(app: App, at_text: str, as_json: bool) -> None:
+    """After the advice to see a doctor: you want to try heat again (it waits for this)."""
+    from therapy_timer import render, usecases
+
+    result = usecases.try_heat_again(app.deps(), app.when(at_text, "--at"))
+    report(app, as_json, "log try-heat-again", result, render.tried_heat(result, app.zone, app.now))
 
 
 @log.command("symptom", epilog=texts.WARNING_SIGNS_HELP)
 @click.argument("words", nargs=-1, required=True)
 @click.option("--at", "at_text", metavar="WHEN", default="now", help=AT_HELP)
+@json_option
 @pass_app
-def log_symptom(app: App, words: tuple[str, ...], at_text: str) -> None:
+def log_symptom(app: App, words: tuple[str, ...], at_text: str, as_json: bool) -> None:
     """Record a symptom, e.g. "tingling down my left leg"; warning signs get advice at once."""
+    from therapy_timer import usecases
+
     text = " ".join(words)
-    app.log_anytime("symptom", at_text, text=text)
-    click.echo("Saved.")
+    result = usecases.log_entry(app.deps(), "symptom", app.when(at_text, "--at"), text=text)
     found = texts.classify_symptom(text)
+    out = ["Saved."]
     if found and found[0] == "urgent":
-        click.echo(f"URGENT: that sounds like {found[1]}. {texts.URGENT_ADVICE}")
+        out.append(f"URGENT: that sounds like {found[1]}. {texts.URGENT_ADVICE}")
     elif found:
-        click.echo(f"That sounds like {found[1]}. {texts.NERVE_ADVICE}")
+        out.append(f"That sounds like {found[1]}. {texts.NERVE_ADVICE}")
+    sign = {"level": found[0], "sign": found[1]} if found else None
+    report(app, as_json, "log symptom", result, out, warning_sign=sign)
 
 
 @log.command("note")
 @click.argument("words", nargs=-1, required=True)
 @click.option("--at", "at_text", metavar="WHEN", default="now", help=AT_HELP)
+@json_option
 @pass_app
-def log_note(app: App, words: tuple[str, ...], at_text: str) -> None:
+def log_note(app: App, words: tuple[str, ...], at_text: str, as_json: bool) -> None:
     """Record a note, exactly as you type it."""
-    app.log_anytime("note", at_text, text=" ".join(words))
-    click.echo("Saved.")
+    from therapy_timer import usecases
+
+    result = usecases.log_entry(app.deps(), "note", app.when(at_text, "--at"), text=" ".join(words))
+    report(app, as_json, "log note", result, ["Saved."])
 
 
 # Answering sessions ----------------------------------------------------------------------------
 
 
-def _answer(app: App, outcome: str, at_text: str) -> None:
-    from therapy_timer import render, views
+def _answer(app: App, outcome: Literal["done", "skip"], at_text: str, as_json: bool) -> None:
+    from therapy_timer import usecases, views
 
-    at = app.when(at_text, "--at")
-    stored = app.store.require_plan()
-    events = app.store.events(stored.id)
-    timeline = app.timeline(stored, at + timedelta(days=1), events)
-    session = timeline.latest(at)
-    if session is None:
-        first = timeline.upcoming(at)
-        raise RefusedError(
-            "no session has started yet"
-            + (f"; the first is at {render.when(first.start, app.zone, app.now)}" if first else "")
-        )
-    previous = views.outcomes(events).get(session.key)
-    label = f"{session.kind} {render.when(session.start, app.zone, app.now)}-{session.end.astimezone(app.zone):%H:%M}"
-    if previous:
-        raise RefusedError(f"{label} is already marked {previous['outcome']}")
-    app.store.log(stored.id, at, outcome, app.now, session=session.key)
-    app.changed()
-    click.echo(f"Marked {'done' if outcome == 'done' else 'skipped'}: {label}.")
+    result = usecases.answer(app.deps(), outcome, app.when(at_text, "--at"))
+    said = "done" if outcome == "done" else "skipped"
+    report(app, as_json, outcome, result, [f"Marked {said}: {views.label(result.session, app.zone)}."])
 
 
 @cli.command()
 @click.option("--at", "at_text", metavar="WHEN", default="now", help=AT_HELP)
+@json_option
 @pass_app
-def done(app: App, at_text: str) -> None:
+def done(app: App, at_text: str, as_json: bool) -> None:
     """Mark the current (or most recent) session as done: the pack is off, the walk is over."""
-    _answer(app, "done", at_text)
+    _answer(app, "done", at_text, as_json)
 
 
 @cli.command()
 @click.option("--at", "at_text", metavar="WHEN", default="now", help=AT_HELP)
+@json_option
 @pass_app
-def skip(app: App, at_text: str) -> None:
+def skip(app: App, at_text: str, as_json: bool) -> None:
     """Mark the current (or most recent) session as skipped."""
-    _answer(app, "skip", at_text)
+    _answer(app, "skip", at_text, as_json)
 
 
 @cli.command()
 @click.argument("minutes", type=click.IntRange(1, 60), default=10, metavar="[MINUTES]")
+@json_option
 @pass_app
-def snooze(app: App, minutes: int) -> None:
+def snooze(app: App, minutes: int, as_json: bool) -> None:
     """Remind me again in MINUTES (default 10, at most 60)."""
-    from therapy_timer import reminders, render
+    from therapy_timer import render, usecases
 
-    stored = app.store.require_plan()
-    events = [e.as_event() for e in app.store.events(stored.id)]
-    due = reminders.for_plan(
-        app.config, stored.plan, events, app.now - timedelta(hours=1), app.now + timedelta(days=1), app.zone
-    )
-    target = reminders.snooze_target(due, app.now)
-    if target is None:
-        raise RefusedError("there is no reminder to snooze")
-    if target.sticky:
-        raise RefusedError(
-            "a take-it-off reminder cannot be snoozed: longer ice or heat can hurt the skin. "
-            "Take it off, then run `therapy-timer done`"
-        )
-    app.store.log(stored.id, app.now, "snooze", app.now, minutes=minutes, session=target.session)
-    app.changed()
-    again = max(target.due, app.now) + timedelta(minutes=minutes)
-    click.echo(f'Snoozed: "{target.title}" comes again at {render.when(again, app.zone, app.now)}.')
+    result = usecases.snooze(app.deps(), minutes)
+    text = [f'Snoozed: "{result.title}" comes again at {render.when(result.again_at, app.zone, app.now)}.']
+    report(app, as_json, "snooze", result, text)
 
 
 # Reminders -------------------------------------------------------------------------------------
@@ -520,8 +468,9 @@ def demo(speed: float, hours: float) -> None:
 
 @cli.command()
 @click.option("--yes", is_flag=True, help="do not ask for confirmation")
+@json_option
 @pass_app
-def forget(app: App, yes: bool) -> None:
+def forget(app: App, yes: bool, as_json: bool) -> None:
     """Delete every record (plans, logs, reminders), after asking.
 
     A damaged database is moved aside instead of deleted, and the new name is printed.
@@ -530,7 +479,8 @@ def forget(app: App, yes: bool) -> None:
 
     database = app.folder / store.DB_NAME
     if not database.exists():
-        click.echo(f"Nothing to forget: there is no record in {app.folder}.")
+        text = [f"Nothing to forget: there is no record in {app.folder}."]
+        report(app, as_json, "forget", None, text, folder=str(app.folder), removed=[], moved_to=None)
         return
     try:
         store.Store(app.folder).close()
@@ -543,19 +493,23 @@ def forget(app: App, yes: bool) -> None:
         else f"Delete every plan, log entry and reminder in {app.folder}? This cannot be undone."
     )
     try:
-        agreed = yes or click.confirm(question, default=False)
+        agreed = yes or click.confirm(question, default=False, err=as_json)
     except click.exceptions.Abort:
         agreed = False
     if not agreed:
         raise RefusedError("nothing was deleted")
     if damaged:
-        click.echo(f"Moved the damaged database to {store.set_aside(database, app.now)}; delete it when you are sure.")
+        moved = store.set_aside(database, app.now)
+        text = [f"Moved the damaged database to {moved}; delete it when you are sure."]
+        report(app, as_json, "forget", None, text, folder=str(app.folder), removed=[], moved_to=str(moved))
         return
     control.remove_autostart()
     if not control.end_daemon(app.folder):  # first, so no daemon keeps reminding from deleted files
         raise RefusedError("the reminders did not stop, so nothing was deleted; please try again")
     removed = store.forget(app.folder)
-    click.echo(f"Deleted {len(removed)} file(s); therapy-timer keeps nothing about you now.")
+    files = "1 file" if len(removed) == 1 else f"{len(removed)} files"
+    text = [f"Deleted {files}; therapy-timer keeps nothing about you now."]
+    report(app, as_json, "forget", None, text, folder=str(app.folder), removed=[str(p) for p in removed], moved_to=None)
 
 
 # Settings --------------------------------------------------------------------------------------

@@ -219,17 +219,17 @@ class Daemon:
     def pending(self, stored: StoredPlan, now: datetime) -> list[reminders.Reminder]:
         """The plan's reminders around `now` that have not fired or been recorded as missed."""
         assert self.store is not None
-        events = [e.as_event() for e in self.store.events(stored.id)]
-        upcoming = reminders.for_plan(
-            self._load_config(), stored.plan, events, now - LOOKBACK, now + LOOKAHEAD, self._zone_of(stored)
-        )
+        from therapy_timer.usecases import pending_reminders
+
+        config, zone = self._load_config(), self._zone_of(stored)
+        upcoming = pending_reminders(self.store, stored, config, now, zone, now - LOOKBACK, now + LOOKAHEAD)
         recorded = {r.key for r in self.store.reminders(stored.id)}
         return [r for r in upcoming if r.key not in recorded]
 
     def _fire_due(self, due: list[reminders.Reminder], plan_id: int, now: datetime) -> None:
         """Fire the latest still-relevant reminder; record the older ones as missed."""
         assert self.store is not None
-        fire, missed = triage(due, now)
+        fire, missed = reminders.triage(due, now)
         for r in missed:
             self.store.record_reminder(plan_id, r.key, r.due, None, "missed", None, r.title)
             self.log(f"missed while not running: {r.title} (due {r.due.astimezone(self.zone):%H:%M})")
@@ -275,15 +275,6 @@ class Daemon:
         self._config_problem = None
         self._config = loaded
         return loaded
-
-
-def triage(due: list[reminders.Reminder], now: datetime) -> tuple[list[reminders.Reminder], list[reminders.Reminder]]:
-    """Which due reminders fire and which are recorded as missed: only the latest one that still
-    matters fires (after downtime a burst of stale reminders would only confuse)."""
-    relevant = [r for r in due if r.relevant_until > now]
-    latest = max((r.due for r in relevant), default=None)
-    fire = [r for r in relevant if r.due == latest]
-    return fire, [r for r in due if r not in fire]
 
 
 def _kind(exc: Exception) -> str:

@@ -38,6 +38,7 @@ HEAT_WORSE = "heat-worse"
 HEAT_NO_HELP = "heat-no-help"
 TRY_HEAT = "try-heat-again"
 SWITCH_KINDS = (HEAT_WORSE, HEAT_NO_HELP)
+ANSWERS = ("done", "skip")  # the logged events that answer a session
 DOCTOR_AFTER_SWITCHES = 2
 SKIN_REST = timedelta(minutes=15)
 """Between two sessions of ice or heat the skin gets at least this long to return to normal."""

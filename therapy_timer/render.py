@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from therapy_timer import texts
+
+if TYPE_CHECKING:
+    from therapy_timer.protocol import SwitchResult, TryHeatResult
+    from therapy_timer.usecases import EndResult, StartResult
 
 LABEL = {"ice": "ICE ", "heat": "HEAT", "walk": "walk"}
 
@@ -32,7 +36,10 @@ def span(minutes: float) -> str:
 
 def session_line(s: dict[str, Any], zone: tzinfo, now: datetime) -> str:
     start, end = datetime.fromisoformat(s["start"]), datetime.fromisoformat(s["end"])
-    what = texts.what(s["kind"], s.get("purpose", ""))
+    what = texts.what(s["kind"], s.get("purpose") or "")
+    if s.get("outcome"):
+        answered = "done" if s["outcome"] == "done" else "skipped"
+        return f"{s['kind']} {start.astimezone(zone):%H:%M}-{end.astimezone(zone):%H:%M}, marked {answered}"
     if start <= now < end:
         return (
             f"{s['kind']} until {end.astimezone(zone):%H:%M} ({span((end - now) / timedelta(minutes=1))} left): {what}"
@@ -46,10 +53,18 @@ def status(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]:
         return ["No active plan. Start one with `therapy-timer start` (see --help for the options)."]
     phase = "cold (ice)" if view["phase"] == "cold" else "moist heat"
     lines = [f"Phase: {phase}, day {view['day']} of recovery (injured {when(view['injured_at'], zone, now)})"]
-    if view["phase_until"]:
+    if view["heat_on_hold"]:
+        lines.append(f"       heat waits until you choose to try it again ({texts.TRY_HEAT_COMMAND})")
+    elif view["phase_until"]:
         following = "heat" if view["phase"] == "cold" else "cold"
         lines.append(f"       {following} from {when(view['phase_until'], zone, now)}")
     lines += now_and_next(view, zone, now)
+    if view.get("snoozed"):
+        snoozed = view["snoozed"]
+        lines.append(f'Snoozed: "{snoozed["title"]}" at {when(snoozed["due"], zone, now)}')
+    if view.get("next_reminder"):
+        upcoming = view["next_reminder"]
+        lines.append(f"Next reminder: {when(upcoming['due'], zone, now)} {upcoming['title']}")
     switches = view["switches_back_to_cold"]
     lines.append(
         "Back to cold: " + (", ".join(when(s, zone, now) for s in switches) if switches else "not needed so far")
@@ -69,13 +84,17 @@ def status(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]:
             + ("running" if view["daemon_running"] else "NOT running; start them with `therapy-timer run`")
         )
     if view["see_doctor"]:
-        lines.append(texts.DOCTOR_AFTER_SWITCHES)
+        lines.append(texts.doctor_after_switches(len(switches)))
     return lines
 
 
 def now_and_next(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]:
     """The two lines that matter most: what to do now, and what comes next."""
-    out = ["Now:  " + (session_line(view["current"], zone, now) if view["current"] else "nothing; rest comfortably")]
+    current = view["current"]
+    line = session_line(current, zone, now) if current else "nothing; rest comfortably"
+    if current and current.get("outcome"):
+        line += "; rest comfortably"
+    out = ["Now:  " + line]
     if view["next"]:
         out.append("Next: " + session_line(view["next"], zone, now))
     return out
@@ -84,7 +103,10 @@ def now_and_next(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]
 def plan(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]:
     lines = [f"Plan from {when(view['from'], zone)} to {when(view['to'], zone)}"]
     for p in view["phases"]:
-        until = f" until {when(p['end'], zone)}" if p["end"] else " until you end the plan"
+        if p["end"]:
+            until = f" until {when(p['end'], zone)}"
+        else:
+            until = " until you choose to try heat again" if p["on_hold"] else " until you end the plan"
         lines.append(f"  {p['mode']} phase from {when(p['start'], zone)}{until}")
     day = None
     for s in view["sessions"]:
@@ -95,7 +117,7 @@ def plan(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]:
         mark = {"done": "  done", "skip": "  skipped"}.get(s["outcome"] or "", "")
         if start <= now < end:
             mark += "  <- now"
-        note = " (cut short)" if s.get("cut_short") else ""
+        note = " (cut short)" if s["cut_short"] else ""
         lines.append(f"  {start:%H:%M}-{end:%H:%M}  {LABEL[s['kind']]}  {span(s['minutes']):>6}{note}{mark}")
     if not view["sessions"]:
         lines.append("  no sessions in this window (quiet hours or after the plan)")
@@ -108,15 +130,101 @@ def history(entries: list[dict[str, Any]], zone: tzinfo) -> list[str]:
     lines = []
     for e in entries:
         detail = []
-        if "score" in e:
+        if e["score"] is not None:
             detail.append(f"{e['score']}/10")
-        if "session" in e:
-            detail.append(e["session"].split("@")[0] + " at " + when(e["session"].split("@")[1], zone))
-        if "minutes" in e:
-            detail.append(f"{e['minutes']:g} min")
-        if e["kind"] == "plan-start" and e.get("text", "").startswith("injured "):
-            detail.append("injured " + when(e["text"].split(" ", 1)[1], zone))
-        elif "text" in e:
+        if e["session"]:
+            kind, _, start = e["session"].partition("@")
+            detail.append(f"{kind} at {when(start, zone)}")
+        if e["minutes"] is not None:
+            detail.append(f"{e['minutes']} min")
+        if e["injured_at"]:
+            detail.append("injured " + when(e["injured_at"], zone))
+        elif e["kind"] == "settings":
+            detail.append("settings in force from here (config show lists them)")
+        elif e["text"] is not None and e["kind"] != "snooze":
             detail.append(e["text"].replace("\n", "\n" + " " * 34))
+        if e["source"] == "notification":
+            detail.append("(from the notification)")
         lines.append(f"{when(e['at'], zone):<18} {e['kind']:<14} {' '.join(detail)}".rstrip())
     return lines
+
+
+# The results of the use cases -----------------------------------------------------------------
+
+
+def started(result: StartResult, reminders: str, zone: tzinfo, now: datetime) -> list[str]:
+    from therapy_timer import views
+
+    out = [f"Plan started: injured {when(result.injured_at, zone, now)}, day {result.day} of recovery."]
+    if result.too_long_ago:
+        out.append(texts.ACUTE_ONLY)
+    if result.phase == "cold":
+        out.append(
+            f"Cold first: ice every {result.cold_every_hours:g} h until {when(result.phase_until, zone, now)}, "
+            f"then moist heat every {result.heat_every_hours:g} h."
+        )
+    else:
+        out.append(
+            f"The cold phase is over: moist heat every {result.heat_every_hours:g} h. "
+            "If heat makes it worse, run `therapy-timer log heat-worse` and you go back to ice."
+        )
+    view = {"current": views.session(result.current, zone), "next": views.session(result.next, zone)}
+    out += now_and_next(view, zone, now)
+    if not result.too_long_ago:
+        out.append(texts.NO_BETTER)
+    return [*out, reminders, texts.NOT_ADVICE]
+
+
+def switched(result: SwitchResult, zone: tzinfo, now: datetime) -> list[str]:
+    """What a switch means for the user, saying only what is true."""
+    out = []
+    if result.heat_off_now:
+        out.append("Take the heat off now.")
+    if not result.changed:
+        if not result.heat_off_now:
+            out.append("No heat is planned right now (you are in a cold phase), so the plan stays as it is.")
+        out.append("Keep to ice, wrapped in a towel.")
+        return out
+    if result.heat_finishes_at:
+        out.append(f"Finish this heat session (until {when(result.heat_finishes_at, zone, now)}).")
+    if result.ice:
+        wait = "" if result.ice.start == result.at else " (the skin settles first)"
+        out.append(
+            f"Back to cold: ice, wrapped in a towel, {span(result.ice.minutes)} "
+            f"from {when(result.ice.start, zone, now)}{wait}."
+        )
+    if result.on_hold:
+        out.append(texts.doctor_after_switches(result.switches))
+    elif result.heat_again_at:
+        out.append(f"Heat will be tried again from {when(result.heat_again_at, zone, now)}.")
+    return out
+
+
+def tried_heat(result: TryHeatResult, zone: tzinfo, now: datetime) -> list[str]:
+    out = ["Noted: you want to try heat again."]
+    if result.heat:
+        out.append(f"Moist heat from {when(result.heat.start, zone, now)}. If it makes things worse, stop at once.")
+    elif result.heat_again_at:
+        out.append(f"Heat is planned again from {when(result.heat_again_at, zone, now)}.")
+    return out
+
+
+def recovered(result: EndResult) -> list[str]:
+    done = result.done
+    count = texts.times(result.switches_back_to_cold) if result.switches_back_to_cold else "not once"
+    out = [
+        f"Good news. Plan ended after {days(result.days)}: {done['ice']} ice, {done['heat']} heat and "
+        f"{done['walk']} walk sessions marked done; back to cold {count}."
+    ]
+    if result.pain_first is not None:
+        out.append(f"Pain went from {result.pain_first}/10 to {result.pain_last}/10.")
+    out.append("To keep your back well:")
+    return out + [f"  - {tip}" for tip in texts.PREVENTION]
+
+
+def days(count: float) -> str:
+    """ "less than a day", "1 day", "3 days": whole days as people count them."""
+    whole = round(count)
+    if whole < 1:
+        return "less than a day"
+    return "1 day" if whole == 1 else f"{whole} days"

@@ -19,7 +19,7 @@ from therapy_timer.errors import RefusedError, TherapyTimerError
 from therapy_timer.protocol import Event, Plan
 
 DB_NAME = "therapy-timer.sqlite3"
-SCHEMA_VERSION = 2  # 2: plans.zone, the IANA zone the plan is computed in
+SCHEMA_VERSION = 3  # 2: plans.zone, the IANA zone the plan is computed in; 3: events.source
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS plans (
     id INTEGER PRIMARY KEY,
@@ -39,7 +39,8 @@ CREATE TABLE IF NOT EXISTS events (
     text TEXT,
     session TEXT,
     minutes REAL,
-    recorded_at TEXT NOT NULL
+    recorded_at TEXT NOT NULL,
+    source TEXT
 );
 CREATE INDEX IF NOT EXISTS events_by_plan ON events (plan_id, at);
 CREATE TABLE IF NOT EXISTS reminders (
@@ -77,9 +78,10 @@ class LoggedEvent(NamedTuple):
     session: str | None
     minutes: float | None
     recorded_at: datetime
+    source: str | None = None  # where the answer came from: "command", "notification"; None before schema 3
 
     def as_event(self) -> Event:
-        return Event(self.at, self.kind, self.session, self.minutes)
+        return Event(self.at, self.kind, self.session, self.minutes, self.text)
 
 
 class FiredReminder(NamedTuple):
@@ -148,6 +150,8 @@ class Store:
                     self.db.execute(statement)
             if "zone" not in {row[1] for row in self.db.execute("PRAGMA table_info(plans)")}:
                 self.db.execute("ALTER TABLE plans ADD COLUMN zone TEXT")  # from version 1
+            if "source" not in {row[1] for row in self.db.execute("PRAGMA table_info(events)")}:
+                self.db.execute("ALTER TABLE events ADD COLUMN source TEXT")  # from version 2
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         self.db.execute("PRAGMA journal_mode = WAL")
 
@@ -238,22 +242,26 @@ class Store:
         text: str | None = None,
         session: str | None = None,
         minutes: float | None = None,
+        source: str | None = None,
     ) -> int:
         cursor = db.execute(
-            "INSERT INTO events (plan_id, at, kind, score, text, session, minutes, recorded_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (plan_id, iso(at), kind, score, text, session, minutes, iso(now)),
+            "INSERT INTO events (plan_id, at, kind, score, text, session, minutes, recorded_at, source)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (plan_id, iso(at), kind, score, text, session, minutes, iso(now), source),
         )
         return int(cursor.lastrowid or 0)
 
     def events(self, plan_id: int | None = None) -> list[LoggedEvent]:
         """Events of one plan, or all of them, oldest first."""
-        sql = "SELECT id, plan_id, at, kind, score, text, session, minutes, recorded_at FROM events"
+        sql = "SELECT id, plan_id, at, kind, score, text, session, minutes, recorded_at, source FROM events"
         rows = self._query(
             sql + (" WHERE plan_id = ?" if plan_id is not None else "") + " ORDER BY at, id",
             (plan_id,) if plan_id is not None else (),
         )
-        return [LoggedEvent(r[0], r[1], _time(r[2]), r[3], r[4], r[5], r[6], r[7], _time(r[8])) for r in rows]  # type: ignore[arg-type]
+        return [
+            LoggedEvent(r[0], r[1], _time(r[2]), r[3], r[4], r[5], r[6], r[7], _time(r[8]), r[9])  # type: ignore[arg-type]
+            for r in rows
+        ]
 
     # Reminders ---------------------------------------------------------------------------
 

@@ -1,22 +1,36 @@
-"""What `status`, `plan`, `history` and `recovered` report, as plain data (the JSON contract).
+"""What the commands report, as plain data (the JSON contract).
 
-Pure: built from the plan, the log, the timeline and "now"; the terminal rendering and the
-`--json` output are both made from these dictionaries, so the two never disagree.
+Pure: built from the plan, the log, the timeline, the reminders and "now"; the terminal rendering
+and the `--json` output are both made from these dictionaries, so the two never disagree.
+
+The contract (`SCHEMA`): every key is always present (null when unknown or not applicable), times
+are ISO 8601 in the plan's local time with their UTC offset, and minutes are whole numbers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from therapy_timer.protocol import ANSWERS, Plan, Session, Timeline, day_of_recovery
 from therapy_timer.store import LoggedEvent
+
+if TYPE_CHECKING:
+    from therapy_timer.reminders import Reminder
+
+SCHEMA = 1
+"""The version of the JSON shape; raised when a key changes meaning or goes away."""
 
 
 def stamp(moment: datetime | None, zone: tzinfo) -> str | None:
     """ISO 8601 in the user's local time, with its UTC offset."""
     return moment.astimezone(zone).isoformat(timespec="seconds") if moment else None
+
+
+def whole_minutes(value: float | timedelta) -> int:
+    minutes = value / timedelta(minutes=1) if isinstance(value, timedelta) else value
+    return round(minutes)
 
 
 def outcomes(events: Iterable[LoggedEvent]) -> dict[str, dict[str, Any]]:
@@ -28,42 +42,59 @@ def outcomes(events: Iterable[LoggedEvent]) -> dict[str, dict[str, Any]]:
     return found
 
 
+def label(s: Session, zone: tzinfo) -> str:
+    """ "ice 09:00-09:15": a session as a person names it."""
+    return f"{s.kind} {s.start.astimezone(zone):%H:%M}-{s.end.astimezone(zone):%H:%M}"
+
+
 def session(s: Session | None, zone: tzinfo, answers: dict[str, dict[str, Any]] | None = None) -> dict[str, Any] | None:
     if s is None:
         return None
-    out: dict[str, Any] = {
+    answer = (answers or {}).get(s.key)
+    return {
         "kind": s.kind,
         "start": stamp(s.start, zone),
         "end": stamp(s.end, zone),
-        "minutes": round(s.minutes, 1),
+        "minutes": whole_minutes(s.minutes),
         "key": s.key,
+        "purpose": s.purpose or None,
+        "opens": s.opens or None,
+        "cut_short": s.cut_short,
+        "outcome": answer["outcome"] if answer else None,
     }
-    if s.purpose:
-        out["purpose"] = s.purpose
-    if s.opens:
-        out["opens"] = s.opens
-    if s.cut_short:
-        out["cut_short"] = True
-    answer = (answers or {}).get(s.key)
-    out["outcome"] = answer["outcome"] if answer else None
-    return out
 
 
-def status(plan: Plan, timeline: Timeline, events: list[LoggedEvent], now: datetime, zone: tzinfo) -> dict[str, Any]:
+def reminder(r: Reminder | None, zone: tzinfo) -> dict[str, Any] | None:
+    if r is None:
+        return None
+    return {"due": stamp(r.due, zone), "title": r.title, "key": r.key, "session": r.session}
+
+
+def status(
+    plan: Plan,
+    timeline: Timeline,
+    events: list[LoggedEvent],
+    upcoming: Sequence[Reminder],
+    now: datetime,
+    zone: tzinfo,
+) -> dict[str, Any]:
     answers = outcomes(events)
     phase = timeline.phase_at(now)
     pains = [e for e in events if e.kind == "pain" and e.at <= now]
-    current = timeline.current(now)
     return {
-        "phase": phase.mode,
-        "phase_since": stamp(phase.start, zone),
-        "phase_until": stamp(phase.end, zone),
+        "schema": SCHEMA,
+        "phase": phase.mode if phase else None,
+        "phase_since": stamp(phase.start if phase else None, zone),
+        "phase_until": stamp(phase.end if phase else None, zone),
+        "heat_on_hold": bool(phase and phase.on_hold),
         "day": day_of_recovery(plan, now),
         "injured_at": stamp(plan.injured_at, zone),
         "started_at": stamp(plan.started_at, zone),
         "now": stamp(now, zone),
-        "current": session(current, zone, answers),
+        "current": session(timeline.current(now), zone, answers),
         "next": session(timeline.upcoming(now), zone, answers),
+        "next_reminder": reminder(next((r for r in upcoming if r.due > now), None), zone),
+        "snoozed": reminder(next((r for r in upcoming if "/snoozed-" in r.key and r.due > now), None), zone),
         "switches_back_to_cold": [stamp(s.at, zone) for s in timeline.switches if s.at <= now],
         "see_doctor": timeline.see_doctor(now),
         "last_pain": {"score": pains[-1].score, "at": stamp(pains[-1].at, zone), "note": pains[-1].text}
@@ -73,11 +104,19 @@ def status(plan: Plan, timeline: Timeline, events: list[LoggedEvent], now: datet
 
 
 NO_PLAN_STATUS: dict[str, Any] = {
+    "schema": SCHEMA,
     "phase": None,
+    "phase_since": None,
+    "phase_until": None,
+    "heat_on_hold": False,
+    "day": None,
     "injured_at": None,
     "started_at": None,
+    "now": None,
     "current": None,
     "next": None,
+    "next_reminder": None,
+    "snoozed": None,
     "switches_back_to_cold": [],
     "see_doctor": False,
     "last_pain": None,
@@ -87,14 +126,23 @@ NO_PLAN_STATUS: dict[str, Any] = {
 def plan_window(
     timeline: Timeline, events: list[LoggedEvent], start: datetime, end: datetime, zone: tzinfo
 ) -> dict[str, Any]:
+    """The sessions of the timeline that overlap [start, end) (a session cut at its start counts if in it)."""
     answers = outcomes(events)
-    chosen = [s for s in timeline.sessions if s.end > start and s.start < end]
+    chosen = [s for s in timeline.sessions if s.start < end and (s.end > start or s.start >= start)]
+    phase = timeline.phase_at(start)
     return {
-        "phase": timeline.phase_at(start).mode,
+        "schema": SCHEMA,
+        "phase": phase.mode if phase and phase.start <= start else None,
         "from": stamp(start, zone),
         "to": stamp(end, zone),
         "phases": [
-            {"mode": p.mode, "start": stamp(p.start, zone), "end": stamp(p.end, zone), "reason": p.reason}
+            {
+                "mode": p.mode,
+                "start": stamp(p.start, zone),
+                "end": stamp(p.end, zone),
+                "reason": p.reason,
+                "on_hold": p.on_hold,
+            }
             for p in timeline.phases
             if (p.end is None or p.end > start) and p.start < end
         ],
@@ -103,26 +151,64 @@ def plan_window(
 
 
 def history_entry(e: LoggedEvent, zone: tzinfo) -> dict[str, Any]:
-    out: dict[str, Any] = {"at": stamp(e.at, zone), "kind": e.kind, "plan_id": e.plan_id}
-    for name in ("score", "text", "session", "minutes"):
-        if getattr(e, name) is not None:
-            out[name] = getattr(e, name)
-    out["recorded_at"] = stamp(e.recorded_at, zone)
-    return out
+    text = e.text or ""
+    injured = text.split(" ", 1)[1] if e.kind == "plan-start" and text.startswith("injured ") else None
+    return {
+        "at": stamp(e.at, zone),
+        "kind": e.kind,
+        "plan_id": e.plan_id,
+        "score": e.score,
+        "text": None if injured else e.text,
+        "session": e.session,
+        "minutes": whole_minutes(e.minutes) if e.minutes is not None else None,
+        "injured_at": stamp(datetime.fromisoformat(injured), zone) if injured else None,
+        "source": e.source,
+        "recorded_at": stamp(e.recorded_at, zone),
+    }
+
+
+def history(events: Iterable[LoggedEvent], zone: tzinfo) -> dict[str, Any]:
+    return {"schema": SCHEMA, "events": [history_entry(e, zone) for e in events]}
 
 
 def summary(plan: Plan, timeline: Timeline, events: list[LoggedEvent], now: datetime) -> dict[str, Any]:
-    """A short account of the recovery, for `recovered`."""
+    """A short account of the plan, for `stop` and `recovered`: its days count from the plan's start."""
     answers = outcomes(events)
     done = {
         kind: sum(1 for s in timeline.sessions if s.kind == kind and answers.get(s.key, {}).get("outcome") == "done")
         for kind in ("ice", "heat", "walk")
     }
-    pains = [e.score for e in events if e.kind == "pain"]
+    pains = [e.score for e in events if e.kind == "pain" and e.score is not None]
     return {
-        "days": round((now - plan.injured_at) / timedelta(days=1), 1),
+        "days": round((now - plan.started_at) / timedelta(days=1), 1),
         "done": done,
         "switches_back_to_cold": len(timeline.switches),
         "pain_first": pains[0] if pains else None,
         "pain_last": pains[-1] if pains else None,
     }
+
+
+def result(command: str, value: Any, zone: tzinfo, **extra: Any) -> dict[str, Any]:
+    """A use case's result as the JSON contract: `schema`, `command`, then every field of the result."""
+    out: dict[str, Any] = {"schema": SCHEMA, "command": command}
+    if value is not None:
+        out.update({name: plain(item, zone) for name, item in value._asdict().items()})
+    out.update({key: plain(item, zone) for key, item in extra.items()})
+    return out
+
+
+def plain(value: Any, zone: tzinfo) -> Any:
+    """A value as JSON has it: times as local ISO 8601, sessions as `session`, durations as whole minutes."""
+    if isinstance(value, datetime):
+        return stamp(value, zone)
+    if isinstance(value, Session):
+        return session(value, zone)
+    if isinstance(value, timedelta):
+        return whole_minutes(value)
+    if hasattr(value, "_asdict"):  # a result or decision (NamedTuple)
+        return {name: plain(item, zone) for name, item in value._asdict().items()}
+    if isinstance(value, dict):
+        return {key: plain(item, zone) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item, zone) for item in value]
+    return value

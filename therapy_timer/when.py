@@ -14,17 +14,25 @@ from therapy_timer.text import one_line
 _CLOCK = r"([01]?\d|2[0-3]):([0-5]\d)"
 _DAY_CLOCK = re.compile(rf"^(?:(today|yesterday)\s+)?{_CLOCK}$")
 _OFFSET = re.compile(r"^([+-])\s*(?:(\d{1,3})d)?\s*(?:(\d{1,4})h)?\s*(?:(\d{1,6})m(?:in)?)?$")
+RECENT_SLACK = timedelta(minutes=1)
 EXAMPLES = 'try "now", "14:30", "-2h", "-30m", "yesterday 22:15" or "2026-11-24T14:30"'
 
 
-def parse_when(text: str, now: datetime, zone: tzinfo) -> datetime:
-    """The moment `text` names, as an aware UTC datetime; raises UsageError with an example."""
+def parse_when(text: str, now: datetime, zone: tzinfo, past: bool = False) -> datetime:
+    """The moment `text` names, as an aware UTC datetime; raises UsageError with an example.
+
+    `past`: the text names something that happened, so a bare clock time ("23:50") means the most
+    recent one (yesterday's, just after midnight), not one later today.
+    """
     spoken = text.strip().lower()
     if spoken == "now":
         return now.astimezone(timezone.utc)
     if match := _DAY_CLOCK.match(spoken):
         day = now.astimezone(zone).date() - timedelta(days=1 if match[1] == "yesterday" else 0)
-        return local_moment(day, time(int(match[2]), int(match[3])), zone, text)
+        moment = local_moment(day, time(int(match[2]), int(match[3])), zone, text)
+        if past and match[1] is None and moment > now + RECENT_SLACK:
+            moment = local_moment(day - timedelta(days=1), time(int(match[2]), int(match[3])), zone, text)
+        return moment
     if (match := _OFFSET.match(spoken)) and any(match.groups()[1:]):
         days, hours, minutes = (int(g or 0) for g in match.groups()[1:])
         delta = timedelta(days=days, hours=hours, minutes=minutes)

@@ -1,0 +1,344 @@
+"""What each command does, for every caller: the command line, the daemon and notification buttons.
+
+A use case takes its dependencies (`Deps`: the store, "now", the zone, the settings and a nudger
+that tells a running daemon to look again), asks the pure core (`protocol`, `reminders`) for the
+decision, writes it through the store and returns a small result. No click, no printing: the
+command line prints the result (as text or `--json`), a notification button shows it.
+
+Settings are part of the record: whenever a use case sees settings that differ from the last ones
+recorded for the plan, it records them (`SETTINGS` event, from that moment on), and the plan is
+worked out with, for each moment, the settings in force then (`protocol.Settings`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta, tzinfo
+from typing import Any, Literal, NamedTuple
+
+from therapy_timer import config as config_module
+from therapy_timer import protocol, reminders, views
+from therapy_timer.config import Config
+from therapy_timer.errors import RefusedError, UsageError
+from therapy_timer.protocol import Session, Settings, SwitchResult, Timeline, TryHeatResult
+from therapy_timer.store import LoggedEvent, Store, StoredPlan
+
+SETTINGS = "settings"
+PROTOCOL_SECTIONS = ("cold", "heat", "walk", "quiet_hours", "reminders")
+"""The sections the plan is made from: recorded with the plan when they change."""
+LOOKAHEAD = timedelta(days=3)
+LOOKBACK = timedelta(hours=6)
+Source = Literal["command", "notification"]
+
+
+class Deps:
+    """What a use case needs from the outside world, passed in by the caller."""
+
+    def __init__(
+        self, store: Store, now: datetime, zone: tzinfo, config: Config, nudge: Callable[[], None] | None = None
+    ) -> None:
+        self.store, self.now, self.zone, self.config = store, now, zone, config
+        self.nudge: Callable[[], None] = nudge or (lambda: None)
+
+
+# Settings over time ------------------------------------------------------------------------------
+
+
+def settings_text(config: Config) -> str:
+    """The plan-making settings as recorded in the log: one "section.key = value" line each."""
+    out = []
+    for name in PROTOCOL_SECTIONS:
+        section = getattr(config, name)
+        kind: type = type(section)
+        for key, spec in config_module.specs(kind).items():
+            value = getattr(section, key)
+            if spec.kind == "clock_ranges":
+                shown = ",".join(str(span) for span in value)
+            elif spec.kind == "clock":
+                shown = f"{value:%H:%M}"
+            else:
+                shown = str(value)
+            out.append(f"{name}.{key} = {shown}")
+    return "\n".join(out)
+
+
+def settings_from_text(text: str | None, current: Config) -> Config | None:
+    """The recorded settings, over `current` for anything not recorded; None if they cannot be read."""
+    data: dict[str, dict[str, Any]] = {}
+    try:
+        for line in (text or "").splitlines():
+            name_key, _, shown = line.partition(" = ")
+            name, _, key = name_key.partition(".")
+            kind: type = type(getattr(current, name))
+            spec = config_module.specs(kind)[key]
+            value: Any = shown
+            if spec.kind == "number":
+                value = float(shown)
+            elif spec.kind == "whole":
+                value = int(shown)
+            elif spec.kind == "clock_ranges":
+                value = shown.split(",") if shown else []
+            data.setdefault(name, {})[key] = value
+        return config_module.from_plain(data, current)
+    except (ValueError, KeyError, AttributeError, config_module.ConfigError):
+        return None
+
+
+def settings_over_time(events: Sequence[LoggedEvent], current: Config, now: datetime) -> Settings:
+    """The settings in force over the plan: each recorded change from its moment, then `current`
+    from `now` if it differs from the last recorded (pure: what `record_settings` would record)."""
+    changes: list[tuple[datetime, Config]] = []
+    last_text = None
+    for e in events:
+        if e.kind == SETTINGS:
+            recorded = settings_from_text(e.text, current)
+            if recorded is not None:
+                changes.append((e.at, recorded))
+                last_text = e.text
+    if last_text != settings_text(current):
+        changes.append((now, current))
+    if not changes:
+        return Settings(current)
+    return Settings(changes[0][1], tuple(changes[1:]))
+
+
+def record_settings(deps: Deps, stored: StoredPlan, events: Sequence[LoggedEvent], at: datetime | None = None) -> bool:
+    """Record the current settings with the plan if they differ from the last recorded; True if so."""
+    text = settings_text(deps.config)
+    last = next((e.text for e in reversed(events) if e.kind == SETTINGS), None)
+    if last == text:
+        return False
+    deps.store.log(stored.id, at or deps.now, SETTINGS, deps.now, text=text)
+    return True
+
+
+class Loaded:
+    """The active plan with its log, settings over time and timeline, read once for one use case."""
+
+    def __init__(self, deps: Deps, stored: StoredPlan, horizon: datetime) -> None:
+        self.deps, self.stored = deps, stored
+        record_settings(deps, stored, deps.store.events(stored.id))
+        self.logged = deps.store.events(stored.id)
+        self.events = [e.as_event() for e in self.logged]
+        self.settings = settings_over_time(self.logged, deps.config, deps.now)
+        self.timeline = protocol.build(self.settings, stored.plan, self.events, horizon, deps.zone)
+
+    def reminders(self, since: datetime, until: datetime) -> list[reminders.Reminder]:
+        return reminders.build(self.settings, self.timeline, self.events, since, until)
+
+
+def load(deps: Deps, horizon: datetime | None = None) -> Loaded:
+    """The active plan, loaded (refused when there is none)."""
+    return Loaded(deps, deps.store.require_plan(), horizon or deps.now + LOOKAHEAD)
+
+
+def pending_reminders(
+    store: Store, stored: StoredPlan, config: Config, now: datetime, zone: tzinfo, since: datetime, until: datetime
+) -> list[reminders.Reminder]:
+    """The plan's reminders in [since, until] (the daemon's view; records a settings change it sees)."""
+    loaded = Loaded(Deps(store, now, zone, config), stored, until)
+    return loaded.reminders(since, until)
+
+
+# Plans ---------------------------------------------------------------------------------------------
+
+
+class StartResult(NamedTuple):
+    plan_id: int
+    injured_at: datetime
+    started_at: datetime
+    day: int
+    phase: str
+    phase_until: datetime | None
+    current: Session | None
+    next: Session | None
+    too_long_ago: bool  # the injury is past the first days this plan is for
+    cold_every_hours: float
+    heat_every_hours: float
+
+
+def start(deps: Deps, injured: datetime, started: datetime, replace: bool, zone_name: str | None) -> StartResult:
+    if injured > started:
+        raise UsageError("the injury (--injured) must be before the plan start (--at)")
+    stored = deps.store.start_plan(injured, started, replace, deps.now, zone_name)
+    record_settings(deps, stored, [], at=started)
+    deps.nudge()
+    loaded = Loaded(deps, stored, deps.now + LOOKAHEAD)
+    phase = loaded.timeline.phase_at(deps.now)
+    assert phase is not None
+    return StartResult(
+        plan_id=stored.id,
+        injured_at=injured,
+        started_at=started,
+        day=protocol.day_of_recovery(stored.plan, deps.now),
+        phase=phase.mode,
+        phase_until=phase.end,
+        current=loaded.timeline.current(deps.now),
+        next=loaded.timeline.upcoming(deps.now),
+        too_long_ago=protocol.too_long_ago(injured, deps.now),
+        cold_every_hours=deps.config.cold.every_hours,
+        heat_every_hours=deps.config.heat.every_hours,
+    )
+
+
+class EndResult(NamedTuple):
+    plan_id: int
+    ended_at: datetime
+    reason: Literal["stopped", "recovered"]
+    days: float  # since the plan started
+    done: dict[str, int]  # sessions marked done, by kind
+    switches_back_to_cold: int
+    pain_first: int | None
+    pain_last: int | None
+
+
+def end(deps: Deps, reason: Literal["stopped", "recovered"]) -> EndResult:
+    """End the plan (stop, or recovered): the record stays; the daemon is told."""
+    loaded = load(deps, deps.now)
+    summary = views.summary(loaded.stored.plan, loaded.timeline, loaded.logged, deps.now)
+    deps.store.end_plan(loaded.stored.id, deps.now, reason)
+    deps.nudge()
+    return EndResult(
+        plan_id=loaded.stored.id,
+        ended_at=deps.now,
+        reason=reason,
+        days=summary["days"],
+        done=summary["done"],
+        switches_back_to_cold=summary["switches_back_to_cold"],
+        pain_first=summary["pain_first"],
+        pain_last=summary["pain_last"],
+    )
+
+
+# Heat and cold ----------------------------------------------------------------------------------
+
+
+def switch(deps: Deps, kind: str, at: datetime, source: Source = "command") -> SwitchResult:
+    """Heat made it worse / did not help: decide, record, nudge."""
+    loaded = load(deps, at + LOOKAHEAD)
+    if at < loaded.stored.plan.started_at:
+        raise UsageError("--at is before this plan started")
+    decision = protocol.switch(loaded.settings, loaded.stored.plan, loaded.events, kind, at, deps.zone)
+    deps.store.log(loaded.stored.id, at, kind, deps.now, source=source)
+    deps.nudge()
+    return decision
+
+
+def try_heat_again(deps: Deps, at: datetime, source: Source = "command") -> TryHeatResult:
+    """The user wants to try heat again after the doctor advice: lift the hold (refused if there is none)."""
+    loaded = load(deps, at + LOOKAHEAD)
+    decision = protocol.try_heat(loaded.settings, loaded.stored.plan, loaded.events, at, deps.zone)
+    if not decision.accepted:
+        when = f"; heat is planned again from {views.stamp(decision.heat_again_at, deps.zone)}"
+        raise RefusedError(
+            "heat is not on hold, so there is nothing to lift" + (when if decision.heat_again_at else "")
+        )
+    deps.store.log(loaded.stored.id, at, protocol.TRY_HEAT, deps.now, source=source)
+    deps.nudge()
+    return decision
+
+
+# Answers and snoozes --------------------------------------------------------------------------
+
+
+class AnswerResult(NamedTuple):
+    outcome: Literal["done", "skip"]
+    at: datetime
+    session: Session
+
+
+def answer(
+    deps: Deps,
+    outcome: Literal["done", "skip"],
+    at: datetime,
+    session_key: str | None = None,
+    source: Source = "command",
+) -> AnswerResult:
+    """Mark the current (or latest, or the named) session done or skipped; a session is answered once."""
+    loaded = load(deps, at + timedelta(days=1))
+    decision = reminders.answer_target(loaded.timeline, loaded.events, at, session_key)
+    if decision.refused == "none-yet":
+        first = decision.upcoming
+        raise RefusedError(
+            "no session has started yet" + (f"; the first is at {views.stamp(first.start, deps.zone)}" if first else "")
+        )
+    if decision.refused == "unknown":
+        raise RefusedError("that session is not part of the plan (any more)")
+    session = decision.session
+    assert session is not None
+    if decision.refused == "already":
+        raise RefusedError(f"{views.label(session, deps.zone)} is already marked {decision.previous}")
+    deps.store.log(loaded.stored.id, at, outcome, deps.now, session=session.key, source=source)
+    deps.nudge()
+    return AnswerResult(outcome, at, session)
+
+
+class SnoozeResult(NamedTuple):
+    title: str
+    key: str
+    session: str
+    minutes: int
+    again_at: datetime
+
+
+def snooze(deps: Deps, minutes: int, key: str | None = None, source: Source = "command") -> SnoozeResult:
+    """Remind again in `minutes`: the reminder in front of the user (or the one named by `key`)."""
+    loaded = load(deps, deps.now + timedelta(days=1))
+    due = loaded.reminders(deps.now - LOOKBACK, deps.now + timedelta(days=1))
+    if key is not None:
+        due = [r for r in due if r.key == key]
+    decision = reminders.snooze(due, deps.now, minutes)
+    if decision.refused == "nothing":
+        raise RefusedError("there is no reminder to snooze right now")
+    if decision.refused == "take-off":
+        raise RefusedError(
+            "a take-it-off reminder cannot be snoozed: longer ice or heat can hurt the skin. "
+            "Take it off, then run `therapy-timer done`"
+        )
+    target, again = decision.target, decision.again_at
+    assert target is not None and again is not None
+    deps.store.log(
+        loaded.stored.id, deps.now, reminders.SNOOZE, deps.now, minutes=minutes, session=target.session,
+        text=target.key, source=source,
+    )  # fmt: skip
+    deps.nudge()
+    return SnoozeResult(target.title, target.key, target.session, minutes, again)
+
+
+# Logging ---------------------------------------------------------------------------------------
+
+
+class LogResult(NamedTuple):
+    kind: str
+    at: datetime
+    plan_id: int | None
+    score: int | None
+    text: str | None
+
+
+def log_entry(deps: Deps, kind: str, at: datetime, score: int | None = None, text: str | None = None) -> LogResult:
+    """Record pain, a symptom or a note; no plan needed (it joins the active plan if there is one)."""
+    stored = deps.store.active_plan()
+    deps.store.log(stored.id if stored else None, at, kind, deps.now, score=score, text=text)
+    return LogResult(kind, at, stored.id if stored else None, score, text)
+
+
+# Views -----------------------------------------------------------------------------------------
+
+
+def status(deps: Deps) -> dict[str, Any]:
+    stored = deps.store.active_plan()
+    if stored is None:
+        return dict(views.NO_PLAN_STATUS)
+    loaded = Loaded(deps, stored, deps.now + LOOKAHEAD)
+    upcoming = loaded.reminders(deps.now - LOOKBACK, deps.now + LOOKAHEAD)
+    return views.status(stored.plan, loaded.timeline, loaded.logged, upcoming, deps.now, deps.zone)
+
+
+def plan_window(deps: Deps, start: datetime, end: datetime) -> dict[str, Any]:
+    loaded = load(deps, end)
+    return views.plan_window(loaded.timeline, loaded.logged, start, end, deps.zone)
+
+
+def timeline_of(deps: Deps, until: datetime) -> Timeline:
+    return load(deps, until).timeline
