@@ -2,7 +2,7 @@
 
 Every test belongs to exactly one tier, so `make check` can run the fast ones while `make test`
 (what CI runs) runs them all:
-- unit: pure functions and single modules, no processes, no threads (`pytest -m unit`);
+- unit: pure functions, single modules and the stepped daemon; no subprocesses, no real waiting (`make check`);
 - cli: the command line in-process or as a subprocess, with a real database;
 - daemon: the scheduler with real threads, sockets and timing, or crash and fault runs;
 - system: the whole installed set-up against real outside things (a notification server, the benchmarks).
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -67,6 +68,17 @@ def runtime_dir() -> Iterator[Path]:
     folder = Path(tempfile.mkdtemp(prefix="tt-run-"))
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def unit_tests_start_no_process(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The unit tier is what `make check` runs in seconds: a subprocess there is a test in the wrong tier."""
+    if request.node.get_closest_marker("unit"):
+
+        def refuse(*args: Any, **kwargs: Any) -> None:
+            raise AssertionError("a unit test started a process: mark it cli, daemon or system")
+
+        monkeypatch.setattr(subprocess, "Popen", refuse)
 
 
 @pytest.fixture(autouse=True)
