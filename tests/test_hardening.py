@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import make_daemon, next_reminder_key, run_in_thread
+from tests.helpers import HandClock, make_daemon, next_reminder_key, run_in_thread, stepping_daemon
 from therapy_timer import bootstrap, clock, protocol, reminders
 from therapy_timer.cli import cli
 from therapy_timer.config import Config
@@ -310,22 +310,21 @@ def test_forget_asks_first_then_removes_every_record(run, isolated):
 @pytest.mark.daemon
 @pytest.mark.parametrize("fault", ["raises", "hangs", "missing"])
 def test_an_hour_of_failing_notifications_loses_no_reminder(isolated, fault):
-    start = datetime.now(timezone.utc).replace(microsecond=0)
+    """An hour of plan time, stepped; each hanging call is cut off after 0.05 s of real time."""
+    start = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)
     store = Store(isolated)
     store.start_plan(start, start, False, start)
-    speed = 600.0  # one plan hour in six seconds
-    fast = clock.FastClock(start, speed)
-    daemon, recorder, logged = make_daemon(isolated, fast, max_idle=0.5, timeout=0.05)
-    bootstrap.end_at(daemon, start + timedelta(hours=1), "demo over")
-    if fault == "raises":
-        recorder.failure = NotifyError("the desktop said no")
-    elif fault == "hangs":
-        recorder.hang = True
-    else:
-        recorder.problem = lambda: "notify-send not found"
-    thread = run_in_thread(daemon)
-    thread.join(20)
-    assert not thread.is_alive() and any("demo over" in line for line in logged)
+    with stepping_daemon(isolated, HandClock(start), timeout=0.05) as p:
+        if fault == "raises":
+            p.recorder.failure = NotifyError("the desktop said no")
+        elif fault == "hangs":
+            p.recorder.hang = True
+        else:
+            p.recorder.problem = lambda: "notify-send not found"
+        bootstrap.end_at(p.daemon, start + timedelta(hours=1), "an hour is over")
+        p.scheduler.run_until(start + timedelta(hours=2))
+    logged = p.logged
+    assert p.scheduler.stopped and any("an hour is over" in line for line in logged)
     expected = {
         r.key
         for r in reminders.build(

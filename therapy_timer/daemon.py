@@ -35,7 +35,7 @@ from therapy_timer.clock import Clock, zone_named
 from therapy_timer.config import Config
 from therapy_timer.errors import RefusedError
 from therapy_timer.notify import Notifier
-from therapy_timer.store import Store, StoredPlan
+from therapy_timer.store import DB_NAME, Store, StoredPlan
 
 if TYPE_CHECKING:
     from therapy_timer.scheduler import Scheduler
@@ -99,7 +99,6 @@ class Daemon:
                 raise RefusedError("no active plan: start one with `therapy-timer start`")
             if self.listen:
                 self._listen()
-                from therapy_timer.store import DB_NAME
                 from therapy_timer.watch import watch_file, watch_folder
 
                 watch_file(self.config_path, self.poke)
