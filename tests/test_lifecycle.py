@@ -376,3 +376,22 @@ def test_a_database_from_before_zones_were_recorded_is_upgraded_in_place(isolate
     with sqlite3.connect(isolated / DB_NAME) as db:
         assert db.execute("PRAGMA user_version").fetchone() == (store.SCHEMA_VERSION,)
     assert run.json("status")["phase"] is not None
+
+
+def test_a_nudge_from_another_user_is_ignored_even_through_a_misconfigured_folder(isolated, ended, neighbour):
+    """Defence in depth: the kernel vouches for each sender's uid (SCM_CREDENTIALS)."""
+    env = desktopless_env()
+    tt(env, "start")
+    assert wait_until(lambda: "Ice on now" in log_of(isolated), 10), log_of(isolated)
+    address = control.address(isolated)
+    for opened in (Path(address).parent.parent, Path(address).parent, Path(address)):
+        os.chmod(opened, 0o777)  # the mistake: everything open to everyone
+    probe = "import socket, sys\nsocket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b'replan', sys.argv[1])\n"
+    sent = subprocess.run(["runuser", "-u", neighbour, "--", "/usr/bin/python3", "-c", probe, address], timeout=30)
+    assert sent.returncode == 0  # it got through the permissions...
+    assert wait_until(lambda: "ignored a nudge from another user" in log_of(isolated), 5), log_of(isolated)
+    assert "Reminders stopped" not in log_of(isolated)
+    for opened in (Path(address).parent.parent, Path(address).parent):
+        os.chmod(opened, 0o700)  # mistake mended; our own nudges are still heard
+    tt(env, "stop")
+    assert wait_until(lambda: not control.is_running(isolated), 10)

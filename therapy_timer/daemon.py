@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import struct
 import sys
 import threading
 from collections.abc import Callable
@@ -141,16 +142,30 @@ class Daemon:
             raise RefusedError(f"the runtime folder path is too long for a socket: {address}; set XDG_RUNTIME_DIR")
         Path(address).unlink(missing_ok=True)  # left by a daemon that was killed; we hold the lock
         self.socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        if hasattr(socket, "SO_PASSCRED"):  # Linux: the kernel tells us who sent each datagram
+            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
         self.socket.bind(address)
         self._bound = (address, os.stat(address).st_ino)
         threading.Thread(target=self._receive, args=(self.socket,), name="nudges", daemon=True).start()
 
     def _receive(self, sock: socket.socket) -> None:
+        told: set[int] = set()
         while True:
             try:
-                sock.recv(64)  # blocks: no wake-ups while idle
+                _, ancillary, _, _ = sock.recvmsg(64, socket.CMSG_SPACE(_UCRED.size))  # blocks while idle
             except OSError:
                 return
+            sender = _sender_uid(ancillary)
+            if sender is not None and sender != os.getuid():
+                # The socket's folder is private, so this takes a mistake in its permissions; even then
+                # only this user (the kernel vouches for the uid) may make the daemon work.
+                if sender not in told:
+                    told.add(sender)
+                    self.log(
+                        f"ignored a nudge from another user (uid {sender}); "
+                        f"check the permissions of {sock.getsockname()}"
+                    )
+                continue
             self.poke()
 
     def poke(self) -> None:
@@ -274,6 +289,17 @@ class Daemon:
         self._config_problem = None
         self._config = loaded
         return loaded
+
+
+_UCRED = struct.Struct("iII")  # struct ucred: pid, uid, gid
+
+
+def _sender_uid(ancillary: list[tuple[int, int, bytes]]) -> int | None:
+    """The sender's uid from SCM_CREDENTIALS, where the platform passes it; None otherwise."""
+    for level, kind, data in ancillary:
+        if level == socket.SOL_SOCKET and kind == getattr(socket, "SCM_CREDENTIALS", -1) and len(data) >= _UCRED.size:
+            return int(_UCRED.unpack_from(data)[1])
+    return None
 
 
 def _kind(exc: Exception) -> str:
