@@ -31,6 +31,7 @@ TIER_NAMES = ("unit", "cli", "daemon", "system")
 TIERS = {
     "test_protocol": "unit",
     "test_reminders": "unit",
+    "test_properties": "unit",
     "test_config": "unit",
     "test_when": "unit",
     "test_notify": "unit",

@@ -150,3 +150,16 @@ def test_repeats_never_reach_into_the_next_session():
     _injured, timeline, reminders = setup(config=config)
     first, second = [s for s in timeline.sessions if s.kind == "ice"][:2]
     assert max(r.due for r in reminders if r.session == first.key) < second.start
+
+
+def test_snoozing_again_and_again_never_reaches_into_the_next_session():
+    injured, timeline, _ = setup()
+    first, second = [s for s in timeline.sessions if s.kind == "ice"][:2]
+    events = []
+    for minute in (2, 63):  # "Ice on now" at 09:00, snoozed to 10:02, snoozed again to 11:03
+        _, _, due = setup(events)
+        decision = snooze(due, injured + minute * M, 60)
+        assert decision.refused is None
+        events.append(Event(injured + minute * M, "snooze", decision.target.session, 60, decision.target.key))
+    _, _, reminders = setup(events)
+    assert max(r.due for r in reminders if r.session == first.key) < second.start

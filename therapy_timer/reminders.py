@@ -97,6 +97,7 @@ def build(
     done = answered(events)
     starts = [s.start for s in timeline.sessions if s.kind != "walk"]
     out: list[Reminder] = []
+    following: dict[str, datetime | None] = {}
     for session in timeline.sessions:
         here = settings.at(session.start)
         if session.end + _repeat_span(here) + OFF_STAYS_RELEVANT < since:
@@ -104,11 +105,21 @@ def build(
         if session.start > until:
             break
         index = bisect_right(starts, session.start)
-        following = starts[index] if index < len(starts) else None
-        out += _for_session(here, timeline, session, following)
+        following[session.key] = starts[index] if index < len(starts) else None
+        out += _for_session(here, timeline, session, following[session.key])
     for snooze in (e for e in events if e.kind == SNOOZE):
         out = _apply_snooze(out, snooze)
-    return sorted((r for r in out if r.session not in done and since <= r.due <= until), key=lambda r: (r.due, r.key))
+    return sorted(
+        (r for r in out if r.session not in done and since <= r.due <= until and _in_time(r, following)),
+        key=lambda r: (r.due, r.key),
+    )
+
+
+def _in_time(reminder: Reminder, following: dict[str, datetime | None]) -> bool:
+    """A reminder (snoozed or not) never comes at or after the start of the next ice or heat session:
+    that session's own reminder takes over, and "on" and "off" never share a minute."""
+    ahead = following.get(reminder.session)
+    return ahead is None or reminder.due < ahead
 
 
 def for_plan(
