@@ -172,6 +172,7 @@ def test_recovered_shows_a_summary_and_prevention_tips(plan):
         plan("log", "pain", "2")
         out = plan("recovered").stdout
     assert "1 ice" in out and "Pain went from 7/10 to 2/10" in out and "bent knees" in out
+    assert "after 3 days" in out and "time(s)" not in out  # counted from the plan's start, in words
     assert plan.json("status")["phase"] is None
     assert plan.json("history")["events"][-1]["kind"] == "plan-end"
 
@@ -275,3 +276,34 @@ def test_start_spawns_the_reminders_and_stop_ends_them(isolated, tmp_path):
     tt("stop")
     assert within(3, lambda: not running())
     assert not autostart.exists()
+
+
+def test_every_reporting_command_speaks_json_with_the_schema(run):
+    with freeze_time(T0):
+        shown = run.json("start", "--no-daemon", "--injured", "-3d")
+        assert shown["schema"] == 1 and shown["command"] == "start" and shown["current"]["minutes"] == 15
+        assert run.json("log", "pain", "4")["score"] == 4
+        assert run.json("log", "note", "fine")["text"] == "fine"
+        assert run.json("log", "symptom", "stiff")["warning_sign"] is None
+    with freeze_time("2026-11-24 09:02:00+01:00"):
+        snoozed = run.json("snooze", "5")
+        assert snoozed["minutes"] == 5 and snoozed["again_at"].startswith("2026-11-24T09:07")
+    with freeze_time("2026-11-24 09:08:00+01:00"):
+        switched = run.json("log", "heat-worse")
+        assert switched["heat_off_now"] is True and switched["ice"]["kind"] == "ice"
+        assert run.json("done")["session"]["cut_short"] is True
+    with freeze_time("2026-11-24 09:09:00+01:00"):
+        ended = run.json("stop")
+        assert set(ended) >= {"schema", "command", "days", "done", "pain_first", "pain_last"}
+    assert run.json("forget", "--yes")["removed"]
+
+
+def test_rule_11_heat_worse_in_a_cold_phase_says_only_what_is_true(plan):
+    with freeze_time("2026-11-24 09:30:00+01:00"):
+        out = plan("log", "heat-worse").stdout
+    assert "Take the heat off" not in out and "stays as it is" in out
+
+
+def test_rule_11_history_shows_the_injury_in_local_time(plan):
+    start = plan.json("history")["events"][0]
+    assert start["injured_at"] == "2026-11-24T09:00:00+01:00" and start["text"] is None

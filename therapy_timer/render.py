@@ -211,10 +211,11 @@ def tried_heat(result: TryHeatResult, zone: tzinfo, now: datetime) -> list[str]:
 
 def recovered(result: EndResult) -> list[str]:
     done = result.done
-    count = texts.times(result.switches_back_to_cold) if result.switches_back_to_cold else "not once"
+    switches = result.switches_back_to_cold
+    back = f"back to cold {texts.times(switches)}" if switches else "no need to go back to cold"
     out = [
         f"Good news. Plan ended after {days(result.days)}: {done['ice']} ice, {done['heat']} heat and "
-        f"{done['walk']} walk sessions marked done; back to cold {count}."
+        f"{done['walk']} walk sessions marked done; {back}."
     ]
     if result.pain_first is not None:
         out.append(f"Pain went from {result.pain_first}/10 to {result.pain_last}/10.")
