@@ -307,3 +307,17 @@ def test_rule_11_heat_worse_in_a_cold_phase_says_only_what_is_true(plan):
 def test_rule_11_history_shows_the_injury_in_local_time(plan):
     start = plan.json("history")["events"][0]
     assert start["injured_at"] == "2026-11-24T09:00:00+01:00" and start["text"] is None
+
+
+def test_status_json_has_the_same_keys_with_and_without_a_plan(run):
+    without = run.json("status")
+    with freeze_time(T0):
+        run("start", "--no-daemon")
+        with_plan = run.json("status")
+    assert set(without) == set(with_plan) and with_plan["schema"] == without["schema"] == 1
+
+
+@freeze_time(T0)
+def test_rule_11_an_injury_weeks_ago_is_told_what_this_plan_is_for(run):
+    out = run("start", "--no-daemon", "--injured", "-20d").stdout
+    assert "for the first days" in out and "physical therapist" in out

@@ -91,6 +91,12 @@ def test_the_plan_and_its_reminders_keep_every_rule(
             hours = config.cold.every_hours if kind == "ice" else config.heat.every_hours
             assert b.start - a.start >= timedelta(hours=hours), (a, b)
 
+    # The first heat after ice waits the cold cadence after that ice began.
+    for heat in (s for s in treatments if s.kind == "heat"):
+        ices = [s for s in treatments if s.kind == "ice" and s.start < heat.start]
+        if ices:
+            assert heat.start - ices[-1].start >= timedelta(hours=every.at(heat.start).cold.every_hours), heat
+
     # Nothing in a quiet period except a session started at once by the user (plan start or switch).
     at_once = {start} | {s.at for s in timeline.switches}
     for s in sessions:
@@ -120,7 +126,8 @@ def test_the_plan_and_its_reminders_keep_every_rule(
 
     # No reminder of an answered session; no two reminders in one minute that contradict each other.
     answered = reminders.answered(logged)
-    assert not [r for r in due if r.session in answered]
+    late = [r for r in due if r.session in answered and not r.due <= r.relevant_until <= answered[r.session]]
+    assert not late and not [r for r in due if r.session in answered and r.due > answered[r.session]]
     for _, group in itertools.groupby(due, key=lambda r: r.due.replace(second=0, microsecond=0)):
         said = {(r.role, r.what) for r in group if r.what in TREATMENTS}
         ons = {what for role, what in said if role == "on"}

@@ -40,11 +40,15 @@ def test_each_ice_session_has_on_off_and_two_repeats():
     assert "towel" in first[0].body
 
 
-def test_done_answers_the_session_so_none_of_its_reminders_is_due_any_more():
+def test_done_answers_the_session_so_none_of_its_reminders_is_due_after_it():
     injured, timeline, _ = setup()
     key = timeline.sessions[0].key
     _, _, reminders = setup([Event(injured + 16 * M, "done", session=key)])
-    assert [r for r in reminders if r.session == key] == []
+    mine = [r for r in reminders if r.session == key]
+    assert [(r.due - injured) / M for r in mine] == [0, 15]  # what fell due before the answer, as history
+    assert all(r.relevant_until <= injured + 16 * M for r in mine)  # and never fired late after it
+    fire, missed = triage(mine, injured + 17 * M)
+    assert fire == [] and missed == mine
 
 
 def test_repeats_are_configurable():
@@ -113,7 +117,7 @@ def test_a_snoozed_reminder_does_not_fire_after_done():
         Event(injured + 4 * M, "done", session=key),
     ]
     _, _, reminders = setup(events)
-    assert not [r for r in reminders if r.session == key]
+    assert not [r for r in reminders if r.session == key and r.due > injured + 4 * M]
 
 
 def test_snooze_with_nothing_in_front_of_the_user_is_refused_and_take_it_off_cannot_be_snoozed():

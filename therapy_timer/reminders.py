@@ -4,7 +4,8 @@ Every session gets a reminder when it starts; ice and heat also get one when the
 `reminders.repeat_times` times, `repeat_after_minutes` apart, until the session is answered with
 done or skip (falling asleep on an ice pack is how skin gets hurt), and never past the start of the
 next ice or heat session. A snooze moves the current reminder, and the rest of its session's
-reminders with it, later. No reminder of an answered session is ever due.
+reminders with it, later. No reminder of a session is due after its answer (snoozed ones neither),
+and one due before the answer stops mattering at the answer.
 
 The decisions the command line and the daemon share live here too: what a snooze applies to
 (`snooze`), and which due reminders fire and which are recorded as missed (`triage`).
@@ -91,7 +92,7 @@ def answer_target(timeline: Timeline, events: Iterable[Event], at: datetime, key
 def build(
     config: Config | Settings, timeline: Timeline, events: Iterable[Event], since: datetime, until: datetime
 ) -> list[Reminder]:
-    """The reminders due in [since, until], earliest first, after snoozes, without answered sessions."""
+    """The reminders due in [since, until], earliest first, after snoozes and answers."""
     settings = protocol.as_settings(config)
     events = sorted(events, key=lambda e: e.at)
     done = answered(events)
@@ -109,10 +110,18 @@ def build(
         out += _for_session(here, timeline, session, following[session.key])
     for snooze in (e for e in events if e.kind == SNOOZE):
         out = _apply_snooze(out, snooze)
-    return sorted(
-        (r for r in out if r.session not in done and since <= r.due <= until and _in_time(r, following)),
-        key=lambda r: (r.due, r.key),
-    )
+    kept = (_answered(r, done.get(r.session)) for r in out if since <= r.due <= until and _in_time(r, following))
+    return sorted((r for r in kept if r is not None), key=lambda r: (r.due, r.key))
+
+
+def _answered(reminder: Reminder, answer: datetime | None) -> Reminder | None:
+    """After its session's answer a reminder never comes; one due before it matters only until then
+    (so a daemon that was away does not fire it late, after the user said done)."""
+    if answer is None:
+        return reminder
+    if reminder.due > answer:
+        return None
+    return reminder._replace(relevant_until=min(reminder.relevant_until, answer))
 
 
 def _in_time(reminder: Reminder, following: dict[str, datetime | None]) -> bool:
