@@ -158,3 +158,20 @@ def test_choices_and_secrets():
     assert check(DETAIL, "full") == "full"
     assert check(TOKEN, "s3cret") == "s3cret"
     assert config._plain(TOKEN, "s3cret") == "(set, not shown)" and config._plain(TOKEN, "") == ""
+
+
+def test_quiet_periods_must_leave_an_hour_awake_and_the_old_start_end_form_still_reads():
+    from therapy_timer.config import ClockRange, longest_awake_minutes
+
+    night, nap = ClockRange(time(22), time(7)), ClockRange(time(13), time(14))
+    assert longest_awake_minutes((night,)) == 15 * 60
+    assert longest_awake_minutes((night, nap)) == 8 * 60
+    assert longest_awake_minutes((ClockRange(time(13), time(15)),)) == 22 * 60
+    assert longest_awake_minutes((ClockRange(time(7, 30), time(7)),)) == 30
+    assert longest_awake_minutes(()) == 24 * 60
+    old, _ = config.parse(b'[quiet_hours]\nstart = "23:00"\nend = "06:30"\n')
+    assert old.quiet_hours.periods == (ClockRange(time(23), time(6, 30)),)
+    with pytest.raises(config.ConfigError, match="at most 30 minutes awake"):
+        config.parse(b'[quiet_hours]\nperiods = ["07:30-07:00"]\n')
+    with pytest.raises(config.ConfigError, match="keep periods only"):
+        config.parse(b'[quiet_hours]\nperiods = ["22:00-07:00"]\nstart = "23:00"\n')

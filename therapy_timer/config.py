@@ -229,18 +229,24 @@ MIN_AWAKE_MINUTES = 60
 def longest_awake_minutes(periods: tuple[ClockRange, ...]) -> int:
     """The longest stretch of the day outside every quiet period, in minutes (1440: no quiet period)."""
     day = 24 * 60
-    quiet = [False] * day
+    spans = []
     for span in periods:
         start, end = span.start.hour * 60 + span.start.minute, span.end.hour * 60 + span.end.minute
-        for minute in range(start, start + (end - start) % day):
-            quiet[minute % day] = True
-    if not any(quiet):
+        spans += [(start, end)] if start < end else [(start, day), (0, end)]
+    if not spans:
         return day
-    longest = run = 0
-    for minute in range(2 * day):  # twice round the clock, for a stretch across midnight
-        run = 0 if quiet[minute % day] else run + 1
-        longest = max(longest, run)
-    return min(longest, day)
+    spans.sort()
+    merged = [list(spans[0])]
+    for start, end in spans[1:]:
+        if start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    from itertools import pairwise
+
+    gaps = [b[0] - a[1] for a, b in pairwise(merged)]
+    gaps.append(merged[0][0] + day - merged[-1][1])  # across midnight
+    return max(gaps)
 
 
 def _legacy_quiet_hours(table: dict[str, Any], path: str) -> dict[str, Any]:
