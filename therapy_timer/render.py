@@ -140,7 +140,7 @@ def history(entries: list[dict[str, Any]], zone: tzinfo) -> list[str]:
         if e["injured_at"]:
             detail.append("injured " + when(e["injured_at"], zone))
         elif e["kind"] == "settings":
-            detail.append("settings in force from here (config show lists them)")
+            detail.append("the settings in force from here on (history --json lists them)")
         elif e["text"] is not None and e["kind"] != "snooze":
             detail.append(e["text"].replace("\n", "\n" + " " * 34))
         if e["source"] == "notification":
