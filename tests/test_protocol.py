@@ -343,3 +343,15 @@ def test_rule_10_several_quiet_periods_each_honoured_with_the_cadence_across_eac
 def test_rule_11_an_injury_weeks_ago_is_past_what_this_plan_is_for():
     now = local(2026, 11, 24, 9, 0)
     assert too_long_ago(now - timedelta(days=15), now) and not too_long_ago(now - timedelta(days=3), now)
+
+
+def test_heat_worse_at_night_gets_ice_after_the_skin_rest_not_in_the_morning():
+    """Heat that made it worse at 03:44 means ice at 03:59: the user is awake and has just asked for cold."""
+    injured = local(2026, 11, 20, 9, 0)
+    start = local(2026, 11, 24, 3, 30)  # a plan started at night gets its heat at once
+    worse = start + 14 * M
+    timeline = build(Config(), Plan(injured, start), [Event(worse, "heat-worse")], start + 12 * H, BERLIN)
+    heat, ice = of(timeline, "heat"), of(timeline, "ice")
+    assert heat[0].cut_short and heat[0].end == worse
+    assert ice[0].start == worse + SKIN_REST and ice[0].opens == "heat-worse"
+    assert hhmm(ice[1].start) == "Tue 07:00"  # the next one waits for quiet hours to end, 2 h or more later

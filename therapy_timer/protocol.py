@@ -303,8 +303,10 @@ class _Walker:
             earliest = max(earliest, self.last_end + SKIN_REST)
         if kind == "heat" and "ice" in self.last_start:
             earliest = max(earliest, self.last_start["ice"] + timedelta(hours=config.cold.every_hours))
-        if earliest == self.immediate:
-            return earliest  # at once, even in a quiet period: the user is awake
+        if self.immediate is not None and earliest <= self.immediate + SKIN_REST:
+            # At once (or right after the skin's rest from the heat just taken off), even in a quiet
+            # period: the user is awake and has just asked for it.
+            return earliest
         length = timedelta(minutes=config.cold.minutes if kind == "ice" else config.heat.minutes)
         return fit(earliest, length, config.quiet_hours.periods, self.zone, self.horizon)
 
