@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -104,3 +105,11 @@ def test_an_older_database_gains_the_source_column(tmp_path):
         assert opened.db.execute("PRAGMA user_version").fetchone() == (store_module.SCHEMA_VERSION,)
     finally:
         opened.close()
+
+
+def test_try_heat_again_refusal_names_the_time_as_people_read_it(store):
+    usecases.start(at(store, T0), T0 - timedelta(days=3), T0, False, "Europe/Berlin")
+    usecases.switch(at(store, T0 + M), "heat-worse", T0 + M)
+    with pytest.raises(RefusedError, match="heat is planned again from") as refused:
+        usecases.try_heat_again(at(store, T0 + 2 * M), T0 + 2 * M)
+    assert not re.search(r"\d{4}-\d\d-\d\dT", str(refused.value)), refused.value

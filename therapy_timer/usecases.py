@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any, Literal, NamedTuple
 
 from therapy_timer import config as config_module
-from therapy_timer import protocol, reminders, views
+from therapy_timer import protocol, reminders, render, views
 from therapy_timer.config import Config
 from therapy_timer.errors import RefusedError, UsageError
 from therapy_timer.protocol import Session, Settings, SwitchResult, Timeline, TryHeatResult
@@ -229,7 +229,7 @@ def try_heat_again(deps: Deps, at: datetime, source: Source = "command") -> TryH
     loaded = load(deps, at + LOOKAHEAD)
     decision = protocol.try_heat(loaded.settings, loaded.stored.plan, loaded.events, at, deps.zone)
     if not decision.accepted:
-        when = f"; heat is planned again from {views.stamp(decision.heat_again_at, deps.zone)}"
+        when = f"; heat is planned again from {render.when(decision.heat_again_at, deps.zone, deps.now)}"
         raise RefusedError(
             "heat is not on hold, so there is nothing to lift" + (when if decision.heat_again_at else "")
         )
