@@ -86,7 +86,7 @@ def history(env) -> list[dict]:
     )
     return [
         {key: entry[key]["data"] for key in ("summary", "body", "appname", "timeout")}
-        for entry in reversed(data["data"][0])
+        for entry in sorted(data["data"][0], key=lambda entry: entry["id"]["data"])  # in the order sent
     ]
 
 
@@ -129,7 +129,9 @@ def test_reminders_reach_a_real_notification_server(desktop):
 
 def test_doctor_names_the_backend_that_delivered(desktop):
     report = json.loads(tt(desktop, "doctor", "--json"))
-    assert report["notifications"]["delivered_by"] == "desktop (plyer)"
+    assert (
+        report["notifications"]["delivered_by"] == "desktop (notify-send)"
+    )  # plyer cannot report a failed notify-send
     assert report["notifications"]["notification_server"] == "running"
     shown = history(desktop)
     assert shown[-1]["summary"] == "therapy-timer test"
@@ -143,3 +145,53 @@ def test_without_a_session_bus_doctor_says_what_is_missing(tmp_path):
     )
     assert done.returncode == 1
     assert "delivered by terminal" in done.stdout and "D-Bus" in done.stdout
+
+
+@pytest.fixture
+def bus_without_server(monkeypatch):
+    """A real private session bus on which no notification server runs."""
+    if not (shutil.which("dbus-daemon") and shutil.which("notify-send")):
+        if os.environ.get("CI"):
+            pytest.fail("CI must install dbus and libnotify-bin")
+        pytest.skip("needs dbus-daemon and notify-send")
+    address, pid = subprocess.run(
+        ["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=10,
+    ).stdout.split()
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
+    yield address
+    os.kill(int(pid), signal.SIGTERM)
+
+
+def test_a_failed_notify_send_is_known_as_failed_and_falls_back(bus_without_server):
+    """Issue 11.3: notify-send exits 1 with no server; plyer hid that, so the reminder counted as delivered."""
+    from therapy_timer.notify import Notifier, NotifyError, NotifySendBackend, TerminalBackend
+
+    with pytest.raises(NotifyError, match="notify-send failed"):
+        NotifySendBackend().send("Ice on now", "body", False)
+    shown, logged = [], []
+    delivered = Notifier(fallback=TerminalBackend(shown.append), log=logged.append).send("Ice on", "b")  # the default
+    assert delivered == "terminal" and shown == [">>> Ice on: b"]
+    assert "notify-send failed" in logged[0]
+
+
+def test_a_hanging_notify_send_is_killed_and_reaped(tmp_path, monkeypatch):
+    """A notify-send that never answers costs one bounded wait: no thread and no child left behind."""
+    import threading
+
+    from therapy_timer.notify import Notifier, NotifySendBackend, TerminalBackend
+
+    fake = tmp_path / "notify-send"
+    fake.write_text('#!/bin/sh\necho $$ > "$(dirname "$0")/pid"\nexec sleep 600\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
+    notifier = Notifier([NotifySendBackend(timeout=0.5)], TerminalBackend(lambda line: None), log=lambda line: None)
+    for _ in range(3):
+        assert notifier.send("Ice off now", "b", True) == "terminal"
+    pid = int((tmp_path / "pid").read_text())
+    assert not os.path.exists(f"/proc/{pid}"), "the hung notify-send was not reaped"
+    assert not [t for t in threading.enumerate() if t.name == "notify" and t.is_alive()]
