@@ -366,3 +366,74 @@ def test_jumping_hours_forward_then_back_fires_each_due_reminder_once(isolated):
     fired = [r.key for r in store.reminders(1) if r.outcome == "fired"]
     assert len(recorder.sent) == len(fired)  # the record holds each key once; none was delivered twice
     assert recorder.titles == ["Ice on now", "Ice on now", "Ice off now"]
+
+
+# Issue 11, bad input stays bad input ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["start", "--no-daemon", "--at", "0001-01-01T12:00"], "more than a year ago"),
+        (["start", "--no-daemon", "--at", "0001-01-01T00:30"], "outside the dates"),  # year 0 in UTC
+        (["start", "--no-daemon", "--injured", "1001-03-01T12:00"], "more than a year ago"),
+        (["start", "--no-daemon", "--injured", "1925-03-01T12:00"], "more than a year ago"),
+        (["start", "--no-daemon", "--at", "9999-12-31T12:00"], "in the future"),
+    ],
+)
+def test_ancient_and_far_future_start_times_are_bad_input_and_leave_no_plan(run, args, says):
+    result = run(*args, code=2)
+    assert says in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "unexpected" not in result.stderr
+    assert run.json("status")["phase"] is None  # no broken plan left behind
+
+
+@pytest.mark.parametrize("window", ["2020-01-01", "9999-12-31T12:00", "0001-01-01"])
+def test_a_plan_window_far_from_now_is_bad_input(run, window):
+    run("start", "--no-daemon")
+    result = run("plan", "--from", window, code=2)
+    assert len(result.stderr.strip().splitlines()) == 1 and "unexpected" not in result.stderr
+
+
+def test_a_note_that_is_not_utf8_is_refused_in_one_line_and_nothing_is_saved(isolated):
+    env = {**os.environ, "LC_ALL": "C.UTF-8"}
+    done = subprocess.run(
+        [sys.executable, "-m", "therapy_timer", "log", "note", b"caf\xe9 \xff"], env=env, capture_output=True
+    )
+    assert done.returncode == 2, done.stderr
+    assert b"not valid UTF-8" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    history = subprocess.run([sys.executable, "-m", "therapy_timer", "history", "--json"], env=env, capture_output=True)
+    assert json.loads(history.stdout)["events"] == []
+
+
+def test_history_shows_terminal_escapes_visibly_and_keeps_the_text_exact(run):
+    note = "hi \x1b]0;pwned\x07 and \x1b[2J\x1b[31mred\nsecond line"
+    run("log", "note", note)
+    shown = run("history").stdout
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "\\x1b]0;pwned\\x07" in shown and "second line" in shown
+    assert [e["text"] for e in run.json("history")["events"]] == [note]
+
+
+def test_a_config_nested_thousands_deep_is_one_line_naming_the_file(run, config_file):
+    config_file.write_text("[cold]\nminutes = " + "[" * 5000 + "]" * 5000 + "\n")
+    result = run("status", code=2)
+    assert str(config_file) in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "unexpected" not in result.stderr
+
+
+def test_a_stored_plan_from_year_1001_costs_nothing_and_can_be_stopped(run, isolated):
+    """An absurd date already in the database (an old version, a hand edit) must not cost seconds per command."""
+    run("start", "--no-daemon")
+    run("log", "pain", "5")
+    db = sqlite3.connect(isolated / "therapy-timer.sqlite3")
+    with db:
+        db.execute(
+            "UPDATE plans SET injured_at = '1001-03-01T12:00:00+00:00', started_at = '1001-03-01T12:00:00+00:00'"
+        )
+    db.close()
+    refused = run("status", code=1)
+    assert "over a year ago" in refused.stderr and "stop" in refused.stderr
+    run("stop")
+    assert run.json("status")["phase"] is None
+    assert [e["score"] for e in run.json("history")["events"] if e["kind"] == "pain"] == [5]

@@ -394,6 +394,8 @@ def parse(raw: bytes, path: Path | str = "config.toml") -> tuple[Config, list[st
         raise ConfigError(f"{path}: the file is not UTF-8 text (byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(_syntax_message(path, str(exc))) from None
+    except RecursionError:  # e.g. an array nested thousands deep: the parser gives up, so do we
+        raise ConfigError(f"{path}: not valid settings: values are nested too deeply to read") from None
     return _build(data, str(path))
 
 

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from therapy_timer import texts
+from therapy_timer.text import visible
 
 if TYPE_CHECKING:
     from therapy_timer.protocol import SwitchResult, TryHeatResult
@@ -142,7 +143,7 @@ def history(entries: list[dict[str, Any]], zone: tzinfo) -> list[str]:
         elif e["kind"] == "settings":
             detail.append("the settings in force from here on (history --json lists them)")
         elif e["text"] is not None and e["kind"] != "snooze":
-            detail.append(e["text"].replace("\n", "\n" + " " * 34))
+            detail.append(visible(e["text"]).replace("\n", "\n" + " " * 34))
         if e["source"] == "notification":
             detail.append("(from the notification)")
         lines.append(f"{when(e['at'], zone):<18} {e['kind']:<14} {' '.join(detail)}".rstrip())

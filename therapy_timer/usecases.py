@@ -116,6 +116,11 @@ class Loaded:
     """The active plan with its log, settings over time and timeline, read once for one use case."""
 
     def __init__(self, deps: Deps, stored: StoredPlan, horizon: datetime) -> None:
+        if too_old(stored, deps.now):
+            raise RefusedError(
+                f"the active plan started {render.when(stored.plan.started_at, deps.zone)}, over a year ago, so it "
+                "cannot be followed any more; `therapy-timer stop` ends it (your record stays)"
+            )
         self.deps, self.stored = deps, stored
         record_settings(deps, stored, deps.store.events(stored.id))
         self.logged = deps.store.events(stored.id)
@@ -125,6 +130,17 @@ class Loaded:
 
     def reminders(self, since: datetime, until: datetime) -> list[reminders.Reminder]:
         return reminders.build(self.settings, self.timeline, self.events, since, until)
+
+
+MAX_PLAN_AGE = timedelta(days=366)
+
+
+def too_old(stored: StoredPlan, now: datetime) -> bool:
+    """A plan that began over a year ago (only an old version or a hand-edited file could store one).
+
+    Its timeline would cost a year or centuries of sessions on every command, so it is not computed.
+    """
+    return stored.plan.started_at < now - MAX_PLAN_AGE
 
 
 def load(deps: Deps, horizon: datetime | None = None) -> Loaded:
@@ -194,12 +210,17 @@ class EndResult(NamedTuple):
 
 def end(deps: Deps, reason: Literal["stopped", "recovered"]) -> EndResult:
     """End the plan (stop, or recovered): the record stays; the daemon is told."""
-    loaded = load(deps, deps.now)
-    summary = views.summary(loaded.stored.plan, loaded.timeline, loaded.logged, deps.now)
-    deps.store.end_plan(loaded.stored.id, deps.now, reason)
+    stored = deps.store.require_plan()
+    if too_old(stored, deps.now):  # end it without computing its sessions: nothing to count
+        logged, timeline = deps.store.events(stored.id), Timeline([], [], [])
+    else:
+        loaded = load(deps, deps.now)
+        logged, timeline = loaded.logged, loaded.timeline
+    summary = views.summary(stored.plan, timeline, logged, deps.now)
+    deps.store.end_plan(stored.id, deps.now, reason)
     deps.nudge()
     return EndResult(
-        plan_id=loaded.stored.id,
+        plan_id=stored.id,
         ended_at=deps.now,
         reason=reason,
         days=summary["days"],
@@ -318,6 +339,13 @@ class LogResult(NamedTuple):
 
 def log_entry(deps: Deps, kind: str, at: datetime, score: int | None = None, text: str | None = None) -> LogResult:
     """Record pain, a symptom or a note; no plan needed (it joins the active plan if there is one)."""
+    if text is not None and not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that are not UTF-8 reach us as lone surrogates
+            raise UsageError(
+                "that text is not valid UTF-8 (check your terminal's encoding); nothing was saved"
+            ) from None
     stored = deps.store.active_plan()
     deps.store.log(stored.id if stored else None, at, kind, deps.now, score=score, text=text)
     return LogResult(kind, at, stored.id if stored else None, score, text)

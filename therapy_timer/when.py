@@ -15,6 +15,7 @@ _CLOCK = r"([01]?\d|2[0-3]):([0-5]\d)"
 _DAY_CLOCK = re.compile(rf"^(?:(today|yesterday)\s+)?{_CLOCK}$")
 _OFFSET = re.compile(r"^([+-])\s*(?:(\d{1,3})d)?\s*(?:(\d{1,4})h)?\s*(?:(\d{1,6})m(?:in)?)?$")
 RECENT_SLACK = timedelta(minutes=1)
+REACH = timedelta(days=366)
 EXAMPLES = 'try "now", "14:30", "-2h", "-30m", "yesterday 22:15" or "2026-11-24T14:30"'
 
 
@@ -23,7 +24,25 @@ def parse_when(text: str, now: datetime, zone: tzinfo, past: bool = False) -> da
 
     `past`: the text names something that happened, so a bare clock time ("23:50") means the most
     recent one (yesterday's, just after midnight), not one later today.
+    Nothing more than `REACH` (a year) from now is accepted: the plan is for the first days of a
+    spasm, and a date in year 1 or 9999 is a typo that would otherwise make every later command
+    compute centuries of sessions.
     """
+    try:
+        moment = _parse(text, now, zone, past)
+    except OverflowError:
+        moment = None
+    shown = one_line(text.strip())
+    if moment is None:
+        raise UsageError(f'"{shown}" is outside the dates this app can use; {EXAMPLES}')
+    if moment > now + REACH:
+        raise UsageError(f'"{shown}" is in the future, more than a year from now')
+    if moment < now - REACH:
+        raise UsageError(f'"{shown}" is more than a year ago; the plan is for the first days of a spasm')
+    return moment
+
+
+def _parse(text: str, now: datetime, zone: tzinfo, past: bool) -> datetime:
     spoken = text.strip().lower()
     if spoken == "now":
         return now.astimezone(timezone.utc)
