@@ -8,6 +8,7 @@ those tests are skipped, and in CI they refuse to skip.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import stat
@@ -395,3 +396,21 @@ def test_a_nudge_from_another_user_is_ignored_even_through_a_misconfigured_folde
         os.chmod(opened, 0o700)  # mistake mended; our own nudges are still heard
     tt(env, "stop")
     assert wait_until(lambda: not control.is_running(isolated), 10)
+
+
+def test_a_full_or_read_only_disk_is_named_as_such_and_never_points_at_forget(small_disk, monkeypatch):
+    """Issue 11.11: a healthy record on a full or read-only disk must not be called damaged."""
+    data = small_disk / "data"
+    monkeypatch.setenv("THERAPY_TIMER_DATA_DIR", str(data))
+    env = desktopless_env()
+    tt(env, "start", "--no-daemon")
+    tt(env, "log", "pain", "6")
+    filler = fill(small_disk)
+    full = tt(env, "log", "note", "x" * 100_000, code=None)
+    assert full.returncode != 0 and "is full" in full.stderr and "forget" not in full.stderr, full.stderr
+    filler.unlink()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    read_only = tt(env, "log", "pain", "4", code=None)
+    assert read_only.returncode != 0 and "cannot be written" in read_only.stderr, read_only.stderr
+    assert "forget" not in read_only.stderr and "damaged" not in read_only.stderr
+    assert [e["score"] for e in json.loads(tt(env, "history", "--json").stdout)["events"] if e["kind"] == "pain"] == [6]

@@ -124,14 +124,45 @@ class Store:
             raise StoreError(f"cannot open the data folder {folder}: {exc.strerror}") from None
 
     def _damaged(self, exc: Exception) -> StoreError:
-        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+        """The one-line error for a database problem, naming what is really wrong and what to do.
+
+        Only a truly damaged file is pointed at `forget` (which moves it aside): advising it for a
+        full disk or a permission problem would make people throw away a healthy record.
+        """
+        code = getattr(exc, "sqlite_errorname", "")  # Python 3.11+; the message text covers 3.10
+        said = str(exc).lower()
+        if code == "SQLITE_BUSY" or "locked" in said:
             return StoreError(
                 f"the database at {self.path} stayed busy for 30 s; nothing was changed, please try again"
             )
+        if code == "SQLITE_FULL" or "disk is full" in said or (code.startswith("SQLITE_IOERR") and self._disk_full()):
+            return StoreError(
+                f"the disk holding {self.path.parent} is full; nothing was changed and your record is intact. "
+                "Free some space, then try again"
+            )
+        if code.startswith("SQLITE_READONLY") or "readonly" in said or code in ("SQLITE_PERM", "SQLITE_CANTOPEN"):
+            return StoreError(
+                f"the database at {self.path} cannot be written ({exc}); nothing was changed and your record is "
+                f"intact. Check that you own {self.path.parent} and its files and can write to them"
+            )
+        if code.startswith("SQLITE_IOERR") or "disk i/o error" in said:
+            return StoreError(
+                f"the disk holding {self.path} could not be read or written ({exc}); nothing was changed. "
+                "Check the disk, then try again"
+            )
         return StoreError(
-            f"the database at {self.path} cannot be read ({exc}); it was left as it is. "
+            f"the database at {self.path} is damaged ({exc}); it was left as it is. "
             "`therapy-timer forget` moves it aside and starts afresh"
         )
+
+    def _disk_full(self) -> bool:
+        """Whether the data folder's disk has no room left (SQLite reports a full disk in WAL mode as an I/O error)."""
+        import shutil  # only on this error path: keeps it out of every command's start-up
+
+        try:
+            return shutil.disk_usage(self.path.parent).free < 64 * 1024
+        except OSError:
+            return False
 
     def _prepare(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
