@@ -190,8 +190,9 @@ def test_a_hanging_notify_send_is_killed_and_reaped(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
     notifier = Notifier([NotifySendBackend(timeout=0.5)], TerminalBackend(lambda line: None), log=lambda line: None)
+    before = {t for t in threading.enumerate() if t.name == "notify"}  # other tests' hung fakes may linger
     for _ in range(3):
         assert notifier.send("Ice off now", "b", True) == "terminal"
     pid = int((tmp_path / "pid").read_text())
     assert not os.path.exists(f"/proc/{pid}"), "the hung notify-send was not reaped"
-    assert not [t for t in threading.enumerate() if t.name == "notify" and t.is_alive()]
+    assert not [t for t in threading.enumerate() if t.name == "notify" and t.is_alive() and t not in before]
