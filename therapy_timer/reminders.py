@@ -47,22 +47,23 @@ class Reminder(NamedTuple):
     advice: str = ""  # a sentence added to the body (the doctor advice after switches)
 
 
-def answered(events: Iterable[Event]) -> dict[str, datetime]:
-    """The first done/skip answer logged for each session key: session -> when."""
-    found: dict[str, datetime] = {}
+def first_answers(events: Iterable[Event]) -> dict[str, Event]:
+    """The first done/skip answer logged for each session key (a later one changes nothing)."""
+    found: dict[str, Event] = {}
     for e in sorted(events, key=lambda e: e.at):
         if e.kind in ANSWERS and e.session and e.session not in found:
-            found[e.session] = e.at
+            found[e.session] = e
     return found
+
+
+def answered(events: Iterable[Event]) -> dict[str, datetime]:
+    """Session -> when it was answered."""
+    return {key: e.at for key, e in first_answers(events).items()}
 
 
 def outcomes(events: Iterable[Event]) -> dict[str, str]:
-    """The first done/skip answer logged for each session key: session -> "done" or "skip"."""
-    found: dict[str, str] = {}
-    for e in sorted(events, key=lambda e: e.at):
-        if e.kind in ANSWERS and e.session and e.session not in found:
-            found[e.session] = e.kind
-    return found
+    """Session -> "done" or "skip"."""
+    return {key: e.kind for key, e in first_answers(events).items()}
 
 
 class AnswerDecision(NamedTuple):
