@@ -19,6 +19,18 @@ import pytest
 NEEDED = ("dbus-daemon", "Xvfb", "dunst", "dunstctl", "notify-send")
 
 
+def private_bus() -> tuple[str, int]:
+    """A session bus of the test's own: its address and the pid to end it with."""
+    address, pid = subprocess.run(
+        ["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=10,
+    ).stdout.split()
+    return address, int(pid)
+
+
 @pytest.fixture
 def desktop(tmp_path):
     missing = [tool for tool in NEEDED if not shutil.which(tool)]
@@ -29,14 +41,7 @@ def desktop(tmp_path):
             f"no notification server here (missing {', '.join(missing)}); "
             "apt install dbus dbus-x11 xvfb dunst libnotify-bin"
         )
-    bus = subprocess.run(
-        ["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=10,
-    ).stdout.split()
-    address, bus_pid = bus[0], int(bus[1])
+    address, bus_pid = private_bus()
     xvfb = subprocess.Popen(
         ["Xvfb", "-displayfd", "1", "-nolisten", "tcp"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
     )
@@ -154,16 +159,10 @@ def bus_without_server(monkeypatch):
         if os.environ.get("CI"):
             pytest.fail("CI must install dbus and libnotify-bin")
         pytest.skip("needs dbus-daemon and notify-send")
-    address, pid = subprocess.run(
-        ["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=10,
-    ).stdout.split()
+    address, pid = private_bus()
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
     yield address
-    os.kill(int(pid), signal.SIGTERM)
+    os.kill(pid, signal.SIGTERM)
 
 
 def test_a_failed_notify_send_is_known_as_failed_and_falls_back(bus_without_server):
