@@ -152,7 +152,8 @@ def test_symptom_warning_signs_get_advice(plan):
     assert "URGENT" in plan("log", "symptom", "numb", "in", "the", "groin").stdout
     out = plan("log", "symptom", "tingling down my leg").stdout
     assert "doctor" in out and "URGENT" not in out
-    assert plan("log", "symptom", "stiff in the morning").stdout.strip() == "Saved."
+    silent = plan("log", "symptom", "stiff in the morning").stdout
+    assert silent.startswith("Saved.") and "matches none" in silent and "Watch for" in silent  # never just silence
 
 
 def test_notes_are_kept_exactly_as_typed(plan):
@@ -284,7 +285,7 @@ def test_every_reporting_command_speaks_json_with_the_schema(run):
         assert shown["schema"] == 1 and shown["command"] == "start" and shown["current"]["minutes"] == 15
         assert run.json("log", "pain", "4")["score"] == 4
         assert run.json("log", "note", "fine")["text"] == "fine"
-        assert run.json("log", "symptom", "stiff")["warning_sign"] is None
+        assert run.json("log", "symptom", "stiff")["warning_signs"] == []
     with freeze_time("2026-11-24 09:02:00+01:00"):
         snoozed = run.json("snooze", "5")
         assert snoozed["minutes"] == 5 and snoozed["again_at"].startswith("2026-11-24T09:07")
@@ -321,3 +322,33 @@ def test_status_json_has_the_same_keys_with_and_without_a_plan(run):
 def test_rule_11_an_injury_weeks_ago_is_told_what_this_plan_is_for(run):
     out = run("start", "--no-daemon", "--injured", "-20d").stdout
     assert "for the first days" in out and "physical therapist" in out
+
+
+def test_a_logged_urgent_sign_stays_in_status_until_acknowledged(plan):
+    answer = plan("log", "symptom", "--sign", "bladder-bowel").stdout
+    assert "URGENT" in answer and "cannot judge" in answer and "sounds like" not in answer
+    view = plan.json("status")
+    assert view["warning"]["action"] == "get-help-now" and view["warning"]["sign"] == "bladder-bowel"
+    assert "GET HELP NOW" in plan("status").stdout
+    plan("signs", "ack")
+    assert plan.json("status")["warning"] is None
+    assert "therapy-timer signs" in plan("status").stdout  # the pointer to the list stays
+    plan("signs", "ack", code=1)  # nothing left to acknowledge
+
+
+def test_a_sign_logged_without_a_plan_shows_too(run):
+    run("log", "symptom", "I", "have", "a", "fever")
+    assert run.json("status")["warning"]["action"] == "get-help-now"
+
+
+def test_start_names_the_signs_and_signs_lists_them_all(run):
+    out = run("start", "--no-daemon").stdout
+    assert "Warning signs" in out and "log symptom --sign" in out
+    listed = run("signs").stdout
+    assert listed.index("Get help at once") < listed.index("See a doctor soon") and "saddle" in listed
+    assert {s["sign"] for s in run.json("signs")["signs"]} >= {"saddle", "heat-burn", "nerve"}
+
+
+def test_log_symptom_with_no_words_off_a_terminal_says_how_to_name_a_sign(run):
+    result = run("log", "symptom", code=2)
+    assert "--sign" in result.stderr

@@ -339,25 +339,84 @@ def log_try_heat_again(app: App, at_text: str, as_json: bool) -> None:
     report(app, as_json, "log try-heat-again", result, render.tried_heat(result, app.zone, app.now))
 
 
-@log.command("symptom", epilog=texts.WARNING_SIGNS_HELP)
-@click.argument("words", nargs=-1, required=True)
+SIGN_NAMES = (
+    "saddle",
+    "bladder-bowel",
+    "leg-weakness",
+    "fever",
+    "trauma",
+    "nerve",
+    "radiating",
+    "red-flag",
+    "no-better",
+    "heat-burn",
+    "ice-injury",
+)  # signs.SIGNS' names, spelled out so `--help` does not load the sign rules (a test keeps them equal)
+
+
+@log.command("symptom", epilog="`therapy-timer signs` explains each NAME.")
+@click.argument("words", nargs=-1)
+@click.option("--sign", "sign_name", type=click.Choice(SIGN_NAMES), help="a listed warning sign, by its short name")
 @click.option("--at", "at_text", metavar="WHEN", default="now", help=AT_HELP)
 @json_option
 @pass_app
-def log_symptom(app: App, words: tuple[str, ...], at_text: str, as_json: bool) -> None:
-    """Record a symptom, e.g. "tingling down my left leg"; warning signs get advice at once."""
+def log_symptom(app: App, words: tuple[str, ...], sign_name: str | None, at_text: str, as_json: bool) -> None:
+    """Record a symptom in your own words, or a listed warning sign (--sign); warning signs get advice at once."""
+    from therapy_timer import render, signs, usecases
+
+    at = app.when(at_text, "--at")
+    chosen = signs.BY_NAME[sign_name] if sign_name else None
+    if not words and chosen is None:
+        chosen = _pick_sign(signs.SIGNS)
+    text = signs.record_text(chosen, " ".join(words))
+    result = usecases.log_entry(app.deps(), "symptom", at, text=text)
+    found = signs.read(text)
+    matched = [{"sign": s.name, "level": s.level, "label": s.label, "advice": s.advice} for s in found]
+    report(app, as_json, "log symptom", result, render.signs_answer(found), warning_signs=matched)
+
+
+def _pick_sign(choices: tuple[Any, ...]) -> Any:
+    """At a terminal: a numbered list to pick from. Elsewhere: say how to name a sign."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("say what you feel (log symptom WORDS...) or name a sign with --sign NAME")
+    for number, sign in enumerate(choices, 1):
+        click.echo(f"{number:>3}. {sign.label}")
+    picked = click.prompt("Which one? (number)", type=click.IntRange(1, len(choices)))
+    return choices[picked - 1]
+
+
+@cli.group(invoke_without_command=True)
+@json_option
+@click.pass_context
+def signs(ctx: click.Context, as_json: bool) -> None:
+    """The warning signs to watch for, and what to do about each."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from therapy_timer import render
+    from therapy_timer import signs as sign_list
+
+    if as_json:
+        emit(
+            {
+                "schema": 1,
+                "signs": [
+                    {"sign": s.name, "level": s.level, "label": s.label, "advice": s.advice} for s in sign_list.SIGNS
+                ],
+            }
+        )
+    else:
+        lines(render.signs_list())
+
+
+@signs.command("ack")
+@pass_app
+def signs_ack(app: App) -> None:
+    """You have acted on a logged warning sign: stop showing it in `status`."""
     from therapy_timer import usecases
 
-    text = " ".join(words)
-    result = usecases.log_entry(app.deps(), "symptom", app.when(at_text, "--at"), text=text)
-    found = texts.classify_symptom(text)
-    out = ["Saved."]
-    if found and found[0] == "urgent":
-        out.append(f"URGENT: that sounds like {found[1]}. {texts.URGENT_ADVICE}")
-    elif found:
-        out.append(f"That sounds like {found[1]}. {texts.NERVE_ADVICE}")
-    sign = {"level": found[0], "sign": found[1]} if found else None
-    report(app, as_json, "log symptom", result, out, warning_sign=sign)
+    if not usecases.acknowledge_signs(app.deps()):
+        raise RefusedError("no warning sign is on show")
+    click.echo("Noted. `status` no longer shows it; log any new sign with `therapy-timer log symptom`.")
 
 
 @log.command("note")

@@ -51,7 +51,10 @@ def session_line(s: dict[str, Any], zone: tzinfo, now: datetime) -> str:
 
 def status(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]:
     if view["phase"] is None:
-        return ["No active plan. Start one with `therapy-timer start` (see --help for the options)."]
+        return [
+            "No active plan. Start one with `therapy-timer start` (see --help for the options).",
+            *warning_lines(view.get("warning")),
+        ]
     phase = "cold (ice)" if view["phase"] == "cold" else "moist heat"
     lines = [f"Phase: {phase}, day {view['day']} of recovery (injured {when(view['injured_at'], zone, now)})"]
     if view["heat_on_hold"]:
@@ -86,7 +89,18 @@ def status(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]:
         )
     if view["see_doctor"]:
         lines.append(texts.doctor_after_switches(len(switches)))
-    return lines
+    return lines + warning_lines(view.get("warning"))
+
+
+def warning_lines(warning: dict[str, Any] | None) -> list[str]:
+    """The logged sign on show, or the pointer to the list of signs."""
+    if warning is None:
+        return ["Warning signs to watch for: `therapy-timer signs`."]
+    head = "GET HELP NOW" if warning["action"] == "get-help-now" else "See a doctor"
+    return [
+        f"{head}: you logged {warning['reason']}. {warning['advice']}",
+        "  (`therapy-timer signs ack` once you have acted on it)",
+    ]
 
 
 def now_and_next(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]:
@@ -173,7 +187,7 @@ def started(result: StartResult, reminders: str, zone: tzinfo, now: datetime) ->
     out += now_and_next(view, zone, now)
     if not result.too_long_ago:
         out.append(texts.NO_BETTER)
-    return [*out, reminders, texts.NOT_ADVICE]
+    return [*out, *texts.SIGNS_AT_START, reminders, texts.NOT_ADVICE]
 
 
 def switched(result: SwitchResult, zone: tzinfo, now: datetime) -> list[str]:
@@ -230,3 +244,38 @@ def days(count: float) -> str:
     if whole < 1:
         return "less than a day"
     return "1 day" if whole == 1 else f"{whole} days"
+
+
+def signs_answer(found: list[Any]) -> list[str]:
+    """What `log symptom` says: what the words match among the listed signs, and what to do."""
+    if not found:
+        return [
+            "Saved. It matches none of the listed warning signs (the app cannot judge symptoms). Watch for:",
+            *(f"  - {sign.label}" for sign in _signs().SIGNS if sign.level != "skin"),
+        ]
+    out = ["Saved."]
+    for sign in found:
+        head = {"urgent": "URGENT: this", "see-soon": "This", "skin": "This"}[sign.level]
+        out.append(f"{head} matches a listed sign: {sign.label}. The app cannot judge it. {sign.advice}")
+    return out
+
+
+def signs_list() -> list[str]:
+    """Every listed sign, most serious first, with its short name for `log symptom --sign`."""
+    headings = {
+        "urgent": "Get help at once for:",
+        "see-soon": "See a doctor soon for:",
+        "skin": "Stop that treatment and check the skin for:",
+    }
+    out = []
+    for level, heading in headings.items():
+        out.append(heading)
+        out += [f"  {sign.name:<14} {sign.label}" for sign in _signs().SIGNS if sign.level == level]
+    out.append("Log one with `therapy-timer log symptom --sign NAME`, or in your own words.")
+    return out
+
+
+def _signs() -> Any:
+    from therapy_timer import signs
+
+    return signs

@@ -129,80 +129,6 @@ SETTINGS_BROKEN = "config.toml has a problem; reminders keep the previous settin
 DESKTOP_DOWN = "desktop notifications are not reaching you; reminders go to this terminal/log until they work again"
 
 
-# Symptoms ------------------------------------------------------------------------------------
-
-URGENT_SIGNS = {
-    "numbness in the groin, buttocks or inner thighs": (
-        "groin",
-        "saddle",
-        "inner thigh",
-        "buttock",
-        "genital",
-        "perine",
-    ),
-    "new trouble controlling bladder or bowels": (
-        "bladder",
-        "bowel",
-        "incontinen",
-        "urinat",
-        "pee",
-        "wet myself",
-        "soiled",
-    ),
-    "a leg getting weaker": (
-        "weak",
-        "foot drop",
-        "leg gives",
-        "legs give",
-        "can't lift my foot",
-        "cannot lift my foot",
-    ),
-    "fever with back pain": ("fever", "temperature", "chills", "feverish"),
-    "pain after a serious fall or accident": ("fall", "fell", "accident", "crash", "car ", "collision"),
-}
-NERVE_SIGNS = {
-    "tingling, burning or numbness, especially spreading into the legs": (
-        "tingl",
-        "burn",
-        "numb",
-        "pins and needles",
-        "prickl",
-        "radiat",
-        "spread",
-        "shoot",
-        "down my leg",
-        "down the leg",
-        "into my leg",
-        "sciatic",
-        "electric",
-    ),
-}
-
-URGENT_ADVICE = (
-    "This can be a sign of something serious. Get medical help now: call your doctor's urgent line or "
-    "emergency services. Do not wait for the protocol."
-)
-NERVE_ADVICE = (
-    "This can mean a nerve is involved, which makes a spasm harder to manage. Please arrange for a "
-    "doctor to look at your back soon."
-)
-
-
-def classify_symptom(text: str) -> tuple[str, str] | None:
-    """("urgent"|"doctor", the sign matched) for a warning sign in `text`, else None."""
-    lowered = f" {text.lower()} "
-    for level, signs in (("urgent", URGENT_SIGNS), ("doctor", NERVE_SIGNS)):
-        for sign, words in signs.items():
-            if any(word in lowered for word in words):
-                return level, sign
-    return None
-
-
-WARNING_SIGNS_HELP = (
-    "Seek care at once for: " + "; ".join(URGENT_SIGNS) + ". See a doctor soon for: " + "; ".join(NERVE_SIGNS) + "."
-)
-
-
 PREVENTION = [
     "If you smoke, stopping helps your back too.",
     "Flat, comfortable shoes over high heels.",
@@ -211,4 +137,12 @@ PREVENTION = [
     "Lift with bent knees and let your legs do the work, not your back.",
     "If you carry extra weight, losing some takes load off your spine.",
     "Keep your back and tummy muscles strong with regular exercise.",
+]
+
+
+SIGNS_AT_START = [
+    "Warning signs: get help at once for numbness between the legs, new bladder or bowel trouble, legs "
+    "getting weak, fever, or pain after a bad fall or accident; see a doctor soon for tingling or pain "
+    "running down a leg.",
+    "Log one with `therapy-timer log symptom --sign NAME`; `therapy-timer signs` lists them all.",
 ]

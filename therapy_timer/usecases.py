@@ -357,10 +357,37 @@ def log_entry(deps: Deps, kind: str, at: datetime, score: int | None = None, tex
 def status(deps: Deps) -> dict[str, Any]:
     stored = deps.store.active_plan()
     if stored is None:
-        return dict(views.NO_PLAN_STATUS)
-    loaded = Loaded(deps, stored, deps.now + LOOKAHEAD)
-    upcoming = loaded.reminders(deps.now - LOOKBACK, deps.now + LOOKAHEAD)
-    return views.status(stored.plan, loaded.timeline, loaded.logged, upcoming, deps.now, deps.zone)
+        view = dict(views.NO_PLAN_STATUS)
+    else:
+        loaded = Loaded(deps, stored, deps.now + LOOKAHEAD)
+        upcoming = loaded.reminders(deps.now - LOOKBACK, deps.now + LOOKAHEAD)
+        view = views.status(stored.plan, loaded.timeline, loaded.logged, upcoming, deps.now, deps.zone)
+    view["warning"] = views.warning(open_warning(deps), deps.zone)
+    return view
+
+
+def open_warning(deps: Deps) -> Any:
+    """The warning sign on show (logged with or without a plan), until `signs ack`."""
+    logged = [e for e in deps.store.events() if e.kind in ("symptom", ACK)]
+    acks = [e.at for e in logged if e.kind == ACK]
+    symptoms = [(e.at, e.text or "") for e in logged if e.kind == "symptom"]
+    if not symptoms or (acks and max(acks) >= max(at for at, _ in symptoms)):
+        return None  # nothing to read: the sign rules are not even compiled
+    from therapy_timer import signs
+
+    return signs.open_warning(symptoms, max(acks, default=None))
+
+
+ACK = "signs-ack"
+
+
+def acknowledge_signs(deps: Deps) -> bool:
+    """The user has read the warning (and acted on it): it leaves `status`. False if none was on show."""
+    if open_warning(deps) is None:
+        return False
+    stored = deps.store.active_plan()
+    deps.store.log(stored.id if stored else None, deps.now, ACK, deps.now)
+    return True
 
 
 def plan_window(deps: Deps, start: datetime, end: datetime) -> dict[str, Any]:

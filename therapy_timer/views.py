@@ -120,6 +120,7 @@ NO_PLAN_STATUS: dict[str, Any] = {
     "switches_back_to_cold": [],
     "see_doctor": False,
     "last_pain": None,
+    "warning": None,
 }
 
 
@@ -212,3 +213,17 @@ def plain(value: Any, zone: tzinfo) -> Any:
     if isinstance(value, (list, tuple)):
         return [plain(item, zone) for item in value]
     return value
+
+
+def warning(found: Any, zone: tzinfo) -> dict[str, Any] | None:
+    """A logged warning sign on show: what to do ("get-help-now" or "see-a-doctor") and why."""
+    if found is None:
+        return None
+    return {
+        "action": "get-help-now" if found.sign.level == "urgent" else "see-a-doctor",
+        "sign": found.sign.name,
+        "reason": found.sign.label,
+        "advice": found.sign.advice,
+        "logged_at": stamp(found.at, zone),
+        "text": found.text,
+    }

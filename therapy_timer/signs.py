@@ -1,0 +1,275 @@
+"""Warning signs: the named list, and a careful reader of what people type.
+
+Pure (no clock, no I/O). The app cannot judge a symptom; it can only notice that what was logged
+matches one of the listed signs and say, calmly, what to do about that sign. So the reader errs
+towards silence on everyday sentences ("fell asleep with the ice pack on", "peeling skin", "no
+fever") and towards the listed urgent signs when they are said in ordinary words ("I wet the bed",
+"can't feel it when I wipe", "both legs feel heavy"). Patterns are whole words and phrases; a
+negation earlier in the same clause ("no", "not", "without", "don't"...) cancels a match.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from datetime import datetime
+from typing import Literal, NamedTuple
+
+Level = Literal["urgent", "see-soon", "skin"]
+NAMED_PREFIX = "[sign: "
+
+
+class Sign(NamedTuple):
+    name: str
+    level: Level
+    label: str  # what the sign is, in a few plain words
+    advice: str  # what to do, in one short sentence
+
+
+URGENT_ADVICE = "Get medical help now: call your doctor's urgent line or emergency services. Do not wait for the plan."
+SOON_ADVICE = "Please arrange for a doctor or physical therapist to look at your back soon."
+
+SIGNS: tuple[Sign, ...] = (
+    Sign("saddle", "urgent", "numbness between the legs, in the groin, buttocks or inner thighs", URGENT_ADVICE),
+    Sign("bladder-bowel", "urgent", "new trouble controlling your bladder or bowels", URGENT_ADVICE),
+    Sign("leg-weakness", "urgent", "a leg, or both legs, getting weak, heavy or clumsy", URGENT_ADVICE),
+    Sign("fever", "urgent", "fever or chills along with the back pain", URGENT_ADVICE),
+    Sign("trauma", "urgent", "the pain started after a serious fall or an accident", URGENT_ADVICE),
+    Sign("nerve", "see-soon", "tingling, burning or numbness in the back or spreading into the legs", SOON_ADVICE),
+    Sign("radiating", "see-soon", "pain that runs down a leg, below the knee", SOON_ADVICE),
+    Sign(
+        "red-flag",
+        "see-soon",
+        "weight loss you cannot explain, a history of cancer, or pain worse at night that rest does not ease",
+        SOON_ADVICE,
+    ),
+    Sign("no-better", "see-soon", "no better after a week or two of this care", SOON_ADVICE),
+    Sign(
+        "heat-burn",
+        "skin",
+        "a burn from the heat: blisters, broken skin, or redness that lasts over an hour",
+        "Stop using heat on that spot now and let the skin recover. Get blisters or broken skin seen by a doctor.",
+    ),
+    Sign(
+        "ice-injury",
+        "skin",
+        "skin hurt by the ice: white or grey, hard, waxy, numb for long, or blistered",
+        "Stop the ice on that spot now and let the skin warm up on its own. Get blisters, or skin that stays "
+        "white, hard or numb, seen by a doctor.",
+    ),
+)
+BY_NAME = {sign.name: sign for sign in SIGNS}
+ORDER: dict[Level, int] = {"urgent": 0, "see-soon": 1, "skin": 2}
+
+# Words ----------------------------------------------------------------------------------------------
+
+_CANT = r"(?:can'?t|cannot|can not|couldn'?t|could not|unable to|not able to|(?:haven'?t|hasn'?t) been able to)"
+_NUMB = r"(?:numb\w*|no (?:feeling|sensation)|(?:can'?t|cannot|can not|couldn'?t) feel(?: anything| a thing)?|dead)"
+_SADDLE = (
+    r"(?:groin|crotch|between (?:my|the) legs|inner thighs?|buttocks|bum|backside|genitals?|private parts|"
+    r"privates|down there|saddle(?: area)?|perineum|around my (?:bottom|anus|back passage))"
+)
+_LEG = r"(?:legs?|foot|feet|knees?|ankles?)"
+_URINE = r"(?:urine|pee|wee|urinate|bladder|bowels?|poo|stools?|toilet|loo)"
+_HEAT = r"(?:heat\w*|hot[ -]water|hot|bottle|(?:heating )?pad|shower|bath|warm\w*|wheat bag)"
+_ICE = r"(?:ice|iced|icing|frozen|freezer|cold pack|gel pack|peas)"
+
+# (sign, pattern, says its own negation): a pattern that contains "can't" or "no feeling" is not
+# cancelled by that word; every other one is cancelled by a negation before or inside it.
+_RULES: tuple[tuple[str, str, bool], ...] = (
+    ("saddle", rf"\b(?:{_NUMB}|tingl\w*|pins and needles)\b[^.;!?]{{0,40}}\b{_SADDLE}\b", True),
+    ("saddle", rf"\b{_SADDLE}\b[^.;!?]{{0,30}}\b(?:{_NUMB}|tingl\w*|pins and needles)", True),
+    (
+        "saddle",
+        rf"\b(?:{_CANT}|don'?t|doesn'?t) feel\b[^.;!?]{{0,30}}\b(?:when i (?:wip\w*|pee\w*|go)|toilet paper)\b",
+        True,
+    ),
+    ("saddle", r"\bwip(?:e|ed|ing)\b[^.;!?,]{0,30}\bnumb", False),
+    (
+        "bladder-bowel",
+        rf"\b{_CANT}\b[^.;!?]{{0,20}}\b(?:hold|control|stop|start)\w*\b[^.;!?]{{0,25}}\b{_URINE}\b",
+        True,
+    ),
+    ("bladder-bowel", rf"\b{_CANT}\b (?:pee|urinate|wee|empty my bladder|go to the toilet|poo)\b", True),
+    ("bladder-bowel", r"\b(?:lost|losing|no) control (?:of|over) (?:my )?(?:bladder|bowels?)\b", True),
+    (
+        "bladder-bowel",
+        r"\b(?:wet|peed|pissed|soiled|pooed|messed) (?:myself|my ?self|the bed|my (?:pants|trousers|underwear|knickers))\b",
+        False,
+    ),
+    ("bladder-bowel", r"\b(?:bed ?wetting|incontinen\w*|leak\w* (?:urine|pee)|leaking (?:urine|pee|when))\b", False),
+    ("bladder-bowel", r"\b(?:didn'?t|did not) (?:make it|get) to the (?:toilet|bathroom|loo)\b", True),
+    ("bladder-bowel", r"\bhad an? accidents? (?:in|on) (?:bed|my (?:pants|trousers|underwear|sleep))\b", False),
+    (
+        "bladder-bowel",
+        r"\b(?:trouble|problems?|difficulty) (?:peeing|urinating|holding (?:my )?(?:urine|wee|pee|bladder))\b",
+        False,
+    ),
+    (
+        "leg-weakness",
+        rf"\b{_LEG}\b[^.;!?]{{0,25}}\b(?:weak\w*|giv\w* (?:way|out)|gave (?:way|out)|buckl\w*|heavy|clumsy|collaps\w*)\b",
+        False,
+    ),
+    ("leg-weakness", rf"\b{_LEG}\b[^.;!?]{{0,15}}\b(?:won'?t|wouldn'?t|can'?t) (?:hold|carry|support) me\b", True),
+    ("leg-weakness", rf"\b(?:weak\w*|heavy|clumsy)\b[^.;!?]{{0,15}}\b{_LEG}\b", False),
+    (
+        "leg-weakness",
+        r"\b(?:foot ?drop|drop foot|(?:foot|leg) drags?|dragging (?:my )?(?:foot|leg)|(?:keep|kept|keeps) (?:tripping|stumbling|falling over))\b",
+        False,
+    ),
+    ("leg-weakness", rf"\b{_CANT} (?:lift|raise|move|bend) (?:my )?(?:left |right )?(?:foot|leg|toes|ankle)\b", True),
+    ("leg-weakness", rf"\b{_CANT} (?:stand|walk) on (?:my )?(?:toes|heels|tiptoe)\b", True),
+    (
+        "fever",
+        r"\b(?:fever|fevers|feverish|febrile|chills|the shivers|shivery|high temperature|(?:running|have|got) a temperature|temperature of \d\d|night sweats)\b",
+        False,
+    ),
+    (
+        "trauma",
+        r"\b(?:fell|fallen|fall|slipped|tripped|came off|thrown)\b(?! asleep)[^.;!?]{0,25}\b(?:down|off|from|on(?:to)?)\b[^.;!?]{0,20}\b(?:stairs|steps|ladder|roof|ice|bike|horse|height|scaffold\w*|wall|trampoline)\b",
+        False,
+    ),
+    (
+        "trauma",
+        r"\b(?:(?:car|road|traffic|bike|cycling|motorbike|motorcycle|ski|skiing|work|sports?) )?(?:accident|crash|collision|pile-?up)\b(?! in)",
+        False,
+    ),
+    (
+        "trauma",
+        r"\b(?:came|fell|thrown|knocked) off (?:my |the |a )?(?:bike|horse|motorbike|scooter|ladder|roof)\b",
+        False,
+    ),
+    (
+        "trauma",
+        r"\b(?:rear-?ended|hit by a (?:car|bus|truck|van|bike)|knocked (?:off|down)|bad fall|hard fall|serious fall|nasty fall)\b",
+        False,
+    ),
+    (
+        "radiating",
+        r"\b(?:shoot\w*|radiat\w*|running|runs|ran|travel\w*|goes|going|spread\w*|moves?)\b[^.;!?]{0,20}\b(?:down|into)\b[^.;!?]{0,20}\b(?:leg|legs|thigh|calf|calves|foot|shin|knee)\b",
+        False,
+    ),
+    ("radiating", r"\b(?:below|past|under) (?:my |the )?knee\b|\bsciatica\b|\bsciatic\b", False),
+    ("radiating", r"\bdown (?:the back of )?(?:my|the) (?:left |right )?(?:leg|thigh)\b", False),
+    ("red-flag", r"\b(?:lost|losing|dropped) (?:a lot of |so much |some |loads of )?weight\b|\bweight loss\b", False),
+    ("red-flag", r"\bcancer\b|\btumou?r\b|\bchemo\w*\b", False),
+    ("red-flag", r"\b(?:worse|worst) (?:at|in the) night\b|\bnight pain\b|\bpain wakes me\b", False),
+    ("no-better", r"\b(?:no|not any|not (?:getting )?(?:any )?) ?better\b[^.;!?]{0,30}\b(?:weeks?|fortnight)\b", True),
+    (
+        "no-better",
+        r"\b(?:weeks?|fortnight)\b[^.;!?]{0,30}\b(?:no better|not (?:getting )?(?:any )?better|no improvement|hasn'?t improved|not improved)\b",
+        True,
+    ),
+    ("heat-burn", rf"\b(?:burn\w*|blister\w*|scald\w*|broken skin)\b[^.;!?]{{0,40}}\b{_HEAT}\b", False),
+    ("heat-burn", rf"\b{_HEAT}\b[^.;!?]{{0,40}}\b(?:burn\w*|blister\w*|scald\w*|broken skin)\b", False),
+    (
+        "heat-burn",
+        r"\b(?:red|redness)\b[^.;!?]{0,40}\b(?:hasn'?t|won'?t|isn'?t|not|didn'?t|still|hours)\b[^.;!?]{0,20}\b(?:fad\w*|gone|go\w* (?:away|down)|there)\b",
+        True,
+    ),
+    (
+        "ice-injury",
+        rf"\b(?:white|grey|gray|pale|hard|waxy|numb\w*|blister\w*|burn\w*|frost\w*)\b[^.;!?]{{0,40}}\b{_ICE}\b",
+        False,
+    ),
+    (
+        "ice-injury",
+        rf"\b{_ICE}\b[^.;!?]{{0,40}}\b(?:white|grey|gray|pale|hard|waxy|numb\w*|blister\w*|burn\w*|frost\w*)\b",
+        False,
+    ),
+    (
+        "nerve",
+        r"\b(?:tingl\w*|pins and needles|prickl\w*|numb\w*|electric\w*|zap\w*|burning (?:sensation|feeling|pain)|burns? down)\b",
+        False,
+    ),
+)
+
+
+@functools.cache
+def _compiled() -> tuple[tuple[str, re.Pattern[str], bool], ...]:
+    """The rules, compiled at the first reading (not at import: `status` imports this module)."""
+    return tuple((name, re.compile(pattern), own) for name, pattern, own in _RULES)
+
+
+_NEGATION = re.compile(
+    r"\b(?:no|not|never|without|none|nor|neither|denies|deny|cannot|dont|didnt|doesnt|isnt|havent|hasnt|wasnt)\b|n't\b"
+)
+_OVER = re.compile(
+    r"\b(?:(?:has|have|did)(?: not|n't) (?:come back|returned)|(?:is|has|have) gone|went away|stopped)\b"
+)
+_CLAUSE = re.compile(r"[.;!?,]|\b(?:but|although|though|however|except)\b")
+
+
+def _negated(text: str, start: int, end: int, says_its_own: bool) -> bool:
+    """Whether a negation earlier in the clause (or inside the phrase) cancels the match,
+    or the rest of the clause says it is over ("the numbness has not come back", "it went away")."""
+    clause_start = max((m.end() for m in _CLAUSE.finditer(text, 0, start)), default=0)
+    if _NEGATION.search(text, clause_start, start):
+        return True
+    after = _CLAUSE.search(text, end)
+    if _OVER.search(text, end, after.start() if after else len(text)):
+        return True
+    return not says_its_own and bool(_NEGATION.search(text, start, end))
+
+
+def read(text: str) -> list[Sign]:
+    """The listed signs that `text` matches, most serious first (none for everyday words).
+
+    A skin sign (a burn from heat, an injury from ice) explains numbness or burning in its clause,
+    so those are not also read as a nerve sign.
+    """
+    named = named_sign(text)
+    if named:
+        return [named]
+    lowered = " ".join(text.lower().replace("\u2019", "'").split())
+    found: dict[str, tuple[int, int]] = {}
+    for name, pattern, own in _compiled():
+        for match in pattern.finditer(lowered):
+            if not _negated(lowered, match.start(), match.end(), own):
+                found.setdefault(name, match.span())
+                break
+    if "nerve" in found and ("ice-injury" in found or "heat-burn" in found):
+        del found["nerve"]
+    return sorted((BY_NAME[name] for name in found), key=lambda s: ORDER[s.level])
+
+
+def record_text(sign: Sign | None, words: str) -> str:
+    """What `log symptom` stores: the words as typed, marked with the sign the user chose, if any."""
+    if sign is None:
+        return words
+    return f"{NAMED_PREFIX}{sign.name}] {words or sign.label}"
+
+
+def named_sign(text: str) -> Sign | None:
+    """The sign a stored symptom was logged with (`--sign`), if it was."""
+    if not text.startswith(NAMED_PREFIX):
+        return None
+    return BY_NAME.get(text[len(NAMED_PREFIX) :].split("]", 1)[0])
+
+
+def most_serious(signs: list[Sign]) -> Sign | None:
+    return min(signs, key=lambda s: ORDER[s.level], default=None)
+
+
+class Warning(NamedTuple):
+    """A logged sign that stays on show until the user acknowledges it."""
+
+    sign: Sign
+    at: datetime
+    text: str
+
+
+def open_warning(symptoms: list[tuple[datetime, str]], acknowledged: datetime | None) -> Warning | None:
+    """The most serious urgent or see-soon sign logged since the last acknowledgement, if any.
+
+    Skin signs get their advice when logged but do not stay on show: they are about one session's
+    skin, not about the back.
+    """
+    found = [
+        Warning(sign, at, text)
+        for at, text in symptoms
+        if acknowledged is None or at > acknowledged
+        for sign in read(text)[:1]
+        if sign.level != "skin"
+    ]
+    return min(found, key=lambda w: (ORDER[w.sign.level], -w.at.timestamp()), default=None)
