@@ -418,3 +418,17 @@ def test_a_config_folder_made_after_the_daemon_started_is_still_watched(isolated
     assert wait_until(lambda: any("fine again" in line for line in logged), 1.0)
     daemon.shutdown()
     thread.join(3)
+
+
+@stepped
+def test_the_next_reminder_repeats_a_logged_warning_sign_once(isolated):
+    plan_id = new_plan(isolated)
+    store = Store(isolated)
+    store.log(plan_id, T0 + timedelta(minutes=5), "symptom", T0 + timedelta(minutes=5), text="I wet the bed")
+    store.close()
+    with stepping_daemon(isolated, HandClock(T0 + timedelta(minutes=6))) as p:
+        p.scheduler.step()  # the first reminder after the sign was logged (the late "Ice on now")
+        p.scheduler.step()
+        bodies = [body for _, body, _ in p.recorder.sent]
+        assert "Get help now: you logged new trouble controlling your bladder or bowels." in bodies[0]
+        assert all("you logged" not in body for body in bodies[1:]) and len(bodies) >= 2

@@ -256,7 +256,8 @@ class Daemon:
         assert self.store is not None
         sent = self._unrecorded.get(reminder.key)
         if sent is None:
-            sent = (self.clock.now(), self.notifier.send(reminder.title, reminder.body, reminder.sticky))
+            body = reminder.body + self._warning_note(plan_id)
+            sent = (self.clock.now(), self.notifier.send(reminder.title, body, reminder.sticky))
             self._unrecorded[reminder.key] = sent
         fired_at, backend = sent
         self.store.record_reminder(plan_id, reminder.key, reminder.due, fired_at, "fired", backend, reminder.title)
@@ -264,6 +265,15 @@ class Daemon:
         late = (fired_at - reminder.due).total_seconds()
         lateness = f", {late / 60:.0f} min late" if late >= 60 else ""  # the record keeps it exactly
         self.log(f"{reminder.due.astimezone(self.zone):%a %H:%M} {reminder.title} [{backend}{lateness}]")
+
+    def _warning_note(self, plan_id: int) -> str:
+        """A warning sign logged since the last reminder is repeated once, in this reminder's body."""
+        from therapy_timer import signs, usecases
+
+        assert self.store is not None
+        deps = usecases.Deps(self.store, self.clock.now(), self.zone, self._config or Config())
+        fired = [r.fired_at for r in self.store.reminders(plan_id) if r.fired_at is not None]
+        return signs.reminder_note(usecases.open_warning(deps), max(fired, default=None))
 
     def _plan_ended(self) -> None:
         if self._plan_id is not None:

@@ -273,3 +273,11 @@ def open_warning(symptoms: list[tuple[datetime, str]], acknowledged: datetime | 
         if sign.level != "skin"
     ]
     return min(found, key=lambda w: (ORDER[w.sign.level], -w.at.timestamp()), default=None)
+
+
+def reminder_note(warning: Warning | None, last_fired: datetime | None) -> str:
+    """The sentence the first reminder after a logged sign adds to its body (once, then `status` keeps it)."""
+    if warning is None or (last_fired is not None and last_fired >= warning.at):
+        return ""
+    head = "Get help now" if warning.sign.level == "urgent" else "See a doctor soon"
+    return f" {head}: you logged {warning.sign.label}."
