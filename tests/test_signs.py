@@ -101,3 +101,7 @@ def test_the_corpus_names_the_right_urgent_sign():
         (r["text"], names(r["text"])) for r in corpus() if r["class"] == "urgent" and r["sign"] not in names(r["text"])
     ]
     assert wrong == []
+
+
+def test_numbness_between_the_legs_is_one_urgent_sign_not_also_a_nerve_sign():
+    assert names("numb between my legs") == ["saddle"]

@@ -215,8 +215,8 @@ def _negated(text: str, start: int, end: int, says_its_own: bool) -> bool:
 def read(text: str) -> list[Sign]:
     """The listed signs that `text` matches, most serious first (none for everyday words).
 
-    A skin sign (a burn from heat, an injury from ice) explains numbness or burning in its clause,
-    so those are not also read as a nerve sign.
+    A skin sign (a burn from heat, an injury from ice) or numbness between the legs explains the
+    numbness or burning it mentions, so that is not also read as a nerve sign.
     """
     named = named_sign(text)
     if named:
@@ -228,8 +228,8 @@ def read(text: str) -> list[Sign]:
             if not _negated(lowered, match.start(), match.end(), own):
                 found.setdefault(name, match.span())
                 break
-    if "nerve" in found and ("ice-injury" in found or "heat-burn" in found):
-        del found["nerve"]
+    if "nerve" in found and {"ice-injury", "heat-burn", "saddle"} & found.keys():
+        del found["nerve"]  # the same numbness or burning, already read as the more telling sign
     return sorted((BY_NAME[name] for name in found), key=lambda s: ORDER[s.level])
 
 
