@@ -251,7 +251,7 @@ def most_serious(signs: list[Sign]) -> Sign | None:
     return min(signs, key=lambda s: ORDER[s.level], default=None)
 
 
-class Warning(NamedTuple):
+class OpenSign(NamedTuple):
     """A logged sign that stays on show until the user acknowledges it."""
 
     sign: Sign
@@ -259,14 +259,14 @@ class Warning(NamedTuple):
     text: str
 
 
-def open_warning(symptoms: list[tuple[datetime, str]], acknowledged: datetime | None) -> Warning | None:
+def open_warning(symptoms: list[tuple[datetime, str]], acknowledged: datetime | None) -> OpenSign | None:
     """The most serious urgent or see-soon sign logged since the last acknowledgement, if any.
 
     Skin signs get their advice when logged but do not stay on show: they are about one session's
     skin, not about the back.
     """
     found = [
-        Warning(sign, at, text)
+        OpenSign(sign, at, text)
         for at, text in symptoms
         if acknowledged is None or at > acknowledged
         for sign in read(text)[:1]
@@ -275,7 +275,7 @@ def open_warning(symptoms: list[tuple[datetime, str]], acknowledged: datetime | 
     return min(found, key=lambda w: (ORDER[w.sign.level], -w.at.timestamp()), default=None)
 
 
-def reminder_note(warning: Warning | None, last_fired: datetime | None) -> str:
+def reminder_note(warning: OpenSign | None, last_fired: datetime | None) -> str:
     """The sentence the first reminder after a logged sign adds to its body (once, then `status` keeps it)."""
     if warning is None or (last_fired is not None and last_fired >= warning.at):
         return ""
