@@ -9,15 +9,17 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from common import Result, main
 
 from therapy_timer import bootstrap, reminders
 from therapy_timer.clock import FastClock, local_zone
 from therapy_timer.config import Config
-from therapy_timer.notify import Notifier, TerminalBackend
+from therapy_timer.notify import Note, Notifier, TerminalBackend
 from therapy_timer.reminders import Reminder
 from therapy_timer.store import FiredReminder, Store
 from therapy_timer.when import local_moment
@@ -35,7 +37,13 @@ class Null:
     def prepare(self) -> None:
         pass
 
-    def send(self, title: str, body: str, sticky: bool) -> None:
+    def send(self, note: Note) -> int:
+        return 0
+
+    def close(self, note_id: int) -> None:
+        pass
+
+    def listen(self, listener: Callable[[Any], None]) -> None:
         pass
 
 

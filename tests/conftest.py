@@ -35,6 +35,7 @@ TIERS = {
     "test_config": "unit",
     "test_when": "unit",
     "test_notify": "unit",
+    "test_buttons": "unit",
     "test_signs": "unit",
     "test_docs": "unit",
     "test_paths": "unit",

@@ -20,7 +20,8 @@ from zoneinfo import ZoneInfo
 from therapy_timer import bootstrap
 from therapy_timer.clock import Clock
 from therapy_timer.daemon import Daemon
-from therapy_timer.notify import Notifier, TerminalBackend
+from therapy_timer.freedesktop import ServerEvent
+from therapy_timer.notify import Note, Notifier, TerminalBackend
 from therapy_timer.store import Store
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -90,15 +91,39 @@ class SteppingScheduler:
 
 
 class Recorder:
-    """A desktop backend that records titles; it can be told to fail or to hang."""
+    """A desktop backend that records what it shows, like a server: each notification gets an id
+    (a replaced one keeps its id), can be closed, and `press` plays a person pressing a button.
+    It can be told to fail or to hang."""
 
     name = "recorder"
 
     def __init__(self) -> None:
         self.sent: list[tuple[str, str, bool]] = []
+        self.notes: list[Note] = []
+        self.ids: list[int] = []  # the id each of `notes` was shown under
+        self.on_screen: dict[int, Note] = {}
+        self.closed: list[int] = []
         self.failure: Exception | None = None
         self.hang = False
         self.arrived = threading.Condition()
+        self.listener: Callable[[Any], None] = lambda event: None
+        self._next_id = 0
+
+    def close(self, note_id: int) -> None:
+        if self.on_screen.pop(note_id, None) is not None:
+            self.closed.append(note_id)
+            self.listener(ServerEvent("closed", note_id, reason=3))
+
+    def listen(self, listener: Callable[[Any], None]) -> None:
+        self.listener = listener
+
+    def press(self, title: str, button: str) -> None:
+        """Press `button` on the notification on screen titled `title` (servers close it then)."""
+        note_id = next(i for i, note in self.on_screen.items() if note.title == title)
+        assert button in self.on_screen[note_id].buttons, f"{title!r} has no {button!r} button"
+        self.listener(ServerEvent("pressed", note_id, action=button))
+        del self.on_screen[note_id]
+        self.listener(ServerEvent("closed", note_id, reason=2))
 
     def problem(self) -> str | None:
         return None
@@ -106,14 +131,23 @@ class Recorder:
     def prepare(self) -> None:
         pass
 
-    def send(self, title: str, body: str, sticky: bool) -> None:
+    def send(self, note: Note) -> int:
         if self.hang:
             time.sleep(3600)
         if self.failure:
             raise self.failure
         with self.arrived:
-            self.sent.append((title, body, sticky))
+            if note.replaces in self.on_screen:
+                note_id = note.replaces
+            else:
+                self._next_id += 1
+                note_id = self._next_id
+            self.on_screen[note_id] = note
+            self.sent.append((note.title, note.plain, note.sticky))
+            self.notes.append(note)
+            self.ids.append(note_id)
             self.arrived.notify_all()
+        return note_id
 
     @property
     def titles(self) -> list[str]:

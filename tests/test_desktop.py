@@ -167,13 +167,13 @@ def bus_without_server(monkeypatch):
 
 def test_a_failed_notify_send_is_known_as_failed_and_falls_back(bus_without_server):
     """Issue 11.3: notify-send exits 1 with no server; plyer hid that, so the reminder counted as delivered."""
-    from therapy_timer.notify import Notifier, NotifyError, NotifySendBackend, TerminalBackend
+    from therapy_timer.notify import Note, Notifier, NotifyError, NotifySendBackend, TerminalBackend
 
     with pytest.raises(NotifyError, match="notify-send failed"):
-        NotifySendBackend().send("Ice on now", "body", False)
+        NotifySendBackend().send(Note("Ice on now", "body"))
     shown, logged = [], []
-    delivered = Notifier(fallback=TerminalBackend(shown.append), log=logged.append).send("Ice on", "b")  # the default
-    assert delivered == "terminal" and shown == [">>> Ice on: b"]
+    delivered = Notifier(fallback=TerminalBackend(shown.append), log=logged.append).send(Note("Ice on", "b"))
+    assert delivered.backend == "terminal" and shown == [">>> Ice on: b"]
     assert "notify-send failed" in logged[0]
 
 
@@ -181,7 +181,7 @@ def test_a_hanging_notify_send_is_killed_and_reaped(tmp_path, monkeypatch):
     """A notify-send that never answers costs one bounded wait: no thread and no child left behind."""
     import threading
 
-    from therapy_timer.notify import Notifier, NotifySendBackend, TerminalBackend
+    from therapy_timer.notify import Note, Notifier, NotifySendBackend, TerminalBackend
 
     fake = tmp_path / "notify-send"
     fake.write_text('#!/bin/sh\necho $$ > "$(dirname "$0")/pid"\nexec sleep 600\n')
@@ -191,7 +191,7 @@ def test_a_hanging_notify_send_is_killed_and_reaped(tmp_path, monkeypatch):
     notifier = Notifier([NotifySendBackend(timeout=0.5)], TerminalBackend(lambda line: None), log=lambda line: None)
     before = {t for t in threading.enumerate() if t.name == "notify"}  # other tests' hung fakes may linger
     for _ in range(3):
-        assert notifier.send("Ice off now", "b", True) == "terminal"
+        assert notifier.send(Note("Ice off now", "b", True)).backend == "terminal"
     pid = int((tmp_path / "pid").read_text())
     assert not os.path.exists(f"/proc/{pid}"), "the hung notify-send was not reaped"
     assert not [t for t in threading.enumerate() if t.name == "notify" and t.is_alive() and t not in before]

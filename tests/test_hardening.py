@@ -22,7 +22,7 @@ from tests.helpers import HandClock, make_daemon, next_reminder_key, run_in_thre
 from therapy_timer import bootstrap, clock, protocol, reminders
 from therapy_timer.cli import cli
 from therapy_timer.config import Config
-from therapy_timer.notify import NotifyError, PlyerBackend
+from therapy_timer.notify import Note, NotifyError, PlyerBackend
 from therapy_timer.store import Store
 
 TOP = Path(__file__).resolve().parent.parent
@@ -229,7 +229,7 @@ def test_a_notification_shows_markup_literally(monkeypatch):
 
     monkeypatch.setattr(plyer, "notification", FakePlyer)
     monkeypatch.setattr("therapy_timer.notify.linux_backend", lambda: "notify-send")
-    PlyerBackend().send("t", "<b>not bold</b> & co", False)
+    PlyerBackend().send(Note("t", "<b>not bold</b> & co"))
     assert sent["message"] == "&lt;b&gt;not bold&lt;/b&gt; &amp; co"  # the server renders this as typed
 
 

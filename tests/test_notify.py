@@ -1,6 +1,6 @@
 """The notifier's backends all honour one interface, so the notifier calls them without guessing."""
 
-from therapy_timer.notify import Notifier, TerminalBackend
+from therapy_timer.notify import Note, Notifier, TerminalBackend
 
 
 def test_every_backend_can_be_prepared_and_asked_before_sending():
@@ -10,5 +10,5 @@ def test_every_backend_can_be_prepared_and_asked_before_sending():
     terminal.prepare()  # it used to lack prepare(); the notifier papered over that with getattr
     notifier.prepare()
     assert terminal.problem() is None
-    assert notifier.send("Ice on now", "Wrapped in a towel.") == "terminal"
+    assert notifier.send(Note("Ice on now", "Wrapped in a towel.")).backend == "terminal"
     assert printed == [">>> Ice on now: Wrapped in a towel."]

@@ -314,7 +314,7 @@ def _switch(app: App, kind: str, at_text: str, as_json: bool) -> None:
 @json_option
 @pass_app
 def log_heat_worse(app: App, at_text: str, as_json: bool) -> None:
-    """Heat made it worse: stop the heat at once and go back to ice."""
+    """Made it worse: the heat made the pain worse; stop it at once and go back to ice."""
     _switch(app, "heat-worse", at_text, as_json)
 
 
@@ -323,7 +323,7 @@ def log_heat_worse(app: App, at_text: str, as_json: bool) -> None:
 @json_option
 @pass_app
 def log_heat_no_help(app: App, at_text: str, as_json: bool) -> None:
-    """Heat did not help: go back to ice after the current session."""
+    """Didn't help: the heat did not help; go back to ice after the current session."""
     _switch(app, "heat-no-help", at_text, as_json)
 
 
@@ -448,7 +448,7 @@ def _answer(app: App, outcome: Literal["done", "skip"], at_text: str, as_json: b
 @json_option
 @pass_app
 def done(app: App, at_text: str, as_json: bool) -> None:
-    """Mark the current (or most recent) session as done: the pack is off, the walk is over."""
+    """Done, it's off (or Walked): mark the current (or most recent) session done."""
     _answer(app, "done", at_text, as_json)
 
 
@@ -457,7 +457,7 @@ def done(app: App, at_text: str, as_json: bool) -> None:
 @json_option
 @pass_app
 def skip(app: App, at_text: str, as_json: bool) -> None:
-    """Mark the current (or most recent) session as skipped."""
+    """Skip: mark the current (or most recent) session as skipped."""
     _answer(app, "skip", at_text, as_json)
 
 
@@ -466,7 +466,7 @@ def skip(app: App, at_text: str, as_json: bool) -> None:
 @json_option
 @pass_app
 def snooze(app: App, minutes: int, as_json: bool) -> None:
-    """Remind me again in MINUTES (default 10, at most 60)."""
+    """Snooze 10 min (or Later, 30 min): remind me again in MINUTES (default 10, at most 60)."""
     from therapy_timer import render, usecases
 
     result = usecases.snooze(app.deps(), minutes)

@@ -10,6 +10,11 @@ the tests); `bootstrap.build` wires the parts for every entry point.
 - A failure anywhere in a tick schedules a retry before anything else happens, and the log is
   written through a function that cannot raise: a full disk delays a reminder, never silences it.
 - Any number of nudges that arrive while one recompute is pending cost that one recompute.
+- One notification per session: its reminders replace one another on screen, and it is closed once
+  the session is answered (from a button or the command line). A button pressed on a notification
+  is queued, then recorded through the same use case as the command (`usecases.press`) at the next
+  recompute, which it asks for at once, so its follow-up shows within a fraction of a second; a
+  press that could not be recorded (a full disk) stays queued for the retry.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if __name__ == "__main__":
     # The daemon never uses the network. APScheduler imports asyncio, which would load ssl (and
@@ -35,7 +40,7 @@ from therapy_timer import control, reminders, texts
 from therapy_timer.clock import Clock, zone_named
 from therapy_timer.config import Config
 from therapy_timer.errors import RefusedError
-from therapy_timer.notify import Notifier
+from therapy_timer.notify import Delivery, Note, Notifier
 from therapy_timer.store import DB_NAME, Store, StoredPlan
 
 if TYPE_CHECKING:
@@ -45,6 +50,19 @@ LOOKBACK = timedelta(hours=6)
 LOOKAHEAD = timedelta(days=2)
 RETRIES = (5, 10, 20, 40, 60)
 """Seconds before each retry of a failed tick: soon at first (a disk full for a moment), then each minute."""
+EXPIRE_AT_MOST = timedelta(minutes=30)
+"""An "on" reminder leaves the screen when it stops mattering, and after this at the latest."""
+SAID_FOR = 10.0
+"""Seconds a "nothing changed" answer to a button stays on screen."""
+
+
+class Shown(NamedTuple):
+    """A session's notification on screen: whose it is, and how to replace or close it."""
+
+    plan_id: int
+    reminder: str
+    session: str
+    delivery: Delivery
 
 
 class Daemon:
@@ -76,6 +94,10 @@ class Daemon:
         self._config_problem: str | None = None
         self._plan_id: int | None = None
         self._identity: tuple[int, ...] | None = None
+        self._shown: dict[int, Shown] = {}  # the server's id -> our notification on screen
+        self._heard: list[Any] = []  # what the notification server told us, oldest first
+        self._heard_lock = threading.Lock()
+        self._answered: frozenset[str] = frozenset()
 
     # Life cycle ----------------------------------------------------------------------------
 
@@ -105,6 +127,7 @@ class Daemon:
                 watch_file(self.config_path, self.poke)
                 watch_folder(self.folder, (DB_NAME,), self.poke)
             self.notifier.prepare()
+            self.notifier.listen(self.heard)
             self.log("reminders running")
             self.poke()
         except BaseException:
@@ -177,6 +200,12 @@ class Daemon:
             self._poke_pending = True
         self.scheduler.soon(self._poked)
 
+    def heard(self, event: Any) -> None:
+        """The notification server told us of a button or a closing (any thread): queue it, recompute."""
+        with self._heard_lock:
+            self._heard.append(event)
+        self.poke()
+
     def _poked(self) -> None:
         with self._poke_lock:
             self._poke_pending = False
@@ -206,6 +235,7 @@ class Daemon:
             )
             self.shutdown()
             return
+        self._answer_presses()
         now = self.clock.now()
         stored = self.store.active_plan()
         if stored is None:
@@ -213,6 +243,7 @@ class Daemon:
             return
         self._plan_id = stored.id
         upcoming = self.pending(stored, now)
+        self._close_answered(stored.id)
         self._fire_due([r for r in upcoming if r.due <= now], stored.id, now)
         later = [r.due for r in upcoming if r.due > now]
         self.scheduler.at("tick", min(later) if later else now + LOOKAHEAD / 2, self.tick)
@@ -233,12 +264,13 @@ class Daemon:
     def pending(self, stored: StoredPlan, now: datetime) -> list[reminders.Reminder]:
         """The plan's reminders around `now` that have not fired or been recorded as missed."""
         assert self.store is not None
-        from therapy_timer.usecases import pending_reminders
+        from therapy_timer.usecases import daemon_view
 
         config, zone = self._load_config(), self._zone_of(stored)
-        upcoming = pending_reminders(self.store, stored, config, now, zone, now - LOOKBACK, now + LOOKAHEAD)
+        view = daemon_view(self.store, stored, config, now, zone, now - LOOKBACK, now + LOOKAHEAD)
+        self._answered = view.answered
         recorded = {r.key for r in self.store.reminders(stored.id)}
-        return [r for r in upcoming if r.key not in recorded]
+        return [r for r in view.reminders if r.key not in recorded]
 
     def _fire_due(self, due: list[reminders.Reminder], plan_id: int, now: datetime) -> None:
         """Fire the latest still-relevant reminder; record the older ones as missed."""
@@ -256,8 +288,7 @@ class Daemon:
         assert self.store is not None
         sent = self._unrecorded.get(reminder.key)
         if sent is None:
-            body = reminder.body + self._warning_note(plan_id)
-            sent = (self.clock.now(), self.notifier.send(reminder.title, body, reminder.sticky))
+            sent = (self.clock.now(), self._show(reminder, plan_id))
             self._unrecorded[reminder.key] = sent
         fired_at, backend = sent
         self.store.record_reminder(plan_id, reminder.key, reminder.due, fired_at, "fired", backend, reminder.title)
@@ -265,6 +296,70 @@ class Daemon:
         late = (fired_at - reminder.due).total_seconds()
         lateness = f", {late / 60:.0f} min late" if late >= 60 else ""  # the record keeps it exactly
         self.log(f"{reminder.due.astimezone(self.zone):%a %H:%M} {reminder.title} [{backend}{lateness}]")
+
+    def _show(self, reminder: reminders.Reminder, plan_id: int) -> str:
+        """Put the reminder on screen in place of its session's last one; returns who delivered it."""
+        expire = min(reminder.relevant_until - self.clock.now(), EXPIRE_AT_MOST)
+        note = Note(
+            reminder.title,
+            reminder.body + self._warning_note(plan_id),
+            reminder.sticky,
+            reminder.buttons,
+            reminder.typed,
+            expire_seconds=max(expire.total_seconds(), 60),
+        )
+        before = next((s for s in self._shown.values() if (s.plan_id, s.session) == (plan_id, reminder.session)), None)
+        delivery = self.notifier.send(note, replacing=before.delivery if before else None)
+        if before is not None:
+            del self._shown[before.delivery.id]
+        if delivery.id:
+            self._shown[delivery.id] = Shown(plan_id, reminder.key, reminder.session, delivery)
+        return delivery.backend
+
+    def _answer_presses(self) -> None:
+        """Record the buttons pressed since the last recompute, oldest first. A press is taken off
+        the queue only once recorded, so a failure (a full disk) leaves it for the retry."""
+        from therapy_timer import usecases
+
+        while True:
+            with self._heard_lock:
+                if not self._heard:
+                    return
+                event = self._heard[0]
+            shown = self._shown.get(event.id)
+            if event.kind == "closed":
+                self._shown.pop(event.id, None)
+            elif shown is None:
+                self.log(f"a button ({event.action}) was pressed on a notification that is no longer ours")
+            else:
+                assert self.store is not None
+                deps = usecases.Deps(self.store, self.clock.now(), self.zone, self._config or Config())
+                result = usecases.press(deps, shown.plan_id, shown.reminder, shown.session, event.action)
+                self._pressed(shown, event.action, result)
+            with self._heard_lock:
+                self._heard.pop(0)
+
+    def _pressed(self, shown: Shown, button: str, result: Any) -> None:
+        if result.changed:
+            self.log(f"answered from the notification: {result.said}")
+            if button in texts.SNOOZE_MINUTES:  # it comes again later, as a new notification
+                self._close(shown)
+            return
+        self.log(f"a button ({button}) changed nothing: {result.said}")
+        said = texts.nothing_changed(result.said)
+        self.notifier.send(Note(said.title, said.body, expire_seconds=SAID_FOR), replacing=shown.delivery)
+        self._shown.pop(shown.delivery.id, None)
+
+    def _close_answered(self, plan_id: int) -> None:
+        """A session answered (from a button or the command line) leaves the screen, and so does
+        every notification of a plan that is no longer the active one."""
+        for shown in list(self._shown.values()):
+            if shown.plan_id != plan_id or shown.session in self._answered:
+                self._close(shown)
+
+    def _close(self, shown: Shown) -> None:
+        self._shown.pop(shown.delivery.id, None)
+        self.notifier.close(shown.delivery)
 
     def _warning_note(self, plan_id: int) -> str:
         """A warning sign logged since the last reminder is repeated once, in this reminder's body."""
@@ -276,8 +371,10 @@ class Daemon:
         return signs.reminder_note(usecases.open_warning(deps), max(fired, default=None))
 
     def _plan_ended(self) -> None:
+        for shown in list(self._shown.values()):
+            self._close(shown)
         if self._plan_id is not None:
-            self.notifier.send(texts.PLAN_ENDED.title, texts.PLAN_ENDED.body)
+            self.notifier.send(Note(*texts.PLAN_ENDED))
         self.log("no active plan: reminders stopped")
         self.shutdown()
 
@@ -292,7 +389,7 @@ class Daemon:
             if problem != self._config_problem:
                 self._config_problem = problem
                 self.log(f"{texts.SETTINGS_BROKEN}: {problem}")
-                self.notifier.send("therapy-timer settings problem", f"{texts.SETTINGS_BROKEN}: {problem}")
+                self.notifier.send(Note("therapy-timer settings problem", f"{texts.SETTINGS_BROKEN}: {problem}"))
             return self._config or Config()
         if self._config_problem:
             self.log("config.toml is fine again; using it")

@@ -38,7 +38,7 @@ def notification_server() -> str | None:
 
 
 def checkup(app: Any) -> dict[str, Any]:
-    from therapy_timer.notify import Notifier, PlyerBackend, TerminalBackend, linux_backend
+    from therapy_timer.notify import Note, Notifier, PlyerBackend, TerminalBackend, linux_backend
 
     report: dict[str, Any] = {"config": {"path": str(paths.config_path())}, "data": {"folder": str(app.folder)}}
     try:
@@ -57,18 +57,33 @@ def checkup(app: Any) -> dict[str, Any]:
     log: list[str] = []
     # The terminal fallback speaks on stderr, so the report on stdout stays one JSON document.
     terminal = TerminalBackend(lambda line: print(line, file=sys.stderr, flush=True))
-    delivered = Notifier(fallback=terminal, log=log.append).send(
-        "therapy-timer test", "If you can read this, reminders will reach you."
-    )
+    notifier = Notifier(fallback=terminal, log=log.append)
+    delivered = notifier.send(Note("therapy-timer test", "If you can read this, reminders will reach you.")).backend
     report["notifications"] = {
         "platform": sys.platform,
         "plyer_backend": linux_backend() if sys.platform.startswith("linux") else "native",
         "notification_server": notification_server(),
         "problem": problem or (log[0] if log else None),
         "delivered_by": delivered,
+        "buttons": buttons(notifier),
     }
     report["ok"] = bool(report["config"].get("ok") and report["data"].get("ok") and delivered != "terminal")
     return report
+
+
+def buttons(notifier: Any) -> bool:
+    """Whether reminders will carry buttons: the D-Bus path is there and its server shows actions."""
+    from therapy_timer.freedesktop import DBusBackend
+
+    for backend in notifier.desktop:
+        if isinstance(backend, DBusBackend) and backend.problem() is None:
+            try:
+                return "actions" in backend.capabilities()
+            except Exception:
+                return False
+            finally:
+                backend.shutdown()
+    return False
 
 
 def ok(flag: object) -> str:
@@ -93,6 +108,10 @@ def render(report: dict[str, Any]) -> list[str]:
     out.append(
         f"Notifications: a test was delivered by {note['delivered_by']} (plyer backend: {note['plyer_backend']})"
     )
+    out.append(
+        "  buttons on reminders: "
+        + ("yes" if note["buttons"] else "no (answer by typing the command each reminder names)")
+    )
     if note["notification_server"]:
         out.append(f"  notification server on the session bus: {note['notification_server']}")
     if note["problem"]:
@@ -100,7 +119,7 @@ def render(report: dict[str, Any]) -> list[str]:
     if note["delivered_by"] == "terminal":
         out.append("  Desktop notifications are not working, so reminders would only reach this terminal.")
         out.append("  Linux: install libnotify-bin (Debian/Ubuntu) or libnotify, and run from your desktop session.")
-        out.append("  macOS: pip install pyobjus. Windows: notifications work out of the box.")
+        out.append("  macOS: pip install pyobjus. Windows: notifications work out of the box (neither has buttons).")
     else:
         out.append("  If no test notification appeared on your screen, check your desktop's do-not-disturb setting.")
     return out

@@ -1,4 +1,8 @@
-"""Desktop notifications through plyer, behind a small interface with a terminal fallback.
+"""Desktop notifications behind a small interface: D-Bus with buttons, plyer, then the terminal.
+
+On Linux the freedesktop service is spoken to directly (`freedesktop.py`), so reminders carry
+buttons, replace one another and close when answered. plyer stays the path for macOS, Windows and
+sessions without that service, and the fallback when it fails.
 
 plyer fails silently in some set-ups (its notify-send path ignores the exit status, and with no
 backend it raises NotImplementedError), so we check for a backend ourselves before each call,
@@ -15,11 +19,35 @@ import shutil
 import sys
 import threading
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, NamedTuple, Protocol
 
 from therapy_timer import APP_NAME, texts
 
 SEND_TIMEOUT = 5.0
+
+
+class Note(NamedTuple):
+    """One notification to show: what it says, and how it may be answered."""
+
+    title: str
+    body: str
+    sticky: bool = False  # a take-it-off reminder: stays (critical urgency) until answered
+    buttons: tuple[str, ...] = ()  # texts.BUTTONS keys, for servers that show buttons
+    typed: str = ""  # what to type instead, added to the body where there are no buttons
+    replaces: int = 0  # the server's id of the notification this one takes the place of
+    expire_seconds: float = 30  # how long a non-sticky notification stays
+
+    @property
+    def plain(self) -> str:
+        """The body for a backend without buttons: the commands to type come with it."""
+        return f"{self.body} {self.typed}" if self.typed else self.body
+
+
+class Delivery(NamedTuple):
+    """Who took a notification, and the id its server gave it (0: it cannot be replaced or closed)."""
+
+    backend: str
+    id: int = 0
 
 
 class NotifyError(Exception):
@@ -35,8 +63,24 @@ class Backend(Protocol):
     def prepare(self) -> None:
         """Load what sending needs ahead of time (optional)."""
 
-    def send(self, title: str, body: str, sticky: bool) -> None:
-        """Deliver one notification or raise."""
+    def send(self, note: Note) -> int:
+        """Deliver one notification or raise NotifyError; returns the server's id for it, or 0."""
+
+    def close(self, note_id: int) -> None:
+        """Take a notification shown by this backend off the screen (where the backend can)."""
+
+    def listen(self, listener: Callable[[Any], None]) -> None:
+        """Hear what the person does with the notifications (where the backend can)."""
+
+
+class Unanswerable:
+    """The part of a backend that can neither close nor hear its notifications."""
+
+    def close(self, note_id: int) -> None:
+        """Nothing to close: this backend keeps no handle on what it showed."""
+
+    def listen(self, listener: Callable[[Any], None]) -> None:
+        """Nothing to hear: this backend's notifications have no buttons."""
 
 
 def linux_backend() -> str | None:
@@ -60,7 +104,7 @@ def session_bus_available() -> bool:
     return bool(runtime) and os.path.exists(os.path.join(runtime, "bus"))
 
 
-class PlyerBackend:
+class PlyerBackend(Unanswerable):
     """plyer's notification facade: notify-send or dbus on Linux, native on macOS and Windows."""
 
     name = "desktop (plyer)"
@@ -91,9 +135,10 @@ class PlyerBackend:
             except Exception:
                 pass
 
-    def send(self, title: str, body: str, sticky: bool) -> None:
+    def send(self, note: Note) -> int:
         import warnings
 
+        title, body, sticky = note.title, note.plain, note.sticky
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # plyer warns about dbus-python before falling back to notify-send
             from plyer import notification
@@ -103,14 +148,17 @@ class PlyerBackend:
                     title, body = title.replace("'", "\u2019"), body.replace("'", "\u2019")
                 body = html.escape(body, quote=False)  # servers read body markup; show text as written
             try:
-                notification.notify(title=title, message=body, app_name=APP_NAME, timeout=0 if sticky else 30)
+                notification.notify(
+                    title=title, message=body, app_name=APP_NAME, timeout=0 if sticky else round(note.expire_seconds)
+                )
             except NotImplementedError:
                 raise NotifyError("plyer has no notification backend on this system") from None
             except Exception as exc:
                 raise NotifyError(f"plyer failed: {type(exc).__name__}: {exc}") from None
+        return 0
 
 
-class NotifySendBackend:
+class NotifySendBackend(Unanswerable):
     """libnotify's `notify-send`, run by us rather than through plyer, on Linux.
 
     plyer runs the same command but ignores its exit status (a bus with no notification server
@@ -130,13 +178,18 @@ class NotifySendBackend:
     def prepare(self) -> None:
         """Nothing to load: the command runs at each reminder."""
 
-    def send(self, title: str, body: str, sticky: bool) -> None:
+    def send(self, note: Note) -> int:
         import subprocess
 
-        command = ["notify-send", f"--app-name={APP_NAME}", f"--expire-time={0 if sticky else 30_000}"]
-        if sticky:
+        expire = 0 if note.sticky else round(note.expire_seconds * 1000)
+        command = ["notify-send", f"--app-name={APP_NAME}", f"--expire-time={expire}"]
+        if note.sticky:
             command.append("--urgency=critical")
-        command += ["--", title, html.escape(body, quote=False)]  # servers read body markup: show it as typed
+        command += [
+            "--",
+            note.title,
+            html.escape(note.plain, quote=False),
+        ]  # servers read body markup: show it as typed
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=self.timeout, check=False)
         except subprocess.TimeoutExpired:  # run() has killed and reaped the child
@@ -146,16 +199,21 @@ class NotifySendBackend:
         if done.returncode != 0:
             said = " ".join(done.stderr.split())[:200] or f"exit status {done.returncode}"
             raise NotifyError(f"notify-send failed: {said}")
+        return 0
 
 
 def desktop_backends() -> list[Backend]:
-    """The desktop path for this system: notify-send we can check on Linux, plyer everywhere else."""
-    if sys.platform.startswith("linux") and linux_backend() == "notify-send":
-        return [NotifySendBackend()]
-    return [PlyerBackend()]
+    """The desktop path for this system: on Linux the D-Bus service with buttons first, then
+    notify-send we can check (or plyer); plyer everywhere else."""
+    if not sys.platform.startswith("linux"):
+        return [PlyerBackend()]
+    from therapy_timer.freedesktop import DBusBackend
+
+    second: Backend = NotifySendBackend() if linux_backend() == "notify-send" else PlyerBackend()
+    return [DBusBackend(), second]
 
 
-class TerminalBackend:
+class TerminalBackend(Unanswerable):
     """Writes the reminder to this process's output (the terminal, or daemon.log), with a bell."""
 
     name = "terminal"
@@ -169,18 +227,20 @@ class TerminalBackend:
     def prepare(self) -> None:
         """Nothing to load: printing is always ready."""
 
-    def send(self, title: str, body: str, sticky: bool) -> None:
+    def send(self, note: Note) -> int:
         bell = "\a" if sys.stdout.isatty() else ""
-        self.write(f"{bell}>>> {title}: {body}")
+        self.write(f"{bell}>>> {note.title}: {note.plain}")
+        return 0
 
 
-def bounded(call: Callable[[], None], seconds: float) -> None:
+def bounded(call: Callable[[], Any], seconds: float) -> Any:
     """Run `call`, giving up after `seconds`: a hung notification must not stall the schedule."""
     failure: list[BaseException] = []
+    result: list[Any] = []
 
     def runner() -> None:
         try:
-            call()
+            result.append(call())
         except BaseException as exc:
             failure.append(exc)
 
@@ -195,6 +255,7 @@ def bounded(call: Callable[[], None], seconds: float) -> None:
             if isinstance(failure[0], NotifyError)
             else NotifyError(f"{type(failure[0]).__name__}: {failure[0]}")
         )
+    return result[0] if result else None
 
 
 class Notifier:
@@ -217,24 +278,41 @@ class Notifier:
         for backend in self.desktop:
             backend.prepare()
 
-    def send(self, title: str, body: str, sticky: bool = False) -> str:
-        """Deliver one notification; returns the name of the backend that took it."""
+    def listen(self, listener: Callable[[Any], None]) -> None:
+        """Pass what the person does with a notification (a button, a dismissal) to `listener`."""
+        for backend in self.desktop:
+            backend.listen(listener)
+
+    def send(self, note: Note, replacing: Delivery | None = None) -> Delivery:
+        """Deliver one notification, in place of `replacing` where the same backend showed it."""
         reasons = []
         for backend in self.desktop:
             reason = backend.problem()
             if reason is None:
+                same = replacing is not None and replacing.backend == backend.name
+                shown = note._replace(replaces=replacing.id if same and replacing else 0)
                 try:
-                    bounded(functools.partial(backend.send, title, body, sticky), self.timeout)
+                    note_id = bounded(functools.partial(backend.send, shown), self.timeout)
                 except NotifyError as exc:
                     reason = str(exc)
                 else:
                     if self.desktop_down:
                         self.log(f"desktop notifications work again ({backend.name})")
                         self.desktop_down = False
-                    return backend.name
+                    return Delivery(backend.name, int(note_id or 0))
             reasons.append(f"{backend.name}: {reason}")
         if not self.desktop_down:
             self.log(f"{texts.DESKTOP_DOWN} ({'; '.join(reasons) or 'no desktop backend'})")
             self.desktop_down = True
-        self.fallback.send(title, body, sticky)
-        return self.fallback.name
+        self.fallback.send(note)
+        return Delivery(self.fallback.name)
+
+    def close(self, shown: Delivery) -> None:
+        """Take a notification off the screen; one that cannot be closed (or is gone) is left be."""
+        backend = next((b for b in self.desktop if b.name == shown.backend), None)
+        if backend is None or not shown.id:
+            return
+        try:
+            bounded(functools.partial(backend.close, shown.id), self.timeout)
+        except NotifyError as exc:
+            self.log(f"could not close a notification: {exc}")

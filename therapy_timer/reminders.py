@@ -45,6 +45,27 @@ class Reminder(NamedTuple):
     opens: str = ""
     purpose: str = ""
     advice: str = ""  # a sentence added to the body (the doctor advice after switches)
+    buttons: tuple[str, ...] = ()  # the answers it offers (texts.BUTTONS keys), most needed first
+
+    @property
+    def typed(self) -> str:
+        """What to type instead of pressing a button, for servers (and terminals) without them."""
+        return texts.typed(self.buttons)
+
+
+def buttons(kind: protocol.Kind, role: Role) -> tuple[str, ...]:
+    """The answers a reminder offers: what the person can sensibly say at that moment.
+
+    Heat gets "made it worse" and "didn't help" on both its reminders, as reporting them is one of
+    the app's jobs; a take-it-off reminder cannot be snoozed (longer ice or heat can hurt the skin).
+    """
+    if kind == "walk":
+        return ("walked", "skip", "later")
+    if role == "off":
+        return ("done", "heat-worse", "heat-no-help") if kind == "heat" else ("done",)
+    if kind == "heat":
+        return ("heat-worse", "heat-no-help", "skip", "snooze")
+    return ("skip", "snooze")
 
 
 def first_answers(events: Iterable[Event]) -> dict[str, Event]:
@@ -168,6 +189,7 @@ def _for_session(config: Config, timeline: Timeline, session: Session, following
             session.end + OFF_STAYS_RELEVANT,
             "off",
             session.kind,
+            buttons=("done",),  # the heat is off: nothing else to say about this session
         )
         if session.end == session.start:  # cut at its first moment: only the stop is still news
             return [cut]
@@ -186,6 +208,7 @@ def _for_session(config: Config, timeline: Timeline, session: Session, following
             session.opens,
             session.purpose,
             advice,
+            buttons(session.kind, "on"),
         )
     ]
     if session.cut_short:
@@ -200,8 +223,11 @@ def _for_session(config: Config, timeline: Timeline, session: Session, following
         off = texts.session_off(session.kind, repeat)
         key = f"{session.key}/off" if repeat == 0 else f"{session.key}/again{repeat}"
         reminders.append(
-            Reminder(key, due, off.title, off.body, session.key, True, due + OFF_STAYS_RELEVANT, "off", session.kind)
-        )
+            Reminder(
+                key, due, off.title, off.body, session.key, True, due + OFF_STAYS_RELEVANT, "off", session.kind,
+                buttons=buttons(session.kind, "off"),
+            )
+        )  # fmt: skip
     return reminders
 
 

@@ -79,10 +79,7 @@ def session_on(kind: str, minutes: float, opens: str, purpose: str, late: bool =
             "cold-over": "Cold phase done: moist heat on now",
             "heat-again": "Trying heat again: moist heat on now",
         }.get(opens, "Moist heat on now")
-        body = (
-            f"Moist heat {length}: {HEAT_WAYS}. Warm, never burning. If it makes the pain worse, stop at once "
-            "and run therapy-timer log heat-worse."
-        )
+        body = f"Moist heat {length}: {HEAT_WAYS}. Warm, never burning. If it makes the pain worse, stop at once."
         return Notice(title, body)
     title = "Time for a gentle walk" if purpose == "exercise" else "Time for a short walk"
     about = f"{m} left" if late else f"About {m}"
@@ -99,13 +96,12 @@ def session_off(kind: str, repeat: int) -> Notice:
     if repeat:
         return Notice(
             f"Is the {thing} still on? Take it off now",
-            f"The {thing} session ended a few minutes ago. Take it off to protect your skin, "
-            "then answer with therapy-timer done.",
+            f"The {thing} session ended a few minutes ago. Take it off to protect your skin.",
         )
     warm = "Let the skin warm up on its own." if kind == "ice" else "Let the skin cool down."
     return Notice(
         f"{thing.capitalize()} off now",
-        f"Time's up: take the {thing} off. {warm} {POSITION} Answer with therapy-timer done.",
+        f"Time's up: take the {thing} off. {warm} {POSITION}",
     )
 
 
@@ -116,6 +112,44 @@ def heat_stop(rest: timedelta) -> Notice:
         "Take the heat away right now: it made things worse. Let the skin settle; ice follows in about "
         f"{rest // timedelta(minutes=1)} minutes, wrapped in a towel.",
     )
+
+
+class Button(NamedTuple):
+    """One answer a reminder offers: a button where the notification server shows them, and the
+    command to type where it does not (the command line's help uses the same words)."""
+
+    label: str
+    command: str
+    said: str  # how the typed form reads in a sentence
+    needed: bool = False  # named in the body where there are no buttons (the others are in --help)
+
+
+BUTTONS = {
+    "done": Button("Done, it's off", "therapy-timer done", "when it is off", needed=True),
+    "walked": Button("Walked", "therapy-timer done", "after the walk"),
+    "skip": Button("Skip", "therapy-timer skip", "to skip this one"),
+    "snooze": Button("Snooze 10 min", "therapy-timer snooze", "for 10 more minutes"),
+    "later": Button("Later", "therapy-timer snooze 30", "to be reminded in 30 minutes"),
+    "heat-worse": Button("Made it worse", "therapy-timer log heat-worse", "if the heat made it worse", needed=True),
+    "heat-no-help": Button("Didn't help", "therapy-timer log heat-no-help", "if the heat did not help"),
+}
+"""Every answer a notification offers, by its action key."""
+SNOOZE_MINUTES = {"snooze": 10, "later": 30}
+
+
+def typed(buttons: tuple[str, ...]) -> str:
+    """The sentence that takes the place of buttons, naming what to type (no markup, no backticks).
+
+    Only the answers that matter now are named (taking a pack off, heat that made it worse): a
+    sentence listing every button would bury them; skip and snooze are in the command line's help.
+    """
+    parts = [f"{BUTTONS[key].command} {BUTTONS[key].said}" for key in buttons if BUTTONS[key].needed]
+    return f"Type {'; or '.join(parts)}." if parts else ""
+
+
+def nothing_changed(reason: str) -> Notice:
+    """A button pressed on a reminder that no longer applies."""
+    return Notice("Nothing changed", f"{reason[0].upper()}{reason[1:]}.")
 
 
 def snoozed(title: str) -> str:

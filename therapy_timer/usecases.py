@@ -148,12 +148,19 @@ def load(deps: Deps, horizon: datetime | None = None) -> Loaded:
     return Loaded(deps, deps.store.require_plan(), horizon or deps.now + LOOKAHEAD)
 
 
-def pending_reminders(
+class DaemonView(NamedTuple):
+    """What the daemon needs at a tick: the reminders around now, and which sessions are answered."""
+
+    reminders: list[reminders.Reminder]
+    answered: frozenset[str]
+
+
+def daemon_view(
     store: Store, stored: StoredPlan, config: Config, now: datetime, zone: tzinfo, since: datetime, until: datetime
-) -> list[reminders.Reminder]:
-    """The plan's reminders in [since, until] (the daemon's view; records a settings change it sees)."""
+) -> DaemonView:
+    """The plan's reminders in [since, until] and its answered sessions (records a settings change it sees)."""
     loaded = Loaded(Deps(store, now, zone, config), stored, until)
-    return loaded.reminders(since, until)
+    return DaemonView(loaded.reminders(since, until), frozenset(reminders.answered(loaded.events)))
 
 
 # Plans ---------------------------------------------------------------------------------------------
@@ -235,11 +242,16 @@ def end(deps: Deps, reason: Literal["stopped", "recovered"]) -> EndResult:
 
 
 def switch(deps: Deps, kind: str, at: datetime, source: Source = "command") -> SwitchResult:
-    """Heat made it worse / did not help: decide, record, nudge."""
+    """Heat made it worse / did not help: decide, record, nudge.
+
+    Typed, it is always recorded (it is the person's report); from a button on a reminder shown
+    earlier, it is refused when it would change nothing (cold is in force already)."""
     loaded = load(deps, at + LOOKAHEAD)
     if at < loaded.stored.plan.started_at:
         raise UsageError("--at is before this plan started")
     decision = protocol.switch(loaded.settings, loaded.stored.plan, loaded.events, kind, at, deps.zone)
+    if source == "notification" and not decision.changed:
+        raise RefusedError("the plan is on cold already, so there was nothing to switch")
     deps.store.log(loaded.stored.id, at, kind, deps.now, source=source)
     deps.nudge()
     return decision
@@ -324,6 +336,41 @@ def snooze(deps: Deps, minutes: int, key: str | None = None, source: Source = "c
     )  # fmt: skip
     deps.nudge()
     return SnoozeResult(target.title, target.key, target.session, minutes, again)
+
+
+# Buttons on a notification ---------------------------------------------------------------------
+
+
+class PressResult(NamedTuple):
+    """What a button pressed on a reminder did: recorded (with what), or why nothing changed."""
+
+    changed: bool
+    said: str
+
+
+def press(deps: Deps, plan_id: int, reminder_key: str, session_key: str, button: str) -> PressResult:
+    """A button on a reminder: the same answer the equivalent command gives, marked as coming from
+    the notification. A reminder of a plan that has ended, or a session answered already, changes
+    nothing, and the result says why."""
+    from therapy_timer.texts import BUTTONS, SNOOZE_MINUTES
+
+    stored = deps.store.active_plan()
+    if stored is None or stored.id != plan_id:
+        return PressResult(False, "that reminder belongs to a plan that has ended")
+    try:
+        if button in ("done", "walked", "skip"):
+            outcome: Literal["done", "skip"] = "skip" if button == "skip" else "done"
+            answered = answer(deps, outcome, deps.now, session_key=session_key, source="notification")
+            return PressResult(True, f"{views.label(answered.session, deps.zone)} marked {outcome}")
+        if button in SNOOZE_MINUTES:
+            snoozed = snooze(deps, SNOOZE_MINUTES[button], key=reminder_key, source="notification")
+            return PressResult(True, f"snoozed until {views.stamp(snoozed.again_at, deps.zone)}")
+        if button in ("heat-worse", "heat-no-help"):
+            switched = switch(deps, button, deps.now, source="notification")
+            return PressResult(True, f"{BUTTONS[button].label.lower()}: back to cold ({switched.switches} so far)")
+    except RefusedError as exc:
+        return PressResult(False, str(exc))
+    return PressResult(False, f"that button ({button}) is not one this version knows")
 
 
 # Logging ---------------------------------------------------------------------------------------

@@ -1,0 +1,248 @@
+"""Answering a reminder where it appears: its buttons, one notification per session, and tidy closing.
+
+The daemon runs on a hand clock and a stepping scheduler; the recorder plays the notification
+server (ids, replacement, closing) and a person pressing a button, as the real server's
+`ActionInvoked` and `NotificationClosed` signals would. `test_desktop.py` presses real buttons on
+a real server.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from freezegun import freeze_time
+
+from tests.helpers import HandClock, stepping_daemon
+from therapy_timer import reminders, texts
+from therapy_timer.freedesktop import SOUND, notify_args
+from therapy_timer.notify import Delivery, Note, Notifier, TerminalBackend
+from therapy_timer.store import Store, StoreError
+
+T0 = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)  # 09:00 in Berlin
+HEAT_DAY = T0 - timedelta(days=3)  # injured three days ago: the plan is in its heat phase
+
+
+def new_plan(folder, injured=T0, started=T0) -> int:
+    store = Store(folder)
+    plan_id = store.start_plan(injured, started, False, started).id
+    store.close()
+    return plan_id
+
+
+def logged(store: Store, kind: str | None = None) -> list[tuple[str, str | None, str | None]]:
+    """(kind, session, source) of what the record holds, leaving out the settings lines."""
+    return [
+        (e.kind, e.session, e.source)
+        for e in store.events()
+        if e.kind not in ("settings", "plan-start") and kind in (None, e.kind)
+    ]
+
+
+# What each reminder offers ------------------------------------------------------------------------
+
+
+def test_each_reminder_offers_the_answers_that_fit_it():
+    assert reminders.buttons("ice", "on") == ("skip", "snooze")
+    assert reminders.buttons("ice", "off") == ("done",)
+    assert reminders.buttons("heat", "on") == ("heat-worse", "heat-no-help", "skip", "snooze")
+    assert reminders.buttons("heat", "off") == ("done", "heat-worse", "heat-no-help")
+    assert reminders.buttons("walk", "on") == ("walked", "skip", "later")
+    labels = [texts.BUTTONS[key].label for key in ("done", "heat-worse", "heat-no-help", "walked", "later")]
+    assert labels == ["Done, it's off", "Made it worse", "Didn't help", "Walked", "Later"]
+
+
+def test_without_buttons_the_body_names_the_command_to_type_without_backticks():
+    assert texts.typed(("done",)) == "Type therapy-timer done when it is off."
+    assert texts.typed(("heat-worse", "heat-no-help", "skip", "snooze")) == (
+        "Type therapy-timer log heat-worse if the heat made it worse."
+    )
+    assert texts.typed(("skip", "snooze")) == ""  # nothing that must be said: skip and snooze are in --help
+    heat_off = reminders.buttons("heat", "off")
+    assert "`" not in texts.typed(heat_off) and "therapy-timer done" in texts.typed(heat_off)
+
+
+def test_the_command_line_help_uses_the_button_words(run):
+    for command, keys in (("done", ("done", "walked")), ("skip", ("skip",)), ("snooze", ("snooze", "later"))):
+        shown = " ".join(run(command, "--help").stdout.split())
+        assert all(texts.BUTTONS[key].label in shown for key in keys), (command, shown)
+    for command in ("heat-worse", "heat-no-help"):
+        assert texts.BUTTONS[command].label in run("log", command, "--help").stdout
+
+
+# What the server is sent ------------------------------------------------------------------------------
+
+
+def test_a_server_with_actions_gets_buttons_and_the_body_without_commands():
+    note = Note("Ice off now", "Take the ice off.", True, ("done",), texts.typed(("done",)), replaces=7)
+    app, replaces, _icon, title, body, actions, hints, expire = notify_args(note, frozenset({"actions", "body"}))
+    assert (app, replaces, title, body) == ("therapy-timer", 7, "Ice off now", "Take the ice off.")
+    assert actions == ["done", "Done, it's off"]
+    assert hints == {"urgency": ("y", 2)} and expire == 0  # critical, and stays until answered
+
+
+def test_a_server_without_actions_gets_the_command_to_type():
+    note = Note("Ice off now", "Take the ice off.", True, ("done",), texts.typed(("done",)))
+    body, actions = notify_args(note, frozenset({"body"}))[4:6]
+    assert body == "Take the ice off. Type therapy-timer done when it is off." and actions == []
+
+
+def test_markup_is_escaped_where_read_and_a_sound_asked_for_where_offered():
+    note = Note("Ice off now", "Knees <up> & rest", True, ("done",))
+    args = notify_args(note, frozenset({"actions", "body-markup", "sound"}))
+    assert args[4] == "Knees &lt;up&gt; &amp; rest" and args[6]["sound-name"] == ("s", SOUND)
+    calm = notify_args(Note("Ice on now", "x", False, ("skip",), expire_seconds=420), frozenset({"sound"}))
+    assert "sound-name" not in calm[6] and calm[6]["urgency"] == ("y", 1) and calm[7] == 420_000
+
+
+def test_a_notification_replaces_only_one_its_own_backend_showed():
+    class Numbered(TerminalBackend):
+        name = "numbered"
+
+        def send(self, note: Note) -> int:
+            seen.append(note.replaces)
+            return 5
+
+    seen: list[int] = []
+    notifier = Notifier([Numbered()], TerminalBackend(lambda line: None), log=lambda line: None)
+    assert notifier.send(Note("a", "b"), replacing=Delivery("numbered", 3)) == Delivery("numbered", 5)
+    notifier.send(Note("a", "b"), replacing=Delivery("terminal", 3))
+    assert seen == [3, 0]
+
+
+# Pressing them ------------------------------------------------------------------------------------------
+
+
+def test_one_notification_per_session_and_done_pressed_is_recorded_and_closes_it(isolated):
+    new_plan(isolated)
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        p.scheduler.run_until(T0 + timedelta(minutes=15))
+        assert p.recorder.titles == ["Ice on now", "Ice off now"]
+        assert p.recorder.ids[0] == p.recorder.ids[1]  # the off reminder took the on reminder's place
+        off = p.recorder.notes[1]
+        assert off.buttons == ("done",) and off.sticky and off.replaces == p.recorder.ids[0]
+        assert list(p.recorder.on_screen) == [p.recorder.ids[0]]
+
+        p.recorder.press("Ice off now", "done")
+        p.scheduler.step()  # the recompute the press asked for
+        assert logged(p.daemon.store) == [("done", reminders_session(p), "notification")]
+        p.scheduler.run_until(T0 + timedelta(minutes=40))
+        assert p.recorder.titles == ["Ice on now", "Ice off now"]  # no "is the ice still on?" after done
+        assert not p.recorder.on_screen
+
+
+def reminders_session(p) -> str:
+    """The session key of the first ice session (from the record of fired reminders)."""
+    return p.daemon.store.reminders(1)[0].key.rsplit("/", 1)[0]
+
+
+def test_made_it_worse_pressed_brings_the_stop_at_once_in_the_same_place(isolated):
+    new_plan(isolated, injured=HEAT_DAY)
+    clock = HandClock(T0)
+    with stepping_daemon(isolated, clock) as p:
+        p.scheduler.step()
+        assert p.recorder.titles == ["Moist heat on now"]
+        heat = p.recorder.notes[0]
+        assert heat.buttons == ("heat-worse", "heat-no-help", "skip", "snooze") and not heat.sticky
+        clock.advance(minutes=4)
+        p.recorder.press("Moist heat on now", "heat-worse")
+        p.scheduler.step()  # one recompute: recorded, and the follow-up shown
+        assert logged(p.daemon.store) == [("heat-worse", None, "notification")]
+        assert p.recorder.titles[-1] == "Stop the heat now"
+        stop = p.recorder.notes[-1]
+        assert stop.sticky and stop.buttons == ("done",)
+        assert p.daemon.store.reminders(1)[-1].fired_at == clock.now()  # no wait at all in stepped time
+
+
+def test_a_press_on_a_session_already_answered_changes_nothing_and_says_so(isolated, run):
+    new_plan(isolated)
+    clock = HandClock(T0)
+    with stepping_daemon(isolated, clock) as p:
+        p.scheduler.run_until(T0 + timedelta(minutes=15))
+        note_id = p.recorder.ids[-1]
+        with freeze_time(clock.now()):
+            run("done")  # typed, while the notification is still up
+        p.recorder.listener(reminders_press(note_id, "done"))  # pressed before it was closed
+        p.scheduler.step()
+        assert logged(p.daemon.store, "done") == [("done", reminders_session(p), "command")]  # once, typed
+        assert p.recorder.titles[-1] == "Nothing changed"
+        assert "already marked done" in p.recorder.sent[-1][1]
+        assert any("changed nothing" in line for line in p.logged)
+
+
+def reminders_press(note_id: int, button: str):
+    from therapy_timer.freedesktop import ServerEvent
+
+    return ServerEvent("pressed", note_id, action=button)
+
+
+def test_an_answer_typed_on_the_command_line_closes_the_notification(isolated, run):
+    new_plan(isolated)
+    clock = HandClock(T0)
+    with stepping_daemon(isolated, clock) as p:
+        p.scheduler.run_until(T0 + timedelta(minutes=15))
+        assert p.recorder.on_screen
+        with freeze_time(clock.now()):
+            run("done")
+        p.daemon.poke()  # what the command's nudge does
+        p.scheduler.step()
+        assert not p.recorder.on_screen and p.recorder.closed == [p.recorder.ids[-1]]
+
+
+def test_snooze_pressed_comes_again_ten_minutes_later(isolated):
+    new_plan(isolated)
+    clock = HandClock(T0)
+    with stepping_daemon(isolated, clock) as p:
+        p.scheduler.step()
+        p.recorder.press("Ice on now", "snooze")
+        p.scheduler.step()
+        (snooze,) = [e for e in p.daemon.store.events() if e.kind == "snooze"]
+        assert (snooze.minutes, snooze.source, snooze.text) == (10, "notification", p.daemon.store.reminders(1)[0].key)
+        p.scheduler.run_until(T0 + timedelta(minutes=10))
+        assert p.recorder.titles == ["Ice on now", "Again: ice on now"]
+
+
+def test_a_walk_is_answered_walked(isolated):
+    new_plan(isolated, injured=HEAT_DAY)
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        p.scheduler.run_until(T0 + timedelta(hours=12))
+        walk = next(n for n in p.recorder.notes if n.buttons == ("walked", "skip", "later"))
+        p.recorder.press(walk.title, "walked")
+        p.scheduler.step()
+        (done,) = logged(p.daemon.store, "done")
+        assert done[0] == "done" and done[1].startswith("walk") and done[2] == "notification"
+
+
+def test_a_press_that_cannot_be_recorded_is_kept_and_recorded_at_the_retry(isolated, monkeypatch):
+    new_plan(isolated)
+    clock = HandClock(T0)
+    with stepping_daemon(isolated, clock) as p:
+        p.scheduler.run_until(T0 + timedelta(minutes=15))
+        store, real_log = p.daemon.store, p.daemon.store.log
+        failures = iter([StoreError("the disk is full")])
+
+        def full_once(*args, **kwargs):
+            for failure in failures:
+                raise failure
+            return real_log(*args, **kwargs)
+
+        monkeypatch.setattr(store, "log", full_once)
+        p.recorder.press("Ice off now", "done")
+        p.scheduler.step()
+        assert logged(store, "done") == [] and any("retrying" in line for line in p.logged)
+        p.scheduler.run_until(clock.now() + timedelta(seconds=5))
+        assert logged(store, "done") == [("done", reminders_session(p), "notification")]
+
+
+def test_a_press_on_a_reminder_of_a_plan_that_has_ended_changes_nothing(isolated):
+    new_plan(isolated)
+    clock = HandClock(T0)
+    with stepping_daemon(isolated, clock) as p:
+        p.scheduler.step()
+        store = Store(isolated)
+        store.start_plan(T0, T0 + timedelta(minutes=2), True, T0 + timedelta(minutes=2))  # replaced
+        store.close()
+        clock.advance(minutes=3)
+        p.recorder.press("Ice on now", "skip")  # pressed before the daemon noticed the new plan
+        p.scheduler.step()
+        assert logged(p.daemon.store, "skip") == []
+        assert p.recorder.titles[1] == "Nothing changed" and "plan that has ended" in p.recorder.sent[1][1]
