@@ -246,3 +246,16 @@ def test_a_press_on_a_reminder_of_a_plan_that_has_ended_changes_nothing(isolated
         p.scheduler.step()
         assert logged(p.daemon.store, "skip") == []
         assert p.recorder.titles[1] == "Nothing changed" and "plan that has ended" in p.recorder.sent[1][1]
+
+
+def test_didnt_help_pressed_is_recorded_and_its_notification_leaves_the_screen(isolated):
+    new_plan(isolated, injured=HEAT_DAY)
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        p.scheduler.step()
+        note_id = p.recorder.ids[0]
+        p.daemon.heard(reminders_press(note_id, "heat-no-help"))  # a server that keeps it after a press
+        p.scheduler.step()
+        assert logged(p.daemon.store) == [("heat-no-help", None, "notification")]
+        assert p.recorder.closed == [note_id] and not p.recorder.on_screen
+        p.scheduler.run_until(T0 + timedelta(minutes=15))
+        assert p.recorder.titles == ["Moist heat on now", "Heat off now"]  # the session runs to its end

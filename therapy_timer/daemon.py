@@ -98,6 +98,7 @@ class Daemon:
         self._heard: list[Any] = []  # what the notification server told us, oldest first
         self._heard_lock = threading.Lock()
         self._answered: frozenset[str] = frozenset()
+        self._spent: list[Shown] = []  # pressed notifications: closed after this recompute, unless replaced
 
     # Life cycle ----------------------------------------------------------------------------
 
@@ -245,6 +246,7 @@ class Daemon:
         upcoming = self.pending(stored, now)
         self._close_answered(stored.id)
         self._fire_due([r for r in upcoming if r.due <= now], stored.id, now)
+        self._close_spent()
         later = [r.due for r in upcoming if r.due > now]
         self.scheduler.at("tick", min(later) if later else now + LOOKAHEAD / 2, self.tick)
 
@@ -342,8 +344,7 @@ class Daemon:
     def _pressed(self, shown: Shown, button: str, result: Any) -> None:
         if result.changed:
             self.log(f"answered from the notification: {result.said}")
-            if button in texts.SNOOZE_MINUTES:  # it comes again later, as a new notification
-                self._close(shown)
+            self._spent.append(shown)  # its follow-up may take its place at this recompute
             return
         self.log(f"a button ({button}) changed nothing: {result.said}")
         said = texts.nothing_changed(result.said)
@@ -356,6 +357,13 @@ class Daemon:
         for shown in list(self._shown.values()):
             if shown.plan_id != plan_id or shown.session in self._answered:
                 self._close(shown)
+
+    def _close_spent(self) -> None:
+        """A pressed notification has done its job: it leaves the screen unless a follow-up took its place."""
+        for pressed in self._spent:
+            if self._shown.get(pressed.delivery.id) == pressed:  # still the one pressed: not replaced
+                self._close(pressed)
+        self._spent.clear()
 
     def _close(self, shown: Shown) -> None:
         self._shown.pop(shown.delivery.id, None)

@@ -74,7 +74,7 @@ class _Connection:
 
     def call(self, message: Message) -> tuple[Any, ...]:
         """Send a method call and wait (bounded) for its reply; raises BusLost, TimeoutError or DBusErrorResponse."""
-        from jeepney import unwrap_msg
+        from jeepney.wrappers import unwrap_msg
 
         if not self.alive:
             raise BusLost("the session bus connection is closed")
