@@ -10,9 +10,11 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -58,6 +60,42 @@ def sandbox(config: str = "") -> Iterator[dict[str, str]]:
     finally:
         subprocess.run([*command(), "stop"], env=env, capture_output=True)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+DESKTOP_TOOLS = ("dbus-daemon", "Xvfb", "dunst", "dunstctl")
+
+
+def desktop(
+    folder: Path, menu: str = "#!/bin/sh\ncat >/dev/null\n"
+) -> tuple[dict[str, str], list[subprocess.Popen[bytes]], int]:
+    """A private session bus, a virtual screen and dunst, whose context menu runs the script `menu`;
+    returns the variables that reach them, the processes and the bus's pid (for `end_desktop`)."""
+    address, bus = subprocess.run(
+        ["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
+        capture_output=True, text=True, check=True, timeout=10,
+    ).stdout.split()  # fmt: skip
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-nolisten", "tcp"], stdout=subprocess.PIPE)
+    assert xvfb.stdout is not None
+    display = ":" + xvfb.stdout.readline().decode().strip()
+    (folder / "menu").write_text(menu)
+    (folder / "menu").chmod(0o755)
+    (folder / "dunstrc").write_text(f"[global]\n    dmenu = {folder / 'menu'}\n")
+    env = {"DBUS_SESSION_BUS_ADDRESS": address, "DISPLAY": display}
+    dunst = subprocess.Popen(
+        ["dunst", "-config", str(folder / "dunstrc")], env={**os.environ, **env}, stderr=subprocess.DEVNULL
+    )
+    for _ in range(200):
+        if subprocess.run(["dunstctl", "count"], env={**os.environ, **env}, capture_output=True).returncode == 0:
+            break
+        time.sleep(0.05)
+    return env, [dunst, xvfb], int(bus)
+
+
+def end_desktop(processes: list[subprocess.Popen[bytes]], bus: int) -> None:
+    for process in processes:
+        process.terminate()
+        process.wait(10)
+    os.kill(bus, signal.SIGTERM)
 
 
 def tt(env: dict[str, str], *args: str) -> str:

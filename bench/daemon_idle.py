@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
+import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from common import Result, command, main, sandbox, tt
+from common import DESKTOP_TOOLS, Result, command, desktop, end_desktop, main, sandbox, tt
 
 
 def status_field(pid: int, field: str, task: str | None = None) -> int:
@@ -34,8 +36,23 @@ def quiet_now() -> str:
 
 
 def measure(quick: bool) -> list[Result]:
+    """With a desktop where there is one (a bus and dunst: the daemon holds its D-Bus connection
+    and listening thread, as on a real desktop), else without."""
+    if all(shutil.which(tool) for tool in DESKTOP_TOOLS):
+        folder = Path(tempfile.mkdtemp(prefix="therapy-timer-idle-"))
+        session, processes, bus = desktop(folder)
+        try:
+            return idle(quick, session, "connected to a notification server over D-Bus")
+        finally:
+            end_desktop(processes, bus)
+            shutil.rmtree(folder, ignore_errors=True)
+    return idle(quick, {}, "no desktop session")
+
+
+def idle(quick: bool, session: dict[str, str], where: str) -> list[Result]:
     window = 10 if quick else 120
     with sandbox(quiet_now()) as env:
+        env.update(session)
         tt(env, "start", "--no-daemon", "--injured", "-1h", "--at", "-40m")
         daemon = subprocess.Popen(
             [*command(), "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -53,13 +70,15 @@ def measure(quick: bool) -> list[Result]:
             daemon.terminate()
             daemon.wait(10)
     return [
-        Result("daemon memory", rss_kb / 1024, "MB", 30, f"resident set of the idle daemon, {threads} threads"),
+        Result(
+            "daemon memory", rss_kb / 1024, "MB", 30, f"resident set of the idle daemon, {threads} threads, {where}"
+        ),
         Result(
             "daemon wake-ups",
             woke,
             f"switches/{window} s",
             4,
-            "context switches of all threads while idle between reminders",
+            f"context switches of all threads while idle between reminders, {where}",
         ),
     ]
 

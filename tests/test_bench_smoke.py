@@ -23,6 +23,8 @@ def test_every_benchmark_runs_and_reports():
         "daemon wake-ups",
         "punctuality p99",
         "reaction to heat-worse",
+        "button press to answer committed",
+        "button press to follow-up on the server",
         "plan computation",
     }, done.stdout
     assert done.returncode in (0, 1)

@@ -6,6 +6,7 @@ what dunst received. Skipped on a developer machine without those packages; neve
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -260,3 +261,63 @@ def test_a_hanging_notify_send_is_killed_and_reaped(tmp_path, monkeypatch):
     pid = int((tmp_path / "pid").read_text())
     assert not os.path.exists(f"/proc/{pid}"), "the hung notify-send was not reaped"
     assert not [t for t in threading.enumerate() if t.name == "notify" and t.is_alive() and t not in before]
+
+
+def test_a_lost_session_bus_falls_back_then_reconnects_with_backoff(tmp_path, monkeypatch):
+    """The bus goes away (session restarted): reminders go to the fallback, and once a bus answers
+    at the address again, buttons work again, without a restart of the daemon."""
+    from therapy_timer.freedesktop import DBusBackend
+    from therapy_timer.notify import Note, Notifier, TerminalBackend
+
+    if not all(shutil.which(tool) for tool in NEEDED):
+        if os.environ.get("CI"):
+            pytest.fail("CI must install a notification server")
+        pytest.skip("no notification server here")
+    socket_path = tmp_path / "bus"
+    address = f"unix:path={socket_path}"
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
+
+    def session() -> tuple[int, subprocess.Popen]:
+        socket_path.unlink(missing_ok=True)
+        pid = subprocess.run(
+            ["dbus-daemon", "--session", f"--address={address}", "--fork", "--print-pid=1"],
+            capture_output=True, text=True, check=True, timeout=10,
+        ).stdout.split()[0]  # fmt: skip
+        server = subprocess.Popen(["dunst"], env={**os.environ, "DISPLAY": display}, stderr=subprocess.DEVNULL)
+        assert wait_until(lambda: subprocess.run(["dunstctl", "count"], capture_output=True).returncode == 0, 10)
+        return int(pid), server
+
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-nolisten", "tcp"], stdout=subprocess.PIPE)
+    display = ":" + xvfb.stdout.readline().decode().strip()
+    now = [0.0]
+    backend = DBusBackend(monotonic=lambda: now[0])
+    heard: list = []
+    shown: list[str] = []
+    notifier = Notifier([backend], TerminalBackend(shown.append), log=shown.append)
+    notifier.listen(heard.append)
+    try:
+        bus, server = session()
+        assert notifier.send(Note("Ice on now", "b", buttons=("skip",))).backend == "desktop (D-Bus)"
+        server.terminate()
+        server.wait(10)
+        os.kill(bus, signal.SIGTERM)
+        assert wait_until(lambda: not os.path.exists(f"/proc/{bus}"), 5)
+
+        assert notifier.send(Note("Ice off now", "b", True, ("done",))).backend == "terminal"
+        assert "trying again in 1 s" in (backend.problem() or "")
+        now[0] += 1.5
+        assert notifier.send(Note("Ice off now", "b", True, ("done",))).backend == "terminal"  # no bus yet
+        assert "trying again in 2 s" in (backend.problem() or "")  # the wait doubles
+
+        bus, server = session()
+        now[0] += 2.5
+        delivery = notifier.send(Note("Ice off now", "b", True, ("done",)))
+        assert delivery.backend == "desktop (D-Bus)" and "work again" in shown[-1]
+        notifier.close(delivery)
+        assert wait_until(lambda: any(e.kind == "closed" and e.id == delivery.id for e in heard), 3)
+    finally:
+        backend.shutdown()
+        with contextlib.suppress(Exception):
+            server.terminate()
+            os.kill(bus, signal.SIGTERM)
+        xvfb.terminate()
