@@ -321,3 +321,43 @@ def test_a_lost_session_bus_falls_back_then_reconnects_with_backoff(tmp_path, mo
             server.terminate()
             os.kill(bus, signal.SIGTERM)
         xvfb.terminate()
+
+
+GTK_SERVER = "/usr/lib/notification-daemon/notification-daemon"
+
+
+def test_a_reminder_shows_its_buttons_on_a_server_that_draws_them(tmp_path):
+    """GNOME's stand-alone notification server draws actions as buttons: a screenshot of the
+    virtual screen shows the reminder the daemon sent (and is the README's picture)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+    from xwd2png import content_box, convert, pixels
+
+    if not (os.path.exists(GTK_SERVER) and shutil.which("Xvfb")):
+        if os.environ.get("CI"):
+            pytest.fail("CI must install notification-daemon and xvfb")
+        pytest.skip("apt install notification-daemon xvfb")
+    address, bus_pid = private_bus()
+    screen = subprocess.Popen(
+        ["Xvfb", "-displayfd", "1", "-nolisten", "tcp", "-screen", "0", "900x260x24", "-fbdir", str(tmp_path)],
+        stdout=subprocess.PIPE,
+    )
+    display = ":" + screen.stdout.readline().decode().strip()
+    env = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": address, "DISPLAY": display, "NO_AT_BRIDGE": "1"}
+    server = subprocess.Popen([GTK_SERVER], env=env, stderr=subprocess.DEVNULL)
+    try:
+        tt(env, "start", "--injured", "-3d", "--at", "-16m")  # day 4: the first heat session has just ended
+        assert wait_until(lambda: fired(env) != [], 10)
+        assert fired(env)[0] == ("Heat off now", "desktop (D-Bus)")
+        dump = tmp_path / "Xvfb_screen0"
+        time.sleep(1)  # let the server draw it (nothing to wait on from outside)
+        width, height, rows = pixels(dump.read_bytes())
+        left, top, right, bottom = content_box(rows, width)
+        assert (right - left, bottom - top) != (width, height) and right - left > 200, "nothing drawn"
+        shot = Path(os.environ.get("THERAPY_TIMER_SCREENSHOT", tmp_path / "reminder.png"))
+        size = convert(dump, shot)
+        assert size[0] > 200 and size[1] > 80
+    finally:
+        tt(env, "stop")
+        server.terminate()
+        screen.terminate()
+        os.kill(bus_pid, signal.SIGTERM)
