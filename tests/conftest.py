@@ -39,6 +39,7 @@ TIERS = {
     "test_signs": "unit",
     "test_docs": "unit",
     "test_paths": "unit",
+    "test_report": "unit",
     "test_cli": "cli",
     "test_usecases": "cli",
     "test_hardening": "cli",

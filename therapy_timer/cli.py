@@ -255,6 +255,28 @@ def history(app: App, as_json: bool) -> None:
     emit(view) if as_json else lines(render.history(view["events"], app.zone))
 
 
+@cli.command("report")
+@click.option(
+    "--plan", "plan_id", type=click.IntRange(min=1), metavar="ID", help="the plan to report on (default: the latest)"
+)
+@json_option
+@pass_app
+def report_command(app: App, plan_id: int | None, as_json: bool) -> None:
+    """A day-by-day account of a plan for you or your physiotherapist: sessions, pain, switches, signs."""
+    from therapy_timer import clock, usecases
+
+    result = usecases.report(app.deps(), plan_id)
+    zone = clock.zone_named(result.zone) or app.zone
+    if as_json:
+        from therapy_timer import views
+
+        emit(views.result("report", result, zone))
+    else:
+        from therapy_timer import report as report_module
+
+        lines(report_module.text_lines(result, zone))
+
+
 @cli.command()
 @json_option
 @pass_app

@@ -220,6 +220,15 @@ class Store:
         )
         return _plan(rows[0]) if rows else None
 
+    def plan(self, plan_id: int | None = None) -> StoredPlan | None:
+        """The plan with `plan_id`, or the latest plan (active or ended) when None; None if there is none."""
+        sql = "SELECT id, injured_at, started_at, ended_at, end_reason, zone FROM plans"
+        rows = self._query(
+            sql + (" WHERE id = ?" if plan_id is not None else " ORDER BY id DESC LIMIT 1"),
+            (plan_id,) if plan_id is not None else (),
+        )
+        return _plan(rows[0]) if rows else None
+
     def require_plan(self) -> StoredPlan:
         """The active plan, or a refusal that says how to start one."""
         found = self.active_plan()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, tzinfo
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from therapy_timer import config as config_module
 from therapy_timer import protocol, reminders, render, views
@@ -22,6 +22,9 @@ from therapy_timer.config import Config
 from therapy_timer.errors import RefusedError, UsageError
 from therapy_timer.protocol import Session, Settings, SwitchResult, Timeline, TryHeatResult
 from therapy_timer.store import LoggedEvent, Store, StoredPlan
+
+if TYPE_CHECKING:
+    from therapy_timer.report import Report
 
 SETTINGS = "settings"
 PROTOCOL_SECTIONS = ("cold", "heat", "walk", "quiet_hours", "reminders")
@@ -435,6 +438,40 @@ def acknowledge_signs(deps: Deps) -> bool:
     stored = deps.store.active_plan()
     deps.store.log(stored.id if stored else None, deps.now, ACK, deps.now)
     return True
+
+
+def report(deps: Deps, plan_id: int | None = None) -> Report:
+    """The recovery report (`report.Report`) on a plan: the one given, else the latest, active or ended.
+
+    Read-only: unlike the other use cases it records nothing, not even a settings change it sees
+    (the settings in force are worked out as `record_settings` would record them). Entries logged
+    with no plan active that fall within the plan's time are part of it.
+    """
+    from therapy_timer import clock
+    from therapy_timer import report as report_module
+
+    stored = deps.store.plan(plan_id)
+    if stored is None:
+        if plan_id is None:
+            raise RefusedError("there is no plan to report on yet: start one with `therapy-timer start`")
+        raise RefusedError(f"there is no plan {plan_id}; `therapy-timer report` without --plan shows the latest")
+    plan = stored.plan
+    if plan.ended_at is None and too_old(stored, deps.now):
+        raise RefusedError("the active plan started over a year ago; `therapy-timer stop` ends it (your record stays)")
+    zone = clock.zone_named(stored.zone) or deps.zone
+    until = min(plan.ended_at, deps.now) if plan.ended_at else deps.now
+    loose = [e for e in deps.store.events() if e.plan_id is None and plan.started_at <= e.at <= until]
+    logged = sorted(deps.store.events(stored.id) + loose, key=lambda e: (e.at, e.id))
+    settings = settings_over_time(logged, deps.config, deps.now)
+    texts = [(plan.started_at, settings_text(settings.first))]
+    texts += [(at, settings_text(config)) for at, config in settings.changes]
+    if plan.ended_at is None:  # the sessions planned for the rest of today count as planned
+        local = deps.now.astimezone(zone)
+        horizon = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+    else:
+        horizon = plan.ended_at
+    timeline = protocol.build(settings, plan, [e.as_event() for e in logged], horizon, zone)
+    return report_module.build(stored, timeline, logged, texts, deps.now, zone)
 
 
 def plan_window(deps: Deps, start: datetime, end: datetime) -> dict[str, Any]:

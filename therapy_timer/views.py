@@ -10,7 +10,7 @@ are ISO 8601 in the plan's local time with their UTC offset, and minutes are who
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from therapy_timer.protocol import ANSWERS, Plan, Session, Timeline, day_of_recovery
@@ -202,6 +202,8 @@ def plain(value: Any, zone: tzinfo) -> Any:
     """A value as JSON has it: times as local ISO 8601, sessions as `session`, durations as whole minutes."""
     if isinstance(value, datetime):
         return stamp(value, zone)
+    if isinstance(value, date):  # a calendar day: "2026-11-24"
+        return value.isoformat()
     if isinstance(value, Session):
         return session(value, zone)
     if isinstance(value, timedelta):

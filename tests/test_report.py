@@ -1,0 +1,306 @@
+"""The recovery report: the pure counts on a hand-made plan (every number below is worked out by
+hand from the scenario, not copied from the output), its renderers, and the command."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from freezegun import freeze_time
+
+from therapy_timer import report, signs, usecases
+from therapy_timer.config import Config
+from therapy_timer.errors import RefusedError
+from therapy_timer.protocol import Phase, Plan, Session, Switch, Timeline
+from therapy_timer.store import LoggedEvent, Store, StoredPlan
+
+BERLIN = ZoneInfo("Europe/Berlin")
+H = timedelta(hours=1)
+M = timedelta(minutes=1)
+
+
+def local(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=BERLIN)  # type: ignore[misc]
+
+
+MON = local(2026, 11, 23, 0, 0)
+TUE = MON + 24 * H
+NOW = TUE + 9 * H + 30 * M  # Tue 24 Nov 09:30
+
+
+IDS = itertools.count(1)
+
+
+def logged(at: datetime, kind: str, score: int | None = None, text: str | None = None, session: str | None = None):
+    return LoggedEvent(next(IDS), 1, at, kind, score, text, session, None, at, "command")
+
+
+def session(kind: str, start: datetime, minutes: int = 15, cut_short: bool = False) -> Session:
+    return Session(kind, start, start + minutes * M, cut_short=cut_short)  # type: ignore[arg-type]
+
+
+# Monday: ice 09:00 done, ice 11:00 skipped, walk 12:00 never answered (missed), ice 13:00 done
+# (a later skip does not count: a session is answered once). Tuesday: heat 09:00, cut at 09:05
+# because it made things worse (counts as done: the heat was on), ice 09:20 still running at 09:30
+# and a walk at 12:00 (both to come).
+ICE_9, ICE_11, WALK_12, ICE_13 = (
+    session("ice", MON + 9 * H),
+    session("ice", MON + 11 * H),
+    session("walk", MON + 12 * H, 5),
+    session("ice", MON + 13 * H),
+)
+HEAT, ICE_TUE, WALK_TUE = (
+    session("heat", TUE + 9 * H, 5, cut_short=True),
+    session("ice", TUE + 9 * H + 20 * M),
+    session("walk", TUE + 12 * H, 5),
+)
+TIMELINE = Timeline(
+    [ICE_9, ICE_11, WALK_12, ICE_13, HEAT, ICE_TUE, WALK_TUE],
+    [
+        Phase("cold", MON + 9 * H, TUE + 9 * H, "plan-start"),
+        Phase("heat", TUE + 9 * H, TUE + 9 * H + 5 * M, "cold-over"),
+        Phase("cold", TUE + 9 * H + 5 * M, None, "heat-worse"),
+    ],
+    [Switch(TUE + 9 * H + 5 * M, "heat-worse")],
+)
+PLAN = StoredPlan(1, Plan(MON + 8 * H, MON + 9 * H), None, "Europe/Berlin")
+LOG = [
+    logged(MON + 9 * H, "plan-start", text="injured x"),
+    logged(MON + 9 * H + 10 * M, "pain", 7),
+    logged(MON + 9 * H + 16 * M, "done", session=ICE_9.key),
+    logged(MON + 11 * H + 2 * M, "skip", session=ICE_11.key),
+    logged(MON + 12 * H, "pain", 8, "sharp when I stand up"),
+    logged(MON + 13 * H + 15 * M, "done", session=ICE_13.key),
+    logged(MON + 13 * H + 16 * M, "skip", session=ICE_13.key),
+    logged(MON + 14 * H, "heat-no-help"),  # in a cold phase: recorded, changes nothing
+    logged(MON + 15 * H, "symptom", text="tingling down my left leg"),
+    logged(MON + 20 * H, "pain", 5),
+    logged(MON + 21 * H, "note", text="slept on the floor <b>badly</b>"),
+    logged(TUE + 8 * H, "pain", 6),
+    logged(TUE + 8 * H + 30 * M, "symptom", text="a bit stiff"),
+    logged(TUE + 9 * H + 5 * M, "heat-worse"),
+]
+SETTINGS = [(MON + 9 * H, "cold.minutes = 15\nheat.minutes = 15")]
+
+
+@pytest.fixture
+def made() -> report.Report:
+    return report.build(PLAN, TIMELINE, LOG, SETTINGS, NOW, BERLIN)
+
+
+def test_each_day_counts_planned_done_skipped_missed_and_to_come(made):
+    monday, tuesday = made.days
+    assert monday.date.isoformat() == "2026-11-23" and tuesday.date.isoformat() == "2026-11-24"
+    assert monday.sessions == report.Tally(planned=4, done=2, skipped=1, missed=1, ahead=0)
+    assert monday.by_kind["ice"] == report.Tally(planned=3, done=2, skipped=1)
+    assert monday.by_kind["walk"] == report.Tally(planned=1, missed=1)
+    assert tuesday.sessions == report.Tally(planned=3, done=1, ahead=2)
+    assert tuesday.by_kind["heat"] == report.Tally(planned=1, done=1)
+    assert made.totals == report.Tally(planned=7, done=3, skipped=1, missed=1, ahead=2)
+
+
+def test_each_day_has_its_pain_first_lowest_highest_and_last(made):
+    monday, tuesday = made.days
+    assert (monday.pain_entries, monday.pain_first, monday.pain_lowest, monday.pain_highest, monday.pain_last) == (
+        3, 7, 5, 8, 5,
+    )  # fmt: skip
+    assert (tuesday.pain_entries, tuesday.pain_first, tuesday.pain_lowest, tuesday.pain_last) == (1, 6, 6, 6)
+    assert [p.score for p in made.pain] == [7, 8, 5, 6]
+
+
+def test_only_a_switch_that_changed_the_plan_counts_as_back_to_cold(made):
+    assert [d.back_to_cold for d in made.days] == [0, 1]
+    assert [(s.kind, s.changed) for s in made.switches] == [("heat-no-help", False), ("heat-worse", True)]
+
+
+def test_symptoms_are_kept_with_the_listed_signs_they_match(made):
+    assert [d.signs for d in made.days] == [1, 0]
+    tingling, stiff = made.symptoms
+    assert tingling.text == "tingling down my left leg"
+    assert signs.BY_NAME["nerve"].label in tingling.signs and signs.BY_NAME["radiating"].label in tingling.signs
+    assert stiff.signs == ()
+    assert [n.text for n in made.notes] == ["sharp when I stand up", "slept on the floor <b>badly</b>"]
+
+
+def test_a_sign_picked_by_name_shows_the_words_without_its_mark():
+    found = report.symptom(MON, "[sign: fever] fever and chills")
+    assert found.text == "fever and chills" and found.signs == ("fever or chills along with the back pain",)
+
+
+def test_phases_are_cut_at_the_end_of_the_report(made):
+    assert [(p.mode, p.start.astimezone(BERLIN).hour, p.end) for p in made.phases] == [
+        ("cold", 9, TUE + 9 * H),
+        ("heat", 9, TUE + 9 * H + 5 * M),
+        ("cold", 9, NOW),
+    ]
+
+
+def test_an_entry_logged_before_the_plan_began_adds_its_day():
+    earlier = logged(MON - 4 * H, "pain", 9)  # Sunday 20:00
+    made = report.build(PLAN, TIMELINE, [earlier, *LOG], SETTINGS, NOW, BERLIN)
+    assert [d.date.day for d in made.days] == [22, 23, 24]
+    assert made.days[0].sessions == report.Tally() and made.days[0].pain_first == 9
+
+
+def test_an_ended_plan_is_reported_up_to_its_end():
+    ended = PLAN._replace(plan=PLAN.plan._replace(ended_at=TUE + 9 * H + 25 * M), end_reason="recovered")
+    made = report.build(ended, TIMELINE, LOG, SETTINGS, NOW + 48 * H, BERLIN)
+    assert made.until == TUE + 9 * H + 25 * M and len(made.days) == 2
+    # the ice from 09:20 was still running when the plan ended; the walk at 12:00 came after it
+    assert made.days[1].sessions == report.Tally(planned=3, done=1, ahead=2)
+
+
+@pytest.mark.parametrize(
+    ("scores", "line"),
+    [
+        ([0, 5, 10], "▁▅█"),  # 0 and 10 are the ends of the scale; 5 * 7 / 10 = 3.5 rounds up to bar 4
+        ([7, 8, 5, 6], "▆▇▅▅"),  # bars 4.9 -> 5, 5.6 -> 6, 3.5 -> 4, 4.2 -> 4
+        ([], ""),
+        ([0, 10] * 60, "▅" * 60),  # 120 scores: 60 pairs, each averaging 5
+    ],
+)
+def test_the_pain_trend_is_a_sparkline_on_a_fixed_scale(scores, line):
+    assert report.sparkline(scores) == line
+
+
+def test_settings_list_all_at_first_then_only_what_changed():
+    recorded = [
+        (MON, "cold.minutes = 15\nheat.minutes = 15"),
+        (MON + H, "cold.minutes = 12\nheat.minutes = 15"),
+        (MON + 5 * H, "cold.minutes = 12\nheat.minutes = 10"),  # after the end of the report
+    ]
+    changes = report.settings_changes(recorded, MON + 2 * H)
+    assert changes == [
+        report.SettingsChange(MON, ("cold.minutes = 15", "heat.minutes = 15")),
+        report.SettingsChange(MON + H, ("cold.minutes = 12",)),
+    ]
+
+
+# The text -----------------------------------------------------------------------------------------
+
+
+def test_the_text_has_one_line_per_day_with_the_numbers_in_their_columns(made):
+    out = report.text_lines(made, BERLIN)
+    assert out[0] == "Recovery report, plan 1: injured Mon 23 Nov 08:00; plan running since Mon 23 Nov 09:00."
+    assert out[1] == "Pain: ▆▇▅▅  7 to 6 out of 10, 4 entries."
+    rows = {line[:10].strip(): line[10:].split() for line in out if line.startswith(("Mon 23", "Tue 24", "all days"))}
+    # planned done skipped missed to-come | pain first low high last | back to cold | signs
+    assert rows["Mon 23 Nov"] == ["4", "2", "1", "1", "0", "7", "5", "8", "5", "0", "1"]
+    assert rows["Tue 24 Nov"] == ["3", "1", "0", "0", "2", "6", "6", "6", "6", "1", "0"]
+    assert rows["all days"] == ["7", "3", "1", "1", "2", "7", "5", "8", "6", "1", "1"]
+    assert "  Tue 24 Nov 09:05  heat made it worse" in out
+    assert "  Mon 23 Nov 14:00  heat did not help (cold already)" in out
+    assert "  Mon 23 Nov 12:00  (with a pain score) sharp when I stand up" in out
+
+
+def test_the_text_shows_control_characters_escaped():
+    noisy = [*LOG, logged(TUE + 9 * H, "note", text="\x1b]0;owned\x07")]
+    out = report.text_lines(report.build(PLAN, TIMELINE, noisy, SETTINGS, NOW, BERLIN), BERLIN)
+    assert "\x1b" not in "\n".join(out) and "  Tue 24 Nov 09:00  \\x1b]0;owned\\x07" in out
+
+
+# Through the store and the real protocol -------------------------------------------------------------
+
+T0 = local(2026, 11, 24, 9, 0)
+
+
+@pytest.fixture
+def store(tmp_path):
+    opened = Store(tmp_path / "data")
+    yield opened
+    opened.close()
+
+
+def deps(store, now):
+    return usecases.Deps(store, now, BERLIN, Config())
+
+
+@pytest.mark.cli
+def test_a_real_plan_counts_its_ice_every_two_hours_until_the_quiet_hours(store):
+    usecases.start(deps(store, T0), T0, T0, False, "Europe/Berlin")
+    usecases.answer(deps(store, T0 + 16 * M), "done", T0 + 16 * M)
+    usecases.answer(deps(store, T0 + 2 * H + 5 * M), "skip", T0 + 2 * H + 5 * M)
+    before = len(store.events())
+    made = usecases.report(deps(store, T0 + 4 * H + 30 * M), None)
+    assert len(store.events()) == before  # a report records nothing
+    (today,) = made.days
+    # ice at 09, 11, 13, 15, 17, 19 and 21 (it ends 21:15, before the quiet hours at 22:00); 13:30 is over
+    assert today.by_kind["ice"] == report.Tally(planned=7, done=1, skipped=1, missed=1, ahead=4)
+    assert today.sessions == report.total(today.by_kind.values())
+    assert made.settings[0].lines[:2] == ("cold.days = 2.0", "cold.minutes = 15.0")
+
+
+@pytest.mark.cli
+def test_with_no_active_plan_the_latest_ended_one_is_reported(store):
+    usecases.start(deps(store, T0), T0, T0, False, "Europe/Berlin")
+    usecases.log_entry(deps(store, T0 + H), "pain", T0 + H, score=6)
+    usecases.end(deps(store, T0 + 3 * H), "recovered")
+    usecases.log_entry(deps(store, T0 + 5 * H), "pain", T0 + 5 * H, score=2)  # after it: no plan, not in it
+    usecases.log_entry(deps(store, T0 + 5 * H), "pain", T0 + 2 * H, score=4)  # no plan, but within its time
+    made = usecases.report(deps(store, T0 + 24 * H), None)
+    assert (made.end_reason, made.until) == ("recovered", T0 + 3 * H)
+    assert [p.score for p in made.pain] == [6, 4]
+    assert made.days[0].by_kind["ice"] == report.Tally(planned=2, missed=2)  # 09:00 and 11:00
+    with pytest.raises(RefusedError, match="no plan 7"):
+        usecases.report(deps(store, T0 + 24 * H), 7)
+
+
+@pytest.mark.cli
+def test_a_report_with_no_plan_ever_is_refused(store):
+    with pytest.raises(RefusedError, match="no plan to report on"):
+        usecases.report(deps(store, T0), None)
+
+
+# The command ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def recorded(run):
+    with freeze_time(T0):
+        run("start", "--no-daemon")
+    with freeze_time(T0 + 20 * M):
+        run("log", "pain", "7")
+        run("done")
+    with freeze_time(T0 + 3 * H):
+        run("log", "pain", "4", "--note", "better after the walk")
+    return run
+
+
+@pytest.mark.cli
+def test_report_prints_the_days(recorded):
+    with freeze_time(T0 + 4 * H):
+        out = recorded("report").stdout.splitlines()
+        day = recorded.json("report")["days"][0]
+    assert out[1] == "Pain: ▆▄  7 to 4 out of 10, 2 entries."  # 4.9 -> bar 5, 2.8 -> bar 3
+    # ice at 09 (done), 11 (missed: over, unanswered), then 13 (starting now), 15, 17, 19, 21 to come
+    assert day["by_kind"]["ice"] == {"planned": 7, "done": 1, "skipped": 0, "missed": 1, "ahead": 5}
+    (today,) = [line.split()[3:8] for line in out if line.startswith("Tue 24 Nov")]
+    assert today == [str(day["sessions"][key]) for key in ("planned", "done", "skipped", "missed", "ahead")]
+
+
+@pytest.mark.cli
+def test_report_json_has_the_contract_keys(recorded):
+    with freeze_time(T0 + 4 * H):
+        data = recorded.json("report")
+    assert (data["schema"], data["command"], data["plan_id"]) == (1, "report", 1)
+    assert set(data) >= {"days", "totals", "pain", "trend", "phases", "switches", "symptoms", "notes", "settings"}
+    assert data["pain"][1] == {"at": "2026-11-24T12:00:00+01:00", "score": 4, "note": "better after the walk"}
+    assert data["days"][0]["date"] == "2026-11-24" and data["days"][0]["pain_first"] == 7
+    assert data["ended_at"] is None and data["switches"] == []
+    json.dumps(data)
+
+
+@pytest.mark.cli
+def test_report_without_any_plan_is_one_line_and_exit_1(run):
+    result = run("report", code=1)
+    assert result.stderr.count("\n") == 1 and "start one with" in result.stderr and result.stdout == ""
+
+
+@pytest.mark.cli
+def test_report_of_a_plan_that_is_not_there_is_refused(recorded):
+    result = recorded("report", "--plan", "9", code=1)
+    assert "no plan 9" in result.stderr
+    assert "Traceback" not in recorded("report", "--plan", "zero", code=2).stderr
