@@ -45,6 +45,7 @@ from therapy_timer.store import DB_NAME, Store, StoredPlan
 
 if TYPE_CHECKING:
     from therapy_timer.scheduler import Scheduler
+    from therapy_timer.usecases import PressResult
 
 LOOKBACK = timedelta(hours=6)
 LOOKAHEAD = timedelta(days=2)
@@ -331,9 +332,7 @@ class Daemon:
             shown = self._shown.get(event.id)
             if event.kind == "closed":
                 self._shown.pop(event.id, None)
-            elif shown is None:
-                self.log(f"a button ({event.action}) was pressed on a notification that is no longer ours")
-            else:
+            elif shown is not None:  # else another program's (some servers tell every client) or one closed
                 assert self.store is not None
                 deps = usecases.Deps(self.store, self.clock.now(), self.zone, self._config or Config())
                 result = usecases.press(deps, shown.plan_id, shown.reminder, shown.session, event.action)
@@ -341,7 +340,7 @@ class Daemon:
             with self._heard_lock:
                 self._heard.pop(0)
 
-    def _pressed(self, shown: Shown, button: str, result: Any) -> None:
+    def _pressed(self, shown: Shown, button: str, result: PressResult) -> None:
         if result.changed:
             self.log(f"answered from the notification: {result.said}")
             self._spent.append(shown)  # its follow-up may take its place at this recompute
