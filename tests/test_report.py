@@ -3,6 +3,8 @@ hand from the scenario, not copied from the output), its renderers, and the comm
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import json
 from datetime import datetime, timedelta
@@ -304,3 +306,72 @@ def test_report_of_a_plan_that_is_not_there_is_refused(recorded):
     result = recorded("report", "--plan", "9", code=1)
     assert "no plan 9" in result.stderr
     assert "Traceback" not in recorded("report", "--plan", "zero", code=2).stderr
+
+
+# CSV -------------------------------------------------------------------------------------------------
+
+
+def test_csv_has_a_header_and_one_row_per_event_in_local_time_with_the_text_exact():
+    events = [
+        LoggedEvent(1, 1, local(2026, 11, 24, 9, 0), "pain", 7, 'stiff, "sharp"\nat night', None, None, NOW, "command"),
+        LoggedEvent(2, None, local(2026, 7, 1, 12, 0), "note", None, "=1+1", None, None, NOW, None),
+        LoggedEvent(
+            3, 1, local(2026, 11, 24, 9, 5), "snooze", None, "k", "ice@2026-11-24T08:00:00Z", 10.0, NOW, "notification"
+        ),
+        LoggedEvent(4, 1, local(2026, 11, 24, 9, 6), "snooze", None, None, None, 12.5, NOW, "command"),
+    ]
+    text = report.csv_text(events, BERLIN)
+    assert text.startswith("time,kind,plan,session,score,minutes,text,source\r\n")
+    assert list(csv.reader(io.StringIO(text))) == [
+        ["time", "kind", "plan", "session", "score", "minutes", "text", "source"],
+        ["2026-11-24T09:00:00+01:00", "pain", "1", "", "7", "", 'stiff, "sharp"\nat night', "command"],
+        ["2026-07-01T12:00:00+02:00", "note", "", "", "", "", "=1+1", ""],  # summer time: +02:00
+        ["2026-11-24T09:05:00+01:00", "snooze", "1", "ice@2026-11-24T08:00:00Z", "", "10", "k", "notification"],
+        ["2026-11-24T09:06:00+01:00", "snooze", "1", "", "", "12.5", "", "command"],
+    ]
+
+
+@pytest.mark.cli
+def test_report_csv_writes_the_whole_history_to_a_private_file(recorded, tmp_path):
+    target = tmp_path / "history.csv"
+    with freeze_time(T0 + 4 * H):
+        said = recorded("report", "--csv", str(target)).stdout
+        history = recorded.json("history")["events"]
+    assert said == f"Wrote {target} ({len(history)} events).\n"
+    rows = list(csv.DictReader(target.open(newline="", encoding="utf-8")))
+    assert [(r["time"], r["kind"], r["score"]) for r in rows] == [
+        (e["at"], e["kind"], str(e["score"] or "")) for e in history
+    ]
+    assert rows[-1]["text"] == "better after the walk" and rows[-1]["time"] == "2026-11-24T12:00:00+01:00"
+    assert target.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.cli
+def test_report_csv_to_stdout_needs_no_plan(run):
+    with freeze_time(T0):
+        run("log", "pain", "3")
+        out = run("report", "--csv", "-").stdout_bytes  # .stdout would turn CRLF into LF
+    assert out == b"time,kind,plan,session,score,minutes,text,source\r\n2026-11-24T09:00:00+01:00,pain,,,3,,,\r\n"
+
+
+@pytest.mark.cli
+@pytest.mark.parametrize(
+    ("where", "reason"), [("missing/out.csv", "No such file or directory"), (".", "Is a directory")]
+)
+def test_report_csv_to_a_place_it_cannot_write_is_one_line_and_exit_2(recorded, tmp_path, where, reason):
+    result = recorded("report", "--csv", str(tmp_path / where), code=2)
+    assert result.stderr == f"therapy-timer: cannot write {tmp_path / where}: {reason}\n" and result.stdout == ""
+
+
+@pytest.mark.cli
+def test_report_csv_to_stdout_and_json_together_are_refused(recorded):
+    assert "standard output" in recorded("report", "--csv", "-", "--json", code=2).stderr
+
+
+@pytest.mark.cli
+def test_report_json_names_the_csv_it_wrote(recorded, tmp_path):
+    with freeze_time(T0 + 4 * H):
+        data = recorded.json("report", "--csv", str(tmp_path / "h.csv"))
+    assert data["files"] == [str(tmp_path / "h.csv")] and (tmp_path / "h.csv").exists()
+    with freeze_time(T0 + 4 * H):
+        assert recorded.json("report")["files"] == []

@@ -259,22 +259,52 @@ def history(app: App, as_json: bool) -> None:
 @click.option(
     "--plan", "plan_id", type=click.IntRange(min=1), metavar="ID", help="the plan to report on (default: the latest)"
 )
+@click.option(
+    "--csv", "csv_file", metavar="FILE", help="write everything ever logged as CSV, for a spreadsheet (- for stdout)"
+)
 @json_option
 @pass_app
-def report_command(app: App, plan_id: int | None, as_json: bool) -> None:
-    """A day-by-day account of a plan for you or your physiotherapist: sessions, pain, switches, signs."""
+def report_command(app: App, plan_id: int | None, csv_file: str | None, as_json: bool) -> None:
+    """A day-by-day account of a plan for you or your physiotherapist: sessions, pain, switches, signs.
+
+    With --csv it writes that file (a new file is readable only by you) instead of printing the days.
+    """
     from therapy_timer import clock, usecases
 
-    result = usecases.report(app.deps(), plan_id)
+    if csv_file == "-" and as_json:
+        raise UsageError("--csv - and --json cannot both use standard output; give --csv a file name")
+    result = usecases.report(app.deps(), plan_id) if as_json or csv_file is None else None
+    if csv_file is not None:
+        from therapy_timer import report as report_module
+
+        events = app.store.events()  # the whole record, with or without a plan
+        _write(csv_file, report_module.csv_text(events, app.zone))
+        if csv_file != "-" and not as_json:
+            click.echo(f"Wrote {csv_file} ({len(events)} events).")
+    if result is None:
+        return
     zone = clock.zone_named(result.zone) or app.zone
     if as_json:
         from therapy_timer import views
 
-        emit(views.result("report", result, zone))
+        emit(views.result("report", result, zone, files=[csv_file] if csv_file else []))
     else:
         from therapy_timer import report as report_module
 
         lines(report_module.text_lines(result, zone))
+
+
+def _write(name: str, content: str) -> None:
+    """Write an export (`-`: standard output). A new file is readable only by you, like the record itself."""
+    if name == "-":
+        click.echo(content, nl=False)
+        return
+    try:
+        descriptor = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
+        with open(descriptor, "w", encoding="utf-8", newline="") as out:
+            out.write(content)
+    except OSError as exc:
+        raise UsageError(f"cannot write {name}: {exc.strerror or exc}") from None
 
 
 @cli.command()

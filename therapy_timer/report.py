@@ -2,7 +2,8 @@
 
 Pure: `build` turns a plan, its timeline, its logged events, the settings in force, "now" and the
 zone into a `Report` (NamedTuples, so `--json` is `views.result` of it); `text_lines` renders it
-for a terminal. Loaded only by `therapy-timer report`.
+for a terminal, and `csv_text` writes the whole record for a spreadsheet. Loaded only by
+`therapy-timer report`.
 
 How the counts are made (the issue leaves these open; the README says the same):
 - a day is a calendar day in the plan's zone, from the plan's first day (or the first entry logged
@@ -16,6 +17,8 @@ How the counts are made (the issue leaves these open; the README says the same):
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta, tzinfo
@@ -336,3 +339,30 @@ def text_lines(report: Report, zone: tzinfo) -> list[str]:
             for n in report.notes
         ]
     return out
+
+
+# CSV --------------------------------------------------------------------------------------------
+
+CSV_COLUMNS = ("time", "kind", "plan", "session", "score", "minutes", "text", "source")
+
+
+def csv_text(events: Iterable[LoggedEvent], zone: tzinfo) -> str:
+    """Every event as a spreadsheet row (times in local ISO 8601 with their offset); the text exactly as recorded."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for e in events:
+        minutes = "" if e.minutes is None else f"{e.minutes:g}"
+        writer.writerow(
+            (
+                e.at.astimezone(zone).isoformat(timespec="seconds"),
+                e.kind,
+                "" if e.plan_id is None else e.plan_id,
+                e.session or "",
+                "" if e.score is None else e.score,
+                minutes,
+                e.text or "",
+                e.source or "",
+            )
+        )
+    return out.getvalue()
