@@ -259,3 +259,18 @@ def test_didnt_help_pressed_is_recorded_and_its_notification_leaves_the_screen(i
         assert p.recorder.closed == [note_id] and not p.recorder.on_screen
         p.scheduler.run_until(T0 + timedelta(minutes=15))
         assert p.recorder.titles == ["Moist heat on now", "Heat off now"]  # the session runs to its end
+
+
+def test_a_press_that_keeps_failing_holds_up_no_reminder_and_is_recorded_once_it_can_be(isolated, monkeypatch):
+    new_plan(isolated)
+    clock = HandClock(T0)
+    with stepping_daemon(isolated, clock) as p:
+        p.scheduler.step()
+        store, real_log = p.daemon.store, p.daemon.store.log
+        monkeypatch.setattr(store, "log", lambda *a, **k: (_ for _ in ()).throw(StoreError("the disk is full")))
+        p.recorder.press("Ice on now", "skip")
+        p.scheduler.run_until(T0 + timedelta(minutes=16))
+        assert p.recorder.titles == ["Ice on now", "Ice off now"]  # the reminders went on meanwhile
+        monkeypatch.setattr(store, "log", real_log)
+        p.scheduler.run_until(T0 + timedelta(minutes=17, seconds=30))
+        assert logged(store, "skip") == [("skip", reminders_session(p), "notification")]

@@ -28,7 +28,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 if __name__ == "__main__":
     # The daemon never uses the network. APScheduler imports asyncio, which would load ssl (and
@@ -44,6 +44,7 @@ from therapy_timer.notify import Delivery, Note, Notifier
 from therapy_timer.store import DB_NAME, Store, StoredPlan
 
 if TYPE_CHECKING:
+    from therapy_timer.freedesktop import ServerEvent
     from therapy_timer.scheduler import Scheduler
     from therapy_timer.usecases import PressResult
 
@@ -96,7 +97,8 @@ class Daemon:
         self._plan_id: int | None = None
         self._identity: tuple[int, ...] | None = None
         self._shown: dict[int, Shown] = {}  # the server's id -> our notification on screen
-        self._heard: list[Any] = []  # what the notification server told us, oldest first
+        self._known: dict[int, Shown] = {}  # every id we were given, as last shown: a press may come late
+        self._heard: list[ServerEvent] = []  # what the notification server told us, oldest first
         self._heard_lock = threading.Lock()
         self._answered: frozenset[str] = frozenset()
         self._spent: list[Shown] = []  # pressed notifications: closed after this recompute, unless replaced
@@ -202,7 +204,7 @@ class Daemon:
             self._poke_pending = True
         self.scheduler.soon(self._poked)
 
-    def heard(self, event: Any) -> None:
+    def heard(self, event: ServerEvent) -> None:
         """The notification server told us of a button or a closing (any thread): queue it, recompute."""
         with self._heard_lock:
             self._heard.append(event)
@@ -237,7 +239,11 @@ class Daemon:
             )
             self.shutdown()
             return
-        self._answer_presses()
+        try:  # a press that cannot be recorded now stays queued; it must not hold up the reminders
+            self._answer_presses()
+            unrecorded: Exception | None = None
+        except Exception as exc:
+            unrecorded = exc
         now = self.clock.now()
         stored = self.store.active_plan()
         if stored is None:
@@ -250,6 +256,8 @@ class Daemon:
         self._close_spent()
         later = [r.due for r in upcoming if r.due > now]
         self.scheduler.at("tick", min(later) if later else now + LOOKAHEAD / 2, self.tick)
+        if unrecorded is not None:
+            raise unrecorded  # the retry comes sooner than the next reminder, and records the press
 
     def _zone_of(self, stored: StoredPlan) -> tzinfo:
         """The zone recorded with the plan (as every command uses it); the daemon's own otherwise."""
@@ -316,7 +324,9 @@ class Daemon:
         if before is not None:
             del self._shown[before.delivery.id]
         if delivery.id:
-            self._shown[delivery.id] = Shown(plan_id, reminder.key, reminder.session, delivery)
+            self._shown[delivery.id] = self._known[delivery.id] = Shown(
+                plan_id, reminder.key, reminder.session, delivery
+            )
         return delivery.backend
 
     def _answer_presses(self) -> None:
@@ -329,10 +339,10 @@ class Daemon:
                 if not self._heard:
                     return
                 event = self._heard[0]
-            shown = self._shown.get(event.id)
+            shown = self._known.get(event.id)  # pressed before it was replaced or closed, it still counts
             if event.kind == "closed":
                 self._shown.pop(event.id, None)
-            elif shown is not None:  # else another program's (some servers tell every client) or one closed
+            elif shown is not None:  # else another program's: some servers tell every client
                 assert self.store is not None
                 deps = usecases.Deps(self.store, self.clock.now(), self.zone, self._config or Config())
                 result = usecases.press(deps, shown.plan_id, shown.reminder, shown.session, event.action)
