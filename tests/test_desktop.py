@@ -21,6 +21,9 @@ import pytest
 from therapy_timer.store import Store
 
 NEEDED = ("dbus-daemon", "Xvfb", "dunst", "dunstctl", "notify-send")
+PATIENCE = 15
+"""Seconds to wait for what must happen: generous, as CI may share two cores with other work.
+Waiting is not timing: how fast is for bench/buttons.py and bench/reaction.py to judge."""
 PICK = "TEST_BUTTON_FILE"
 """The environment variable naming the file that holds the label of the button the test presses."""
 
@@ -137,7 +140,7 @@ def press(env, label: str) -> None:
     menu = Path(env[PICK] + ".offered")
     menu.unlink(missing_ok=True)
     subprocess.run(["dunstctl", "context"], env=env, check=True, timeout=10)  # dunst opens its menu after replying
-    assert wait_until(menu.exists, 5), "dunst opened no menu"
+    assert wait_until(menu.exists, PATIENCE), "dunst opened no menu"
     offered = menu.read_text()
     assert label in offered, f"no {label!r} button; dunst offered {offered!r}"
 
@@ -145,18 +148,20 @@ def press(env, label: str) -> None:
 def test_reminders_reach_a_real_notification_server_one_per_session(desktop):
     env = desktop
     tt(env, "start")
-    assert wait_until(lambda: count(env, "displayed") == 1, 3), "no notification after start"
+    assert wait_until(lambda: count(env, "displayed") == 1, PATIENCE), "no notification after start"
+    assert wait_until(lambda: fired(env) != [], PATIENCE)  # recorded just after the server took it
     assert fired(env) == [("Ice on now", "desktop (D-Bus)")]
 
     tt(env, "start", "--replace", "--injured", "-3d")  # day 4: moist heat; the old plan's reminder goes
-    assert wait_until(lambda: (count(env, "displayed"), count(env, "history")) == (1, 1), 3)
+    assert wait_until(lambda: (count(env, "displayed"), count(env, "history")) == (1, 1), PATIENCE)
     tt(env, "log", "heat-worse")
-    assert wait_until(lambda: fired(env)[-1][0] == "Stop the heat now", 3)
+    assert wait_until(lambda: fired(env)[-1][0] == "Stop the heat now", PATIENCE)
     assert count(env, "displayed") == 1  # the stop took the heat reminder's place
 
     assert json.loads(tt(env, "status", "--json"))["daemon_running"] is True
     tt(env, "stop")
-    assert wait_until(lambda: not json.loads(tt(env, "status", "--json"))["daemon_running"], 3), "daemon still running"
+    stopped = wait_until(lambda: not json.loads(tt(env, "status", "--json"))["daemon_running"], PATIENCE)
+    assert stopped, "daemon still running"
     shown = history(env)
     assert [n["summary"] for n in shown] == ["Ice on now", "Stop the heat now", "Reminders stopped"]
     assert {n["appname"] for n in shown} == {"therapy-timer"}
@@ -175,26 +180,25 @@ def test_reminders_reach_a_real_notification_server_one_per_session(desktop):
 def test_a_button_pressed_on_a_real_server_is_recorded_and_followed_up(desktop, injured, label, logged, follow_up):
     env = desktop
     tt(env, "start", "--injured", injured)
-    assert wait_until(lambda: count(env, "displayed") == 1, 3)
-    first = fired(env)[0]
-    assert first[1] == "desktop (D-Bus)"
+    assert wait_until(lambda: count(env, "displayed") == 1 and fired(env) != [], PATIENCE)
+    assert fired(env)[0][1] == "desktop (D-Bus)"
     press(env, label)
-    assert wait_until(lambda: answers(env) == [(logged, "notification")], 3), answers(env)
+    assert wait_until(lambda: answers(env) == [(logged, "notification")], PATIENCE), answers(env)
     if follow_up:
-        assert wait_until(lambda: fired(env)[-1][0] == follow_up, 3)
-        assert wait_until(lambda: count(env, "displayed") == 1, 3)  # it came in the pressed one's place
+        assert wait_until(lambda: fired(env)[-1][0] == follow_up, PATIENCE)
+        assert wait_until(lambda: count(env, "displayed") == 1, PATIENCE)  # it came in the pressed one's place
         press(env, "Done, it's off")
-        assert wait_until(lambda: answers(env)[-1] == ("done", "notification"), 3)
-    assert wait_until(lambda: count(env, "displayed") == 0, 3), "the answered reminder is still on screen"
+        assert wait_until(lambda: answers(env)[-1] == ("done", "notification"), PATIENCE)
+    assert wait_until(lambda: count(env, "displayed") == 0, PATIENCE), "the answered reminder is still on screen"
     assert "notification" in tt(env, "history")  # the record says where the answer came from
 
 
 def test_a_session_answered_on_the_command_line_leaves_the_screen(desktop):
     env = desktop
     tt(env, "start", "--injured", "-3d")
-    assert wait_until(lambda: count(env, "displayed") == 1, 3)
+    assert wait_until(lambda: count(env, "displayed") == 1, PATIENCE)
     tt(env, "skip")
-    assert wait_until(lambda: count(env, "displayed") == 0, 3)
+    assert wait_until(lambda: count(env, "displayed") == 0, PATIENCE)
     press_after = subprocess.run(["dunstctl", "count", "history"], env=env, capture_output=True, text=True)
     assert press_after.stdout.strip() == "1"
 
