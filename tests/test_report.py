@@ -7,6 +7,9 @@ import csv
 import io
 import itertools
 import json
+import os
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -375,3 +378,98 @@ def test_report_json_names_the_csv_it_wrote(recorded, tmp_path):
     assert data["files"] == [str(tmp_path / "h.csv")] and (tmp_path / "h.csv").exists()
     with freeze_time(T0 + 4 * H):
         assert recorded.json("report")["files"] == []
+
+
+# HTML ------------------------------------------------------------------------------------------------
+
+
+def page_of(made: report.Report) -> str:
+    from therapy_timer import report_html
+
+    return report_html.page(made, BERLIN)
+
+
+def test_the_chart_has_one_point_per_pain_score_where_the_time_and_score_put_it(made):
+    page = page_of(made)
+    assert page.count('class="pain-point"') == 4
+    # The chart runs from Mon 00:00 to Wed 00:00 (172,800 s) over x = 34..712 (678 units), and
+    # pain 0..10 over y = 266..40. Mon 09:10 is 33,000 s in: 34 + 678 * 33000 / 172800 = 163.48;
+    # pain 7: 266 - 226 * 0.7 = 107.8.
+    assert '<circle class="pain-point" cx="163.5" cy="107.8"' in page
+    # Pain 6 on Tue 08:00 (115,200 s): x = 34 + 452 = 486.0; y = 266 - 135.6 = 130.4
+    assert '<circle class="pain-point" cx="486.0" cy="130.4"' in page
+
+
+def test_the_chart_shades_each_phase_and_marks_only_real_switches(made):
+    page = page_of(made)
+    # cold from Mon 09:00 (x = 34 + 127.1 = 161.1) to Tue 09:00 (x = 34 + 466.1 = 500.1)
+    assert '<rect class="phase cold" x="161.1" y="40" width="339.0"' in page
+    assert page.count('<rect class="phase heat"') == 1 and page.count('<rect class="phase cold"') == 2
+    assert page.count('<line class="switch"') == 1  # the heat-no-help in a cold phase changed nothing
+    assert 'x1="501.3"' in page  # Tue 09:05 is 119,100 s in: 34 + 467.3
+    assert "back to cold: heat made it worse</text>" in page
+    assert "cold phase (ice)" in page and "moist heat phase" in page  # the legend
+
+
+def test_the_table_has_a_row_per_day_with_the_counts(made):
+    page = page_of(made)
+    monday = page[page.index('<tr><td class="day">Mon 23 Nov</td>') :].split("</tr>")[0]
+    cells = [c.split("</td>")[0] for c in monday.split("<td")[2:]]
+    cells = [c.split(">", 1)[1] for c in cells]
+    # ice 2 of 3, no heat, walks 0 of 1 | planned done skipped missed to-come | pain | back to cold | signs
+    assert cells == ["2/3", "&ndash;", "0/1", "4", "2", "1", "1", "0", "7", "5", "8", "5", "0", "1"]
+
+
+def test_the_page_escapes_what_people_typed_and_needs_nothing_from_the_network(made):
+    typed = [*LOG, logged(TUE + 9 * H, "symptom", text="<script>alert('x')</script> & <img src=x>")]
+    page = page_of(report.build(PLAN, TIMELINE, typed, SETTINGS, NOW, BERLIN))
+    assert "<script" not in page and "<img" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &lt;img src=x&gt;" in page
+    assert "slept on the floor &lt;b&gt;badly&lt;/b&gt;" in page
+    assert page.replace('xmlns="http://www.w3.org/2000/svg"', "").count("http") == 0
+    for fetches in ("<link", "src=", "@import", "url(", "<script"):
+        assert fetches not in page.replace("&lt;img src=x&gt;", "")
+
+
+def test_the_page_has_the_settings_the_signs_and_the_advice_line(made):
+    from therapy_timer import texts
+
+    page = page_of(made)
+    assert "In force from the start (Mon 23 Nov 09:00):</p>\n<pre>cold.minutes = 15\nheat.minutes = 15</pre>" in page
+    assert signs.BY_NAME["nerve"].label in page and "tingling down my left leg" in page
+    assert texts.NOT_ADVICE in page and "@page { size: A4" in page
+    assert "7 sessions planned: 3 done, 1 skipped, 1 missed, 2 still to come." in page
+    assert "Pain went from 7 to 6 out of 10 (lowest 5, highest 8, 4 scores). Back to cold: 1 time." in page
+
+
+def test_a_plan_with_no_pain_yet_says_so_in_the_chart():
+    quiet = [e for e in LOG if e.kind != "pain"]
+    page = page_of(report.build(PLAN, TIMELINE, quiet, SETTINGS, NOW, BERLIN))
+    assert 'class="pain-point"' not in page and "No pain scores logged" in page
+
+
+@pytest.mark.cli
+def test_report_html_writes_the_page_with_a_point_per_pain_score(recorded, tmp_path):
+    target = tmp_path / "report.html"
+    with freeze_time(T0 + 4 * H):
+        said = recorded("report", "--html", str(target)).stdout
+    assert said == f"Wrote {target} (1 day, 2 pain scores).\n"
+    page = target.read_text(encoding="utf-8")
+    assert page.count('class="pain-point"') == 2 and "better after the walk" in page
+    assert target.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.cli
+def test_report_html_to_a_place_it_cannot_write_is_one_line_and_exit_2(recorded, tmp_path):
+    result = recorded("report", "--html", str(tmp_path / "no" / "such" / "r.html"), code=2)
+    assert result.stderr.startswith("therapy-timer: cannot write ") and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+@pytest.mark.cli
+def test_report_as_a_real_process_never_shows_a_traceback(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "therapy_timer", "report", "--html", str(tmp_path)],
+        capture_output=True, text=True, timeout=60, env={**os.environ},
+    )  # fmt: skip
+    assert result.returncode == 1 and "no plan to report on" in result.stderr and "Traceback" not in result.stderr

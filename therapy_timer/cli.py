@@ -262,33 +262,46 @@ def history(app: App, as_json: bool) -> None:
 @click.option(
     "--csv", "csv_file", metavar="FILE", help="write everything ever logged as CSV, for a spreadsheet (- for stdout)"
 )
+@click.option(
+    "--html", "html_file", metavar="FILE", help="write a printable page with a pain chart, for a physiotherapist"
+)
 @json_option
 @pass_app
-def report_command(app: App, plan_id: int | None, csv_file: str | None, as_json: bool) -> None:
+def report_command(app: App, plan_id: int | None, csv_file: str | None, html_file: str | None, as_json: bool) -> None:
     """A day-by-day account of a plan for you or your physiotherapist: sessions, pain, switches, signs.
 
-    With --csv it writes that file (a new file is readable only by you) instead of printing the days.
+    With --csv or --html it writes those files (a new file is readable only by you) instead of
+    printing the days; - writes one of them to standard output.
     """
     from therapy_timer import clock, usecases
 
-    if csv_file == "-" and as_json:
-        raise UsageError("--csv - and --json cannot both use standard output; give --csv a file name")
-    result = usecases.report(app.deps(), plan_id) if as_json or csv_file is None else None
+    if [csv_file, html_file, "-" if as_json else None].count("-") > 1:
+        raise UsageError("only one of --csv -, --html - and --json can use standard output; name a file")
+    wanted = as_json or html_file is not None or csv_file is None
+    result = usecases.report(app.deps(), plan_id) if wanted else None
+    zone = (clock.zone_named(result.zone) if result else None) or app.zone
+    said: list[tuple[str, str]] = []
     if csv_file is not None:
         from therapy_timer import report as report_module
 
         events = app.store.events()  # the whole record, with or without a plan
         _write(csv_file, report_module.csv_text(events, app.zone))
-        if csv_file != "-" and not as_json:
-            click.echo(f"Wrote {csv_file} ({len(events)} events).")
-    if result is None:
-        return
-    zone = clock.zone_named(result.zone) or app.zone
+        said.append((csv_file, f"{len(events)} events"))
+    if html_file is not None and result is not None:
+        from therapy_timer import report_html
+
+        _write(html_file, report_html.page(result, zone))
+        days, scores = len(result.days), len(result.pain)
+        said.append((html_file, f"{days} day{'s' * (days != 1)}, {scores} pain score{'s' * (scores != 1)}"))
     if as_json:
         from therapy_timer import views
 
-        emit(views.result("report", result, zone, files=[csv_file] if csv_file else []))
-    else:
+        emit(views.result("report", result, zone, files=[name for name in (csv_file, html_file) if name]))
+    elif csv_file is not None or html_file is not None:
+        for name, what in said:
+            if name != "-":
+                click.echo(f"Wrote {name} ({what}).")
+    elif result is not None:
         from therapy_timer import report as report_module
 
         lines(report_module.text_lines(result, zone))
