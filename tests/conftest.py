@@ -49,6 +49,7 @@ TIERS = {
     "test_lifecycle": "daemon",
     "test_bench_smoke": "system",
     "test_desktop": "system",
+    "test_report_browser": "system",
 }
 
 
