@@ -11,11 +11,14 @@ import pytest
 from therapy_timer import signs
 from therapy_timer.cli import SIGN_NAMES
 
-CORPUS = Path(__file__).parent / "data" / "symptom_corpus.tsv"
+DATA = Path(__file__).parent / "data"
+CORPORA = ["symptom_corpus.tsv", "symptom_corpus_independent.tsv"]
+"""The first written by the rules' author; the second written blind, by someone who saw neither
+the rules nor the first corpus (it found 16 urgent lines missed; bench/signs_corpus.py prints both)."""
 
 
-def corpus() -> list[dict[str, str]]:
-    with CORPUS.open(encoding="utf-8", newline="") as handle:
+def corpus(name: str = CORPORA[0]) -> list[dict[str, str]]:
+    with (DATA / name).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle, delimiter="\t"))
 
 
@@ -82,8 +85,9 @@ def test_a_warning_stays_until_acknowledged_and_the_most_serious_shows():
     assert signs.open_warning([(t, "skin is numb from the ice")], None) is None  # skin advice is given at once
 
 
-def test_the_corpus_misses_no_urgent_sign_and_never_raises_everyday_words_to_urgent():
-    rows = corpus()
+@pytest.mark.parametrize("name", CORPORA)
+def test_the_corpus_misses_no_urgent_sign_and_never_raises_everyday_words_to_urgent(name):
+    rows = corpus(name)
     assert len(rows) >= 200
     missed = [
         r["text"] for r in rows if r["class"] == "urgent" and "urgent" not in {s.level for s in signs.read(r["text"])}
@@ -96,12 +100,53 @@ def test_the_corpus_misses_no_urgent_sign_and_never_raises_everyday_words_to_urg
     assert missed == [] and raised == []
 
 
-def test_the_corpus_names_the_right_urgent_sign():
+@pytest.mark.parametrize("name", CORPORA)
+def test_the_corpus_names_the_right_urgent_sign(name):
     wrong = [
-        (r["text"], names(r["text"])) for r in corpus() if r["class"] == "urgent" and r["sign"] not in names(r["text"])
+        (r["text"], names(r["text"]))
+        for r in corpus(name)
+        if r["class"] == "urgent" and r["sign"] not in names(r["text"])
     ]
     assert wrong == []
 
 
+def test_the_blind_corpus_gives_every_class_its_class():
+    """Beyond urgent: see-soon, skin and harmless lines read as written (one line is left out,
+    knowingly: "can't get comfy at night in any position" is too vague to read as night pain)."""
+    wrong = []
+    for r in corpus(CORPORA[1]):
+        found = signs.read(r["text"])
+        said = found[0].level if found else "none"
+        want = "none" if r["class"] in ("everyday", "negated") else r["class"]
+        if said != want:
+            wrong.append(r["text"])
+    assert wrong == ["cant get comfy at night in any position, the pain is just constant"]
+
+
 def test_numbness_between_the_legs_is_one_urgent_sign_not_also_a_nerve_sign():
     assert names("numb between my legs") == ["saddle"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("temp is 38.7 tonight", ["fever"]),
+        ("thermometer reads 102 F", ["fever"]),
+        ("temp 37.2, normal", []),
+        ("pins n needles down my right leg", ["nerve", "radiating"]),
+        ("pins and needles in my fingers from the laptop", []),
+        ("cant pass water since this morning", ["bladder-bowel"]),
+        ("hit by a van on my bike last week", ["trauma"]),
+        ("there was an accident on the ring road so I was late", []),
+        ("lost 4 kg and I have not changed what I eat", ["red-flag"]),
+        ("lost 2kg on my diet, pleased", []),
+        ("my aunt volunteers at the cancer charity", []),
+        ("18 days now and still the same", ["no-better"]),
+        ("a week in and much better", []),
+        ("it is burning hot in this flat", []),
+        ("groin feels fine, not numb at all", []),
+    ],
+)
+def test_the_rules_found_missing_by_the_blind_corpus_work_beyond_its_sentences(text, expected):
+    """Each gap the blind corpus showed was closed by a general rule, checked here on new sentences."""
+    assert sorted(names(text)) == sorted(expected)

@@ -64,7 +64,15 @@ ORDER: dict[Level, int] = {"urgent": 0, "see-soon": 1, "skin": 2}
 # Words ----------------------------------------------------------------------------------------------
 
 _CANT = r"(?:can'?t|cannot|can not|couldn'?t|could not|unable to|not able to|(?:haven'?t|hasn'?t) been able to)"
-_NUMB = r"(?:numb\w*|no (?:feeling|sensation)|(?:can'?t|cannot|can not|couldn'?t) feel(?: anything| a thing)?|dead)"
+_NUMB = (
+    r"(?:numb\w*|no (?:feeling|sensation)|lost (?:all )?(?:the )?(?:feeling|sensation)|"
+    r"(?:can'?t|cannot|can not|couldn'?t) feel(?: anything| a thing)?|dead)"
+)
+_GAP = r"(?:(?!\b(?:not|no|never|isn'?t|wasn'?t)\b)[^.;!?])"
+"""Any character of the same sentence, where no negation begins: "groin feels normal, not numb"."""
+_PINS = r"pins? (?:and|n|&|'n'?) need\w*"
+_BURN = r"(?!burning hot\b)(?:burn\w*|blist\w*|scald\w*|broken skin|skin (?:is |has )?(?:broken|come off|peeled off))"
+"""A burn in the words people use ("blistr", "skin has come off"), but not the weather's "burning hot"."""
 _SADDLE = (
     r"(?:groin|crotch|between (?:my|the) legs|inner thighs?|buttocks|bum|backside|genitals?|private parts|"
     r"privates|down there|saddle(?: area)?|perineum|around my (?:bottom|anus|back passage))"
@@ -73,12 +81,21 @@ _LEG = r"(?:legs?|foot|feet|knees?|ankles?)"
 _URINE = r"(?:urine|pee|wee|urinate|bladder|bowels?|poo|stools?|toilet|loo)"
 _HEAT = r"(?:heat\w*|hot[ -]water|hot|bottle|(?:heating )?pad|shower|bath|warm\w*|wheat bag)"
 _ICE = r"(?:ice|iced|icing|frozen|freezer|cold pack|gel pack|peas)"
+_WEEK_OR_MORE = (
+    r"(?:(?:[7-9]|1\d|2\d|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen) days|(?:a|one|two|three|[1-4]) "
+    r"(?:weeks?|wks?)|over a week|weeks|fortnight)"
+)
+_NO_CHANGE = (
+    r"(?:no better|not (?:getting )?(?:any )?better|no improvement|not improving|hasn'?t improved|not improved|"
+    r"still (?:the )?same|(?:still )?just as bad|no change|no progress|the same as (?:day|the first)|"
+    r"if anything (?:it'?s |its )?worse|getting worse)"
+)
 
 # (sign, pattern, says its own negation): a pattern that contains "can't" or "no feeling" is not
 # cancelled by that word; every other one is cancelled by a negation before or inside it.
 _RULES: tuple[tuple[str, str, bool], ...] = (
-    ("saddle", rf"\b(?:{_NUMB}|tingl\w*|pins and needles)\b[^.;!?]{{0,40}}\b{_SADDLE}\b", True),
-    ("saddle", rf"\b{_SADDLE}\b[^.;!?]{{0,30}}\b(?:{_NUMB}|tingl\w*|pins and needles)", True),
+    ("saddle", rf"\b(?:{_NUMB}|tingl\w*|{_PINS})\b{_GAP}{{0,40}}\b{_SADDLE}\b", True),
+    ("saddle", rf"\b{_SADDLE}\b{_GAP}{{0,30}}\b(?:{_NUMB}|tingl\w*|{_PINS})", True),
     (
         "saddle",
         rf"\b(?:{_CANT}|don'?t|doesn'?t) feel\b[^.;!?]{{0,30}}\b(?:when i (?:wip\w*|pee\w*|go)|toilet paper)\b",
@@ -90,14 +107,30 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
         rf"\b{_CANT}\b[^.;!?]{{0,20}}\b(?:hold|control|stop|start)\w*\b[^.;!?]{{0,25}}\b{_URINE}\b",
         True,
     ),
-    ("bladder-bowel", rf"\b{_CANT}\b (?:pee|urinate|wee|empty my bladder|go to the toilet|poo)\b", True),
+    (
+        "bladder-bowel",
+        rf"\b{_CANT}\b (?:pee|urinate|wee|empty my bladder|go to the toilet|poo|pass (?:urine|water|a stool))\b",
+        True,
+    ),
+    (
+        "bladder-bowel",
+        r"\b(?:don'?t|dont|can'?t|cant|cannot|no longer) (?:feel|tell|know)\b[^.;!?]{0,20}"
+        r"\b(?:(?:need|have) to (?:pee|wee|go|poo)|bladder(?: is full)?)\b",
+        True,
+    ),
+    ("bladder-bowel", r"\btry\w* to (?:pee|wee|urinate)\b[^.;!?]{0,30}\b(?:nothing|won'?t come|can'?t)\b", True),
+    ("bladder-bowel", r"\b(?:bowels?|bladder)\b (?:just )?(?:let go|gave way|gave out|emptied)\b", False),
     ("bladder-bowel", r"\b(?:lost|losing|no) control (?:of|over) (?:my )?(?:bladder|bowels?)\b", True),
     (
         "bladder-bowel",
         r"\b(?:wet|peed|pissed|soiled|pooed|messed) (?:myself|my ?self|the bed|my (?:pants|trousers|underwear|knickers))\b",
         False,
     ),
-    ("bladder-bowel", r"\b(?:bed ?wetting|incontinen\w*|leak\w* (?:urine|pee)|leaking (?:urine|pee|when))\b", False),
+    (
+        "bladder-bowel",
+        r"\b(?:bed ?wetting|incontinen\w*|leak\w* (?:some |a bit of )?(?:urine|pee|wee|poo)|leaking (?:when|if))\b",
+        False,
+    ),
     ("bladder-bowel", r"\b(?:didn'?t|did not) (?:make it|get) to the (?:toilet|bathroom|loo)\b", True),
     ("bladder-bowel", r"\bhad an? accidents? (?:in|on) (?:bed|my (?:pants|trousers|underwear|sleep))\b", False),
     (
@@ -114,14 +147,22 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
     ("leg-weakness", rf"\b(?:weak\w*|heavy|clumsy)\b[^.;!?]{{0,15}}\b{_LEG}\b", False),
     (
         "leg-weakness",
-        r"\b(?:foot ?drop|drop foot|(?:foot|leg) drags?|dragging (?:my )?(?:foot|leg)|(?:keep|kept|keeps) (?:tripping|stumbling|falling over))\b",
+        r"\b(?:foot ?drop|drop foot|(?:foot|leg) drags?|dragging (?:my )?(?:foot|leg)|foot (?:slaps|slapping)|"
+        r"(?:keep|kept|keeps) (?:tripping|stumbling|falling over))\b",
         False,
     ),
     ("leg-weakness", rf"\b{_CANT} (?:lift|raise|move|bend) (?:my )?(?:left |right )?(?:foot|leg|toes|ankle)\b", True),
+    ("leg-weakness", rf"\b{_LEG}\b[^.;!?]{{0,30}}\b{_CANT} (?:pull|lift) (?:it|them|my (?:foot|toes)) up\b", True),
     ("leg-weakness", rf"\b{_CANT} (?:stand|walk) on (?:my )?(?:toes|heels|tiptoe)\b", True),
     (
         "fever",
         r"\b(?:fever|fevers|feverish|febrile|chills|the shivers|shivery|high temperature|(?:running|have|got) a temperature|temperature of \d\d|night sweats)\b",
+        False,
+    ),
+    (  # a temperature written as a number: 38 to 41.9 degrees Celsius, 100.4 to 106 Fahrenheit
+        "fever",
+        r"\b(?:temp\w*|thermometer|fever)\b[^.;!?]{0,25}?"
+        r"(?<![\d.])(?:3[89](?:[.,]\d)?|4[01](?:[.,]\d)?|10[0-6](?:[.,]\d)?) ?(?:°|degrees?)? ?[cf]?\b",
         False,
     ),
     (
@@ -131,7 +172,9 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
     ),
     (
         "trauma",
-        r"\b(?:(?:car|road|traffic|bike|cycling|motorbike|motorcycle|ski|skiing|work|sports?) )?(?:accident|crash|collision|pile-?up)\b(?! in)",
+        r"\b(?:(?:car|road|traffic|bike|cycling|motorbike|motorcycle|ski|skiing|work|sports?|rta) "
+        r"(?:accident|crash|collision|pile-?up)|(?:had|in|since|after|from|during) (?:a|an|the|my) (?:\w+ )?"
+        r"(?:accident|crash|collision|pile-?up)|collision)\b(?! in (?:bed|my))",
         False,
     ),
     (
@@ -141,27 +184,50 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
     ),
     (
         "trauma",
-        r"\b(?:rear-?ended|hit by a (?:car|bus|truck|van|bike)|knocked (?:off|down)|bad fall|hard fall|serious fall|nasty fall)\b",
+        r"\b(?:rear[- ]?ended|(?:hit|knocked (?:down|over)|run over) by (?:a |the )?(?:car|bus|truck|lorry|van|bike|cyclist)|"
+        r"knocked (?:off|down)|bad fall|hard fall|serious fall|nasty fall)\b",
         False,
     ),
     (
         "radiating",
-        r"\b(?:shoot\w*|radiat\w*|running|runs|ran|travel\w*|goes|going|spread\w*|moves?)\b[^.;!?]{0,20}\b(?:down|into)\b[^.;!?]{0,20}\b(?:leg|legs|thigh|calf|calves|foot|shin|knee)\b",
+        r"\b(?:shoot\w*|radiat\w*|running|runs|ran|travel\w*|goes|going|spread\w*|moves?)\b[^.;!?]{0,20}\b(?:down|into)\b[^.;!?]{0,20}\b(?:leg|legs|thigh|calf|calves|foot|shin|knee|toes?|ankle)\b",
         False,
     ),
     ("radiating", r"\b(?:below|past|under) (?:my |the )?knee\b|\bsciatica\b|\bsciatic\b", False),
-    ("radiating", r"\bdown (?:the back of )?(?:my|the) (?:left |right )?(?:leg|thigh)\b", False),
-    ("red-flag", r"\b(?:lost|losing|dropped) (?:a lot of |so much |some |loads of )?weight\b|\bweight loss\b", False),
-    ("red-flag", r"\bcancer\b|\btumou?r\b|\bchemo\w*\b", False),
+    (
+        "radiating",
+        r"\bdown (?:the (?:back|front|outside|inside|side) of )?(?:my|the) (?:left |right )?(?:leg|thigh|calf)\b",
+        False,
+    ),
+    (  # weight lost without meaning to (dieting on purpose is not the sign)
+        "red-flag",
+        r"\b(?:(?:lost|losing|dropped) (?:a lot of |so much |some |loads of )?weight|weight loss|"
+        r"(?:lost|losing|dropped) (?:\d+(?:[.,]\d)? ?(?:kg|kgs|kilos?|lbs?|pounds|stone)|a stone|half a stone)|"
+        r"weight (?:is )?(?:dropping|falling) off)\b(?![^.;!?]{0,30}\b(?<!not )(?:diet\w*|on purpose|slimming)\b)",
+        False,
+    ),
+    (  # the person's own cancer, not a charity shop or someone else's
+        "red-flag",
+        r"(?:(?:^|\bi(?:'ve| ve|ve| have)? )(?:had|have) |\bhistory of |\btreated for |\btreatment for |\bmy )"
+        r"(?:\w+ )?cancer\b|"
+        r"\bcancer (?:survivor|patient)\b|\btumou?r\b|\bchemo(?:therapy)?\b",
+        False,
+    ),
     ("red-flag", r"\b(?:worse|worst) (?:at|in the) night\b|\bnight pain\b|\bpain wakes me\b", False),
     ("no-better", r"\b(?:no|not any|not (?:getting )?(?:any )?) ?better\b[^.;!?]{0,30}\b(?:weeks?|fortnight)\b", True),
+    (  # a week or more of this, and no change: "10 days, still the same", "2 wks, if anything worse"
+        "no-better",
+        rf"\b{_WEEK_OR_MORE}\b[^.;!?]{{0,40}}\b{_NO_CHANGE}|\b{_NO_CHANGE}[^.;!?]{{0,30}}\b{_WEEK_OR_MORE}\b",
+        True,
+    ),
     (
         "no-better",
         r"\b(?:weeks?|fortnight)\b[^.;!?]{0,30}\b(?:no better|not (?:getting )?(?:any )?better|no improvement|hasn'?t improved|not improved)\b",
         True,
     ),
-    ("heat-burn", rf"\b(?:burn\w*|blister\w*|scald\w*|broken skin)\b[^.;!?]{{0,40}}\b{_HEAT}\b", False),
-    ("heat-burn", rf"\b{_HEAT}\b[^.;!?]{{0,40}}\b(?:burn\w*|blister\w*|scald\w*|broken skin)\b", False),
+    ("heat-burn", rf"\b{_BURN}\b[^.;!?]{{0,40}}\b{_HEAT}\b", False),
+    ("heat-burn", rf"\b{_HEAT}\b[^.;!?]{{0,40}}\b{_BURN}\b", False),
+    ("heat-burn", rf"\bstill red\b[^.;!?]{{0,30}}\b(?:hours?|{_HEAT})\b", False),
     (
         "heat-burn",
         r"\b(?:red|redness)\b[^.;!?]{0,40}\b(?:hasn'?t|won'?t|isn'?t|not|didn'?t|still|hours)\b[^.;!?]{0,20}\b(?:fad\w*|gone|go\w* (?:away|down)|there)\b",
@@ -179,9 +245,11 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
     ),
     (
         "nerve",
-        r"\b(?:tingl\w*|pins and needles|prickl\w*|numb\w*|electric\w*|zap\w*|burning (?:sensation|feeling|pain)|burns? down)\b",
+        rf"\b(?<!mind )(?<!mind-)(?:tingl\w*|{_PINS}|prickl\w*|numb\w*|electric\w*|zap\w*|burning (?:sensation|feeling|pain)|"
+        r"burns? down)\b(?![^.;!?]{0,30}\b(?:hands?|arms?|fingers?|wrists?|elbows?|face|lips?|neck)\b)",
         False,
     ),
+    ("nerve", r"\b(?:leg|legs|foot|feet)\b[^.;!?]{0,25}\b(?:asleep|gone to sleep)\b", False),
 )
 
 
@@ -192,11 +260,12 @@ def _compiled() -> tuple[tuple[str, re.Pattern[str], bool], ...]:
 
 
 _NEGATION = re.compile(
-    r"\b(?:no|not|never|without|none|nor|neither|denies|deny|cannot|dont|didnt|doesnt|isnt|havent|hasnt|wasnt)\b|n't\b"
+    r"\b(?:no|not|never|without|none|nothing|nor|neither|denies|deny|cannot|dont|didnt|doesnt|isnt|havent|hasnt|wasnt)\b|n't\b"
 )
 _OVER = re.compile(
-    r"\b(?:(?:has|have|did)(?: not|n't) (?:come back|returned)|(?:is|has|have) gone|went away|stopped)\b"
+    r"\b(?:(?:has|have|did)(?: not|n't) (?:come back|returned)|(?:is|has|have) gone|went away|stopped)\b|'s gone\b"
 )
+_BACK_TO_NORMAL = re.compile(r"\b(?:(?:feeling|sensation|colou?r) (?:came|comes|has come|is) back|back to normal)\b")
 _CLAUSE = re.compile(r"[.;!?,]|\b(?:but|although|though|however|except)\b")
 
 
@@ -208,6 +277,9 @@ def _negated(text: str, start: int, end: int, says_its_own: bool) -> bool:
         return True
     after = _CLAUSE.search(text, end)
     if _OVER.search(text, end, after.start() if after else len(text)):
+        return True
+    sentence_end = re.compile(r"[.;!?]").search(text, end)
+    if _BACK_TO_NORMAL.search(text, end, sentence_end.start() if sentence_end else len(text)):
         return True
     return not says_its_own and bool(_NEGATION.search(text, start, end))
 
