@@ -473,3 +473,17 @@ def test_report_as_a_real_process_never_shows_a_traceback(tmp_path):
         capture_output=True, text=True, timeout=60, env={**os.environ},
     )  # fmt: skip
     assert result.returncode == 1 and "no plan to report on" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_chart_gives_the_day_the_clocks_go_back_its_25_hours():
+    sat = local(2026, 10, 24, 0, 0)  # Berlin leaves summer time on Sunday 25 October 2026, at 03:00
+    plan = StoredPlan(2, Plan(sat + 9 * H, sat + 9 * H, sat + 58 * H), "stopped", "Europe/Berlin")
+    pain = [LoggedEvent(1, 2, local(2026, 10, 26, 0, 0), "pain", 4, None, None, None, sat, None)]  # Monday 00:00
+    made = report.build(plan, Timeline([], [], []), pain, SETTINGS, sat + 60 * H, BERLIN)
+    page = page_of(made)
+    assert [d.date.day for d in made.days] == [24, 25, 26]
+    # 24 + 25 + 24 = 73 hours over 678 units: Sunday begins at 34 + 678 * 24 / 73 = 256.9 and
+    # Monday at 34 + 678 * 49 / 73 = 489.1, where Monday's first pain score sits too
+    midnights = [part.split('"')[0] for part in page.split('<line class="midnight" x1="')[1:]]
+    assert midnights == ["34.0", "256.9", "489.1"]
+    assert '<circle class="pain-point" cx="489.1"' in page

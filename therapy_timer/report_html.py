@@ -8,7 +8,7 @@ piece of text the user typed is escaped. Pure: a `Report` in, a string out.
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from html import escape
 
 from therapy_timer import __version__, texts
@@ -119,9 +119,8 @@ def summary(report: Report) -> str:
 
 def chart(report: Report, zone: tzinfo) -> str:
     """Pain (0-10) over the plan's days, on the cold and heat phases, with each switch back to cold."""
-    first = datetime.combine(report.days[0].date, datetime.min.time(), tzinfo=zone)
-    last = datetime.combine(report.days[-1].date + timedelta(days=1), datetime.min.time(), tzinfo=zone)
-    span = (last - first).total_seconds()
+    first, last = midnight(report.days[0].date, zone), midnight(report.days[-1].date + timedelta(days=1), zone)
+    span = (last - first).total_seconds()  # a day that changes the clocks is 23 or 25 hours wide
 
     def x(at: datetime) -> float:
         return round(LEFT + (RIGHT - LEFT) * (at - first).total_seconds() / span, 1)
@@ -143,12 +142,12 @@ def chart(report: Report, zone: tzinfo) -> str:
     for score in range(0, 11, 2):
         out.append(f'<line x1="{LEFT}" y1="{y(score)}" x2="{RIGHT}" y2="{y(score)}" stroke="#ccc" stroke-width="0.6"/>')
         out.append(f'<text x="{LEFT - 6}" y="{y(score) + 3.5}" text-anchor="end" fill="#333">{score}</text>')
-    day_width = (RIGHT - LEFT) / len(report.days)
-    every = math.ceil(64 / day_width)  # a label needs about 64 units
+    every = math.ceil(64 / ((RIGHT - LEFT) / len(report.days)))  # a day's label needs about 64 units
     for index, day in enumerate(report.days):
-        left = LEFT + index * day_width
+        left = x(midnight(day.date, zone))
         out.append(
-            f'<line x1="{left:.1f}" y1="{TOP}" x2="{left:.1f}" y2="{BOTTOM + 4}" stroke="#999" stroke-width="0.6"/>'
+            f'<line class="midnight" x1="{left}" y1="{TOP}" x2="{left}" y2="{BOTTOM + 4}" stroke="#999"'
+            ' stroke-width="0.6"/>'
         )
         if index % every == 0:
             out.append(f'<text x="{left + 3:.1f}" y="{BOTTOM + 16}" fill="#333">{escape(day_name(day.date))}</text>')
@@ -185,6 +184,11 @@ def chart(report: Report, zone: tzinfo) -> str:
     out += legend()
     out.append("</svg>")
     return "\n".join(out)
+
+
+def midnight(day: date, zone: tzinfo) -> datetime:
+    """The start of `day` on the local clock, as a UTC moment (so differences count real hours)."""
+    return datetime.combine(day, time(0), tzinfo=zone).astimezone(timezone.utc)
 
 
 def legend() -> list[str]:
