@@ -487,3 +487,14 @@ def test_the_chart_gives_the_day_the_clocks_go_back_its_25_hours():
     midnights = [part.split('"')[0] for part in page.split('<line class="midnight" x1="')[1:]]
     assert midnights == ["34.0", "256.9", "489.1"]
     assert '<circle class="pain-point" cx="489.1"' in page
+
+
+def test_switches_too_close_for_their_words_are_numbered_on_the_chart_and_in_the_list():
+    second = TUE + 9 * H + 20 * M  # 15 minutes after the first: 678 * 900 / 172800 = 3.5 units apart
+    timeline = TIMELINE._replace(switches=[*TIMELINE.switches, Switch(second, "heat-no-help")])
+    page = page_of(report.build(PLAN, timeline, [*LOG, logged(second, "heat-no-help")], SETTINGS, NOW, BERLIN))
+    labels = [part.split(">")[1].split("<")[0] for part in page.split('<text class="switch-label"')[1:]]
+    assert labels == ["1", "2"]
+    assert "<li>1. Tue 24 Nov 09:05: heat made it worse; back to cold</li>" in page
+    assert "<li>2. Tue 24 Nov 09:20: heat did not help; back to cold</li>" in page
+    assert "<li>Mon 23 Nov 14:00: heat did not help (cold was in force already; nothing changed)</li>" in page

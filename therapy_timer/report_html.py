@@ -7,6 +7,7 @@ piece of text the user typed is escaped. Pure: a `Report` in, a string out.
 
 from __future__ import annotations
 
+import itertools
 import math
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from html import escape
@@ -42,6 +43,7 @@ th { background: #f2f2f2; font-weight: 600; }
 td.text { white-space: pre-wrap; overflow-wrap: anywhere; }
 td.day { white-space: nowrap; text-align: left; }
 ul { margin: 4px 0; padding-left: 18px; }
+ul.switches { list-style: none; padding-left: 4px; }
 pre { font-size: 8.5pt; margin: 2px 0 6px; white-space: pre-wrap; }
 .advice { margin-top: 18px; padding-top: 6px; border-top: 1px solid #999; font-size: 9pt; }
 """
@@ -149,22 +151,24 @@ def chart(report: Report, zone: tzinfo) -> str:
             f'<line class="midnight" x1="{left}" y1="{TOP}" x2="{left}" y2="{BOTTOM + 4}" stroke="#999"'
             ' stroke-width="0.6"/>'
         )
-        if index % every == 0:
+        if index % every == 0 and left + 64 <= WIDTH:  # no label cut off at the right edge
             out.append(f'<text x="{left + 3:.1f}" y="{BOTTOM + 16}" fill="#333">{escape(day_name(day.date))}</text>')
     out.append(f'<line x1="{RIGHT}" y1="{TOP}" x2="{RIGHT}" y2="{BOTTOM + 4}" stroke="#999" stroke-width="0.6"/>')
     out.append(f'<line x1="{LEFT}" y1="{BOTTOM}" x2="{RIGHT}" y2="{BOTTOM}" stroke="#555" stroke-width="0.8"/>')
-    marks = [s for s in report.switches if s.changed]
-    for index, mark in enumerate(marks):
-        at, label_y = x(mark.at), TOP - 22 + 12 * (index % 2)  # alternate rows, so close marks stay readable
+    marks = [x(s.at) for s in report.switches if s.changed]
+    texts_fit = all(b - a > 200 for a, b in itertools.pairwise(marks))  # two rows of labels ~190 units long
+    for number, (at, mark) in enumerate(zip(marks, (s for s in report.switches if s.changed), strict=True), 1):
+        label_y = TOP - 22 + 12 * ((number - 1) % 2)  # alternate rows, so close marks stay readable
         out.append(
             f'<line class="switch" x1="{at}" y1="{label_y + 3}" x2="{at}" y2="{BOTTOM}" stroke="{SWITCH_COLOUR}"'
             ' stroke-width="1.4" stroke-dasharray="4 2"/>'
         )
-        anchor = "end" if at > RIGHT - 90 else "start"
+        said = f"back to cold: {SWITCH_SAYS.get(mark.kind, mark.kind)}" if texts_fit else str(number)
+        anchor = "end" if texts_fit and at > RIGHT - 200 else "start"
         shift = -3 if anchor == "end" else 3
         out.append(
-            f'<text class="switch-label" x="{at + shift}" y="{label_y}" text-anchor="{anchor}" fill="{SWITCH_COLOUR}">'
-            f"back to cold: {escape(SWITCH_SAYS.get(mark.kind, mark.kind))}</text>"
+            f'<text class="switch-label" x="{round(at + shift, 1)}" y="{label_y}" text-anchor="{anchor}"'
+            f' fill="{SWITCH_COLOUR}">{escape(said)}</text>'
         )
     if report.pain:
         points = " ".join(f"{x(p.at)},{y(p.score)}" for p in report.pain)
@@ -249,15 +253,18 @@ def table(report: Report) -> str:
 
 
 def switches(report: Report, zone: tzinfo) -> str:
+    """Every report that heat made it worse or did not help; those that switched are numbered as on the chart."""
     if not report.switches:
         return "<p>No report that heat made things worse or did not help.</p>"
-    items = [
-        f"<li>{escape(moment(s.at, zone))}: {escape(SWITCH_SAYS.get(s.kind, s.kind))}"
-        + ("" if s.changed else " (cold was in force already; nothing changed)")
-        + "</li>"
-        for s in report.switches
-    ]
-    return "<ul>" + "".join(items) + "</ul>"
+    items, number = [], 0
+    for s in report.switches:
+        said = f"{escape(moment(s.at, zone))}: {escape(SWITCH_SAYS.get(s.kind, s.kind))}"
+        if s.changed:
+            number += 1
+            items.append(f"<li>{number}. {said}; back to cold</li>")
+        else:
+            items.append(f"<li>{said} (cold was in force already; nothing changed)</li>")
+    return '<ul class="switches">' + "".join(items) + "</ul>"
 
 
 def symptoms(report: Report, zone: tzinfo) -> str:
