@@ -26,6 +26,7 @@ def test_every_benchmark_runs_and_reports():
         "button press to answer committed",
         "button press to follow-up on the server",
         "plan computation",
+        "recovery report",
     }, done.stdout
     assert done.returncode in (0, 1)
 
