@@ -10,17 +10,14 @@ timed when read. Needs dbus-daemon, Xvfb, dunst and dunstctl (`.ci/run` installs
 
 from __future__ import annotations
 
-import queue
 import shutil
 import statistics
 import subprocess
 import tempfile
-import threading
 import time
 from pathlib import Path
-from typing import IO
 
-from common import DESKTOP_TOOLS, Result, command, desktop, end_desktop, main, sandbox, tt
+from common import DESKTOP_TOOLS, DaemonLines, Result, desktop, end_desktop, main, sandbox, tt
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -42,25 +39,10 @@ def measure(quick: bool) -> list[Result]:
         with sandbox() as env:
             env.update(session)
             tt(env, "start", "--no-daemon", "--injured", "-3d")
-            daemon = subprocess.Popen(
-                [*command(), "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-            )
-            lines: queue.Queue[tuple[float, str]] = queue.Queue()
-
-            def read(output: IO[str]) -> None:
-                for line in output:
-                    lines.put((time.time(), line))
-
-            assert daemon.stdout is not None
-            threading.Thread(target=read, args=(daemon.stdout,), daemon=True).start()
+            daemon = DaemonLines(env, clock=time.time)  # compared with the menu script's clock
 
             def wait_for(text: str) -> float:
-                while True:
-                    at, line = lines.get(timeout=10)
-                    if text in line:
-                        if "terminal" in line:
-                            raise SystemExit(f"buttons: the reminder did not reach the server: {line.strip()}")
-                        return at
+                return daemon.wait_for(text, refuse="[terminal")  # it must have reached the server
 
             committed, shown = [], []
             try:
@@ -75,8 +57,7 @@ def measure(quick: bool) -> list[Result]:
                     tt(env, "start", "--replace", "--no-daemon", "--injured", "-3d")  # heat again
                     wait_for("Moist heat on now")
             finally:
-                daemon.terminate()
-                daemon.wait(10)
+                daemon.stop()
     finally:
         end_desktop(processes, bus)
         shutil.rmtree(folder, ignore_errors=True)

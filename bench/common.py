@@ -9,11 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import queue
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -96,6 +98,37 @@ def end_desktop(processes: list[subprocess.Popen[bytes]], bus: int) -> None:
         process.terminate()
         process.wait(10)
     os.kill(bus, signal.SIGTERM)
+
+
+class DaemonLines:
+    """`therapy-timer run` in the foreground, its log lines read as they come, each with the
+    moment it was read (`clock`: time.perf_counter, or time.time to compare with another process)."""
+
+    def __init__(self, env: dict[str, str], clock: Callable[[], float] = time.perf_counter) -> None:
+        self.process = subprocess.Popen(
+            [*command(), "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        self.lines: queue.Queue[tuple[float, str]] = queue.Queue()
+        self.clock = clock
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put((self.clock(), line))
+
+    def wait_for(self, text: str, refuse: str | None = None) -> float:
+        """When the next line holding `text` was read; a line holding `refuse` too ends the run."""
+        while True:
+            at, line = self.lines.get(timeout=10)
+            if text in line:
+                if refuse and refuse in line:
+                    raise SystemExit(f"unexpected: {line.strip()}")
+                return at
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
 
 
 def tt(env: dict[str, str], *args: str) -> str:

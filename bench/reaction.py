@@ -2,38 +2,18 @@
 
 from __future__ import annotations
 
-import queue
 import statistics
-import subprocess
-import threading
 import time
-from typing import IO
 
-from common import Result, command, main, sandbox, tt
+from common import DaemonLines, Result, main, sandbox, tt
 
 
 def measure(quick: bool) -> list[Result]:
     rounds = 3 if quick else 10
     with sandbox() as env:
         tt(env, "start", "--no-daemon", "--injured", "-3d")
-        daemon = subprocess.Popen(
-            [*command(), "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
-        lines: queue.Queue[tuple[float, str]] = queue.Queue()
-
-        def read(output: IO[str]) -> None:
-            for line in output:
-                lines.put((time.perf_counter(), line))
-
-        assert daemon.stdout is not None
-        threading.Thread(target=read, args=(daemon.stdout,), daemon=True).start()
-
-        def wait_for(text: str) -> float:
-            while True:
-                at, line = lines.get(timeout=10)
-                if text in line:
-                    return at
-
+        daemon = DaemonLines(env)
+        wait_for = daemon.wait_for
         try:
             wait_for("Moist heat on now")
             took = []
@@ -44,8 +24,7 @@ def measure(quick: bool) -> list[Result]:
                 tt(env, "start", "--replace", "--no-daemon", "--injured", "-3d")  # heat again, for the next round
                 wait_for("Moist heat on now")
         finally:
-            daemon.terminate()
-            daemon.wait(10)
+            daemon.stop()
     return [
         Result(
             "reaction to heat-worse",
