@@ -189,8 +189,8 @@ def test_settings_list_all_at_first_then_only_what_changed():
 
 def test_the_text_has_one_line_per_day_with_the_numbers_in_their_columns(made):
     out = report.text_lines(made, BERLIN)
-    assert out[0] == "Recovery report, plan 1: injured Mon 23 Nov 08:00; plan running since Mon 23 Nov 09:00."
-    assert out[1] == "Pain: ▆▇▅▅  7 to 6 out of 10, 4 entries."
+    assert out[:2] == ["Recovery report, plan 1: injured Mon 23 Nov 08:00.", "Plan running since Mon 23 Nov 09:00."]
+    assert out[2] == "Pain: ▆▇▅▅  7 to 6 out of 10, 4 entries."
     rows = {line[:10].strip(): line[10:].split() for line in out if line.startswith(("Mon 23", "Tue 24", "all days"))}
     # planned done skipped missed to-come | pain first low high last | back to cold | signs
     assert rows["Mon 23 Nov"] == ["4", "2", "1", "1", "0", "7", "5", "8", "5", "0", "1"]
@@ -205,6 +205,21 @@ def test_the_text_shows_control_characters_escaped():
     noisy = [*LOG, logged(TUE + 9 * H, "note", text="\x1b]0;owned\x07")]
     out = report.text_lines(report.build(PLAN, TIMELINE, noisy, SETTINGS, NOW, BERLIN), BERLIN)
     assert "\x1b" not in "\n".join(out) and "  Tue 24 Nov 09:00  \\x1b]0;owned\\x07" in out
+
+
+def test_the_text_puts_the_later_lines_of_a_note_under_its_first():
+    noted = [*LOG, logged(TUE + 9 * H, "note", text="first line\nsecond line")]
+    out = report.text_lines(report.build(PLAN, TIMELINE, noted, SETTINGS, NOW, BERLIN), BERLIN)
+    at = out.index("  Tue 24 Nov 09:00  first line\n                    second line")
+    assert at > out.index("Notes:")
+
+
+def test_every_line_of_the_text_table_fits_80_columns(made):
+    out = report.text_lines(made, BERLIN)
+    table = out[
+        out.index("") + 1 : out.index("cold: switches back to cold; signs: symptoms that match a listed warning sign.")
+    ]
+    assert len(table) == 5 and max(len(line) for line in table) == 80  # 2 header lines, 2 days, all days
 
 
 # Through the store and the real protocol -------------------------------------------------------------
@@ -279,7 +294,7 @@ def test_report_prints_the_days(recorded):
     with freeze_time(T0 + 4 * H):
         out = recorded("report").stdout.splitlines()
         day = recorded.json("report")["days"][0]
-    assert out[1] == "Pain: ▆▄  7 to 4 out of 10, 2 entries."  # 4.9 -> bar 5, 2.8 -> bar 3
+    assert out[2] == "Pain: ▆▄  7 to 4 out of 10, 2 entries."  # 4.9 -> bar 5, 2.8 -> bar 3
     # ice at 09 (done), 11 (missed: over, unanswered), then 13 (starting now), 15, 17, 19, 21 to come
     assert day["by_kind"]["ice"] == {"planned": 7, "done": 1, "skipped": 0, "missed": 1, "ahead": 5}
     (today,) = [line.split()[3:8] for line in out if line.startswith("Tue 24 Nov")]

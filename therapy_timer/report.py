@@ -281,14 +281,14 @@ def number(value: int | None) -> str:
     return "-" if value is None else str(value)
 
 
-def headline(report: Report, zone: tzinfo) -> str:
+def headline(report: Report, zone: tzinfo) -> list[str]:
     if report.ended_at is None:
         state = f"running since {moment(report.started_at, zone)}"
     else:
-        state = f"{moment(report.started_at, zone)} to {moment(report.ended_at, zone)}"
+        state = f"from {moment(report.started_at, zone)} to {moment(report.ended_at, zone)}"
         if report.end_reason:
             state += f" ({report.end_reason})"
-    return f"Recovery report, plan {report.plan_id}: injured {moment(report.injured_at, zone)}; plan {state}."
+    return [f"Recovery report, plan {report.plan_id}: injured {moment(report.injured_at, zone)}.", f"Plan {state}."]
 
 
 def pain_summary(report: Report) -> str:
@@ -299,28 +299,25 @@ def pain_summary(report: Report) -> str:
     return f"Pain: {report.trend}  {first} to {last} out of 10, {entries}."
 
 
+ROW = "{:10} {:>7} {:>4} {:>7} {:>6} {:>7}  {:>5} {:>3} {:>4} {:>4}  {:>4}  {:>5}"
+"""One day of the text report: 80 columns at most."""
+
+
 def text_lines(report: Report, zone: tzinfo) -> list[str]:
     """The report for a terminal: a headline, the pain trend, one line per day, then what was logged."""
-    out = [headline(report, zone), pain_summary(report), ""]
-    out.append(f"{'':10} {' sessions ':-^36}  {' pain ':-^19}  {'back to':>7}  {'warning':>7}")
-    out.append(
-        f"{'day':10} {'planned':>7} {'done':>5} {'skipped':>7} {'missed':>6} {'to come':>7}"
-        f"  {'first':>5} {'low':>3} {'high':>4} {'last':>4}  {'cold':>7}  {'signs':>7}"
-    )
+    out = [*headline(report, zone), pain_summary(report), ""]
+    out.append(f"{'':10} {' sessions ':-^35}  {' pain ':-^19}")
+    out.append(ROW.format("day", "planned", "done", "skipped", "missed", "to come", "first", "low", "high", "last",
+                          "cold", "signs"))  # fmt: skip
     for d in report.days:
         s = d.sessions
-        out.append(
-            f"{day_name(d.date):10} {s.planned:>7} {s.done:>5} {s.skipped:>7} {s.missed:>6} {s.ahead:>7}"
-            f"  {number(d.pain_first):>5} {number(d.pain_lowest):>3} {number(d.pain_highest):>4}"
-            f" {number(d.pain_last):>4}  {d.back_to_cold:>7}  {d.signs:>7}"
-        )
+        pain = (d.pain_first, d.pain_lowest, d.pain_highest, d.pain_last)
+        out.append(ROW.format(day_name(d.date), *s, *map(number, pain), d.back_to_cold, d.signs))
     t, scores = report.totals, [p.score for p in report.pain]
-    out.append(
-        f"{'all days':10} {t.planned:>7} {t.done:>5} {t.skipped:>7} {t.missed:>6} {t.ahead:>7}"
-        f"  {number(scores[0] if scores else None):>5} {number(min(scores, default=None)):>3}"
-        f" {number(max(scores, default=None)):>4} {number(scores[-1] if scores else None):>4}"
-        f"  {sum(d.back_to_cold for d in report.days):>7}  {sum(d.signs for d in report.days):>7}"
-    )
+    pain = (scores[0], min(scores), max(scores), scores[-1]) if scores else (None,) * 4
+    switched = sum(d.back_to_cold for d in report.days)
+    out.append(ROW.format("all days", *t, *map(number, pain), switched, sum(d.signs for d in report.days)))
+    out.append("cold: switches back to cold; signs: symptoms that match a listed warning sign.")
     if report.switches:
         out += ["", "Back to cold:"]
         out += [
@@ -331,14 +328,19 @@ def text_lines(report: Report, zone: tzinfo) -> list[str]:
         out += ["", "Symptoms logged:"]
         for entry in report.symptoms:
             matched = f"  [listed sign: {'; '.join(entry.signs)}]" if entry.signs else ""
-            out.append(f"  {moment(entry.at, zone)}  {visible(entry.text)}{matched}")
+            out.append(f"  {moment(entry.at, zone)}  {indented(entry.text)}{matched}")
     if report.notes:
         out += ["", "Notes:"]
         out += [
-            f"  {moment(n.at, zone)}  " + ("(with a pain score) " if n.kind == "pain" else "") + visible(n.text)
+            f"  {moment(n.at, zone)}  " + ("(with a pain score) " if n.kind == "pain" else "") + indented(n.text)
             for n in report.notes
         ]
     return out
+
+
+def indented(text: str) -> str:
+    """Typed text for the terminal: control characters escaped, later lines under the first."""
+    return visible(text).replace("\n", "\n" + " " * 20)
 
 
 # CSV --------------------------------------------------------------------------------------------
