@@ -320,6 +320,66 @@ def _write(name: str, content: str) -> None:
         raise UsageError(f"cannot write {name}: {exc.strerror or exc}") from None
 
 
+@cli.group("export")
+def export_group() -> None:
+    """Your plan for other programs: a calendar file with alarms."""
+
+
+EXPORT_MAX_DAYS = 14  # calendar_feed.MAX_DAYS, spelled out so `--help` loads no plan code (a test keeps them equal)
+
+
+@export_group.command("ics")
+@click.argument("file", default="-", metavar="[FILE]")
+@click.option(
+    "--days",
+    type=click.IntRange(1, EXPORT_MAX_DAYS),
+    default=3,
+    show_default=True,
+    help="today's sessions and those of the next DAYS days",
+)
+@json_option
+@pass_app
+def export_ics(app: App, file: str, days: int, as_json: bool) -> None:
+    """Write the plan's sessions as a calendar file (iCalendar) with alarms, to FILE or to stdout (-).
+
+    Each session is one event with an alarm at its start, and for ice and heat one at its end.
+    Writing to the same FILE again updates it: sessions no longer planned are marked cancelled,
+    so a calendar that imports it again drops them.
+    """
+    from pathlib import Path
+
+    from therapy_timer import clock, ics, usecases
+
+    target = None if file == "-" else Path(file)
+    if target is None and as_json:
+        raise UsageError("--json needs a FILE: without one the calendar itself goes to stdout")
+    if target is not None and target.is_dir():
+        raise UsageError(f"{one_line(file)} is a folder; give a file name, e.g. {Path(file) / 'plan.ics'}")
+    try:
+        previous = ics.previous(target) if target is not None else []
+    except ics.NotOurs as exc:
+        raise RefusedError(
+            f"{one_line(file)} is there already and {exc}; nothing was written: choose another name"
+        ) from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {one_line(file)}: {exc.strerror or exc}") from None
+    result = usecases.export_calendar(app.deps(), days, previous)
+    zone = clock.zone_named(result.zone) or app.zone
+    data = ics.render(result.events, zone)
+    if target is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    try:
+        ics.replace(target, data)
+    except OSError as exc:
+        raise UsageError(f"cannot write {one_line(file)}: {exc.strerror or exc}") from None
+    from therapy_timer import render
+
+    text = [render.exported(result, file, zone, app.now)]
+    report(app, as_json, "export ics", result, text, file=str(target))
+
+
 @cli.command()
 @json_option
 @pass_app

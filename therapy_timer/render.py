@@ -10,7 +10,7 @@ from therapy_timer.text import visible
 
 if TYPE_CHECKING:
     from therapy_timer.protocol import SwitchResult, TryHeatResult
-    from therapy_timer.usecases import EndResult, StartResult
+    from therapy_timer.usecases import CalendarExport, EndResult, StartResult
 
 LABEL = {"ice": "ICE ", "heat": "HEAT", "walk": "walk"}
 
@@ -222,6 +222,16 @@ def tried_heat(result: TryHeatResult, zone: tzinfo, now: datetime) -> list[str]:
     elif result.heat_again_at:
         out.append(f"Heat is planned again from {when(result.heat_again_at, zone, now)}.")
     return out
+
+
+def exported(result: CalendarExport, file: str, zone: tzinfo, now: datetime) -> str:
+    """What `export ics FILE` wrote, in one line."""
+    last = result.end - timedelta(seconds=1)  # the window ends at midnight: name the day before it
+    sessions = "1 session" if result.sessions == 1 else f"{result.sessions} sessions"
+    out = f"Wrote {visible(file)}: {sessions} from today to {last.astimezone(zone):%a} {last.astimezone(zone).day}"
+    if result.cancelled:
+        out += f", and {result.cancelled} exported before that are off now (marked cancelled)"
+    return out + ". Import it into your calendar; importing it again updates the same events."
 
 
 def recovered(result: EndResult) -> list[str]:

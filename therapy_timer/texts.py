@@ -105,6 +105,15 @@ def session_off(kind: str, repeat: int) -> Notice:
     )
 
 
+def event_title(kind: str, purpose: str = "", cut_short: bool = False) -> str:
+    """A session's name in a calendar; its notice (the event's description and alarms) says the rest."""
+    if kind == "ice":
+        return "Ice"
+    if kind == "heat":
+        return "Moist heat (stopped early)" if cut_short else "Moist heat"
+    return "Gentle walk" if purpose == "exercise" else "Short walk"
+
+
 def heat_stop(rest: timedelta) -> Notice:
     """The moment heat made it worse: off at once (the ice waits until the skin has settled)."""
     return Notice(

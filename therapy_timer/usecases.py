@@ -13,7 +13,7 @@ worked out with, for each moment, the settings in force then (`protocol.Settings
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from therapy_timer import config as config_module
@@ -24,6 +24,7 @@ from therapy_timer.protocol import Session, Settings, SwitchResult, Timeline, Tr
 from therapy_timer.store import LoggedEvent, Store, StoredPlan
 
 if TYPE_CHECKING:
+    from therapy_timer.calendar_feed import CalendarEvent
     from therapy_timer.report import Report
 
 SETTINGS = "settings"
@@ -472,6 +473,49 @@ def report(deps: Deps, plan_id: int | None = None) -> Report:
         horizon = plan.ended_at
     timeline = protocol.build(settings, plan, [e.as_event() for e in logged], horizon, zone)
     return report_module.build(stored, timeline, logged, texts, deps.now, zone)
+
+
+class CalendarExport(NamedTuple):
+    """The plan's sessions as calendar events over a stretch of days (`calendar_feed`)."""
+
+    plan_id: int
+    zone: str | None  # the plan's IANA zone: the events' TZID
+    start: datetime
+    end: datetime
+    events: list[CalendarEvent]
+    sessions: int  # events of sessions still planned
+    cancelled: int  # events kept to tell a calendar that a session exported before is off
+
+
+def export_calendar(deps: Deps, days: int, previous: Sequence[CalendarEvent] = ()) -> CalendarExport:
+    """The latest plan (active or ended) as calendar events from the start of today through `days` days
+    from now; `previous`: the events of the file written last time, so what is no longer planned is
+    marked cancelled. Read-only, like `report`: a settings change it sees is applied, not recorded."""
+    from therapy_timer import calendar_feed, clock
+
+    stored = deps.store.plan()
+    if stored is None:
+        raise RefusedError("there is no plan to export yet: start one with `therapy-timer start`")
+    plan = stored.plan
+    if plan.ended_at is None and too_old(stored, deps.now):
+        raise RefusedError("the active plan started over a year ago; `therapy-timer stop` ends it (your record stays)")
+    zone = clock.zone_named(stored.zone) or deps.zone
+    span = calendar_feed.window(deps.now, zone, days)
+    farthest = deps.now + timedelta(days=calendar_feed.MAX_DAYS + 1)  # a file from a longer --days earlier
+    until = max([span[1], *(p.start for p in previous if p.start < farthest)])
+    sessions: list[Session] = []
+    due: list[reminders.Reminder] = []
+    if plan.ended_at is None or plan.ended_at > span[0]:
+        logged = deps.store.events(stored.id)
+        settings = settings_over_time(logged, deps.config, deps.now)
+        events = [e.as_event() for e in logged]
+        timeline = protocol.build(settings, plan, events, until, zone)
+        sessions = timeline.sessions
+        due = reminders.build(settings, timeline, events, span[0] - timedelta(days=1), until + timedelta(days=1))
+    known_until = until if plan.ended_at is None else datetime.max.replace(tzinfo=timezone.utc)  # ended: all known
+    made = calendar_feed.events(stored.id, sessions, known_until, due, span, previous, deps.now)
+    cancelled = sum(1 for e in made if e.status == "CANCELLED")
+    return CalendarExport(stored.id, clock.zone_key(zone), span[0], span[1], made, len(made) - cancelled, cancelled)
 
 
 def plan_window(deps: Deps, start: datetime, end: datetime) -> dict[str, Any]:
