@@ -52,6 +52,7 @@ TIERS = {
     "test_bench_smoke": "system",
     "test_desktop": "system",
     "test_report_browser": "system",
+    "test_khal": "system",
 }
 
 
