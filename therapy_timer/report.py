@@ -24,8 +24,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, NamedTuple
 
-from therapy_timer import signs
-from therapy_timer.protocol import ANSWERS, SWITCH_KINDS, Timeline
+from therapy_timer import clock, signs, views
+from therapy_timer.protocol import SWITCH_KINDS, Timeline
 from therapy_timer.text import visible
 
 if TYPE_CHECKING:
@@ -127,7 +127,7 @@ def build(
     """The report on `stored` as of `now`; `settings` are the recorded settings texts, oldest first."""
     plan = stored.plan
     until = min(plan.ended_at, now) if plan.ended_at else now
-    answers = first_answers(logged)
+    answers = {key: found["outcome"] for key, found in views.outcomes(logged).items()}
     switch_moments = {s.at for s in timeline.switches}
     switches = [SwitchMark(e.at, e.kind, e.at in switch_moments) for e in logged if e.kind in SWITCH_KINDS]
     worked = heat_reported_on(timeline, switches)
@@ -174,7 +174,7 @@ def build(
         end_reason=stored.end_reason,
         until=until,
         made_at=now,
-        zone=getattr(zone, "key", None),
+        zone=clock.zone_key(zone),
         days=days,
         totals=total(d.sessions for d in days),
         pain=pain,
@@ -187,15 +187,6 @@ def build(
         notes=notes,
         settings=settings_changes(settings, until),
     )
-
-
-def first_answers(logged: Iterable[LoggedEvent]) -> dict[str, str]:
-    """The first done/skip answer logged for each session key (a session is answered once)."""
-    found: dict[str, str] = {}
-    for e in logged:
-        if e.kind in ANSWERS and e.session and e.session not in found:
-            found[e.session] = e.kind
-    return found
 
 
 def heat_reported_on(timeline: Timeline, switches: Sequence[SwitchMark]) -> set[str]:
