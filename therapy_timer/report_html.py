@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from html import escape
 
@@ -298,11 +299,11 @@ def notes(report: Report, zone: tzinfo) -> str:
 
 
 def settings(report: Report, zone: tzinfo) -> str:
+    """The settings the plan began with, then each change from its moment (whole numbers without ".0")."""
     out = []
     for index, change in enumerate(report.settings):
-        said = "In force from the start" if index == 0 else f"Changed {moment(change.at, zone)}"
-        out.append(
-            f"<p>{escape(said)} ({escape(moment(change.at, zone))}):</p>" if index == 0 else f"<p>{escape(said)}:</p>"
-        )
-        out.append("<pre>" + escape("\n".join(change.lines)) + "</pre>")
+        when = escape(moment(change.at, zone))
+        out.append(f"<p>In force from the start ({when}):</p>" if index == 0 else f"<p>Changed {when}:</p>")
+        shown = [re.sub(r" = (\d+)\.0$", r" = \1", line) for line in change.lines]
+        out.append("<pre>" + escape("\n".join(shown)) + "</pre>")
     return "\n".join(out) or "<p>No settings recorded.</p>"
