@@ -63,39 +63,56 @@ ORDER: dict[Level, int] = {"urgent": 0, "see-soon": 1, "skin": 2}
 
 # Words ----------------------------------------------------------------------------------------------
 
-_CANT = r"(?:can'?t|cannot|can not|couldn'?t|could not|unable to|not able to|(?:haven'?t|hasn'?t) been able to)"
+_CANT = (
+    r"(?:can'?t|cannot|can not|couldn'?t|could not|unable to|not able to|"
+    r"(?:haven'?t|hasn'?t|have not|has not) been able to)"
+)
 _NUMB = (
-    r"(?:numb\w*|no (?:feeling|sensation)|lost (?:all )?(?:the )?(?:feeling|sensation)|"
+    r"(?:numb\w*|no (?:feeling|sensation)|(?:lost|loss of) (?:all )?(?:the )?(?:feeling|sensation)|"
     r"(?:can'?t|cannot|can not|couldn'?t) feel(?: anything| a thing)?|dead)"
 )
-_GAP = r"(?:(?!\b(?:not|no|never|isn'?t|wasn'?t)\b)[^.;!?])"
+_GAP = r"(?:(?!\b(?:not|no|never|isn'?t|wasn'?t|didn'?t|doesn'?t|hasn'?t)\b)[^.;!?])"
 """Any character of the same sentence, where no negation begins: "groin feels normal, not numb"."""
 _PINS = r"pins? (?:and|n|&|'n'?) need\w*"
-_BURN = r"(?!burning hot\b)(?:burn\w*|blist\w*|scald\w*|broken skin|skin (?:is |has )?(?:broken|come off|peeled off))"
+_BURN = (
+    r"(?!burning hot\b)(?:burn\w*|sunburn\w*|blist\w*|scald\w*|raw|weeping|broken skin|"
+    r"skin (?:is |has )?(?:broken|come off|peeled off))"
+)
 """A burn in the words people use ("blistr", "skin has come off"), but not the weather's "burning hot"."""
 _SADDLE = (
-    r"(?:groin|crotch|between (?:my|the) legs|inner thighs?|buttocks|bum|backside|genitals?|private parts|"
-    r"privates|down there|saddle(?: area)?|perineum|around my (?:bottom|anus|back passage))"
+    r"(?:groin|crotch|between (?:my|the) legs|inner (?:part of (?:my |the |both )?)?thighs?|"
+    r"insides? of (?:my |the |both )?thighs|buttocks?|bum(?: cheeks)?|butt(?: cheeks)?|my bottom|backside|genitals?|"
+    r"private parts|privates|down there|saddle(?: area)?|perineum|around my (?:bottom|anus|back passage)|back passage)"
 )
 _LEG = r"(?:legs?|foot|feet|knees?|ankles?)"
 _URINE = r"(?:urine|pee|wee|urinate|bladder|bowels?|poo|stools?|toilet|loo)"
 _HEAT = r"(?:heat\w*|hot[ -]water|hot|bottle|(?:heating )?pad|shower|bath|warm\w*|wheat bag)"
 _ICE = r"(?:ice|iced|icing|frozen|freezer|cold pack|gel pack|peas)"
+_ICE_HARM = (
+    r"(?:white|grey|gray|pale|hard|waxy|blister\w*|burn\w*|frost\w*|without feeling|"
+    r"(?:still|stays?|stayed) numb|numb for (?:hours|ages|long|over an hour))"
+)
+"""What ice does to skin that is hurt, not what it is meant to do: numbness during a session is its purpose."""
+_LASTING = (
+    r"(?:for (?:hours|ages|long|over an hour|(?:\d+|two|three|four|several|a few) hours)|hours now|"
+    r"since (?:this morning|last night|yesterday)|(?:\d+|two|three|several) hours)\b"
+)
 _WEEK_OR_MORE = (
     r"(?:(?:[7-9]|1\d|2\d|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen) days|(?:a|one|two|three|[1-4]) "
-    r"(?:weeks?|wks?)|over a week|weeks|fortnight)"
+    r"(?:weeks?|wks?)|over a week|weeks|fortnight|day (?:[89]|1\d|2\d)|week (?:two|three|2|3))"
 )
 _NO_CHANGE = (
     r"(?:no better|not (?:getting )?(?:any )?better|no improvement|not improving|hasn'?t improved|not improved|"
     r"still (?:the )?same|(?:still )?just as bad|no change|no progress|the same as (?:day|the first)|"
-    r"if anything (?:it'?s |its )?worse|getting worse)"
+    r"if anything (?:it'?s |its )?worse|getting worse|(?:nothing|zero) improve\w*|nothing (?:is )?working|"
+    r"hasn'?t got(?:ten)? any better|as bad as ever|where i started|feel the same|same pain level|still stuck)"
 )
 
 # (sign, pattern, says its own negation): a pattern that contains "can't" or "no feeling" is not
 # cancelled by that word; every other one is cancelled by a negation before or inside it.
 _RULES: tuple[tuple[str, str, bool], ...] = (
     ("saddle", rf"\b(?:{_NUMB}|tingl\w*|{_PINS})\b{_GAP}{{0,40}}\b{_SADDLE}\b", True),
-    ("saddle", rf"\b{_SADDLE}\b{_GAP}{{0,30}}\b(?:{_NUMB}|tingl\w*|{_PINS})", True),
+    ("saddle", rf"\b{_SADDLE}\b{_GAP}{{0,60}}\b(?:{_NUMB}|tingl\w*|{_PINS})", True),
     (
         "saddle",
         rf"\b(?:{_CANT}|don'?t|doesn'?t) feel\b[^.;!?]{{0,30}}\b(?:when i (?:wip\w*|pee\w*|go)|toilet paper)\b",
@@ -120,6 +137,8 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
     ),
     ("bladder-bowel", r"\btry\w* to (?:pee|wee|urinate)\b[^.;!?]{0,30}\b(?:nothing|won'?t come|can'?t)\b", True),
     ("bladder-bowel", r"\b(?:bowels?|bladder)\b (?:just )?(?:let go|gave way|gave out|emptied)\b", False),
+    ("bladder-bowel", r"\b(?:pee|wee|urine|poo)\b[^.;!?]{0,20}\b(?:by itself|on its own)\b", False),
+    ("bladder-bowel", r"\b(?:pee|wee|urinate)\b[^.;!?]{0,15}\bnothing (?:comes?|came|will come) out\b", True),
     ("bladder-bowel", r"\b(?:lost|losing|no) control (?:of|over) (?:my )?(?:bladder|bowels?)\b", True),
     (
         "bladder-bowel",
@@ -140,11 +159,18 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
     ),
     (
         "leg-weakness",
-        rf"\b{_LEG}\b[^.;!?]{{0,25}}\b(?:weak\w*|giv\w* (?:way|out)|gave (?:way|out)|buckl\w*|heavy|clumsy|collaps\w*)\b",
+        rf"\b{_LEG}\b(?! (?:went|go|goes|going) weak)[^.;!?]{{0,25}}\b(?:weak\w*|giv\w* (?:way|out)|gave (?:way|out)|"
+        r"buckl\w*|heavy|clumsy|collaps\w*|(?:like )?jelly)\b",
         False,
     ),
-    ("leg-weakness", rf"\b{_LEG}\b[^.;!?]{{0,15}}\b(?:won'?t|wouldn'?t|can'?t) (?:hold|carry|support) me\b", True),
-    ("leg-weakness", rf"\b(?:weak\w*|heavy|clumsy)\b[^.;!?]{{0,15}}\b{_LEG}\b", False),
+    (
+        "leg-weakness",
+        rf"\b{_LEG}\b[^.;!?]{{0,40}}\b(?:won'?t|wouldn'?t|can'?t|wont|cant) (?:hold|carry|support) me\b",
+        True,
+    ),
+    ("leg-weakness", rf"\b{_LEG}\b[^.;!?]{{0,10}}\b(?:won'?t|wont|doesn'?t) do what i (?:tell|want)\b", True),
+    ("leg-weakness", r"\b(?:foot\b[^.;!?]{0,15}\bslap\w*|foot drops|toes? (?:catch|catches|catching|drags?))\b", False),
+    ("leg-weakness", rf"\b(?<!went )(?:weak\w*|heavy|clumsy)\b(?! at the knees?)[^.;!?]{{0,15}}\b{_LEG}\b", False),
     (
         "leg-weakness",
         r"\b(?:foot ?drop|drop foot|(?:foot|leg) drags?|dragging (?:my )?(?:foot|leg)|foot (?:slaps|slapping)|"
@@ -153,10 +179,17 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
     ),
     ("leg-weakness", rf"\b{_CANT} (?:lift|raise|move|bend) (?:my )?(?:left |right )?(?:foot|leg|toes|ankle)\b", True),
     ("leg-weakness", rf"\b{_LEG}\b[^.;!?]{{0,30}}\b{_CANT} (?:pull|lift) (?:it|them|my (?:foot|toes)) up\b", True),
-    ("leg-weakness", rf"\b{_CANT} (?:stand|walk) on (?:my )?(?:toes|heels|tiptoe)\b", True),
+    ("leg-weakness", rf"\b{_CANT} (?:stand|walk) on (?:my )?(?:toes|heels|tip ?toes?)\b", True),
     (
         "fever",
-        r"\b(?:fever|fevers|feverish|febrile|chills|the shivers|shivery|high temperature|(?:running|have|got) a temperature|temperature of \d\d|night sweats)\b",
+        r"\b(?<!cabin )(?<!spring )(?<!football )(?:fever|fevers|feverish|febrile|chills|the shivers|shivery|"
+        r"high temperature|(?:running|have|got) a temperature|temperature of \d\d|night sweats)\b"
+        r"(?! (?:watching|listening|reading|down my spine))",
+        False,
+    ),
+    (
+        "fever",
+        r"\b(?:boiling|burning|roasting) (?:hot )?(?:then|and) (?:freezing|shivering|cold)\b|\bhot and cold sweats\b",
         False,
     ),
     (  # a temperature written as a number: 38 to 41.9 degrees Celsius, 100.4 to 106 Fahrenheit
@@ -190,10 +223,17 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
     ),
     (
         "radiating",
-        r"\b(?:shoot\w*|radiat\w*|running|runs|ran|travel\w*|goes|going|spread\w*|moves?)\b[^.;!?]{0,20}\b(?:down|into)\b[^.;!?]{0,20}\b(?:leg|legs|thigh|calf|calves|foot|shin|knee|toes?|ankle)\b",
+        r"\b(?:shoot\w*|radiat\w*|running|runs|ran|travel\w*|goes|going|spread\w*|moves?)\b[^.;!?]{0,40}\b(?:down|into)\b[^.;!?]{0,20}\b(?:leg|legs|thigh|calf|calves|foot|shin|knee|toes?|ankle|heel)\b",
         False,
     ),
     ("radiating", r"\b(?:below|past|under) (?:my |the )?knee\b|\bsciatica\b|\bsciatic\b", False),
+    (  # the path of the pain: from the back or hip to below the knee, or felt low and traced to the back
+        "radiating",
+        r"\bfrom (?:my |the )?(?:lower back|back|hip|buttock|bum)\b[^.;!?]{0,30}\bto (?:my |the )?"
+        r"(?:calf|calves|foot|feet|heel|ankle|toes?|shin)\b|\b(?:calf|shin|foot|ankle|heel)\b[^.;!?]{0,40}"
+        r"\b(?:comes?|coming|seems to come) from (?:my |the )?(?:lower )?back\b",
+        False,
+    ),
     (
         "radiating",
         r"\bdown (?:the (?:back|front|outside|inside|side) of )?(?:my|the) (?:left |right )?(?:leg|thigh|calf)\b",
@@ -202,8 +242,12 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
     (  # weight lost without meaning to (dieting on purpose is not the sign)
         "red-flag",
         r"\b(?:(?:lost|losing|dropped) (?:a lot of |so much |some |loads of )?weight|weight loss|"
-        r"(?:lost|losing|dropped) (?:\d+(?:[.,]\d)? ?(?:kg|kgs|kilos?|lbs?|pounds|stone)|a stone|half a stone)|"
-        r"weight (?:is )?(?:dropping|falling) off)\b(?![^.;!?]{0,30}\b(?<!not )(?:diet\w*|on purpose|slimming)\b)",
+        r"(?:lost|losing|dropped) (?:about |around |nearly |almost |over |maybe )?(?:(?:\d+(?:[.,]\d)?|one|two|three|"
+        r"four|five|six|seven|eight|nine|ten|a few|several) ?(?:kg|kgs|kilos?|lbs?|pounds|stone)|a stone|half a stone)|"
+        r"(?:dropped|lost|gone down) (?:a|one|two) (?:dress |clothes |trouser )?sizes?|"
+        r"weight (?:is )?(?:dropping|falling) off)\b"
+        r"(?![^.;!?]{0,60}\b(?:(?<!not )(?<!not on )(?:on |started |starting )?(?:a|my) diet|(?<!not )dieting|"
+        r"on purpose|slimming)\b)",
         False,
     ),
     (  # the person's own cancer, not a charity shop or someone else's
@@ -213,11 +257,23 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
         r"\bcancer (?:survivor|patient)\b|\btumou?r\b|\bchemo(?:therapy)?\b",
         False,
     ),
-    ("red-flag", r"\b(?:worse|worst) (?:at|in the) night\b|\bnight pain\b|\bpain wakes me\b", False),
+    (  # night pain, unless the same sentence says something eases it
+        "red-flag",
+        r"\b(?:(?:worse|worst) (?:at|in the) night|night pain|pain wakes me)\b"
+        r"(?![^.!?]{0,60}\b(?:fine|better|easier|ok|okay|eases?|settles?) (?:with|if|when|once|after)\b)",
+        False,
+    ),
+    (  # at night, and rest does not ease it
+        "red-flag",
+        r"\bnights?\b.{0,100}\b(?:rest|resting|lying still|lie still)\b[^.;!?]{0,15}\b(?:does nothing|doesn'?t "
+        r"(?:help|touch it|ease it)|makes no difference)|\b(?:rest|resting)\b[^.;!?]{0,15}\b(?:does nothing|"
+        r"doesn'?t (?:help|touch it|ease it)|makes no difference)\b.{0,60}\bnights?\b",
+        True,
+    ),
     ("no-better", r"\b(?:no|not any|not (?:getting )?(?:any )?) ?better\b[^.;!?]{0,30}\b(?:weeks?|fortnight)\b", True),
     (  # a week or more of this, and no change: "10 days, still the same", "2 wks, if anything worse"
         "no-better",
-        rf"\b{_WEEK_OR_MORE}\b[^.;!?]{{0,40}}\b{_NO_CHANGE}|\b{_NO_CHANGE}[^.;!?]{{0,30}}\b{_WEEK_OR_MORE}\b",
+        rf"\b{_WEEK_OR_MORE}\b[^;!?]{{0,60}}\b{_NO_CHANGE}|\b{_NO_CHANGE}[^;!?]{{0,30}}\b{_WEEK_OR_MORE}\b",
         True,
     ),
     (
@@ -225,9 +281,9 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
         r"\b(?:weeks?|fortnight)\b[^.;!?]{0,30}\b(?:no better|not (?:getting )?(?:any )?better|no improvement|hasn'?t improved|not improved)\b",
         True,
     ),
-    ("heat-burn", rf"\b{_BURN}\b[^.;!?]{{0,40}}\b{_HEAT}\b", False),
-    ("heat-burn", rf"\b{_HEAT}\b[^.;!?]{{0,40}}\b{_BURN}\b", False),
-    ("heat-burn", rf"\bstill red\b[^.;!?]{{0,30}}\b(?:hours?|{_HEAT})\b", False),
+    ("heat-burn", rf"\b{_BURN}\b{_GAP}{{0,60}}\b{_HEAT}\b", True),
+    ("heat-burn", rf"\b{_HEAT}\b{_GAP}{{0,60}}\b{_BURN}\b", True),
+    ("heat-burn", rf"\bstill (?:\w+ )?red\b[^.;!?]{{0,30}}\b(?:hours?|{_HEAT})\b", False),
     (
         "heat-burn",
         r"\b(?:red|redness)\b[^.;!?]{0,40}\b(?:hasn'?t|won'?t|isn'?t|not|didn'?t|still|hours)\b[^.;!?]{0,20}\b(?:fad\w*|gone|go\w* (?:away|down)|there)\b",
@@ -235,18 +291,28 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
     ),
     (
         "ice-injury",
-        rf"\b(?:white|grey|gray|pale|hard|waxy|numb\w*|blister\w*|burn\w*|frost\w*)\b[^.;!?]{{0,40}}\b{_ICE}\b",
-        False,
+        rf"\b{_ICE_HARM}\b{_GAP}{{0,60}}\b{_ICE}\b",
+        True,
     ),
     (
         "ice-injury",
-        rf"\b{_ICE}\b[^.;!?]{{0,40}}\b(?:white|grey|gray|pale|hard|waxy|numb\w*|blister\w*|burn\w*|frost\w*)\b",
+        rf"\b{_ICE}\b{_GAP}{{0,60}}\b{_ICE_HARM}\b",
+        True,
+    ),
+    (
+        "ice-injury",
+        r"\b(?:white|grey|gray|pale|waxy)\b[^.;!?]{0,30}\b(?:\d+ ?(?:hrs?|hours?)|hours|an hour) later\b",
         False,
     ),
+    # numbness that lasts, in a sentence about the ice (numb during a session is what ice is for)
+    ("ice-injury", rf"\b{_ICE}\b[^.;!?]{{0,60}}\bnumb\w*\b[^.;!?]{{0,40}}\b{_LASTING}", False),
+    ("ice-injury", rf"\bnumb\w*\b[^.;!?]{{0,60}}\b{_ICE}\b[^.;!?]{{0,40}}\b{_LASTING}", False),
+    ("ice-injury", rf"\bnumb\w*\b[^.;!?]{{0,40}}\b{_LASTING}[^.;!?]{{0,60}}\b{_ICE}\b", False),
     (
         "nerve",
         rf"\b(?<!mind )(?<!mind-)(?:tingl\w*|{_PINS}|prickl\w*|numb\w*|electric\w*|zap\w*|burning (?:sensation|feeling|pain)|"
-        r"burns? down)\b(?![^.;!?]{0,30}\b(?:hands?|arms?|fingers?|wrists?|elbows?|face|lips?|neck)\b)",
+        r"burns? down|wet sock)\b(?![^.;!?]{0,30}\b(?:hands?|arms?|fingers?|wrists?|elbows?|face|lips?|neck|brain|head)\b)"
+        r"(?<!brain is numb)(?<!head is numb)",
         False,
     ),
     ("nerve", r"\b(?:leg|legs|foot|feet)\b[^.;!?]{0,25}\b(?:asleep|gone to sleep)\b", False),
@@ -263,9 +329,19 @@ _NEGATION = re.compile(
     r"\b(?:no|not|never|without|none|nothing|nor|neither|denies|deny|cannot|dont|didnt|doesnt|isnt|havent|hasnt|wasnt)\b|n't\b"
 )
 _OVER = re.compile(
-    r"\b(?:(?:has|have|did)(?: not|n't) (?:come back|returned)|(?:is|has|have) gone|went away|stopped)\b|'s gone\b"
+    r"\b(?:(?:has|have|did)(?: not|n't) (?:come back|returned)|(?:is|has|have) gone|went away|stopped|"
+    r"(?:has |have )?healed|cleared up)\b|'s gone\b"
 )
-_BACK_TO_NORMAL = re.compile(r"\b(?:(?:feeling|sensation|colou?r) (?:came|comes|has come|is) back|back to normal)\b")
+_BACK_TO_NORMAL = re.compile(
+    r"\b(?:(?:feeling|sensation|colou?r) (?:came|comes|has come|is) back|(?:went )?back to (?:its |my )?normal|"
+    r"fine (?:after|again|now))\b"
+)
+_SOMEONE_ELSE = re.compile(
+    r"\b(?:my (?:daughter|son|husband|wife|partner|mate|friend|neighbou?r|mum|mom|dad|mother|father|brother|"
+    r"sister|kid|child|baby|grandpa|grandma|granddad|nan|aunt|uncle|boss|colleague)s?|the (?:dog|cat|puppy)|"
+    r"saw|seen|witnessed|watched)\b"
+)
+"""Someone or something else is the subject: "my daughter has a fever", "the dog had an accident"."""
 _CLAUSE = re.compile(r"[.;!?,]|\b(?:but|although|though|however|except)\b")
 
 
@@ -273,7 +349,7 @@ def _negated(text: str, start: int, end: int, says_its_own: bool) -> bool:
     """Whether a negation earlier in the clause (or inside the phrase) cancels the match,
     or the rest of the clause says it is over ("the numbness has not come back", "it went away")."""
     clause_start = max((m.end() for m in _CLAUSE.finditer(text, 0, start)), default=0)
-    if _NEGATION.search(text, clause_start, start):
+    if _NEGATION.search(text, clause_start, start) or _SOMEONE_ELSE.search(text, clause_start, start):
         return True
     after = _CLAUSE.search(text, end)
     if _OVER.search(text, end, after.start() if after else len(text)):
@@ -302,7 +378,22 @@ def read(text: str) -> list[Sign]:
                 break
     if "nerve" in found and {"ice-injury", "heat-burn", "saddle"} & found.keys():
         del found["nerve"]  # the same numbness or burning, already read as the more telling sign
+    elif "nerve" in found and _numb_from_ice(lowered, *found["nerve"]):
+        del found["nerve"]  # ice numbs the skin it sits on: that is its purpose, not a nerve sign
     return sorted((BY_NAME[name] for name in found), key=lambda s: ORDER[s.level])
+
+
+def _numb_from_ice(text: str, start: int, end: int) -> bool:
+    """Whether the nerve match is numbness in a sentence about the ice."""
+    if not text[start:end].startswith("numb"):
+        return False
+    begin = max((m.end() for m in re.finditer(r"[.;!?]", text[:start])), default=0)
+    stop = re.compile(r"[.;!?]").search(text, end)
+    sentence = text[begin : stop.start() if stop else len(text)]
+    without_ice = re.search(
+        r"\b(?:even (?:when|without|though)|haven'?t|hasn'?t|not|without) (?:\w+ )?ic(?:e|ed|ing)\b", sentence
+    )
+    return bool(re.search(rf"\b{_ICE}\b", sentence)) and not without_ice
 
 
 def record_text(sign: Sign | None, words: str) -> str:
