@@ -516,3 +516,11 @@ def test_switches_too_close_for_their_words_are_numbered_on_the_chart_and_in_the
     assert "<li>1. Tue 24 Nov 09:05: heat made it worse; back to cold</li>" in page
     assert "<li>2. Tue 24 Nov 09:20: heat did not help; back to cold</li>" in page
     assert "<li>Mon 23 Nov 14:00: heat did not help (cold was in force already; nothing changed)</li>" in page
+
+
+@pytest.mark.cli
+def test_report_html_to_stdout_is_the_page_alone(recorded):
+    with freeze_time(T0 + 4 * H):
+        out = recorded("report", "--html", "-").stdout
+    assert out.startswith("<!DOCTYPE html>") and out.endswith("</html>\n") and out.count('class="pain-point"') == 2
+    assert "standard output" in recorded("report", "--html", "-", "--csv", "-", code=2).stderr
