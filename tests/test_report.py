@@ -524,3 +524,17 @@ def test_report_html_to_stdout_is_the_page_alone(recorded):
         out = recorded("report", "--html", "-").stdout
     assert out.startswith("<!DOCTYPE html>") and out.endswith("</html>\n") and out.count('class="pain-point"') == 2
     assert "standard output" in recorded("report", "--html", "-", "--csv", "-", code=2).stderr
+
+
+@pytest.mark.cli
+def test_an_ended_plan_is_reported_in_its_own_zone_wherever_the_report_is_made(recorded, monkeypatch):
+    with freeze_time(T0 + 5 * H):
+        recorded("stop")
+    monkeypatch.setenv("TZ", "America/New_York")  # travelled after the plan: 6 hours behind Berlin
+    with freeze_time(T0 + 30 * H):
+        data = recorded.json("report")
+        out = recorded("report").stdout.splitlines()
+    assert (data["zone"], data["started_at"], data["ended_at"]) == (
+        "Europe/Berlin", "2026-11-24T09:00:00+01:00", "2026-11-24T14:00:00+01:00",
+    )  # fmt: skip
+    assert out[1] == "Plan from Tue 24 Nov 09:00 to Tue 24 Nov 14:00 (stopped)."
