@@ -199,6 +199,12 @@ def test_the_text_has_one_line_per_day_with_the_numbers_in_their_columns(made):
     assert "  Tue 24 Nov 09:05  heat made it worse" in out
     assert "  Mon 23 Nov 14:00  heat did not help (cold already)" in out
     assert "  Mon 23 Nov 12:00  (with a pain score) sharp when I stand up" in out
+    tingling = out.index("  Mon 23 Nov 15:00  tingling down my left leg")
+    assert out[tingling + 1 : tingling + 3] == [
+        " " * 20 + "matches a listed sign: pain that runs down a leg, below the knee",
+        " " * 20 + "matches a listed sign: tingling, burning or numbness in the back or spreading into the legs",
+    ]
+    assert out[tingling + 3] == "  Tue 24 Nov 08:30  a bit stiff"  # matches none: no line for it
 
 
 def test_the_text_shows_control_characters_escaped():

@@ -318,8 +318,8 @@ def text_lines(report: Report, zone: tzinfo) -> list[str]:
     if report.symptoms:
         out += ["", "Symptoms logged:"]
         for entry in report.symptoms:
-            matched = f"  [listed sign: {'; '.join(entry.signs)}]" if entry.signs else ""
-            out.append(f"  {moment(entry.at, zone)}  {indented(entry.text)}{matched}")
+            out.append(f"  {moment(entry.at, zone)}  {indented(entry.text)}")
+            out += [f"{'':20}matches a listed sign: {label}" for label in entry.signs]
     if report.notes:
         out += ["", "Notes:"]
         out += [
