@@ -18,7 +18,12 @@ from pathlib import Path
 from therapy_timer import signs
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
-CORPORA = ("symptom_corpus.tsv", "symptom_corpus_independent.tsv", "symptom_corpus_heldout.tsv")
+CORPORA = (
+    "symptom_corpus.tsv",
+    "symptom_corpus_independent.tsv",
+    "symptom_corpus_heldout.tsv",
+    "symptom_corpus_final.tsv",
+)
 
 
 def predicted(text: str) -> str:
