@@ -153,7 +153,8 @@ def test_symptom_warning_signs_get_advice(plan):
     out = plan("log", "symptom", "tingling down my leg").stdout
     assert "doctor" in out and "URGENT" not in out
     silent = plan("log", "symptom", "stiff in the morning").stdout
-    assert silent.startswith("Saved.") and "matches none" in silent and "Watch for" in silent  # never just silence
+    assert silent.startswith("Saved.") and "match none" in silent and "imperfectly" in silent  # never just silence
+    assert "Get help at once for:" in silent and "--sign NAME" in silent  # every sign, and how to name one
 
 
 def test_notes_are_kept_exactly_as_typed(plan):

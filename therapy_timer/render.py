@@ -258,10 +258,11 @@ def days(count: float) -> str:
 
 def signs_answer(found: list[Any]) -> list[str]:
     """What `log symptom` says: what the words match among the listed signs, and what to do."""
-    if not found:
+    if not found:  # the reader misses about one urgent phrasing in four from new writers: show them all
         return [
-            "Saved. It matches none of the listed warning signs (the app cannot judge symptoms). Watch for:",
-            *(f"  - {sign.label}" for sign in _signs().SIGNS if sign.level != "skin"),
+            "Saved. These words match none of the listed warning signs, but the app reads words imperfectly "
+            "and cannot judge symptoms. If one of these fits, act on it:",
+            *signs_list(),
         ]
     out = ["Saved."]
     for sign in found:

@@ -64,48 +64,52 @@ ORDER: dict[Level, int] = {"urgent": 0, "see-soon": 1, "skin": 2}
 # Words ----------------------------------------------------------------------------------------------
 
 _CANT = (
-    r"(?:can'?t|cannot|can not|couldn'?t|could not|unable to|not able to|"
+    r"(?:can'?t|cannot|can not|couldn'?t|could not|unable to|not able to|cannae|canna|couldnae|"
     r"(?:haven'?t|hasn'?t|have not|has not) been able to)"
 )
 _NUMB = (
     r"(?:numb\w*|no (?:feeling|sensation)|(?:lost|loss of) (?:all )?(?:the )?(?:feeling|sensation)|"
-    r"(?:can'?t|cannot|can not|couldn'?t) feel(?: anything| a thing)?|dead)"
+    r"(?:can'?t|cannot|can not|couldn'?t|cannae) feel(?: anything| a thing)?|dead)"
 )
-_GAP = r"(?:(?!\b(?:not|no|never|isn'?t|wasn'?t|didn'?t|doesn'?t|hasn'?t)\b)[^.;!?])"
+_GAP = r"(?:(?!\b(?:not|no|nae|nothing|never|isn'?t|wasn'?t|didn'?t|doesn'?t|hasn'?t)\b)[^.;!?])"
 """Any character of the same sentence, where no negation begins: "groin feels normal, not numb"."""
-_PINS = r"pins? (?:and|n|&|'n'?) need\w*"
+_PINS = r"(?<!on )pins? (?:and|an|n|&|'n'?) need\w*"
 _BURN = (
     r"(?!burning hot\b)(?:burn\w*|sunburn\w*|blist\w*|scald\w*|raw|weeping|broken skin|"
-    r"skin (?:is |has )?(?:broken|come off|peeled off))"
+    r"skin broke|skin (?:is |has )?(?:broken|come off|peeled off))"
 )
 """A burn in the words people use ("blistr", "skin has come off"), but not the weather's "burning hot"."""
 _SADDLE = (
     r"(?:groin|crotch|between (?:my|the) legs|inner (?:part of (?:my |the |both )?)?thighs?|"
     r"insides? of (?:my |the |both )?thighs|buttocks?|bum(?: cheeks)?|butt(?: cheeks)?|my bottom|backside|genitals?|"
-    r"private parts|privates|down there|saddle(?: area)?|perineum|around my (?:bottom|anus|back passage)|back passage)"
+    r"private parts|privates|down there|down below|doon below|saddle(?: area)?|perineum|"
+    r"around my (?:bottom|anus|back passage)|back passage)"
 )
 _LEG = r"(?:legs?|foot|feet|knees?|ankles?)"
 _URINE = r"(?:urine|pee|wee|urinate|bladder|bowels?|poo|stools?|toilet|loo)"
 _HEAT = r"(?:heat\w*|hot[ -]water|hot|bottle|(?:heating )?pad|shower|bath|warm\w*|wheat bag)"
-_ICE = r"(?:ice|iced|icing|frozen|freezer|cold pack|gel pack|peas)"
+_ICE = r"(?:ice|iced|icing|ice ?packs?|frozen|freezer|cold pack|gel pack|peas)"
 _ICE_HARM = (
-    r"(?:white|grey|gray|pale|hard|waxy|blister\w*|burn\w*|frost\w*|without feeling|"
+    r"(?:white|grey\w*|gray\w*|pale|hard|waxy|blister\w*|burn\w*|frost\w*|without feeling|"
     r"(?:still|stays?|stayed) numb|numb for (?:hours|ages|long|over an hour))"
 )
 """What ice does to skin that is hurt, not what it is meant to do: numbness during a session is its purpose."""
 _LASTING = (
     r"(?:for (?:hours|ages|long|over an hour|(?:\d+|two|three|four|several|a few) hours)|hours now|"
-    r"since (?:this morning|last night|yesterday)|(?:\d+|two|three|several) hours)\b"
+    r"since (?:this morning|last night|yesterday)|(?:\d+|two|three|several) hours|this evening|tonight|all day)\b"
 )
 _WEEK_OR_MORE = (
     r"(?:(?:[7-9]|1\d|2\d|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen) days|(?:a|one|two|three|[1-4]) "
-    r"(?:weeks?|wks?)|over a week|weeks|fortnight|day (?:[89]|1\d|2\d)|week (?:two|three|2|3))"
+    r"(?:weeks?|wks?)|over a week|weeks|fortnight|day (?:[89]|1\d|2\d)|week (?:two|three|2|3)|"
+    r"(?:second|third|fourth) week|week and a half)"
 )
 _NO_CHANGE = (
     r"(?:no better|not (?:getting )?(?:any )?better|no improvement|not improving|hasn'?t improved|not improved|"
     r"still (?:the )?same|(?:still )?just as bad|no change|no progress|the same as (?:day|the first)|"
     r"if anything (?:it'?s |its )?worse|getting worse|(?:nothing|zero) improve\w*|nothing (?:is )?working|"
-    r"hasn'?t got(?:ten)? any better|as bad as ever|where i started|feel the same|same pain level|still stuck)"
+    r"hasn'?t got(?:ten)? any better|as bad as ever|where i started|feel the same|same pain level|still stuck|"
+    r"still (?:exactly |just )?(?:the )?same|same as ever|nae better|not a bit better|no a bit better|"
+    r"(?:still )?as bad as (?:day one|day 1|the first day)|hasn'?t eased|not eased)"
 )
 
 # (sign, pattern, says its own negation): a pattern that contains "can't" or "no feeling" is not
@@ -138,11 +142,15 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
     ("bladder-bowel", r"\btry\w* to (?:pee|wee|urinate)\b[^.;!?]{0,30}\b(?:nothing|won'?t come|can'?t)\b", True),
     ("bladder-bowel", r"\b(?:bowels?|bladder)\b (?:just )?(?:let go|gave way|gave out|emptied)\b", False),
     ("bladder-bowel", r"\b(?:pee|wee|urine|poo)\b[^.;!?]{0,20}\b(?:by itself|on its own)\b", False),
+    ("bladder-bowel", r"\b(?:urine|pee|wee|bowels?|stools?|poo)\b[^.;!?]{0,30}\bwithout (?:my |any )?control\b", True),
+    ("bladder-bowel", r"\bleak\w* (?:in|into) my (?:pants|trousers|underwear|knickers)\b", False),
+    ("bladder-bowel", rf"\b(?:toilet|loo|pee|wee)\b[^.;!?]{{0,40}}\b{_CANT} (?:get anything out|go)\b", True),
     ("bladder-bowel", r"\b(?:pee|wee|urinate)\b[^.;!?]{0,15}\bnothing (?:comes?|came|will come) out\b", True),
     ("bladder-bowel", r"\b(?:lost|losing|no) control (?:of|over) (?:my )?(?:bladder|bowels?)\b", True),
     (
         "bladder-bowel",
-        r"\b(?:wet|peed|pissed|soiled|pooed|messed) (?:myself|my ?self|the bed|my (?:pants|trousers|underwear|knickers))\b",
+        r"\b(?:wet|peed|pissed|soiled|pooed|messed) (?:myself|meself|my ?self|the bed|"
+        r"my (?:pants|trousers|underwear|knickers))\b(?! laughing)",
         False,
     ),
     (
@@ -151,7 +159,11 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
         False,
     ),
     ("bladder-bowel", r"\b(?:didn'?t|did not) (?:make it|get) to the (?:toilet|bathroom|loo)\b", True),
-    ("bladder-bowel", r"\bhad an? accidents? (?:in|on) (?:bed|my (?:pants|trousers|underwear|sleep))\b", False),
+    (
+        "bladder-bowel",
+        r"\bhad an? accidents? (?:in|on|with) (?:bed|my (?:pants|trousers|underwear|sleep|bowels?|bladder))\b",
+        False,
+    ),
     (
         "bladder-bowel",
         r"\b(?:trouble|problems?|difficulty) (?:peeing|urinating|holding (?:my )?(?:urine|wee|pee|bladder))\b",
@@ -169,6 +181,13 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
         True,
     ),
     ("leg-weakness", rf"\b{_LEG}\b[^.;!?]{{0,10}}\b(?:won'?t|wont|doesn'?t) do what i (?:tell|want)\b", True),
+    (
+        "leg-weakness",
+        rf"\b{_LEG}\b[^.;!?]{{0,30}}\b(?:(?:feels?|is|going|gone) week|(?:went|gone|goes) (?:out )?from under me|"
+        r"no (?:strength|power)|not having any power|(?:didn'?t|did not) hold me|dragging it)\b",
+        True,
+    ),
+    ("leg-weakness", rf"\b{_CANT} push off\b", True),
     ("leg-weakness", r"\b(?:foot\b[^.;!?]{0,15}\bslap\w*|foot drops|toes? (?:catch|catches|catching|drags?))\b", False),
     ("leg-weakness", rf"\b(?<!went )(?:weak\w*|heavy|clumsy)\b(?! at the knees?)[^.;!?]{{0,15}}\b{_LEG}\b", False),
     (
@@ -189,7 +208,8 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
     ),
     (
         "fever",
-        r"\b(?:boiling|burning|roasting) (?:hot )?(?:then|and) (?:freezing|shivering|cold)\b|\bhot and cold sweats\b",
+        r"\b(?:boiling|burning|roasting) (?:hot )?(?:then|and) (?:freezing|shivering|cold)\b|\bhot and cold sweats\b|"
+        r"\brigou?rs\b",
         False,
     ),
     (  # a temperature written as a number: 38 to 41.9 degrees Celsius, 100.4 to 106 Fahrenheit
@@ -207,7 +227,7 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
         "trauma",
         r"\b(?:(?:car|road|traffic|bike|cycling|motorbike|motorcycle|ski|skiing|work|sports?|rta) "
         r"(?:accident|crash|collision|pile-?up)|(?:had|in|since|after|from|during) (?:a|an|the|my) (?:\w+ )?"
-        r"(?:accident|crash|collision|pile-?up)|collision)\b(?! in (?:bed|my))",
+        r"(?:accident|crash|collision|pile-?up)|collision)\b(?! (?:in|with) (?:bed|my))",
         False,
     ),
     (
@@ -218,12 +238,13 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
     (
         "trauma",
         r"\b(?:rear[- ]?ended|(?:hit|knocked (?:down|over)|run over) by (?:a |the )?(?:car|bus|truck|lorry|van|bike|cyclist)|"
-        r"knocked (?:off|down)|bad fall|hard fall|serious fall|nasty fall)\b",
+        r"knocked (?:off|down)|bad fall|hard fall|serious fall|nasty fall|met with (?:an|a) accident|came a cropper)\b",
         False,
     ),
     (
         "radiating",
-        r"\b(?:shoot\w*|radiat\w*|running|runs|ran|travel\w*|goes|going|spread\w*|moves?)\b[^.;!?]{0,40}\b(?:down|into)\b[^.;!?]{0,20}\b(?:leg|legs|thigh|calf|calves|foot|shin|knee|toes?|ankle|heel)\b",
+        r"\b(?:shoot\w*|radiat\w*|run\w*|ran|travel\w*|goes|going|coming|comes|spread\w*|moves?)\b[^.;!?]{0,40}"
+        r"\b(?:down|doon|into|till|to)\b[^.;!?]{0,20}\b(?:leg|legs|thigh|calf|calves|foot|shin|knee|toes?|ankle|heel)\b",
         False,
     ),
     ("radiating", r"\b(?:below|past|under) (?:my |the )?knee\b|\bsciatica\b|\bsciatic\b", False),
@@ -246,14 +267,14 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
         r"four|five|six|seven|eight|nine|ten|a few|several) ?(?:kg|kgs|kilos?|lbs?|pounds|stone)|a stone|half a stone)|"
         r"(?:dropped|lost|gone down) (?:a|one|two) (?:dress |clothes |trouser )?sizes?|"
         r"weight (?:is )?(?:dropping|falling) off)\b"
-        r"(?![^.;!?]{0,60}\b(?:(?<!not )(?<!not on )(?:on |started |starting )?(?:a|my) diet|(?<!not )dieting|"
+        r"(?![^.;!?]{0,60}\b(?:(?<!not )(?<!not on )(?:on |started |starting )?(?:a|my) diet|(?<!not )(?<!without )dieting|"
         r"on purpose|slimming)\b)",
         False,
     ),
     (  # the person's own cancer, not a charity shop or someone else's
         "red-flag",
         r"(?:(?:^|\bi(?:'ve| ve|ve| have)? )(?:had|have) |\bhistory of |\btreated for |\btreatment for |\bmy )"
-        r"(?:\w+ )?cancer\b|"
+        r"(?:\w+ )?(?:cancer|lymphoma|leuka?emia|myeloma|melanoma|sarcoma)\b|"
         r"\bcancer (?:survivor|patient)\b|\btumou?r\b|\bchemo(?:therapy)?\b",
         False,
     ),
@@ -310,7 +331,8 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
     ("ice-injury", rf"\bnumb\w*\b[^.;!?]{{0,40}}\b{_LASTING}[^.;!?]{{0,60}}\b{_ICE}\b", False),
     (
         "nerve",
-        rf"\b(?<!mind )(?<!mind-)(?:tingl\w*|{_PINS}|prickl\w*|numb\w*|electric\w*|zap\w*|burning (?:sensation|feeling|pain)|"
+        rf"\b(?<!mind )(?<!mind-)(?<!left me )(?:tingl\w*|{_PINS}|prickl\w*|numb\w*|electric\w*|zap\w*|fizz\w*|"
+        r"burning (?:sensation|feeling|pain)|"
         r"burns? down|wet sock)\b(?![^.;!?]{0,30}\b(?:hands?|arms?|fingers?|wrists?|elbows?|face|lips?|neck|brain|head)\b)"
         r"(?<!brain is numb)(?<!head is numb)",
         False,
@@ -326,7 +348,8 @@ def _compiled() -> tuple[tuple[str, re.Pattern[str], bool], ...]:
 
 
 _NEGATION = re.compile(
-    r"\b(?:no|not|never|without|none|nothing|nor|neither|denies|deny|cannot|dont|didnt|doesnt|isnt|havent|hasnt|wasnt)\b|n't\b"
+    r"\b(?:no|nae|not|never|without|none|nothing|nor|neither|denies|deny|cannot|dont|didnt|doesnt|isnt|havent|hasnt|"
+    r"wasnt)\b|n't\b"
 )
 _OVER = re.compile(
     r"\b(?:(?:has|have|did)(?: not|n't) (?:come back|returned)|(?:is|has|have) gone|went away|stopped|"
@@ -334,15 +357,16 @@ _OVER = re.compile(
 )
 _BACK_TO_NORMAL = re.compile(
     r"\b(?:(?:feeling|sensation|colou?r) (?:came|comes|has come|is) back|(?:went )?back to (?:its |my )?normal|"
-    r"fine (?:after|again|now))\b"
+    r"fine (?:after|again|now)|gone (?:in|after|within) (?:a few|a couple of|\d+) (?:minutes|mins))\b"
 )
 _SOMEONE_ELSE = re.compile(
     r"\b(?:my (?:daughter|son|husband|wife|partner|mate|friend|neighbou?r|mum|mom|dad|mother|father|brother|"
-    r"sister|kid|child|baby|grandpa|grandma|granddad|nan|aunt|uncle|boss|colleague)s?|the (?:dog|cat|puppy)|"
+    r"sister|kid|child|baby|grandpa|grandma|granddad|nan|aunt|uncle|boss|colleague)s?|"
+    r"the (?:dog|cat|puppy|toddler|baby|kids?|children)|"
     r"saw|seen|witnessed|watched)\b"
 )
 """Someone or something else is the subject: "my daughter has a fever", "the dog had an accident"."""
-_CLAUSE = re.compile(r"[.;!?,]|\b(?:but|although|though|however|except)\b")
+_CLAUSE = re.compile(r"[.;:!?,]|\b(?:but|although|though|however|except)\b")
 
 
 def _negated(text: str, start: int, end: int, says_its_own: bool) -> bool:
