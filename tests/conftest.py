@@ -47,6 +47,7 @@ TIERS = {
     "test_help": "cli",
     "test_startup": "cli",
     "test_export": "cli",
+    "test_live_calendar": "unit",
     "test_daemon": "daemon",
     "test_lifecycle": "daemon",
     "test_bench_smoke": "system",

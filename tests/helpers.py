@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from therapy_timer import bootstrap
+from therapy_timer import bootstrap, live_calendar
 from therapy_timer.clock import Clock
 from therapy_timer.daemon import Daemon
 from therapy_timer.freedesktop import ServerEvent
@@ -208,13 +208,39 @@ def _build(
     return daemon, recorder, logged
 
 
+class Finished:
+    """A calendar writer that already ran, in this process (the unit tier starts no processes)."""
+
+    def __init__(self, code: int, said: bytes = b"") -> None:
+        self.returncode, self.said = code, said
+
+    def kill(self) -> None:
+        pass
+
+    def communicate(self, input: bytes | None = None, timeout: float | None = None) -> tuple[bytes, bytes]:
+        return b"", self.said
+
+
+def write_here(folder: Path, config_path: Path, now: datetime) -> Finished:
+    """`live_calendar.spawn`'s work, done in the test's own process."""
+    try:
+        live_calendar.write(folder, config_path, now)
+    except Exception as exc:
+        return Finished(1, f"{type(exc).__name__}: {exc}".encode())
+    return Finished(0)
+
+
 @contextmanager
-def stepping_daemon(folder: Path, clock: HandClock, timeout: float = 1.0, zone: tzinfo = BERLIN) -> Iterator[Parts]:
+def stepping_daemon(
+    folder: Path, clock: HandClock, timeout: float = 1.0, zone: tzinfo = BERLIN, calendar: bool = False
+) -> Iterator[Parts]:
     """An opened daemon on a stepping scheduler (no socket, no watch threads); closed afterwards.
 
-    `zone` is the daemon's own zone (from its TZ), used for plans that recorded none."""
+    `zone` is the daemon's own zone (from its TZ), used for plans that recorded none. `calendar`:
+    keep the live calendar copy, written in this process (off otherwise: it costs the unit tier seconds)."""
     scheduler = SteppingScheduler(clock)
     daemon, recorder, logged = _build(folder, clock, timeout, zone=zone, scheduler=scheduler, listen=False)
+    daemon.calendar.start = write_here if calendar else None
     daemon.open()
     try:
         yield Parts(daemon, recorder, logged, scheduler)

@@ -344,7 +344,8 @@ def export_ics(app: App, file: str, days: int, as_json: bool) -> None:
 
     Each session is one event with an alarm at its start, and for ice and heat one at its end.
     Writing to the same FILE again updates it: sessions no longer planned are marked cancelled,
-    so a calendar that imports it again drops them.
+    so a calendar that imports it again drops them. While the reminders run they keep such a file
+    up to date by themselves: plan.ics in the data folder.
     """
     from pathlib import Path
 

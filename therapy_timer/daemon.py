@@ -40,6 +40,7 @@ from therapy_timer import control, reminders, texts
 from therapy_timer.clock import Clock, zone_named
 from therapy_timer.config import Config
 from therapy_timer.errors import RefusedError
+from therapy_timer.live_calendar import LiveCalendar
 from therapy_timer.notify import Delivery, Note, Notifier
 from therapy_timer.store import DB_NAME, Store, StoredPlan
 
@@ -102,6 +103,7 @@ class Daemon:
         self._heard_lock = threading.Lock()
         self._answered: frozenset[str] = frozenset()
         self._spent: list[Shown] = []  # pressed notifications: closed after this recompute, unless replaced
+        self.calendar = LiveCalendar(folder, config_path, log)  # plan.ics in the data folder, for a phone
 
     # Life cycle ----------------------------------------------------------------------------
 
@@ -141,6 +143,7 @@ class Daemon:
     def close(self) -> None:
         """Let a tick in progress finish, then let go of the socket, the record and the lock."""
         with self._tick_lock:
+            self.calendar.finish()  # nothing writes to the folder once the daemon has let go of it
             if self.socket:
                 self.socket.close()
                 self.socket = None
@@ -247,6 +250,7 @@ class Daemon:
         now = self.clock.now()
         stored = self.store.active_plan()
         if stored is None:
+            self.calendar.follow(self.store, now, self.zone)  # the last copy: what was to come, cancelled
             self._plan_ended()
             return
         self._plan_id = stored.id
@@ -256,6 +260,7 @@ class Daemon:
         self._close_spent()
         later = [r.due for r in upcoming if r.due > now]
         self.scheduler.at("tick", min(later) if later else now + LOOKAHEAD / 2, self.tick)
+        self.calendar.follow(self.store, now, self.zone)
         if unrecorded is not None:
             raise unrecorded  # the retry comes sooner than the next reminder, and records the press
 

@@ -1,0 +1,231 @@
+"""The daemon's live calendar copy (`plan.ics` in the data folder): rewritten when the plan changes
+(a switch, a snooze, a settings edit, `stop`), never on an idle tick, and never at the cost of a reminder.
+
+The stepped tests write the copy in the test's own process (`helpers.write_here`); the real-process
+test shows the daemon itself never loads icalendar and that the final copy is there when it has stopped.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import icalendar
+import pytest
+from freezegun import freeze_time
+
+from tests.helpers import Finished, HandClock, stepping_daemon, write_here
+from therapy_timer import live_calendar
+
+T0 = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)  # Tuesday 09:00 in Berlin
+M = timedelta(minutes=1)
+stepped = pytest.mark.unit
+
+
+def copy_of(folder: Path) -> list[icalendar.Event]:
+    return list(icalendar.Calendar.from_ical((folder / live_calendar.NAME).read_bytes()).events)
+
+
+def at(event: icalendar.Event) -> str:
+    return f"{event['summary']} {event.decoded('dtstart').astimezone(timezone.utc):%d %H:%M}Z {event['status']}"
+
+
+class Counting:
+    """The in-process writer, counting how often the daemon asked for a copy."""
+
+    def __init__(self) -> None:
+        self.asked: list[datetime] = []
+
+    def __call__(self, folder: Path, config_path: Path, now: datetime) -> Finished:
+        self.asked.append(now)
+        return write_here(folder, config_path, now)
+
+
+def step(p, times: int = 1) -> None:
+    """Run the next scheduled call(s), then let the calendar copy asked for be written."""
+    for _ in range(times):
+        p.scheduler.step()
+        p.daemon.calendar.finish()
+
+
+def started(run, *args: str, when: datetime = T0) -> None:
+    with freeze_time(when):
+        run("start", "--no-daemon", *args)
+
+
+@stepped
+def test_the_first_tick_writes_the_copy_and_idle_ticks_do_not_touch_it(isolated, run):
+    started(run)
+    clock = HandClock(T0)
+    with stepping_daemon(isolated, clock, calendar=True) as p:
+        writer = p.daemon.calendar.start = Counting()
+        step(p)
+        assert len(writer.asked) == 1
+        events = copy_of(isolated)
+        assert at(events[0]) == "Ice 24 08:00Z CONFIRMED" and at(events[-1]).startswith("Gentle walk 27 ")  # to Friday
+        assert (isolated / live_calendar.NAME).stat().st_mode & 0o777 == 0o600
+        inode = (isolated / live_calendar.NAME).stat().st_ino
+        step(p)  # "Ice off now" at 09:15: a tick with nothing new for the calendar
+        step(p)  # its repeat
+        assert clock.now() == T0 + 20 * M and len(writer.asked) == 1
+        with freeze_time(T0 + 21 * M):
+            run("log", "pain", "4")  # a new entry in the log: a copy is made, with the same bytes
+        p.daemon.poke()
+        step(p)
+        assert len(writer.asked) == 2 and (isolated / live_calendar.NAME).stat().st_ino == inode
+
+
+@stepped
+def test_a_switch_back_to_cold_cancels_the_heat_in_the_copy(isolated, run):
+    started(run, "--injured", "-3d")  # heat: 09:00, 13:00, 17:00, 21:00
+    clock = HandClock(T0)
+    with stepping_daemon(isolated, clock, calendar=True) as p:
+        step(p)
+        assert "Moist heat 24 12:00Z CONFIRMED" in [at(e) for e in copy_of(isolated)]
+        clock.advance(minutes=5)
+        with freeze_time(clock.now()):
+            run("log", "heat-worse")
+        p.daemon.poke()
+        step(p)
+        assert p.recorder.titles[-1] == "Stop the heat now"
+    events = [at(e) for e in copy_of(isolated)]
+    assert events[:2] == ["Moist heat (stopped early) 24 08:00Z CONFIRMED", "Ice 24 08:20Z CONFIRMED"]
+    assert {
+        "Moist heat 24 12:00Z CANCELLED",
+        "Moist heat 24 16:00Z CANCELLED",
+        "Moist heat 24 20:00Z CANCELLED",
+    } <= set(events)
+
+
+@stepped
+def test_a_snooze_moves_the_alarms_in_the_copy(isolated, run):
+    started(run)
+    clock = HandClock(T0)
+    with stepping_daemon(isolated, clock, calendar=True) as p:
+        step(p)
+        assert [a.decoded("trigger") for a in copy_of(isolated)[0].walk("VALARM")] == [0 * M, 15 * M]
+        clock.advance(minutes=2)
+        with freeze_time(clock.now()):
+            run("snooze")  # "Ice on now" again at 09:12, and "Ice off now" 12 minutes later: 09:27
+        p.daemon.poke()
+        step(p)
+        ice = copy_of(isolated)[0]
+    assert [a.decoded("trigger") for a in ice.walk("VALARM")] == [0 * M, 12 * M, 27 * M]
+    assert int(ice["sequence"]) == 1
+
+
+@stepped
+def test_a_settings_edit_reaches_the_copy_from_the_session_it_applies_to(isolated, run, config_file):
+    started(run)
+    clock = HandClock(T0 + 5 * M)
+    with stepping_daemon(isolated, clock, calendar=True) as p:
+        step(p)
+        config_file.write_text("[cold]\nminutes = 12\n")
+        p.daemon.poke()  # as the config watch would
+        step(p)
+    first, *later = [e for e in copy_of(isolated) if e["summary"] == "Ice"]
+    length = [e.decoded("dtend") - e.decoded("dtstart") for e in (first, *later)]
+    assert length[0] == 15 * M and set(length[1:]) == {12 * M}  # the session under way keeps its 15 minutes
+    assert int(first["sequence"]) == 0 and {int(e["sequence"]) for e in later} == {1}
+
+
+@stepped
+def test_stop_leaves_a_final_copy_with_everything_to_come_cancelled(isolated, run):
+    started(run)
+    clock = HandClock(T0)
+    with stepping_daemon(isolated, clock, calendar=True) as p:
+        step(p)
+        clock.advance(hours=3)
+        with freeze_time(clock.now()):
+            run("stop")
+        p.daemon.poke()
+        step(p)
+        assert p.scheduler.stopped and p.recorder.titles[-1] == "Reminders stopped"
+    events = copy_of(isolated)
+    kept = [at(e) for e in events if e["status"] == "CONFIRMED"]
+    assert kept == ["Ice 24 08:00Z CONFIRMED", "Ice 24 10:00Z CONFIRMED"]
+    assert len(events) - len(kept) > 30 and all(e["status"] == "CANCELLED" for e in events[2:])
+
+
+@stepped
+def test_a_copy_that_cannot_be_written_is_said_once_and_tried_again_at_the_next_tick(isolated, run):
+    started(run)
+    clock = HandClock(T0)
+    failures = [Finished(1, b"OSError: [Errno 28] No space left on device")] * 2
+    with stepping_daemon(isolated, clock, calendar=True) as p:
+        p.daemon.calendar.start = lambda *_: failures.pop() if failures else Finished(0)
+        step(p, 3)  # 09:00, 09:15, 09:20: each tick tries again until one works
+        assert p.recorder.titles == ["Ice on now", "Ice off now", "Is the ice still on? Take it off now"]
+    problems = [line for line in p.logged if "calendar copy" in line]
+    assert problems == [
+        f"the calendar copy ({isolated / 'plan.ics'}) was not written: OSError: [Errno 28] No space left on device",
+        f"the calendar copy ({isolated / 'plan.ics'}) is written again",
+    ]
+
+
+class Stuck:
+    """A writer that never finishes by itself (a database locked for long)."""
+
+    def __init__(self) -> None:
+        self.ended = threading.Event()
+        self.returncode: int | None = None
+
+    def kill(self) -> None:
+        self.returncode = -9
+        self.ended.set()
+
+    def communicate(self, input: bytes | None = None, timeout: float | None = None) -> tuple[bytes, bytes]:
+        self.ended.wait()
+        return b"", b""
+
+
+@stepped
+def test_a_stuck_writer_holds_up_no_reminder_and_is_ended_when_the_daemon_stops(isolated, run, monkeypatch):
+    monkeypatch.setattr(live_calendar, "WAIT", 0.2)
+    started(run)
+    clock = HandClock(T0)
+    stuck, writer = Stuck(), Counting()
+    writers = [stuck]
+    with stepping_daemon(isolated, clock, calendar=True) as p:
+        p.daemon.calendar.start = lambda *args: writers.pop() if writers else writer(*args)
+        p.scheduler.step()  # 09:00: the writer starts, and hangs
+        clock.advance(minutes=2)
+        with freeze_time(clock.now()):
+            run("log", "pain", "3")
+        p.daemon.poke()
+        p.scheduler.step()  # a change: a copy is wanted, but one writer at a time
+        p.scheduler.step()  # 09:15
+        assert p.recorder.titles == ["Ice on now", "Ice off now"] and writer.asked == []
+    assert stuck.returncode == -9 and writer.asked == []  # ended at close; nothing written after it
+    assert any("was not written: exit status -9" in line for line in p.logged)
+
+
+@pytest.mark.daemon
+def test_the_real_daemon_writes_the_copy_in_a_process_of_its_own_and_the_last_one_when_it_stops(isolated):
+    env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}  # the daemon's imports, on its stderr
+    therapy_timer = [sys.executable, "-m", "therapy_timer"]
+    subprocess.run([*therapy_timer, "start", "--no-daemon"], env=env, check=True, capture_output=True, timeout=60)
+    daemon = subprocess.Popen([*therapy_timer, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        copy = isolated / live_calendar.NAME
+        for _ in range(300):
+            if copy.exists():
+                break
+            time.sleep(0.05)
+        assert copy.exists(), "no calendar copy within 15 s"
+        assert all(e["status"] == "CONFIRMED" for e in copy_of(isolated))
+        subprocess.run([*therapy_timer, "stop"], env=env, check=True, capture_output=True, timeout=60)
+        output, _ = daemon.communicate(timeout=30)
+    finally:
+        if daemon.poll() is None:
+            daemon.kill()
+    imported = [line for line in output.decode().splitlines() if line.startswith("import time:")]
+    assert any("therapy_timer.daemon" in line for line in imported)
+    assert not [line for line in imported if "icalendar" in line]
+    assert "CANCELLED" in {str(e["status"]) for e in copy_of(isolated)}
+
