@@ -229,3 +229,11 @@ def test_the_real_daemon_writes_the_copy_in_a_process_of_its_own_and_the_last_on
     assert not [line for line in imported if "icalendar" in line]
     assert "CANCELLED" in {str(e["status"]) for e in copy_of(isolated)}
 
+
+@pytest.mark.cli
+def test_forget_deletes_the_calendar_copy_too(isolated, run):
+    started(run)
+    live_calendar.write(isolated, isolated.parent / "config.toml", T0)
+    assert (isolated / live_calendar.NAME).exists()
+    removed = run.json("forget", "--yes")["removed"]
+    assert str(isolated / live_calendar.NAME) in removed and not (isolated / live_calendar.NAME).exists()

@@ -333,12 +333,13 @@ class Store:
 
 
 def forget(folder: Path) -> list[Path]:
-    """Delete every record in `folder`: the database (with its journal files) and the daemon's log.
+    """Delete every record in `folder`: the database (with its journal files), the daemon's log and
+    its calendar copy (`live_calendar.NAME`).
 
     Returns what was removed. The caller has asked the user first.
     """
     removed = []
-    for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", DB_NAME + "-journal", "daemon.log"):
+    for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", DB_NAME + "-journal", "daemon.log", "plan.ics"):
         target = folder / name
         if target.exists():
             target.unlink()
