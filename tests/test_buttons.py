@@ -274,3 +274,11 @@ def test_a_press_that_keeps_failing_holds_up_no_reminder_and_is_recorded_once_it
         monkeypatch.setattr(store, "log", real_log)
         p.scheduler.run_until(T0 + timedelta(minutes=17, seconds=30))
         assert logged(store, "skip") == [("skip", reminders_session(p), "notification")]
+
+
+def test_a_heat_on_reminder_stays_for_its_session_so_made_it_worse_can_be_pressed_during_it(isolated):
+    new_plan(isolated, injured=HEAT_DAY)
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        p.scheduler.step()
+        heat = p.recorder.notes[0]
+        assert heat.title == "Moist heat on now" and heat.expire_seconds == 15 * 60  # the whole session

@@ -54,7 +54,7 @@ LOOKAHEAD = timedelta(days=2)
 RETRIES = (5, 10, 20, 40, 60)
 """Seconds before each retry of a failed tick: soon at first (a disk full for a moment), then each minute."""
 EXPIRE_AT_MOST = timedelta(minutes=30)
-"""An "on" reminder leaves the screen when it stops mattering, and after this at the latest."""
+"""A reminder that is not a take-it-off one leaves the screen after this at the latest."""
 SAID_FOR = 10.0
 """Seconds a "nothing changed" answer to a button stays on screen."""
 
@@ -315,7 +315,10 @@ class Daemon:
 
     def _show(self, reminder: reminders.Reminder, plan_id: int) -> str:
         """Put the reminder on screen in place of its session's last one; returns who delivered it."""
-        expire = min(reminder.relevant_until - self.clock.now(), EXPIRE_AT_MOST)
+        # An "on" reminder stays for its session (its "Made it worse" button is for during the heat),
+        # until its "off" reminder takes its place; others until they stop mattering.
+        until = reminder.ends if reminder.role == "on" and reminder.ends else reminder.relevant_until
+        expire = min(until - self.clock.now(), EXPIRE_AT_MOST)
         note = Note(
             reminder.title,
             reminder.body + self._warning_note(plan_id),
