@@ -127,6 +127,14 @@ def test_a_file_that_is_not_ours_is_never_overwritten(run, tmp_path):
     assert theirs.read_bytes() == data
 
 
+def test_the_events_keep_the_plans_zone_whatever_zone_the_command_runs_in(run, monkeypatch):
+    with freeze_time(T0):
+        run("start", "--no-daemon")
+        monkeypatch.setenv("TZ", "America/New_York")
+        out = run("export", "ics", "--days", "1").stdout_bytes
+    assert b"DTSTART;TZID=Europe/Berlin:20261124T090000" in out and b"New_York" not in out
+
+
 def test_no_plan_no_export(run):
     assert "no plan to export" in run("export", "ics", code=1).stderr
 
