@@ -135,6 +135,18 @@ def test_the_events_keep_the_plans_zone_whatever_zone_the_command_runs_in(run, m
     assert b"DTSTART;TZID=Europe/Berlin:20261124T090000" in out and b"New_York" not in out
 
 
+def test_a_link_to_a_synced_file_stays_a_link_and_the_file_it_points_to_is_updated(run, tmp_path):
+    synced = tmp_path / "Sync" / "plan.ics"
+    synced.parent.mkdir()
+    link = tmp_path / "plan.ics"
+    link.symlink_to(synced)
+    with freeze_time(T0):
+        run("start", "--no-daemon")
+        run("export", "ics", str(link))
+        run("export", "ics", str(link), "--days", "1")
+    assert link.is_symlink() and events_of(synced.read_bytes())
+
+
 def test_no_plan_no_export(run):
     assert "no plan to export" in run("export", "ics", code=1).stderr
 

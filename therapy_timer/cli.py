@@ -352,6 +352,8 @@ def export_ics(app: App, file: str, days: int, as_json: bool) -> None:
     from therapy_timer import clock, ics, usecases
 
     target = None if file == "-" else Path(file)
+    if target is not None and target.is_symlink():  # a link to a synced folder: update the file it points to
+        target = target.resolve()
     if target is None and as_json:
         raise UsageError("--json needs a FILE: without one the calendar itself goes to stdout")
     if target is not None and target.is_dir():
