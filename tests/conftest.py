@@ -50,6 +50,7 @@ TIERS = {
     "test_live_calendar": "unit",
     "test_daemon": "daemon",
     "test_lifecycle": "daemon",
+    "test_push": "daemon",
     "test_bench_smoke": "system",
     "test_desktop": "system",
     "test_report_browser": "system",

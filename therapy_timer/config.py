@@ -23,6 +23,7 @@ Every problem is reported as one line that names the file and the key or line.
 
 import math
 import re
+from collections.abc import Callable
 from datetime import time
 from functools import cache
 from pathlib import Path
@@ -55,6 +56,7 @@ class Spec(NamedTuple):
     why: str = ""  # why the hard limit is there
     secret: bool = False  # `config show` does not print it (a token, a password)
     choices: tuple[str, ...] = ()  # for kind "choice": filled in from the field's Literal type
+    check: Callable[[str], str | None] | None = None  # kind "text": what is wrong with a value, or None
 
 
 def number(
@@ -89,9 +91,11 @@ def clock_ranges(about: str) -> Spec:
     return Spec("clock_ranges", about)
 
 
-def text(about: str, *, secret: bool = False) -> Spec:
-    """Text (a web address, a token): `Annotated[str, text(...)]`; `secret` keeps it out of `config show`."""
-    return Spec("text", about, secret=secret)
+def text(about: str, *, secret: bool = False, check: Callable[[str], str | None] | None = None) -> Spec:
+    """Text (a web address, a token): `Annotated[str, text(...)]`; `secret` keeps it out of `config show`
+    (and out of error messages); `check(value)` says what is wrong with a value (ending the sentence
+    "[section] key ..."), or None."""
+    return Spec("text", about, secret=secret, check=check)
 
 
 def choice(about: str) -> Spec:
@@ -204,12 +208,83 @@ class Reminders(NamedTuple):
     ] = 2
 
 
+LOOPBACK = ("localhost", "127.0.0.1", "[::1]")
+"""Hosts a push may reach over plain http: this machine itself (nothing crosses a network)."""
+
+
+def _push_url_problem(url: str) -> str | None:
+    """An ntfy topic address: https (http only to this machine), a server, a topic, no password.
+
+    Plain http elsewhere would carry the reminders and the token readable by anyone on the way;
+    a password in the address would be sent to wherever a redirect points (a token is for that).
+    """
+    if not url:
+        return None
+    scheme, sep, rest = url.partition("://")
+    server, _, topic = rest.partition("/")
+    host = server[: server.find("]") + 1] if server.startswith("[") else server.rpartition(":")[0] or server
+    if not sep or scheme.lower() not in ("https", "http") or not server:
+        return f'must be an ntfy topic address like "https://ntfy.sh/your-topic", not {_show(url)}'
+    if any(c.isspace() or not c.isprintable() for c in url):
+        return "must be one address with no spaces in it"
+    if "@" in server:
+        return "must not hold a user name or password; put an access token in [push] token instead"
+    if not topic.strip("/"):
+        return f'must name a topic after the server, like "{scheme}://{server}/your-topic"'
+    if scheme.lower() == "http" and host.lower() not in LOOPBACK:
+        return (
+            "must start with https:// so reminders travel encrypted "
+            "(http:// is allowed only to this machine: localhost, 127.0.0.1, [::1])"
+        )
+    return None
+
+
+def _token_problem(token: str) -> str | None:
+    """A token goes into a header as it is: printable ASCII, no spaces (nor a header of its own)."""
+    if token and not (token.isascii() and token.isprintable() and " " not in token):
+        return "must be the token alone: letters, digits and signs, with no spaces or line breaks"
+    return None
+
+
+PushDetail = Literal["generic", "full"]
+
+
+class Push(NamedTuple):
+    """Opt-in: each reminder also goes to your phone through ntfy. Off while url is empty: nothing is sent."""
+
+    url: Annotated[
+        str,
+        text(
+            'The ntfy topic to send reminders to, e.g. "https://ntfy.sh/back-a7Xq93kLm" (on a public '
+            "server anyone who knows the topic can read it: pick a long, unguessable name). Empty: push "
+            "is off. https only; http only to this machine (localhost).",
+            check=_push_url_problem,
+        ),
+    ] = ""
+    token: Annotated[
+        str,
+        text(
+            "An access token, for a server that asks for one (sent as Authorization: Bearer). Empty: none.",
+            secret=True,
+            check=_token_problem,
+        ),
+    ] = ""
+    detail: Annotated[
+        PushDetail,
+        choice(
+            'What a push says. "generic": only "Time for your next session" or "Time to end your session", '
+            'with no health details; "full": the reminder\'s own title and text, as on the desktop.'
+        ),
+    ] = "generic"
+
+
 class Config(NamedTuple):
     cold: Cold = Cold()
     heat: Heat = Heat()
     walk: Walk = Walk()
     quiet_hours: QuietHours = QuietHours()
     reminders: Reminders = Reminders()
+    push: Push = Push()
 
 
 def _whole_config_problem(config: Config) -> str | None:
@@ -456,9 +531,13 @@ def _value(spec: Spec, value: Any, label: str, warnings: list[str]) -> Any:
             raise ConfigError(f"{label} must be a list of times of day like {example}, not {_show(value)}")
         return tuple(_clock_range(item, label, example) for item in value)
     if not isinstance(value, str):
-        raise ConfigError(f"{label} must be text in quotes, not {_show(value)}")
+        shown = "" if spec.secret else f", not {_show(value)}"  # a token is not repeated on the screen
+        raise ConfigError(f"{label} must be text in quotes{shown}")
     if spec.kind == "choice" and value not in spec.choices:
         raise ConfigError(f"{label} must be {limits(spec)[0]}, not {_show(value)}")
+    problem = spec.check(value) if spec.check else None
+    if problem:
+        raise ConfigError(f"{label} {problem}")
     return value
 
 
