@@ -1,20 +1,112 @@
-"""Push to a phone (ntfy), opt-in: its settings."""
+"""Push to a phone (ntfy), opt-in: what is sent, to where, and that a push never gets in a reminder's way.
+
+The server is a real HTTP server on 127.0.0.1, run in a thread by each test: it records every request
+(path, headers, body) and answers as the test says (a status, a redirect, or nothing until released).
+The daemon is the stepped one (hand clock): a reminder fires when the test steps, and the push runs
+in its own real thread, which the test joins (`pusher.wait`) instead of sleeping.
+"""
 
 from __future__ import annotations
 
+import email.header
+import socket
+import threading
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import pytest
 
-from therapy_timer import config
+from tests.helpers import HandClock, stepping_daemon
+from therapy_timer import config, push
 from therapy_timer.config import ConfigError, Push
+from therapy_timer.store import Store
 
+T0 = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)  # 09:00 in Berlin
 pure = pytest.mark.unit
+
+
+class Received(NamedTuple):
+    path: str
+    headers: dict[str, str]
+    body: str
+
+
+class Server:
+    """A stand-in ntfy server: records what was posted; answers `status`, or waits for `release`."""
+
+    def __init__(self) -> None:
+        self.received: list[Received] = []
+        self.status = 200
+        self.location = ""  # with a 3xx status: where it points
+        self.hold = False  # answer only once `release` is set (a slow or hung server)
+        self.release = threading.Event()
+        self.arrived = threading.Condition()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode("utf-8")
+                with server.arrived:
+                    server.received.append(Received(self.path, dict(self.headers), body))
+                    server.arrived.notify_all()
+                if server.hold:
+                    server.release.wait(30)
+                self.send_response(server.status)
+                if server.location:
+                    self.send_header("Location", server.location)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(b'{"id":"x","event":"message"}')
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.http.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.http.server_address[1]}/back-a7Xq93kLm"
+        self.thread = threading.Thread(target=self.http.serve_forever, args=(0.05,), daemon=True)
+
+    def wait_for(self, count: int, seconds: float = 5.0) -> None:
+        """Wait (really: the push runs in a thread) until `count` requests arrived."""
+        with self.arrived:
+            ok = self.arrived.wait_for(lambda: len(self.received) >= count, timeout=seconds)
+        assert ok, f"{count} requests expected, {len(self.received)} arrived"
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    s = Server()
+    s.thread.start()
+    yield s
+    s.release.set()
+    s.http.shutdown()
+    s.http.server_close()
+
+
+def refused_url() -> str:
+    """An address on this machine where nothing listens."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/back-a7Xq93kLm"
 
 
 def push_config(path: Path, url: str, detail: str = "full", token: str = "") -> None:
     token_line = f'token = "{token}"\n' if token else ""
     path.write_text(f'[push]\nurl = "{url}"\ndetail = "{detail}"\n{token_line}')
+
+
+def new_plan(folder: Path) -> None:
+    store = Store(folder)
+    store.start_plan(T0, T0, False, T0)
+    store.close()
+
+
+def failed_lines(logged: list[str]) -> list[str]:
+    return [line for line in logged if line.startswith("push to") and "failed" in line]
 
 
 # Settings ------------------------------------------------------------------------------------------
@@ -83,3 +175,186 @@ def test_config_show_shows_the_address_but_not_the_token(run, config_file):
     push_config(config_file, "https://ntfy.sh/back-a7Xq93kLm", token="tk_s3cret")
     shown = run.json("config", "show")
     assert shown["push"] == {"url": "https://ntfy.sh/back-a7Xq93kLm", "token": "(set, not shown)", "detail": "full"}
+
+
+# What a push says ------------------------------------------------------------------------------------
+
+
+def reminder(title: str = "Ice off now", sticky: bool = True, what: Any = "ice") -> Any:
+    from therapy_timer.reminders import Reminder
+
+    return Reminder(
+        "s/off", T0, title, "Take the ice off and let the skin rest.", "s", sticky, T0, "off", what, buttons=("done",)
+    )
+
+
+@pure
+def test_full_detail_is_the_reminder_itself_with_what_to_type_and_a_priority_that_matches():
+    said = push.message(reminder(), "full")
+    assert said.title == "Ice off now" and said.priority == push.HIGH == 4 and said.tags == ("snowflake",)
+    assert said.body.startswith("Take the ice off and let the skin rest. ") and "therapy-timer done" in said.body
+    walk = push.message(reminder("Time for a short walk", sticky=False, what="walk"), "full")
+    assert walk.priority == push.DEFAULT == 3 and walk.tags == ("walking",)
+
+
+@pure
+def test_generic_detail_says_nothing_about_ice_heat_or_the_back():
+    off = push.message(reminder(), "generic")
+    on = push.message(reminder("Ice on now", sticky=False), "generic")
+    assert (off.title, off.body, off.priority, off.tags) == ("Reminder", "Time to end your session.", 4, ())
+    assert (on.title, on.body, on.priority) == ("Reminder", "Time for your next session.", 3)
+    words = f"{off} {on}".lower()
+    assert not any(w in words for w in ("ice", "heat", "walk", "back", "pain", "therapy", "skin"))
+
+
+# Through the daemon, to a real HTTP server -----------------------------------------------------------
+
+
+def test_each_reminder_is_posted_to_the_topic_with_its_title_priority_tags_and_token(isolated, config_file, server):
+    push_config(config_file, server.url, "full", token="tk_AbC123")
+    new_plan(isolated)
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        p.scheduler.run_until(T0 + timedelta(minutes=15))  # ice on, then ice off
+        assert p.daemon.pusher.wait(5)
+        server.wait_for(2)
+    on, off = server.received
+    assert on.path == off.path == "/back-a7Xq93kLm"
+    assert (on.headers["Title"], on.headers["Priority"], on.headers["Tags"]) == ("Ice on now", "3", "snowflake")
+    assert (off.headers["Title"], off.headers["Priority"]) == ("Ice off now", "4")
+    assert on.headers["Authorization"] == off.headers["Authorization"] == "Bearer tk_AbC123"
+    assert on.headers["Content-Type"] == "text/plain; charset=utf-8"
+    shown = {title: body for title, body, _ in p.recorder.sent}
+    assert on.body == shown["Ice on now"] and off.body == shown["Ice off now"]  # the same words as the desktop
+    assert not failed_lines(p.logged)
+
+
+def test_generic_detail_posts_only_the_fixed_sentences_and_no_token_when_none_is_set(isolated, config_file, server):
+    push_config(config_file, server.url, "generic")
+    new_plan(isolated)
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        p.scheduler.run_until(T0 + timedelta(minutes=15))
+        assert p.daemon.pusher.wait(5)
+        server.wait_for(2)
+    assert [(r.headers["Title"], r.body, r.headers["Priority"]) for r in server.received] == [
+        ("Reminder", "Time for your next session.", "3"),
+        ("Reminder", "Time to end your session.", "4"),
+    ]
+    assert not any("Tags" in r.headers or "Authorization" in r.headers for r in server.received)
+
+
+def test_push_follows_a_config_edit_without_a_restart(isolated, config_file, server):
+    new_plan(isolated)
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        p.scheduler.step()  # ice on: push is off
+        push_config(config_file, server.url)
+        p.scheduler.step()  # ice off: the daemon reads the config at every recompute
+        assert p.daemon.pusher.wait(5)
+        server.wait_for(1)
+        config_file.write_text("")  # off again
+        p.scheduler.step()
+        assert p.daemon.pusher.wait(5)
+    assert [r.headers["Title"] for r in server.received] == ["Ice off now"]
+    assert len(p.recorder.sent) == 3
+
+
+def test_a_server_that_is_down_is_logged_once_and_the_reminders_go_on(isolated, config_file):
+    push_config(config_file, refused_url())
+    new_plan(isolated)
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        for _ in range(3):
+            p.scheduler.step()
+            assert p.daemon.pusher.wait(5)
+    assert len(p.recorder.sent) == 3 and [r.outcome for r in Store(isolated).reminders(1)] == ["fired"] * 3
+    (line,) = failed_lines(p.logged)
+    assert "push to 127.0.0.1:" in line and "connection refused" in line
+    assert "back-a7Xq93kLm" not in line  # the topic is the key on a public server: not in the log
+
+
+def test_a_server_error_is_logged_once_retried_at_each_reminder_and_its_recovery_logged_once(
+    isolated, config_file, server
+):
+    push_config(config_file, server.url)
+    server.status = 500
+    new_plan(isolated)
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        for count in (1, 2):
+            p.scheduler.step()
+            assert p.daemon.pusher.wait(5)
+            server.wait_for(count)  # tried again at the next reminder
+        (line,) = failed_lines(p.logged)
+        assert "HTTP 500" in line
+        server.status = 200
+        p.scheduler.step()
+        assert p.daemon.pusher.wait(5)
+        p.scheduler.step()
+        assert p.daemon.pusher.wait(5)
+    assert len(server.received) == 4 and len(failed_lines(p.logged)) == 1
+    assert sum("works again" in line for line in p.logged) == 1
+
+
+def test_a_slow_server_never_delays_the_desktop_reminder_and_the_push_gives_up(isolated, config_file, server):
+    push_config(config_file, server.url)
+    server.hold = True  # answers nothing until released
+    new_plan(isolated)
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        p.daemon.pusher.timeout = 30
+        p.scheduler.step()
+        server.wait_for(1)
+        # The reminder is on the desktop and recorded while its push still waits for the server.
+        assert p.recorder.titles == ["Ice on now"] and [r.outcome for r in p.daemon.store.reminders(1)] == ["fired"]
+        assert not p.daemon.pusher.wait(0)
+        server.release.set()
+        assert p.daemon.pusher.wait(5)
+        server.release.clear()
+        p.daemon.pusher.timeout = 0.5
+        p.scheduler.step()
+        server.wait_for(2)
+        assert p.daemon.pusher.wait(5)  # it gave up, the server still silent
+        assert not server.release.is_set() and p.recorder.titles == ["Ice on now", "Ice off now"]
+    (line,) = failed_lines(p.logged)
+    assert "no answer within 0.5 s" in line
+
+
+def test_one_push_at_a_time_and_only_the_newest_waits_however_long_the_server_takes(isolated, config_file, server):
+    push_config(config_file, server.url)
+    server.hold = True
+    new_plan(isolated)
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        p.daemon.pusher.timeout = 30
+        p.scheduler.step()  # ice on: its push waits for the server
+        server.wait_for(1)
+        p.scheduler.step()  # ice off: waits for the push under way
+        p.scheduler.step()  # its first repeat: waits in its place
+        assert p.recorder.titles == ["Ice on now", "Ice off now", "Is the ice still on? Take it off now"]
+        assert sum(t.name == "push" for t in threading.enumerate()) == 1 and len(server.received) == 1
+        server.release.set()
+        assert p.daemon.pusher.wait(5)
+    assert [r.headers["Title"] for r in server.received] == ["Ice on now", "Is the ice still on? Take it off now"]
+    assert not failed_lines(p.logged)
+
+
+# The request itself ------------------------------------------------------------------------------------
+
+
+def test_a_title_beyond_latin_1_reaches_the_server_as_an_encoded_word(server):
+    said = push.Message("Eis ab \u2013 jetzt \u2744", "Körper", 4)
+    assert push.deliver(push.post(Push(url=server.url), said)) == 200
+    (got,) = server.received
+    decoded = "".join(
+        part.decode(charset or "ascii") if isinstance(part, bytes) else part
+        for part, charset in email.header.decode_header(got.headers["Title"])
+    )
+    assert decoded == "Eis ab \u2013 jetzt \u2744" and got.body == "Körper"
+
+
+def test_a_redirect_is_not_followed_so_the_token_goes_nowhere_else(server):
+    server.status, server.location = 302, server.url.replace("back-a7Xq93kLm", "elsewhere")
+    with pytest.raises(push.PushError, match=r"HTTP 302 .*redirect, not followed"):
+        push.deliver(push.post(Push(url=server.url, token="tk_x"), push.Message("t", "b")))
+    assert [r.path for r in server.received] == ["/back-a7Xq93kLm"]
+
+
+def test_a_refused_token_says_to_check_it(server):
+    server.status = 403
+    with pytest.raises(push.PushError, match=r"HTTP 403 Forbidden: check \[push\] token"):
+        push.deliver(push.post(Push(url=server.url, token="tk_wrong"), push.Message("t", "b")))

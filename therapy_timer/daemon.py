@@ -31,8 +31,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 if __name__ == "__main__":
-    # The daemon never uses the network. APScheduler imports asyncio, which would load ssl (and
-    # libssl/libcrypto, about 4 MB resident); keep them out of a process that idles all day.
+    # No network unless push is on. APScheduler imports asyncio, which would load ssl (and
+    # libssl/libcrypto, about 4 MB resident); keep them out of a process that idles all day
+    # (push.py lifts this at the first push: only a daemon that pushes pays for ssl).
     sys.modules.setdefault("ssl", None)  # type: ignore[arg-type]
 
 from therapy_timer import config as config_module
@@ -42,6 +43,7 @@ from therapy_timer.config import Config
 from therapy_timer.errors import RefusedError
 from therapy_timer.live_calendar import LiveCalendar
 from therapy_timer.notify import Delivery, Note, Notifier
+from therapy_timer.push import Pusher
 from therapy_timer.store import DB_NAME, Store, StoredPlan
 
 if TYPE_CHECKING:
@@ -85,6 +87,7 @@ class Daemon:
         self.folder, self.config_path, self.notifier, self.zone = folder, config_path, notifier, zone
         self.clock, self.scheduler, self.log, self.listen = clock, scheduler, log, listen
         self.lock = control.DaemonLock(folder)
+        self.pusher = Pusher(log)  # reminders to a phone, when [push] url is set
         self.store: Store | None = None
         self.socket: socket.socket | None = None
         self._bound = ("", 0)
@@ -306,6 +309,7 @@ class Daemon:
         if sent is None:
             sent = (self.clock.now(), self._show(reminder, plan_id))
             self._unrecorded[reminder.key] = sent
+            self.pusher.send((self._config or Config()).push, reminder)  # in the background, never in the way
         fired_at, backend = sent
         self.store.record_reminder(plan_id, reminder.key, reminder.due, fired_at, "fired", backend, reminder.title)
         del self._unrecorded[reminder.key]

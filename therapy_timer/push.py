@@ -1,0 +1,246 @@
+"""Reminders to a phone through ntfy, opt-in: one HTTP POST per reminder, never in the reminder's way.
+
+ntfy (the ntfy.sh service, or a server of your own) is plain HTTP: the message is the body of a POST
+to the topic's address, with the headers Title, Priority (1-5) and Tags, and an access token as
+`Authorization: Bearer`. So this is the standard library's urllib, not a notification library
+(apprise: about 200 ms and 21 MiB once loaded), and urllib and ssl are loaded at the first push
+only: a daemon whose push is off carries neither (bench/daemon_idle.py measures both ways).
+
+What is sent, exactly (the README repeats it): to `[push] url` only, the title, the text, a priority
+(4, high, for a take-it-off reminder; 3 otherwise), with `detail = "full"` a tag naming ice, heat or
+a walk, and the token if one is set. With `detail = "generic"` the title and text are one of two
+fixed sentences that say nothing about health. Redirects are not followed, so the token and the
+text reach no address but that one.
+
+A push never holds up a desktop reminder: it runs in a thread of its own, bounded by `TIMEOUT`; a
+reminder that comes while one is under way waits for it, in place of any older one waiting (one
+thread and one waiting message at most, however dead the server). A failure is logged once and the
+next reminder simply tries again; the first push that works after failures is logged once too.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from therapy_timer.config import Push, PushDetail
+    from therapy_timer.reminders import Reminder
+
+TIMEOUT = 5.0
+"""Seconds a push may wait for the server (to connect, and for each answer)."""
+HIGH, DEFAULT = 4, 3
+"""ntfy priorities: a take-it-off reminder vibrates longer on the phone (5 would break through
+do-not-disturb settings, which is the person's call, not ours)."""
+TAGS = {"ice": "snowflake", "heat": "hotsprings", "walk": "walking"}
+"""ntfy shows these tags as emoji before the title (detail "full" only)."""
+GENERIC_ON = ("Reminder", "Time for your next session.")
+GENERIC_OFF = ("Reminder", "Time to end your session.")
+TEST = {"full": ("therapy-timer test", "If this reached your phone, so will the reminders."),
+        "generic": ("Reminder test", "If this reached your phone, so will the reminders.")}  # fmt: skip
+
+
+class Message(NamedTuple):
+    """What one push says."""
+
+    title: str
+    body: str
+    priority: int = DEFAULT
+    tags: tuple[str, ...] = ()
+
+
+class Post(NamedTuple):
+    """One HTTP request to the ntfy server, ready to send."""
+
+    url: str
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def server(self) -> str:
+        """The server's name, for the log (the topic stays out of it: on a public server it is the key)."""
+        return self.url.partition("://")[2].partition("/")[0]
+
+
+class PushError(Exception):
+    """A push did not reach the server, or the server refused it; the message says why, in one line."""
+
+
+def message(reminder: Reminder, detail: PushDetail) -> Message:
+    """A reminder as a push: its own words with `detail="full"`, one of two fixed sentences otherwise."""
+    priority = HIGH if reminder.sticky else DEFAULT
+    if detail == "generic":
+        title, body = GENERIC_OFF if reminder.sticky else GENERIC_ON
+        return Message(title, body, priority)
+    body = f"{reminder.body} {reminder.typed}" if reminder.typed else reminder.body  # no buttons on the phone
+    return Message(reminder.title, body, priority, (TAGS[reminder.what],) if reminder.what in TAGS else ())
+
+
+def test_message(detail: PushDetail) -> Message:
+    """What `doctor` sends to show that pushes arrive."""
+    return Message(*TEST[detail])
+
+
+def post(settings: Push, said: Message) -> Post:
+    """The request that publishes `said` to the topic at `settings.url`."""
+    headers = {
+        "Title": _header_text(said.title),
+        "Priority": str(said.priority),
+        "Content-Type": "text/plain; charset=utf-8",
+    }
+    if said.tags:
+        headers["Tags"] = ",".join(said.tags)
+    if settings.token:
+        headers["Authorization"] = f"Bearer {settings.token}"
+    return Post(settings.url, headers, said.body.encode("utf-8"))
+
+
+def _header_text(text: str) -> str:
+    """`text` as a header value: as it is when ASCII, else as an RFC 2047 word (ntfy decodes it;
+    HTTP headers themselves carry only Latin-1)."""
+    if text.isascii():
+        return " ".join(text.split())
+    import base64
+
+    return "=?utf-8?b?" + base64.b64encode(text.encode("utf-8")).decode("ascii") + "?="
+
+
+def deliver(request: Post, timeout: float = TIMEOUT) -> int:
+    """Send one request; the server's HTTP status (2xx), or PushError saying why not."""
+    opener = _opener()
+    import urllib.request
+
+    sent = urllib.request.Request(request.url, data=request.body, headers=request.headers, method="POST")
+    try:
+        with opener.open(sent, timeout=timeout) as answer:
+            answer.read(64 * 1024)  # ntfy answers with the message it stored; read it so the server is done
+            return int(answer.status)
+    except Exception as exc:
+        raise PushError(_why(exc, timeout)) from None
+
+
+def _why(exc: Exception, timeout: float) -> str:
+    """What went wrong, in words a person can act on."""
+    import urllib.error
+
+    if isinstance(exc, urllib.error.HTTPError):
+        said = f"the server answered HTTP {exc.code} {exc.reason}".rstrip()
+        if exc.code in (401, 403):
+            return f"{said}: check [push] token"
+        if 300 <= exc.code < 400:
+            return f"{said} (a redirect, not followed): put the address it points to in [push] url"
+        return said
+    reason: Any = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    if isinstance(reason, TimeoutError):  # socket.timeout is TimeoutError since Python 3.10
+        return f"no answer within {timeout:g} s"
+    if isinstance(reason, ConnectionRefusedError):
+        return "connection refused: is the server running, and is the address right?"
+    if isinstance(reason, OSError) and reason.strerror:
+        return f"could not connect: {reason.strerror}"
+    return f"{type(reason).__name__}: {reason}"
+
+
+def _opener() -> Any:
+    """urllib's opener, with redirects refused, built at the first push.
+
+    The daemon keeps ssl out of its memory while push is off (daemon.py); the first push lifts that,
+    before urllib loads, so https works.
+    """
+    global _built
+    if _built is None:
+        if "ssl" in sys.modules and sys.modules["ssl"] is None:
+            del sys.modules["ssl"]
+        import urllib.request
+
+        class Refuse(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+                return None  # urllib then raises the 3xx as an HTTPError
+
+        _built = urllib.request.build_opener(Refuse)
+    return _built
+
+
+_built: Any = None
+
+
+class Pusher:
+    """Pushes reminders in the background, one at a time, and keeps the log to what changes.
+
+    One thread at most: a reminder that comes while a push is under way waits for it, in place of
+    any reminder that was waiting already (the newest says what matters now), so a dead or slow
+    server costs one thread and one waiting message, never a pile of them.
+    """
+
+    def __init__(self, log: Callable[[str], None], timeout: float = TIMEOUT) -> None:
+        self.log, self.timeout = log, timeout
+        self._lock = threading.Lock()  # guards the three below: the daemon sends, the push thread takes
+        self._under_way: threading.Thread | None = None
+        self._waiting: Post | None = None
+        self._failing = False
+        self.took: float | None = None  # seconds the last push that reached the server took
+
+    def send(self, settings: Push, reminder: Reminder) -> bool:
+        """Push `reminder` when push is on, without waiting for it; False when push is off."""
+        if not settings.url:
+            return False
+        request = post(settings, message(reminder, settings.detail))
+        with self._lock:
+            self._waiting = request
+            if self._under_way is not None:
+                return True  # the thread under way takes it next
+            try:
+                self._under_way = threading.Thread(target=self._push_all, name="push", daemon=True)
+                self._under_way.start()
+            except RuntimeError as exc:  # no thread to be had: the desktop reminder is out; carry on
+                self._under_way = self._waiting = None
+                problem = f"could not start: {exc}"
+            else:
+                return True
+        self._outcome(request, problem)
+        return True
+
+    def wait(self, seconds: float) -> bool:
+        """Wait until no push is under way or waiting (for about `seconds` at most); True if none is."""
+        thread = self._under_way
+        while thread is not None:
+            thread.join(seconds)
+            if thread.is_alive():
+                return False
+            with self._lock:
+                thread = self._under_way
+        return True
+
+    def _push_all(self) -> None:
+        while True:
+            with self._lock:
+                request, self._waiting = self._waiting, None
+                if request is None:
+                    self._under_way = None
+                    return
+            self._deliver(request)
+
+    def _deliver(self, request: Post) -> None:
+        began = time.perf_counter()
+        try:
+            deliver(request, self.timeout)
+        except PushError as exc:
+            self._outcome(request, str(exc))
+            return
+        except Exception as exc:  # a bug must not end silently in a thread nobody watches
+            self._outcome(request, f"{type(exc).__name__}: {exc}")
+            return
+        self.took = time.perf_counter() - began
+        self._outcome(request, None)
+
+    def _outcome(self, request: Post, problem: str | None) -> None:
+        """Log a failure when pushes start failing, and a success when they work again; nothing else."""
+        with self._lock:
+            changed = self._failing != (problem is not None)
+            self._failing = problem is not None
+        if changed and problem:
+            self.log(f"push to {request.server} failed: {problem} (said once; each reminder tries again)")
+        elif changed:
+            self.log(f"push to {request.server} works again")
