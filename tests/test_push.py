@@ -9,6 +9,7 @@ in its own real thread, which the test joins (`pusher.wait`) instead of sleeping
 from __future__ import annotations
 
 import email.header
+import json
 import socket
 import threading
 from collections.abc import Iterator
@@ -358,3 +359,54 @@ def test_a_refused_token_says_to_check_it(server):
     server.status = 403
     with pytest.raises(push.PushError, match=r"HTTP 403 Forbidden: check \[push\] token"):
         push.deliver(push.post(Push(url=server.url, token="tk_wrong"), push.Message("t", "b")))
+
+
+# doctor ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_desktop(monkeypatch):
+    """No session bus: doctor's desktop test goes to the terminal (and doctor exits 1 for that)."""
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+
+
+@pytest.mark.cli
+def test_doctor_sends_a_test_push_and_says_it_arrived_with_the_http_status(run, config_file, server, no_desktop):
+    push_config(config_file, server.url, "generic", token="tk_doc")
+    report = json.loads(run("doctor", "--json", code=1).stdout)["push"]
+    port = server.url.split(":")[2].split("/")[0]
+    assert report["seconds"] > 0
+    assert {**report, "seconds": None} == {
+        "on": True,
+        "server": f"127.0.0.1:{port}",
+        "detail": "generic",
+        "arrived": True,
+        "status": 200,
+        "seconds": None,
+        "problem": None,
+    }
+    (got,) = server.received
+    assert (got.headers["Title"], got.headers["Authorization"]) == ("Reminder test", "Bearer tk_doc")
+    said = run("doctor", code=1).stdout
+    assert f"Push: a test reached 127.0.0.1:{port} (HTTP 200, " in said
+
+
+@pytest.mark.cli
+def test_doctor_says_plainly_when_the_test_push_did_not_arrive(run, config_file, server, no_desktop):
+    push_config(config_file, server.url)
+    server.status = 500
+    report = json.loads(run("doctor", "--json", code=1).stdout)
+    assert (report["push"]["arrived"], report["push"]["status"], report["ok"]) == (False, 500, False)
+    assert "HTTP 500" in report["push"]["problem"]
+    assert "Push: PROBLEM: a test did not reach 127.0.0.1:" in run("doctor", code=1).stdout
+
+
+@pytest.mark.cli
+def test_doctor_with_push_off_sends_nothing_and_says_so(run, server, no_desktop):
+    report = json.loads(run("doctor", "--json", code=1).stdout)["push"]
+    assert report == dict.fromkeys(("server", "arrived", "status", "seconds", "problem"), None) | {
+        "on": False,
+        "detail": "generic",
+    }
+    assert "Push: off (nothing is sent anywhere" in run("doctor", code=1).stdout
+    assert server.received == []

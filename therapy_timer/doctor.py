@@ -46,6 +46,7 @@ def checkup(app: Any) -> dict[str, Any]:
         report["config"]["ok"] = True
     except TherapyTimerError as exc:
         report["config"].update(ok=False, problem=str(exc))
+    report["push"] = push_check(app.config if report["config"]["ok"] else None)
     try:
         stored = app.store.active_plan()
         report["data"].update(ok=True, database=str(app.store.path), active_plan=stored is not None)
@@ -67,8 +68,17 @@ def checkup(app: Any) -> dict[str, Any]:
         "delivered_by": delivered,
         "buttons": buttons(notifier),
     }
-    report["ok"] = bool(report["config"].get("ok") and report["data"].get("ok") and delivered != "terminal")
+    pushed = report["push"]["arrived"] is not False  # off, or a test reached the server
+    report["ok"] = bool(report["config"].get("ok") and report["data"].get("ok") and delivered != "terminal" and pushed)
     return report
+
+
+def push_check(config: Any) -> dict[str, Any]:
+    """With push on, a test push sent now (the person asked for it by setting [push] url, and a
+    check that stays offline could not tell whether it works); with push off, nothing is sent."""
+    from therapy_timer.push import check
+
+    return check(config.push if config is not None else None)
 
 
 def buttons(notifier: Any) -> bool:
@@ -122,4 +132,18 @@ def render(report: dict[str, Any]) -> list[str]:
         out.append("  macOS: pip install pyobjus. Windows: notifications work out of the box (neither has buttons).")
     else:
         out.append("  If no test notification appeared on your screen, check your desktop's do-not-disturb setting.")
-    return out
+    return out + render_push(report["push"])
+
+
+def render_push(push: dict[str, Any]) -> list[str]:
+    if push["on"] is None:
+        return ["Push: unknown until config.toml can be read"]
+    if not push["on"]:
+        return ["Push: off (nothing is sent anywhere; [push] url in config.toml turns it on)"]
+    if push["arrived"]:
+        return [
+            f"Push: a test reached {push['server']} (HTTP {push['status']}, {push['seconds']:.2f} s), "
+            f"detail {push['detail']}",
+            "  Nothing on your phone? Subscribe to the same topic in the ntfy app.",
+        ]
+    return [f"Push: PROBLEM: a test did not reach {push['server']}: {push['problem']}"]

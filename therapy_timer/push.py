@@ -68,6 +68,10 @@ class Post(NamedTuple):
 class PushError(Exception):
     """A push did not reach the server, or the server refused it; the message says why, in one line."""
 
+    def __init__(self, why: str, status: int | None = None) -> None:
+        super().__init__(why)
+        self.status = status  # the server's HTTP status, when it answered one
+
 
 def message(reminder: Reminder, detail: PushDetail) -> Message:
     """A reminder as a push: its own words with `detail="full"`, one of two fixed sentences otherwise."""
@@ -82,6 +86,33 @@ def message(reminder: Reminder, detail: PushDetail) -> Message:
 def test_message(detail: PushDetail) -> Message:
     """What `doctor` sends to show that pushes arrive."""
     return Message(*TEST[detail])
+
+
+def check(settings: Push | None, timeout: float = TIMEOUT) -> dict[str, Any]:
+    """`doctor`'s push check: when push is on, one test push, sent now and waited for (`on` is None
+    when the config cannot be read). Every key is always there."""
+    out: dict[str, Any] = {
+        "on": None if settings is None else bool(settings.url),
+        "server": None,
+        "detail": settings.detail if settings else None,
+        "arrived": None,
+        "status": None,
+        "seconds": None,
+        "problem": None,
+    }
+    if settings is None or not settings.url:
+        return out
+    request = post(settings, test_message(settings.detail))
+    out["server"] = request.server
+    began = time.perf_counter()
+    try:
+        out["status"] = deliver(request, timeout)
+    except PushError as exc:
+        out.update(arrived=False, status=exc.status, problem=str(exc))
+    else:
+        out["arrived"] = True
+    out["seconds"] = round(time.perf_counter() - began, 3)
+    return out
 
 
 def post(settings: Push, said: Message) -> Post:
@@ -119,7 +150,8 @@ def deliver(request: Post, timeout: float = TIMEOUT) -> int:
             answer.read(64 * 1024)  # ntfy answers with the message it stored; read it so the server is done
             return int(answer.status)
     except Exception as exc:
-        raise PushError(_why(exc, timeout)) from None
+        code = getattr(exc, "code", None)
+        raise PushError(_why(exc, timeout), code if isinstance(code, int) else None) from None
 
 
 def _why(exc: Exception, timeout: float) -> str:
