@@ -43,6 +43,7 @@ class Server:
         self.status = 200
         self.location = ""  # with a 3xx status: where it points
         self.hold = False  # answer only once `release` is set (a slow or hung server)
+        self.trickle = False  # answer a byte at a time, never finishing (until `release`)
         self.release = threading.Event()
         self.arrived = threading.Condition()
         server = self
@@ -55,6 +56,12 @@ class Server:
                     server.arrived.notify_all()
                 if server.hold:
                     server.release.wait(30)
+                if server.trickle:
+                    self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                    while not server.release.wait(0.05):
+                        self.wfile.write(b"a")
+                        self.wfile.flush()
+                    return
                 self.send_response(server.status)
                 if server.location:
                     self.send_header("Location", server.location)
@@ -316,6 +323,23 @@ def test_a_slow_server_never_delays_the_desktop_reminder_and_the_push_gives_up(i
     assert "no answer within 0.5 s" in line
 
 
+def test_a_server_that_trickles_its_answer_forever_is_cut_off(isolated, config_file, server, monkeypatch):
+    """Each byte comes well within the network timeout, so only a bound on the whole push ends it:
+    the child process that sends it is killed."""
+    monkeypatch.setattr(push, "START", 1.0)
+    push_config(config_file, server.url)
+    server.trickle = True
+    new_plan(isolated)
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        p.daemon.pusher.timeout = 0.5
+        p.scheduler.step()
+        assert p.recorder.titles == ["Ice on now"]
+        assert p.daemon.pusher.wait(10)
+        assert not server.release.is_set()
+    (line,) = failed_lines(p.logged)
+    assert "no answer within 1.5 s (the push was stopped)" in line
+
+
 def test_one_push_at_a_time_and_only_the_newest_waits_however_long_the_server_takes(isolated, config_file, server):
     push_config(config_file, server.url)
     server.hold = True
@@ -335,6 +359,15 @@ def test_one_push_at_a_time_and_only_the_newest_waits_however_long_the_server_ta
 
 
 # The request itself ------------------------------------------------------------------------------------
+
+
+@pure
+def test_the_request_reaches_the_child_process_whole():
+    settings = Push(url="https://ntfy.sh/back-a7Xq93kLm", token="tk_x", detail="full")
+    request = push.post(
+        settings, push.Message("Eis ab \u2013 jetzt", "Line one\n\nline three: done", 4, ("snowflake",))
+    )
+    assert push.from_bytes(push.as_bytes(request)) == request
 
 
 def test_a_title_beyond_latin_1_reaches_the_server_as_an_encoded_word(server):

@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 if __name__ == "__main__":
-    # No network unless push is on. APScheduler imports asyncio, which would load ssl (and
-    # libssl/libcrypto, about 4 MB resident); keep them out of a process that idles all day
-    # (push.py lifts this at the first push: only a daemon that pushes pays for ssl).
+    # The daemon never uses the network (a push to a phone goes through a child process: push.py).
+    # APScheduler imports asyncio, which would load ssl (and libssl/libcrypto, about 4 MB resident);
+    # keep them out of a process that idles all day.
     sys.modules.setdefault("ssl", None)  # type: ignore[arg-type]
 
 from therapy_timer import config as config_module

@@ -3,8 +3,7 @@
 ntfy (the ntfy.sh service, or a server of your own) is plain HTTP: the message is the body of a POST
 to the topic's address, with the headers Title, Priority (1-5) and Tags, and an access token as
 `Authorization: Bearer`. So this is the standard library's urllib, not a notification library
-(apprise: about 200 ms and 21 MiB once loaded), and urllib and ssl are loaded at the first push
-only: a daemon whose push is off carries neither (bench/daemon_idle.py measures both ways).
+(apprise: about 200 ms and 21 MiB once loaded).
 
 What is sent, exactly (the README repeats it): to `[push] url` only, the title, the text, a priority
 (4, high, for a take-it-off reminder; 3 otherwise), with `detail = "full"` a tag naming ice, heat or
@@ -12,14 +11,22 @@ a walk, and the token if one is set. With `detail = "generic"` the title and tex
 fixed sentences that say nothing about health. Redirects are not followed, so the token and the
 text reach no address but that one.
 
-A push never holds up a desktop reminder: it runs in a thread of its own, bounded by `TIMEOUT`; a
-reminder that comes while one is under way waits for it, in place of any older one waiting (one
-thread and one waiting message at most, however dead the server). A failure is logged once and the
-next reminder simply tries again; the first push that works after failures is logged once too.
+The daemon sends each push through a short-lived child process (`python -m therapy_timer.push`,
+the request on its stdin: the token never shows in a process list). Measured (bench/push.py): in
+the daemon itself, urllib, ssl and a TLS context would stay resident, 27 -> 34.5 MB, past the 30 MB
+budget of an idle daemon; a child leaves the daemon as small as with push off, and can be killed
+when a server trickles its answer forever (a thread cannot be). `doctor` sends its test in-process.
+
+A push never holds up a desktop reminder: a thread of the daemon waits for the child, `TIMEOUT`
+seconds per network wait and `TIMEOUT + START` at most in all; a reminder that comes while one is
+under way waits for it, in place of any older one waiting (one child and one waiting message at
+most, however dead the server). A failure is logged once and the next reminder simply tries again;
+the first push that works after failures is logged once too.
 """
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import threading
 import time
@@ -32,6 +39,8 @@ if TYPE_CHECKING:
 
 TIMEOUT = 5.0
 """Seconds a push may wait for the server (to connect, and for each answer)."""
+START = 5.0
+"""Seconds more the child process may take in all (starting Python on a busy machine, TLS) before it is killed."""
 HIGH, DEFAULT = 4, 3
 """ntfy priorities: a take-it-off reminder vibrates longer on the phone (5 would break through
 do-not-disturb settings, which is the person's call, not ours)."""
@@ -176,15 +185,9 @@ def _why(exc: Exception, timeout: float) -> str:
 
 
 def _opener() -> Any:
-    """urllib's opener, with redirects refused, built at the first push.
-
-    The daemon keeps ssl out of its memory while push is off (daemon.py); the first push lifts that,
-    before urllib loads, so https works.
-    """
+    """urllib's opener with redirects refused, built at the first push (nothing of urllib loads before)."""
     global _built
     if _built is None:
-        if "ssl" in sys.modules and sys.modules["ssl"] is None:
-            del sys.modules["ssl"]
         import urllib.request
 
         class Refuse(urllib.request.HTTPRedirectHandler):
@@ -198,16 +201,62 @@ def _opener() -> Any:
 _built: Any = None
 
 
+def as_bytes(request: Post) -> bytes:
+    """A request as the child reads it on stdin: the address, a header per line, a blank line, the body.
+
+    Line breaks cannot hide in the lines: the address and the token are checked when the config is
+    read (no spaces, no control characters) and a title becomes a single line (`_header_text`)."""
+    head = [request.url, *(f"{name}: {value}" for name, value in request.headers.items()), "", ""]
+    return "\n".join(head).encode("utf-8") + request.body
+
+
+def from_bytes(data: bytes) -> Post:
+    """The request `as_bytes` wrote."""
+    head, _, body = data.partition(b"\n\n")
+    url, *lines = head.decode("utf-8").split("\n")
+    return Post(url, dict(line.split(": ", 1) for line in lines), body)
+
+
+def child_main() -> None:
+    """`python -m therapy_timer.push TIMEOUT`: one push read from stdin; prints the HTTP status
+    (exit 0) or why it failed (exit 1), in one line."""
+    try:
+        print(deliver(from_bytes(sys.stdin.buffer.read()), float(sys.argv[1])))
+    except PushError as exc:
+        print(exc)
+        sys.exit(1)
+
+
+def in_child(request: Post, timeout: float) -> int:
+    """`deliver`, run by a child process that is killed (and reaped) after `timeout + START` seconds."""
+    command = [sys.executable, "-m", "therapy_timer.push", f"{timeout:g}"]
+    try:
+        done = subprocess.run(command, input=as_bytes(request), capture_output=True, timeout=timeout + START)
+    except subprocess.TimeoutExpired:
+        raise PushError(f"no answer within {timeout + START:g} s (the push was stopped)") from None
+    except OSError as exc:
+        raise PushError(f"could not start the push: {exc.strerror}") from None
+    said = done.stdout.decode("utf-8", "replace").strip()
+    if done.returncode == 0 and said.isdigit():
+        return int(said)
+    if not said:  # it did not get to say why: a crash, say; its last line of stderr tells
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        said = lines[-1] if lines else f"the push ended with exit status {done.returncode}"
+    raise PushError(said)
+
+
 class Pusher:
     """Pushes reminders in the background, one at a time, and keeps the log to what changes.
 
-    One thread at most: a reminder that comes while a push is under way waits for it, in place of
-    any reminder that was waiting already (the newest says what matters now), so a dead or slow
-    server costs one thread and one waiting message, never a pile of them.
+    One thread (and its child process) at most: a reminder that comes while a push is under way
+    waits for it, in place of any reminder that was waiting already (the newest says what matters
+    now), so a dead or slow server costs one thread and one waiting message, never a pile of them.
     """
 
-    def __init__(self, log: Callable[[str], None], timeout: float = TIMEOUT) -> None:
-        self.log, self.timeout = log, timeout
+    def __init__(
+        self, log: Callable[[str], None], timeout: float = TIMEOUT, send: Callable[[Post, float], int] = in_child
+    ) -> None:
+        self.log, self.timeout, self._send = log, timeout, send
         self._lock = threading.Lock()  # guards the three below: the daemon sends, the push thread takes
         self._under_way: threading.Thread | None = None
         self._waiting: Post | None = None
@@ -257,7 +306,7 @@ class Pusher:
     def _deliver(self, request: Post) -> None:
         began = time.perf_counter()
         try:
-            deliver(request, self.timeout)
+            self._send(request, self.timeout)
         except PushError as exc:
             self._outcome(request, str(exc))
             return
@@ -276,3 +325,7 @@ class Pusher:
             self.log(f"push to {request.server} failed: {problem} (said once; each reminder tries again)")
         elif changed:
             self.log(f"push to {request.server} works again")
+
+
+if __name__ == "__main__":
+    child_main()
