@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -36,22 +37,36 @@ def quiet_now() -> str:
 
 
 def measure(quick: bool) -> list[Result]:
+    """Push off (as by default): see bench/push.py for the same daemon with push on."""
+    return on_a_desktop(lambda session, where: idle(quick, session, where))
+
+
+def on_a_desktop(run: Callable[[dict[str, str], str], list[Result]]) -> list[Result]:
     """With a desktop where there is one (a bus and dunst: the daemon holds its D-Bus connection
     and listening thread, as on a real desktop), else without."""
     if all(shutil.which(tool) for tool in DESKTOP_TOOLS):
         folder = Path(tempfile.mkdtemp(prefix="therapy-timer-idle-"))
         session, processes, bus = desktop(folder)
         try:
-            return idle(quick, session, "connected to a notification server over D-Bus")
+            return run(session, "connected to a notification server over D-Bus")
         finally:
             end_desktop(processes, bus)
             shutil.rmtree(folder, ignore_errors=True)
-    return idle(quick, {}, "no desktop session")
+    return run({}, "no desktop session")
 
 
-def idle(quick: bool, session: dict[str, str], where: str) -> list[Result]:
+def idle(
+    quick: bool,
+    session: dict[str, str],
+    where: str,
+    config: str = "",
+    label: str = "",
+    check: Callable[[], str] | None = None,
+) -> list[Result]:
+    """`config` is added to the config file, `label` to the figures' names; `check()` (after the
+    catch-up reminder) says what else the run showed, for the details (bench/push.py)."""
     window = 10 if quick else 120
-    with sandbox(quiet_now()) as env:
+    with sandbox(quiet_now() + config) as env:
         env.update(session)
         tt(env, "start", "--no-daemon", "--injured", "-1h", "--at", "-40m")
         daemon = subprocess.Popen(
@@ -61,6 +76,8 @@ def idle(quick: bool, session: dict[str, str], where: str) -> list[Result]:
         try:
             assert "reminders running" in daemon.stdout.readline()
             time.sleep(3)  # let the catch-up reminder go out and the process settle
+            if check is not None:
+                where += check()
             rss_kb = status_field(daemon.pid, "VmRSS")
             threads = len(list(Path(f"/proc/{daemon.pid}/task").iterdir()))
             before = switches(daemon.pid)
@@ -71,10 +88,14 @@ def idle(quick: bool, session: dict[str, str], where: str) -> list[Result]:
             daemon.wait(10)
     return [
         Result(
-            "daemon memory", rss_kb / 1024, "MB", 30, f"resident set of the idle daemon, {threads} threads, {where}"
+            "daemon memory" + label,
+            rss_kb / 1024,
+            "MB",
+            30,
+            f"resident set of the idle daemon, {threads} threads, {where}",
         ),
         Result(
-            "daemon wake-ups",
+            "daemon wake-ups" + label,
             woke,
             f"switches/{window} s",
             4,
