@@ -627,7 +627,7 @@ def run_daemon(app: App) -> None:
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 @pass_app
 def doctor(app: App, as_json: bool) -> None:
-    """Check the set-up: notifications (sends a test), reminders, config and data."""
+    """Check the set-up: notifications (sends a test, and a test push when push is on), reminders, config and data."""
     from therapy_timer.doctor import checkup, render
 
     report = checkup(app)
