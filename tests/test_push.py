@@ -42,6 +42,7 @@ class Server:
         self.received: list[Received] = []
         self.status = 200
         self.location = ""  # with a 3xx status: where it points
+        self.reason: str | None = None  # the reason phrase, if not the usual one
         self.hold = False  # answer only once `release` is set (a slow or hung server)
         self.trickle = False  # answer a byte at a time, never finishing (until `release`)
         self.release = threading.Event()
@@ -62,7 +63,7 @@ class Server:
                         self.wfile.write(b"a")
                         self.wfile.flush()
                     return
-                self.send_response(server.status)
+                self.send_response(server.status, server.reason)
                 if server.location:
                     self.send_header("Location", server.location)
                 self.send_header("Content-Type", "application/json")
@@ -216,6 +217,24 @@ def test_generic_detail_says_nothing_about_ice_heat_or_the_back():
 
 
 # Through the daemon, to a real HTTP server -----------------------------------------------------------
+
+
+@pure
+def test_with_push_off_the_daemon_fires_its_reminders_without_touching_the_network(isolated, monkeypatch):
+    used: list[object] = []
+    real_connect = socket.socket.connect
+
+    def connect(self, address):
+        if self.family != socket.AF_UNIX:
+            used.append(address)
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    new_plan(isolated)
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        p.scheduler.run_until(T0 + timedelta(minutes=25))
+        assert p.daemon.pusher.wait(0)
+    assert len(p.recorder.sent) == 4 and used == [] and "push" not in {t.name for t in threading.enumerate()}
 
 
 def test_each_reminder_is_posted_to_the_topic_with_its_title_priority_tags_and_token(isolated, config_file, server):
@@ -386,6 +405,13 @@ def test_a_redirect_is_not_followed_so_the_token_goes_nowhere_else(server):
     with pytest.raises(push.PushError, match=r"HTTP 302 .*redirect, not followed"):
         push.deliver(push.post(Push(url=server.url, token="tk_x"), push.Message("t", "b")))
     assert [r.path for r in server.received] == ["/back-a7Xq93kLm"]
+
+
+def test_a_servers_odd_words_stay_on_one_line_of_the_log(server):
+    server.status, server.reason = 500, "Oops\x1b[2J"
+    with pytest.raises(push.PushError) as caught:
+        push.deliver(push.post(Push(url=server.url), push.Message("t", "b")))
+    assert str(caught.value) == "the server answered HTTP 500 Oops\\x1b[2J"
 
 
 def test_a_refused_token_says_to_check_it(server):

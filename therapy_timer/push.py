@@ -42,8 +42,8 @@ TIMEOUT = 5.0
 START = 5.0
 """Seconds more the child process may take in all (starting Python on a busy machine, TLS) before it is killed."""
 HIGH, DEFAULT = 4, 3
-"""ntfy priorities: a take-it-off reminder vibrates longer on the phone (5 would break through
-do-not-disturb settings, which is the person's call, not ours)."""
+"""ntfy priorities: a take-it-off reminder (skin at stake) vibrates longer on the phone; 5, urgent,
+pops over whatever is on screen, which is more than a reminder should do."""
 TAGS = {"ice": "snowflake", "heat": "hotsprings", "walk": "walking"}
 """ntfy shows these tags as emoji before the title (detail "full" only)."""
 GENERIC_ON = ("Reminder", "Time for your next session.")
@@ -159,8 +159,10 @@ def deliver(request: Post, timeout: float = TIMEOUT) -> int:
             answer.read(64 * 1024)  # ntfy answers with the message it stored; read it so the server is done
             return int(answer.status)
     except Exception as exc:
-        code = getattr(exc, "code", None)
-        raise PushError(_why(exc, timeout), code if isinstance(code, int) else None) from None
+        from therapy_timer.text import one_line
+
+        code = getattr(exc, "code", None)  # a server's words (its reason phrase) stay on one line of the log
+        raise PushError(one_line(_why(exc, timeout)), code if isinstance(code, int) else None) from None
 
 
 def _why(exc: Exception, timeout: float) -> str:
@@ -242,7 +244,9 @@ def in_child(request: Post, timeout: float) -> int:
     if not said:  # it did not get to say why: a crash, say; its last line of stderr tells
         lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
         said = lines[-1] if lines else f"the push ended with exit status {done.returncode}"
-    raise PushError(said)
+    from therapy_timer.text import one_line
+
+    raise PushError(one_line(said))
 
 
 class Pusher:
@@ -261,7 +265,6 @@ class Pusher:
         self._under_way: threading.Thread | None = None
         self._waiting: Post | None = None
         self._failing = False
-        self.took: float | None = None  # seconds the last push that reached the server took
 
     def send(self, settings: Push, reminder: Reminder) -> bool:
         """Push `reminder` when push is on, without waiting for it; False when push is off."""
@@ -304,7 +307,6 @@ class Pusher:
             self._deliver(request)
 
     def _deliver(self, request: Post) -> None:
-        began = time.perf_counter()
         try:
             self._send(request, self.timeout)
         except PushError as exc:
@@ -313,7 +315,6 @@ class Pusher:
         except Exception as exc:  # a bug must not end silently in a thread nobody watches
             self._outcome(request, f"{type(exc).__name__}: {exc}")
             return
-        self.took = time.perf_counter() - began
         self._outcome(request, None)
 
     def _outcome(self, request: Post, problem: str | None) -> None:
