@@ -156,6 +156,7 @@ def test_a_push_address_is_https_or_this_machine(url):
         ('url = "http://localhost.evil.example/back"', "must start with https://"),
         ('url = "https://me:pw@ntfy.sh/back"', "must not hold a user name or password"),
         ('url = "https://ntfy.sh/back up"', "no spaces"),
+        ('url = "https://ntfy.sh/r\u00fccken"', "must be plain ASCII"),
         ("url = 1", "must be text in quotes, not 1"),
         ('detail = "everything"', 'must be "generic" or "full", not "everything"'),
         ('token = "tk_abc def"', "must be the token alone"),

@@ -227,6 +227,8 @@ def _push_url_problem(url: str) -> str | None:
         return f'must be an ntfy topic address like "https://ntfy.sh/your-topic", not {_show(url)}'
     if any(c.isspace() or not c.isprintable() for c in url):
         return "must be one address with no spaces in it"
+    if not url.isascii():
+        return "must be plain ASCII: a server's name in its xn-- form, other characters %-encoded"
     if "@" in server:
         return "must not hold a user name or password; put an access token in [push] token instead"
     if not topic.strip("/"):
