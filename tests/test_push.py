@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import email.header
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -376,6 +379,26 @@ def test_one_push_at_a_time_and_only_the_newest_waits_however_long_the_server_ta
         assert p.daemon.pusher.wait(5)
     assert [r.headers["Title"] for r in server.received] == ["Ice on now", "Is the ice still on? Take it off now"]
     assert not failed_lines(p.logged)
+
+
+def test_a_real_daemon_process_pushes_its_reminder(isolated, config_file, server):
+    """The whole way: `therapy-timer run` (the daemon as installed, ssl kept out of it) starts the
+    child that posts; the catch-up reminder of a session begun 20 minutes ago arrives, take-it-off."""
+    push_config(config_file, server.url, "full")
+    env = {k: v for k, v in os.environ.items() if k != "DBUS_SESSION_BUS_ADDRESS"}  # reminders to the log
+    tt = [sys.executable, "-m", "therapy_timer"]
+    subprocess.run([*tt, "start", "--no-daemon", "--injured", "-30m", "--at", "-20m"], env=env, check=True, timeout=60)
+    daemon = subprocess.Popen([*tt, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        server.wait_for(1, seconds=30)
+    finally:
+        daemon.terminate()
+        out, _ = daemon.communicate(timeout=30)
+    (got,) = server.received
+    title, priority = "Is the ice still on? Take it off now", "4"  # the ice-off repeat, due as it starts
+    assert (got.headers["Title"], got.headers["Priority"]) == (title, priority), out
+    assert f">>> {title}: {got.body}" in out  # the same words as the desktop (here: the log) got
+    assert "push to" not in out  # nothing failed
 
 
 # The request itself ------------------------------------------------------------------------------------
