@@ -471,7 +471,7 @@ def test_doctor_sends_a_test_push_and_says_it_arrived_with_the_http_status(run, 
     (got,) = server.received
     assert (got.headers["Title"], got.headers["Authorization"]) == ("Reminder test", "Bearer tk_doc")
     said = run("doctor", code=1).stdout
-    assert f"Push: a test reached 127.0.0.1:{port} (HTTP 200, " in said
+    assert f"Push: a test reached 127.0.0.1:{port} (HTTP 200 in " in said and "detail: generic" in said
 
 
 @pytest.mark.cli

@@ -142,8 +142,8 @@ def render_push(push: dict[str, Any]) -> list[str]:
         return ["Push: off (nothing is sent anywhere; [push] url in config.toml turns it on)"]
     if push["arrived"]:
         return [
-            f"Push: a test reached {push['server']} (HTTP {push['status']}, {push['seconds']:.2f} s), "
-            f"detail {push['detail']}",
+            f"Push: a test reached {push['server']} (HTTP {push['status']} in {push['seconds']:.2f} s); "
+            f"detail: {push['detail']}",
             "  Nothing on your phone? Subscribe to the same topic in the ntfy app.",
         ]
     return [f"Push: PROBLEM: a test did not reach {push['server']}: {push['problem']}"]
