@@ -46,6 +46,9 @@ class Null:
     def listen(self, listener: Callable[[Any], None]) -> None:
         pass
 
+    def shutdown(self) -> None:
+        pass
+
 
 def measure(quick: bool) -> list[Result]:
     hours = 4 if quick else 240  # ten plan days: about 230 reminders

@@ -117,6 +117,9 @@ class Recorder:
     def listen(self, listener: Callable[[Any], None]) -> None:
         self.listener = listener
 
+    def shutdown(self) -> None:
+        self.shutdowns = getattr(self, "shutdowns", 0) + 1
+
     def press(self, title: str, button: str) -> None:
         """Press `button` on the notification on screen titled `title` (servers close it then)."""
         note_id = next(i for i, note in self.on_screen.items() if note.title == title)

@@ -365,3 +365,19 @@ def test_a_reminder_shows_its_buttons_on_a_server_that_draws_them(tmp_path):
         server.terminate()
         screen.terminate()
         os.kill(bus_pid, signal.SIGTERM)
+
+
+def test_a_daemon_started_outside_the_desktop_takes_the_session_a_command_offers(desktop):
+    """Started with no session bus (a console, ssh), the reminders reach only the log; any command
+    run from the desktop session offers its bus, and from then on they reach the desktop."""
+    env = desktop
+    console = {k: v for k, v in env.items() if k != "DBUS_SESSION_BUS_ADDRESS"}
+    started = tt(console, "start")
+    assert "until you run any therapy-timer command" in started
+    assert wait_until(lambda: fired(env) != [], PATIENCE)
+    assert fired(env)[0][1] == "terminal" and count(env, "displayed") == 0
+
+    tt(env, "status")  # from the desktop
+    tt(env, "start", "--replace", "--injured", "-3d")  # the next reminder
+    assert wait_until(lambda: count(env, "displayed") == 1, PATIENCE), "the reminder did not reach the desktop"
+    assert wait_until(lambda: fired(env)[-1] == ("Moist heat on now", "desktop (D-Bus)"), PATIENCE)

@@ -277,7 +277,7 @@ def test_a_runtime_folder_another_user_made_first_is_refused_by_start(isolated, 
 
 def test_start_outside_a_desktop_session_says_at_once_that_reminders_only_reach_the_log(isolated, ended):
     out = tt(desktopless_env(), "start").stdout
-    assert "not a desktop session" in out and "only reach the log" in out and str(isolated) in out
+    assert "not a desktop session" in out and "reach only the log" in out and str(isolated) in out
     tt(desktopless_env(), "stop")
 
 
@@ -340,7 +340,7 @@ def test_where_systemd_runs_the_session_start_installs_and_starts_a_user_service
     (bin_dir / "systemctl").chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
     env = desktopless_env()
-    assert "only reach the log (journal" in tt(env, "start").stdout
+    assert "reach only the log (journal" in tt(env, "start").stdout
     assert calls.read_text().splitlines() == [
         "--user daemon-reload",
         f"--user enable {autostart.UNIT}",

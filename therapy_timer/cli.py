@@ -210,8 +210,8 @@ def _start_reminders(app: App, no_daemon: bool) -> str:
     if missing:
         log = "journal (journalctl --user -u therapy-timer)" if way == "systemd" else app.folder / control.LOG_NAME
         return (
-            f"Reminders: starting in the background, but {missing}: they will only reach the log "
-            f"({log}). Run start again from your desktop session to see them."
+            f"Reminders: starting in the background, but {missing}: they reach only the log ({log}) "
+            "until you run any therapy-timer command (status, say) from your desktop session."
         )
     return "Reminders: starting in the background (`therapy-timer stop` ends the plan and them)."
 
@@ -225,6 +225,8 @@ def status(app: App, as_json: bool) -> None:
 
     view = usecases.status(app.deps())
     view["daemon_running"] = app.daemon_running()
+    if view["daemon_running"]:
+        control.offer_desktop(app.folder)  # a daemon started outside the desktop takes this session
     emit(view) if as_json else lines(render.status(view, app.zone, app.now))
 
 

@@ -17,6 +17,10 @@ from typing import IO
 LOCK_NAME = "daemon.lock"
 LOG_NAME = "daemon.log"
 NUDGE = b"replan"
+DESKTOP = b"desktop"
+BUS = b"bus="
+MESSAGE = 1024
+"""The largest message the daemon reads: a command's word and its session bus address."""
 
 if sys.platform == "win32":  # pragma: no cover - Windows
     import msvcrt
@@ -102,20 +106,38 @@ def address(folder: Path) -> str:
     return str(runtime_dir() / f"{zlib.crc32(str(folder.resolve()).encode()):08x}.sock")
 
 
-def nudge(folder: Path) -> bool:
-    """Tell a running daemon to re-read the plan; False when no daemon listens."""
+def nudge(folder: Path, what: bytes = NUDGE) -> bool:
+    """Tell a running daemon to re-read the plan; False when no daemon listens.
+
+    The message names this command's desktop session bus, if it has one: a daemon started outside
+    the desktop (from a console, over ssh, before login) takes it and reaches the desktop from then on.
+    """
     import socket
 
     if not hasattr(socket, "AF_UNIX"):  # pragma: no cover - the daemon re-reads at its next wake-up
         return False
     from therapy_timer.errors import TherapyTimerError
 
+    bus = os.environ.get("DBUS_SESSION_BUS_ADDRESS", "")
+    message = what + (b"\n" + BUS + bus.encode() if bus and len(bus) < MESSAGE - 64 else b"")
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
         try:
-            sock.sendto(NUDGE, address(folder))
+            sock.sendto(message, address(folder))
             return True
         except (OSError, TherapyTimerError):  # no daemon, or no runtime folder for one to listen in
             return False
+
+
+def offer_desktop(folder: Path) -> bool:
+    """Offer a running daemon this command's desktop session, without asking it to re-read the plan."""
+    return bool(os.environ.get("DBUS_SESSION_BUS_ADDRESS")) and nudge(folder, DESKTOP)
+
+
+def read_message(data: bytes) -> tuple[bool, str | None]:
+    """(whether to re-read the plan, the desktop session bus offered) from a message to the daemon."""
+    head, _, rest = data.partition(b"\n")
+    bus = rest[len(BUS) :].decode("utf-8", "replace").strip() if rest.startswith(BUS) else None
+    return head != DESKTOP, bus or None
 
 
 def end_daemon(folder: Path, seconds: float = 5.0) -> bool:

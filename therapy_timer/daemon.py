@@ -185,7 +185,7 @@ class Daemon:
         told: set[int] = set()
         while True:
             try:
-                _, ancillary, _, _ = sock.recvmsg(64, socket.CMSG_SPACE(_UCRED.size))  # blocks while idle
+                data, ancillary, _, _ = sock.recvmsg(control.MESSAGE, socket.CMSG_SPACE(_UCRED.size))  # idle: blocks
             except OSError:
                 return
             sender = _sender_uid(ancillary)
@@ -199,7 +199,22 @@ class Daemon:
                         f"check the permissions of {sock.getsockname()}"
                     )
                 continue
-            self.poke()
+            replan, bus = control.read_message(data)
+            if bus is not None and self._take_desktop(bus):
+                replan = True
+            if replan:
+                self.poke()
+
+    def _take_desktop(self, bus: str) -> bool:
+        """Take the session bus a command offered, when this daemon has none or its own has stopped
+        working (it was started outside the desktop, or that session ended); True if taken."""
+        current = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
+        if bus == current or (current and not self.notifier.desktop_down):
+            return False
+        os.environ["DBUS_SESSION_BUS_ADDRESS"] = bus  # notify-send, run as a child, needs it too
+        self.notifier.reset()
+        self.log("a command from a desktop session offered its session bus: reminders go to that desktop now")
+        return True
 
     def poke(self) -> None:
         """Recompute now (thread-safe: nudges, config edits). While one recompute is pending, more

@@ -224,10 +224,12 @@ class DBusBackend:
             raise NotifyError(f"could not close notification {note_id}: {_said(exc)}") from None
 
     def shutdown(self) -> None:
+        """Close the connection and forget past failures: the next send connects at once."""
         with self._lock:
             if self._connection is not None:
                 self._connection.close()
                 self._connection = None
+            self._failures, self._retry_at = 0, 0.0
 
     def _call(self, message: Message) -> tuple[Any, ...]:
         connection = self._connect()

@@ -72,6 +72,9 @@ class Backend(Protocol):
     def listen(self, listener: Callable[[Any], None]) -> None:
         """Hear what the person does with the notifications (where the backend can)."""
 
+    def shutdown(self) -> None:
+        """Let go of any connection, so the next send connects afresh (a new session bus)."""
+
 
 class Unanswerable:
     """The part of a backend that can neither close nor hear its notifications."""
@@ -81,6 +84,9 @@ class Unanswerable:
 
     def listen(self, listener: Callable[[Any], None]) -> None:
         """Nothing to hear: this backend's notifications have no buttons."""
+
+    def shutdown(self) -> None:
+        """Nothing held: each send starts afresh."""
 
 
 def linux_backend() -> str | None:
@@ -306,6 +312,11 @@ class Notifier:
             self.desktop_down = True
         self.fallback.send(note)
         return Delivery(self.fallback.name)
+
+    def reset(self) -> None:
+        """The desktop session changed: every backend connects afresh, and the next send tries them all."""
+        for backend in self.desktop:
+            backend.shutdown()
 
     def close(self, shown: Delivery) -> None:
         """Take a notification off the screen; one that cannot be closed (or is gone) is left be."""
