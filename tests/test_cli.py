@@ -353,3 +353,25 @@ def test_start_names_the_signs_and_signs_lists_them_all(run):
 def test_log_symptom_with_no_words_off_a_terminal_says_how_to_name_a_sign(run):
     result = run("log", "symptom", code=2)
     assert "--sign" in result.stderr
+
+
+def test_a_replaced_plan_lets_the_skin_rest_before_its_first_ice(run):
+    """Found by a newcomer: replacing a plan put ice back on five minutes after the last came off."""
+    with freeze_time("2026-11-24 09:20:00+01:00"):
+        run("start", "--no-daemon", "--at", "09:00")
+        run("done", "--at", "09:15")  # the 09:00 ice came off at 09:15
+        out = run("start", "--no-daemon", "--replace", "--injured", "yesterday 20:00").stdout
+        assert "the skin rests first: this plan begins at 09:30" in out
+        view = run.json("status")
+    assert view["current"] is None and iso(view["next"]["start"]) == iso("2026-11-24T09:30:00+01:00")
+    with freeze_time("2026-11-24 11:00:00+01:00"):  # long after: nothing to wait for
+        out = run("start", "--no-daemon", "--replace").stdout
+    assert "rests first" not in out and "Now:  ice until 11:15" in out
+
+
+def test_a_skipped_session_never_touched_the_skin(run):
+    with freeze_time("2026-11-24 09:05:00+01:00"):
+        run("start", "--no-daemon", "--at", "09:00")
+        run("skip")
+        out = run("start", "--no-daemon", "--replace").stdout
+    assert "rests first" not in out and "Now:  ice until 09:20" in out

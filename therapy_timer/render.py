@@ -171,6 +171,11 @@ def started(result: StartResult, reminders: str, zone: tzinfo, now: datetime) ->
     from therapy_timer import views
 
     out = [f"Plan started: injured {when(result.injured_at, zone, now)}, day {result.day} of recovery."]
+    if result.skin_rest_from is not None:
+        out.append(
+            f"The last ice or heat came off at {when(result.skin_rest_from, zone, now)}, so the skin rests first: "
+            f"this plan begins at {when(result.started_at, zone, now)}."
+        )
     if result.too_long_ago:
         out.append(texts.ACUTE_ONLY)
     if result.phase == "cold":

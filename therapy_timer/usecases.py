@@ -182,11 +182,16 @@ class StartResult(NamedTuple):
     too_long_ago: bool  # the injury is past the first days this plan is for
     cold_every_hours: float
     heat_every_hours: float
+    skin_rest_from: datetime | None = None  # a replaced plan's last ice or heat came off here: the new one waits
 
 
 def start(deps: Deps, injured: datetime, started: datetime, replace: bool, zone_name: str | None) -> StartResult:
     if injured > started:
         raise UsageError("the injury (--injured) must be before the plan start (--at)")
+    off = last_on_skin(deps, started) if replace else None
+    waits = off is not None and off + protocol.SKIN_REST > started
+    if off is not None and waits:
+        started = off + protocol.SKIN_REST  # the new plan's first ice or heat must not follow the last one at once
     stored = deps.store.start_plan(injured, started, replace, deps.now, zone_name)
     record_settings(deps, stored, [], at=started)
     deps.nudge()
@@ -205,7 +210,31 @@ def start(deps: Deps, injured: datetime, started: datetime, replace: bool, zone_
         too_long_ago=protocol.too_long_ago(injured, deps.now),
         cold_every_hours=deps.config.cold.every_hours,
         heat_every_hours=deps.config.heat.every_hours,
+        skin_rest_from=off if waits else None,
     )
+
+
+def last_on_skin(deps: Deps, before: datetime) -> datetime | None:
+    """When the active plan's last ice or heat came off the skin, by `before` (read only: the plan
+    is about to be replaced). A skipped session never touched the skin; one answered done early
+    came off at its answer."""
+    stored = deps.store.active_plan()
+    if stored is None or too_old(stored, deps.now):
+        return None
+    logged = deps.store.events(stored.id)
+    events = [e.as_event() for e in logged]
+    settings = settings_over_time(logged, deps.config, deps.now)
+    timeline = protocol.build(settings, stored.plan, events, before, deps.zone)
+    answers = reminders.first_answers(events)
+    off = []
+    for session in timeline.sessions:
+        if session.kind == "walk" or session.start > before:
+            continue
+        answer = answers.get(session.key)
+        if answer is not None and answer.kind == "skip":
+            continue
+        off.append(min(session.end, answer.at) if answer is not None else session.end)
+    return max(off, default=None)
 
 
 class EndResult(NamedTuple):
