@@ -217,7 +217,7 @@ def test_a_press_that_cannot_be_recorded_is_kept_and_recorded_at_the_retry(isola
     clock = HandClock(T0)
     with stepping_daemon(isolated, clock) as p:
         p.scheduler.run_until(T0 + timedelta(minutes=15))
-        store, real_log = p.daemon.store, p.daemon.store.log
+        store, real_log = p.daemon.store, p.daemon.store.log_answer
         failures = iter([StoreError("the disk is full")])
 
         def full_once(*args, **kwargs):
@@ -225,7 +225,7 @@ def test_a_press_that_cannot_be_recorded_is_kept_and_recorded_at_the_retry(isola
                 raise failure
             return real_log(*args, **kwargs)
 
-        monkeypatch.setattr(store, "log", full_once)
+        monkeypatch.setattr(store, "log_answer", full_once)
         p.recorder.press("Ice off now", "done")
         p.scheduler.step()
         assert logged(store, "done") == [] and any("retrying" in line for line in p.logged)
@@ -266,12 +266,12 @@ def test_a_press_that_keeps_failing_holds_up_no_reminder_and_is_recorded_once_it
     clock = HandClock(T0)
     with stepping_daemon(isolated, clock) as p:
         p.scheduler.step()
-        store, real_log = p.daemon.store, p.daemon.store.log
-        monkeypatch.setattr(store, "log", lambda *a, **k: (_ for _ in ()).throw(StoreError("the disk is full")))
+        store, real_log = p.daemon.store, p.daemon.store.log_answer
+        monkeypatch.setattr(store, "log_answer", lambda *a, **k: (_ for _ in ()).throw(StoreError("the disk is full")))
         p.recorder.press("Ice on now", "skip")
         p.scheduler.run_until(T0 + timedelta(minutes=16))
         assert p.recorder.titles == ["Ice on now", "Ice off now"]  # the reminders went on meanwhile
-        monkeypatch.setattr(store, "log", real_log)
+        monkeypatch.setattr(store, "log_answer", real_log)
         p.scheduler.run_until(T0 + timedelta(minutes=17, seconds=30))
         assert logged(store, "skip") == [("skip", reminders_session(p), "notification")]
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from freezegun import freeze_time
@@ -375,3 +376,28 @@ def test_a_skipped_session_never_touched_the_skin(run):
         run("skip")
         out = run("start", "--no-daemon", "--replace").stdout
     assert "rests first" not in out and "Now:  ice until 09:20" in out
+
+
+def test_two_answers_given_at_the_same_moment_cannot_both_land(plan, isolated, monkeypatch):
+    """Found by a newcomer: `done & skip &` recorded both for one session. Here the other command's
+    answer lands between this one reading the plan and writing its answer."""
+    from therapy_timer import usecases
+    from therapy_timer.config import Config
+    from therapy_timer.errors import RefusedError
+    from therapy_timer.store import Store
+
+    store, other = Store(isolated), Store(isolated)
+    now = datetime.fromisoformat("2026-11-24T09:05:00+01:00")
+    real = store.log_answer
+
+    def raced(plan_id, at, kind, now_, session, source=None):
+        other.log(plan_id, at, "skip", now_, session=session)  # the other command, a moment earlier
+        return real(plan_id, at, kind, now_, session, source)
+
+    monkeypatch.setattr(store, "log_answer", raced)
+    deps = usecases.Deps(store, now, ZoneInfo("Europe/Berlin"), Config())
+    with pytest.raises(RefusedError, match="already marked skip"):
+        usecases.answer(deps, "done", now)
+    assert [e.kind for e in store.events() if e.kind in ("done", "skip")] == ["skip"]
+    store.close()
+    other.close()

@@ -271,6 +271,21 @@ class Store:
         with self.write() as db:
             return self._insert(db, plan_id, at, kind, now=now, **fields)
 
+    def log_answer(
+        self, plan_id: int, at: datetime, kind: str, now: datetime, session: str, source: str | None = None
+    ) -> str | None:
+        """Record done/skip for a session unless it has one already, in one transaction, so two
+        answers given at the same moment cannot both land; returns the earlier answer if there was one."""
+        with self.write() as db:
+            earlier = db.execute(
+                "SELECT kind FROM events WHERE plan_id = ? AND session = ? AND kind IN ('done', 'skip') LIMIT 1",
+                (plan_id, session),
+            ).fetchone()
+            if earlier:
+                return str(earlier[0])
+            self._insert(db, plan_id, at, kind, now=now, session=session, source=source)
+        return None
+
     def _insert(
         self,
         db: sqlite3.Connection,

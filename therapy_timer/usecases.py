@@ -334,7 +334,9 @@ def answer(
     assert session is not None
     if decision.refused == "already":
         raise RefusedError(f"{views.label(session, deps.zone)} is already marked {decision.previous}")
-    deps.store.log(loaded.stored.id, at, outcome, deps.now, session=session.key, source=source)
+    earlier = deps.store.log_answer(loaded.stored.id, at, outcome, deps.now, session.key, source)
+    if earlier is not None:  # answered by another command or a button in the meantime
+        raise RefusedError(f"{views.label(session, deps.zone)} is already marked {earlier}")
     deps.nudge()
     return AnswerResult(outcome, at, session)
 
