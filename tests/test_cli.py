@@ -401,3 +401,10 @@ def test_two_answers_given_at_the_same_moment_cannot_both_land(plan, isolated, m
     assert [e.kind for e in store.events() if e.kind in ("done", "skip")] == ["skip"]
     store.close()
     other.close()
+
+
+def test_a_plan_replaced_to_correct_the_injury_time_starts_at_once(run):
+    with freeze_time("2026-11-24 09:02:00+01:00"):
+        run("start", "--no-daemon")
+        out = run("start", "--no-daemon", "--replace", "--injured", "-3d").stdout  # the ice was never answered
+    assert "rests first" not in out and "Now:  heat until 09:17" in out

@@ -216,8 +216,9 @@ def start(deps: Deps, injured: datetime, started: datetime, replace: bool, zone_
 
 def last_on_skin(deps: Deps, before: datetime) -> datetime | None:
     """When the active plan's last ice or heat came off the skin, by `before` (read only: the plan
-    is about to be replaced). A skipped session never touched the skin; one answered done early
-    came off at its answer."""
+    is about to be replaced). Only a session marked done is known to have touched the skin (it came
+    off at its end, or at the answer if that was earlier): replacing a plan just started, to correct
+    the injury time, must not hold back its first session for one that was never put on."""
     stored = deps.store.active_plan()
     if stored is None or too_old(stored, deps.now):
         return None
@@ -231,9 +232,8 @@ def last_on_skin(deps: Deps, before: datetime) -> datetime | None:
         if session.kind == "walk" or session.start > before:
             continue
         answer = answers.get(session.key)
-        if answer is not None and answer.kind == "skip":
-            continue
-        off.append(min(session.end, answer.at) if answer is not None else session.end)
+        if answer is not None and answer.kind == "done":
+            off.append(min(session.end, answer.at))
     return max(off, default=None)
 
 
