@@ -256,7 +256,7 @@ def test_a_real_plan_counts_its_ice_every_two_hours_until_the_quiet_hours(store)
     # ice at 09, 11, 13, 15, 17, 19 and 21 (it ends 21:15, before the quiet hours at 22:00); 13:30 is over
     assert today.by_kind["ice"] == report.Tally(planned=7, done=1, skipped=1, missed=1, ahead=4)
     assert today.sessions == report.total(today.by_kind.values())
-    assert made.settings[0].lines[:2] == ("cold.days = 2.0", "cold.minutes = 15.0")
+    assert made.settings[0].lines[:2] == ("cold.days = 2", "cold.minutes = 15")
 
 
 @pytest.mark.cli

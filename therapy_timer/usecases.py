@@ -60,6 +60,8 @@ def settings_text(config: Config) -> str:
                 shown = ",".join(str(span) for span in value)
             elif spec.kind == "clock":
                 shown = f"{value:%H:%M}"
+            elif spec.kind == "number":  # 12 and 12.0 are one setting: one text, or a change is seen where none was
+                shown = f"{float(value):g}"
             else:
                 shown = str(value)
             out.append(f"{name}.{key} = {shown}")
