@@ -146,7 +146,21 @@ def test_a_broken_config_is_an_error_with_the_file_and_nothing_is_recorded(run, 
     run("start", "--no-daemon")
     assert run.json("config", "show")["cold"]["minutes"] == 13
     config_file.write_text("[cold\n")
-    assert f"{config_file}:1:6: not valid TOML" in run("status", code=2).stderr
+    assert f"{config_file}:1:6: not valid TOML" in run("config", "show", code=2).stderr  # checking it says so
+    assert f"{config_file}:1:6: not valid TOML" in run("start", "--no-daemon", "--replace", code=2).stderr
+
+
+def test_a_broken_config_does_not_keep_anyone_from_logging_or_seeing_the_plan(plan, config_file):
+    """Found by a newcomer: one typo made status, log and history refuse to run."""
+    config_file.write_text("[cold]\nminutes = 12\n")
+    plan("start", "--no-daemon", "--replace")
+    config_file.write_text("[cold\nminutes = 14\n")
+    status = plan("status")
+    assert status.stderr.count("\n") == 1 and "not valid TOML" in status.stderr and "last recorded" in status.stderr
+    assert plan.json("status")["current"]["minutes"] == 12  # the settings recorded with the plan, not the defaults
+    plan("log", "pain", "4")
+    kinds = [e["kind"] for e in plan.json("history")["events"]]
+    assert kinds[-3:] == ["plan-start", "settings", "pain"]  # no settings change recorded from the broken file
 
 
 def test_symptom_warning_signs_get_advice(plan):

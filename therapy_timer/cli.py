@@ -49,17 +49,39 @@ class App:
         stored = self.store.active_plan()
         return (clock.zone_named(stored.zone) if stored else None) or clock.local_zone()
 
+    strict_config = False
+    """Whether a broken config.toml stops this command (start, config show) or only warns."""
+
     @cached_property
     def config(self) -> Config:
+        """The settings in config.toml. A broken file stops `start` and `config show`; any other
+        command warns in one line and goes on with the settings last recorded with the plan, as the
+        reminders do: a typo must not keep someone from logging pain or seeing the plan."""
         from therapy_timer import config
 
-        loaded = config.load(paths.config_path())
+        try:
+            loaded = config.load(paths.config_path())
+        except config.ConfigError as exc:
+            if self.strict_config:
+                raise
+            click.echo(f"therapy-timer: warning: {exc}; using the settings last recorded until it is fixed", err=True)
+            return self.recorded_config()
         for warning in loaded.warnings:
             click.echo(f"therapy-timer: warning: {warning}", err=True)
         return loaded.config
 
+    def recorded_config(self) -> Config:
+        """The settings last recorded with the active plan (the defaults where none were)."""
+        from therapy_timer.config import Config
+        from therapy_timer.usecases import SETTINGS, settings_from_text
+
+        stored = self.store.active_plan()
+        texts = [e.text for e in self.store.events(stored.id) if e.kind == SETTINGS] if stored else []
+        return (settings_from_text(texts[-1], Config()) if texts else None) or Config()
+
     def check_config(self) -> None:
         """Load the config now, so a broken one stops a command before anything is written."""
+        self.strict_config = True
         _ = self.config
 
     @cached_property
@@ -724,6 +746,7 @@ def config_show(app: App, as_json: bool) -> None:
 
     from therapy_timer import config
 
+    app.check_config()  # this is how a person checks the file: a broken one is the answer
     values = config.as_dict(app.config)
     if as_json:
         emit(values)
