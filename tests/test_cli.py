@@ -169,7 +169,8 @@ def test_symptom_warning_signs_get_advice(plan):
     assert "doctor" in out and "URGENT" not in out
     silent = plan("log", "symptom", "stiff in the morning").stdout
     assert silent.startswith("Saved.") and "match none" in silent and "imperfectly" in silent  # never just silence
-    assert "Get help at once for:" in silent and "--sign NAME" in silent  # every sign, and how to name one
+    assert "Get help at once if you have any of these:" in silent and "bladder-bowel" in silent
+    assert "--sign NAME" in silent and "radiating" not in silent  # the urgent ones, and how to name one
 
 
 def test_notes_are_kept_exactly_as_typed(plan):
@@ -422,3 +423,23 @@ def test_a_plan_replaced_to_correct_the_injury_time_starts_at_once(run):
         run("start", "--no-daemon")
         out = run("start", "--no-daemon", "--replace", "--injured", "-3d").stdout  # the ice was never answered
     assert "rests first" not in out and "Now:  heat until 09:17" in out
+
+
+def test_an_empty_symptom_or_note_is_refused_and_nothing_saved(plan):
+    """Found by a newcomer: blank entries were saved and filled the report with empty lines."""
+    for args in (("log", "symptom", "   "), ("log", "note", ""), ("log", "pain", "3", "--note", " ")):
+        assert "empty; nothing was saved" in plan(*args, code=2).stderr
+    assert [e["kind"] for e in plan.json("history")["events"]] == ["plan-start", "settings"]
+
+
+def test_not_a_number_is_refused_like_any_bad_number(plan):
+    """Found by a newcomer: 'nan' passed the range check (it is unordered) and broke the command."""
+    for args in (("plan", "--hours", "nan"), ("demo", "--speed", "nan"), ("demo", "--hours", "NaN")):
+        result = plan(*args, code=2)
+        assert "is not a number" in result.stderr and "unexpected" not in result.stderr
+
+
+@freeze_time(T0)
+def test_an_entry_logged_for_another_moment_says_which(plan):
+    assert plan("log", "pain", "4").stdout == "Saved: pain 4/10.\n"
+    assert plan("log", "pain", "5", "--at", "08:30").stdout == "Saved: pain 5/10 for 08:30.\n"

@@ -138,6 +138,16 @@ def report(app: App, as_json: bool, command: str, value: Any, text: list[str], *
 json_option = click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 
 
+class FiniteRange(click.FloatRange):
+    """A number in a range that is a number: float("nan") passes every range check, being unordered."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if number != number:  # NaN is the one value unequal to itself
+            self.fail(f"{value!r} is not a number", param, ctx)
+        return number
+
+
 def lines(rows: list[str]) -> None:
     click.echo("\n".join(rows))
 
@@ -255,7 +265,7 @@ def status(app: App, as_json: bool) -> None:
 @cli.command()
 @click.option("--from", "from_text", metavar="WHEN", default="now", help="start of the window (default: now)")
 @click.option(
-    "--hours", type=click.FloatRange(min=0.25, max=24 * 60), default=24, show_default=True, help="length of the window"
+    "--hours", type=FiniteRange(min=0.25, max=24 * 60), default=24, show_default=True, help="length of the window"
 )
 @json_option
 @pass_app
@@ -451,7 +461,15 @@ def log_pain(app: App, score: int, note: str | None, at_text: str, as_json: bool
     from therapy_timer import usecases
 
     result = usecases.log_entry(app.deps(), "pain", app.when(at_text, "--at"), score=score, text=note)
-    report(app, as_json, "log pain", result, [f"Saved: pain {score}/10."])
+    report(app, as_json, "log pain", result, [f"Saved: pain {score}/10{saved_at(app, result.at)}."])
+
+
+def saved_at(app: App, at: datetime) -> str:
+    """ " for Tue 15:40" when an entry was logged for another moment than now: say which, as --at
+    is read in the plan's zone and a person may mean another."""
+    from therapy_timer import render
+
+    return "" if abs(at - app.now) <= FUTURE_SLACK else f" for {render.when(at, app.zone, app.now)}"
 
 
 def _switch(app: App, kind: str, at_text: str, as_json: bool) -> None:
@@ -524,7 +542,9 @@ def log_symptom(app: App, words: tuple[str, ...], sign_name: str | None, at_text
     result = usecases.log_entry(app.deps(), "symptom", at, text=text)
     found = signs.read(text)
     matched = [{"sign": s.name, "level": s.level, "label": s.label, "advice": s.advice} for s in found]
-    report(app, as_json, "log symptom", result, render.signs_answer(found), warning_signs=matched)
+    answer = render.signs_answer(found)
+    answer[0] = answer[0].replace("Saved.", f"Saved{saved_at(app, result.at)}.", 1)
+    report(app, as_json, "log symptom", result, answer, warning_signs=matched)
 
 
 def _pick_sign(choices: tuple[Any, ...]) -> Any:
@@ -581,7 +601,7 @@ def log_note(app: App, words: tuple[str, ...], at_text: str, as_json: bool) -> N
     from therapy_timer import usecases
 
     result = usecases.log_entry(app.deps(), "note", app.when(at_text, "--at"), text=" ".join(words))
-    report(app, as_json, "log note", result, ["Saved."])
+    report(app, as_json, "log note", result, [f"Saved{saved_at(app, result.at)}."])
 
 
 # Answering sessions ----------------------------------------------------------------------------
@@ -663,12 +683,12 @@ def doctor(app: App, as_json: bool) -> None:
 @cli.command()
 @click.option(
     "--speed",
-    type=click.FloatRange(1, 100_000),
+    type=FiniteRange(1, 100_000),
     default=720,
     show_default=True,
     help="how many times faster than real time (720: one plan hour in five seconds)",
 )
-@click.option("--hours", type=click.FloatRange(0.5, 72), default=12, show_default=True, help="plan hours to show")
+@click.option("--hours", type=FiniteRange(0.5, 72), default=12, show_default=True, help="plan hours to show")
 def demo(speed: float, hours: float) -> None:
     """Watch a throwaway plan unfold, time compressed, with real notifications."""
     from therapy_timer.daemon import timestamped

@@ -263,11 +263,13 @@ def days(count: float) -> str:
 
 def signs_answer(found: list[Any]) -> list[str]:
     """What `log symptom` says: what the words match among the listed signs, and what to do."""
-    if not found:  # the reader misses about one urgent phrasing in four from new writers: show them all
+    if not found:  # the reader misses about one urgent phrasing in four from new writers: name the urgent ones
+        signs = _signs()
         return [
             "Saved. These words match none of the listed warning signs, but the app reads words imperfectly "
-            "and cannot judge symptoms. If one of these fits, act on it:",
-            *signs_list(),
+            "and cannot judge symptoms. Get help at once if you have any of these:",
+            *(f"  {sign.name:<14} {sign.label}" for sign in signs.SIGNS if sign.level == "urgent"),
+            "`therapy-timer signs` lists the others; `therapy-timer log symptom --sign NAME` logs one by name.",
         ]
     out = ["Saved."]
     for sign in found:

@@ -401,7 +401,7 @@ def press(deps: Deps, plan_id: int, reminder_key: str, session_key: str, button:
             return PressResult(True, f"{views.label(answered.session, deps.zone)} marked {outcome}")
         if button in SNOOZE_MINUTES:
             snoozed = snooze(deps, SNOOZE_MINUTES[button], key=reminder_key, source="notification")
-            return PressResult(True, f"snoozed until {views.stamp(snoozed.again_at, deps.zone)}")
+            return PressResult(True, f"snoozed until {render.when(snoozed.again_at, deps.zone, deps.now)}")
         if button in ("heat-worse", "heat-no-help"):
             switched = switch(deps, button, deps.now, source="notification")
             return PressResult(True, f"{BUTTONS[button].label.lower()}: back to cold ({switched.switches} so far)")
@@ -423,6 +423,8 @@ class LogResult(NamedTuple):
 
 def log_entry(deps: Deps, kind: str, at: datetime, score: int | None = None, text: str | None = None) -> LogResult:
     """Record pain, a symptom or a note; no plan needed (it joins the active plan if there is one)."""
+    if text is not None and not text.strip():
+        raise UsageError(f"the {kind} text is empty; nothing was saved")
     if text is not None and not text.isascii():
         try:
             text.encode("utf-8")
