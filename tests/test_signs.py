@@ -167,6 +167,13 @@ def test_numbness_between_the_legs_is_one_urgent_sign_not_also_a_nerve_sign():
         ("my right leg went from under me on the stairs", ["leg-weakness"]),
         ("on pins and needles about the MRI", []),
         ("the ice pack left the skin grey and hard", ["ice-injury"]),
+        ("38.6", ["fever"]),  # a newcomer's entries: a temperature needs no "temp"
+        ("39 degrees", ["fever"]),
+        ("102F", ["fever"]),
+        ("it is 39 degrees outside", []),
+        ("dribbling urine", ["bladder-bowel"]),
+        ("can't hold it in", ["bladder-bowel"]),
+        ("Leg weakness? No.", []),
     ],
 )
 def test_the_rules_found_missing_by_the_blind_corpus_work_beyond_its_sentences(text, expected):

@@ -144,6 +144,12 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
     ("bladder-bowel", r"\b(?:pee|wee|urine|poo)\b[^.;!?]{0,20}\b(?:by itself|on its own)\b", False),
     ("bladder-bowel", r"\b(?:urine|pee|wee|bowels?|stools?|poo)\b[^.;!?]{0,30}\bwithout (?:my |any )?control\b", True),
     ("bladder-bowel", r"\bleak\w* (?:in|into) my (?:pants|trousers|underwear|knickers)\b", False),
+    ("bladder-bowel", r"\bdribbl\w* (?:urine|pee|wee)\b", False),
+    (
+        "bladder-bowel",
+        rf"\b{_CANT} hold (?:it|it in|on|my (?:pee|wee|bladder|bowels?))\b(?! (?:together|still|up))",
+        True,
+    ),
     ("bladder-bowel", rf"\b(?:toilet|loo|pee|wee)\b[^.;!?]{{0,40}}\b{_CANT} (?:get anything out|go)\b", True),
     ("bladder-bowel", r"\b(?:pee|wee|urinate)\b[^.;!?]{0,15}\bnothing (?:comes?|came|will come) out\b", True),
     ("bladder-bowel", r"\b(?:lost|losing|no) control (?:of|over) (?:my )?(?:bladder|bowels?)\b", True),
@@ -210,6 +216,13 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
         "fever",
         r"\b(?:boiling|burning|roasting) (?:hot )?(?:then|and) (?:freezing|shivering|cold)\b|\bhot and cold sweats\b|"
         r"\brigou?rs\b",
+        False,
+    ),
+    (  # a temperature on its own: 38.6, 38,6 C, 39 degrees, 102F (not the weather: "39 degrees in Brisbane")
+        "fever",
+        r"(?<![\d.,/])(?<!water )(?<!bath )(?<!weather )(?<!outside )(?<!oven )(?<!room )(?<!is )"
+        r"(?:(?:3[89]|4[01])[.,]\d|(?:3[89]|4[01]) ?(?:°|degrees?|c\b)|10[0-6](?:[.,]\d)? ?(?:°|degrees?)? ?f\b|10[0-6][.,]\d ?(?:°|degrees?))"
+        r"(?![\d/])(?![^.;!?]{0,25}\b(?:outside|out there|in [a-z]+|today in|weather|bath|water|oven|room)\b)",
         False,
     ),
     (  # a temperature written as a number: 38 to 41.9 degrees Celsius, 100.4 to 106 Fahrenheit
@@ -366,6 +379,7 @@ _SOMEONE_ELSE = re.compile(
     r"saw|seen|witnessed|watched)\b"
 )
 """Someone or something else is the subject: "my daughter has a fever", "the dog had an accident"."""
+_ANSWERED_NO = re.compile(r"\s*[?:-]\s*(?:no|none|nope|not really|nothing)\b")
 _CLAUSE = re.compile(r"[.;:!?,]|\b(?:but|although|though|however|except)\b")
 
 
@@ -374,6 +388,8 @@ def _negated(text: str, start: int, end: int, says_its_own: bool) -> bool:
     or the rest of the clause says it is over ("the numbness has not come back", "it went away")."""
     clause_start = max((m.end() for m in _CLAUSE.finditer(text, 0, start)), default=0)
     if _NEGATION.search(text, clause_start, start) or _SOMEONE_ELSE.search(text, clause_start, start):
+        return True
+    if _ANSWERED_NO.match(text, end):  # a checklist: "leg weakness? no"
         return True
     after = _CLAUSE.search(text, end)
     if _OVER.search(text, end, after.start() if after else len(text)):
