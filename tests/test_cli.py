@@ -443,3 +443,10 @@ def test_not_a_number_is_refused_like_any_bad_number(plan):
 def test_an_entry_logged_for_another_moment_says_which(plan):
     assert plan("log", "pain", "4").stdout == "Saved: pain 4/10.\n"
     assert plan("log", "pain", "5", "--at", "08:30").stdout == "Saved: pain 5/10 for 08:30.\n"
+
+
+@pytest.mark.parametrize("command", [("status",), ("plan",), ("history",), ("signs",), ("config", "show")])
+def test_every_json_output_leads_with_its_schema_and_command(plan, command):
+    """The README's contract; a newcomer found five commands without `command` and two without `schema`."""
+    out = plan.json(*command)
+    assert list(out)[:2] == ["schema", "command"] and out["schema"] == 1 and out["command"] == " ".join(command)

@@ -119,9 +119,12 @@ class App:
         control.nudge(self.folder)
 
 
-def emit(data: Any) -> None:
+def emit(data: Any, command: str | None = None) -> None:
+    """Print --json output; with `command`, led by the contract's `schema` and `command` keys."""
     import json  # only for --json: a few ms of start-up the other commands need not pay
 
+    if command is not None:
+        data = {"schema": 1, "command": command, **{k: v for k, v in data.items() if k not in ("schema", "command")}}
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
@@ -259,7 +262,7 @@ def status(app: App, as_json: bool) -> None:
     view["daemon_running"] = app.daemon_running()
     if view["daemon_running"]:
         control.offer_desktop(app.folder)  # a daemon started outside the desktop takes this session
-    emit(view) if as_json else lines(render.status(view, app.zone, app.now))
+    emit(view, "status") if as_json else lines(render.status(view, app.zone, app.now))
 
 
 @cli.command()
@@ -275,7 +278,7 @@ def plan(app: App, from_text: str, hours: float, as_json: bool) -> None:
 
     start = app.when(from_text, "--from", allow_future=True)
     view = usecases.plan_window(app.deps(), start, start + timedelta(hours=hours))
-    emit(view) if as_json else lines(render.plan(view, app.zone, app.now))
+    emit(view, "plan") if as_json else lines(render.plan(view, app.zone, app.now))
 
 
 @cli.command()
@@ -286,7 +289,7 @@ def history(app: App, as_json: bool) -> None:
     from therapy_timer import render, views
 
     view = views.history(app.store.events(), app.zone)
-    emit(view) if as_json else lines(render.history(view["events"], app.zone))
+    emit(view, "history") if as_json else lines(render.history(view["events"], app.zone))
 
 
 @cli.command("report")
@@ -570,11 +573,11 @@ def signs(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         emit(
             {
-                "schema": 1,
                 "signs": [
                     {"sign": s.name, "level": s.level, "label": s.label, "advice": s.advice} for s in sign_list.SIGNS
                 ],
-            }
+            },
+            "signs",
         )
     else:
         lines(render.signs_list())
@@ -675,7 +678,7 @@ def doctor(app: App, as_json: bool) -> None:
     from therapy_timer.doctor import checkup, render
 
     report = checkup(app)
-    emit(report) if as_json else lines(render(report))
+    emit(report, "doctor") if as_json else lines(render(report))
     if not report["ok"]:
         sys.exit(1)
 
@@ -769,7 +772,7 @@ def config_show(app: App, as_json: bool) -> None:
     app.check_config()  # this is how a person checks the file: a broken one is the answer
     values = config.as_dict(app.config)
     if as_json:
-        emit(values)
+        emit(values, "config show")
         return
     source = paths.config_path()
     click.echo(f"# {source}" + ("" if source.exists() else " (not there: defaults)"))
