@@ -450,3 +450,10 @@ def test_every_json_output_leads_with_its_schema_and_command(plan, command):
     """The README's contract; a newcomer found five commands without `command` and two without `schema`."""
     out = plan.json(*command)
     assert list(out)[:2] == ["schema", "command"] and out["schema"] == 1 and out["command"] == " ".join(command)
+
+
+@freeze_time("2026-11-24 09:01:00+01:00")
+def test_done_long_before_the_end_says_no_take_it_off_reminder_will_come(plan):
+    """Found by a newcomer: `done` meaning "it's on" silently cancelled the take-it-off reminder."""
+    out = plan("done").stdout
+    assert "It had 14 min to go, so no take-it-off reminder will come: if it is still on, take it off by 09:15" in out

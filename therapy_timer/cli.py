@@ -467,12 +467,16 @@ def log_pain(app: App, score: int, note: str | None, at_text: str, as_json: bool
     report(app, as_json, "log pain", result, [f"Saved: pain {score}/10{saved_at(app, result.at)}."])
 
 
+def render_when(moment: datetime, app: App) -> str:
+    from therapy_timer import render
+
+    return render.when(moment, app.zone, app.now)
+
+
 def saved_at(app: App, at: datetime) -> str:
     """ " for Tue 15:40" when an entry was logged for another moment than now: say which, as --at
     is read in the plan's zone and a person may mean another."""
-    from therapy_timer import render
-
-    return "" if abs(at - app.now) <= FUTURE_SLACK else f" for {render.when(at, app.zone, app.now)}"
+    return "" if abs(at - app.now) <= FUTURE_SLACK else f" for {render_when(at, app)}"
 
 
 def _switch(app: App, kind: str, at_text: str, as_json: bool) -> None:
@@ -615,7 +619,16 @@ def _answer(app: App, outcome: Literal["done", "skip"], at_text: str, as_json: b
 
     result = usecases.answer(app.deps(), outcome, app.when(at_text, "--at"))
     said = "done" if outcome == "done" else "skipped"
-    report(app, as_json, outcome, result, [f"Marked {said}: {views.label(result.session, app.zone)}."])
+    text = [f"Marked {said}: {views.label(result.session, app.zone)}."]
+    session = result.session
+    if outcome == "done" and session.kind != "walk" and result.at < session.end - timedelta(minutes=1):
+        # "done" means the pack is off: said at the start, it may have meant "it's on"
+        left = round((session.end - result.at) / timedelta(minutes=1))
+        text.append(
+            f"It had {left} min to go, so no take-it-off reminder will come: if it is still on, "
+            f"take it off by {render_when(session.end, app)} yourself."
+        )
+    report(app, as_json, outcome, result, text)
 
 
 @cli.command()
