@@ -43,6 +43,8 @@ def commands(group: click.Group, prefix: str = "") -> Iterator[tuple[str, click.
         if command.hidden:
             continue
         if isinstance(command, click.Group):
+            if command.invoke_without_command:  # a group that is a command too (`signs` lists the signs)
+                yield f"{prefix}{name}", command
             yield from commands(command, f"{prefix}{name} ")
         else:
             yield f"{prefix}{name}", command
