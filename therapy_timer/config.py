@@ -294,7 +294,7 @@ def _whole_config_problem(config: Config) -> str | None:
     awake = longest_awake_minutes(config.quiet_hours.periods)
     if awake < MIN_AWAKE_MINUTES:
         return (
-            f"[quiet_hours] periods leave at most {awake} minutes awake in a row; "
+            f"[quiet_hours] periods leave at most {awake} minute{'' if awake == 1 else 's'} awake in a row; "
             f"sessions need at least {MIN_AWAKE_MINUTES}"
         )
     return None

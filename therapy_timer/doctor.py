@@ -127,8 +127,14 @@ def render(report: dict[str, Any]) -> list[str]:
     if note["problem"]:
         out.append(f"  problem: {note['problem']}")
     if note["delivered_by"] == "terminal":
-        out.append("  Desktop notifications are not working, so reminders would only reach this terminal.")
-        out.append("  Linux: install libnotify-bin (Debian/Ubuntu) or libnotify, and run from your desktop session.")
+        out.append(
+            "  Desktop notifications are not working, so reminders would only reach the daemon's log "
+            "(and this terminal, for `therapy-timer run`)."
+        )
+        out.append(
+            "  Linux: run therapy-timer from your desktop session (the problem above says what is missing); "
+            "a running daemon takes that session when you do."
+        )
         out.append("  macOS: pip install pyobjus. Windows: notifications work out of the box (neither has buttons).")
     else:
         out.append("  If no test notification appeared on your screen, check your desktop's do-not-disturb setting.")
