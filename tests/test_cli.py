@@ -457,3 +457,14 @@ def test_done_long_before_the_end_says_no_take_it_off_reminder_will_come(plan):
     """Found by a newcomer: `done` meaning "it's on" silently cancelled the take-it-off reminder."""
     out = plan("done").stdout
     assert "It had 14 min to go, so no take-it-off reminder will come: if it is still on, take it off by 09:15" in out
+
+
+@freeze_time(T0)
+def test_status_says_to_take_the_heat_off_while_the_stop_is_unanswered(run):
+    """Found by a newcomer: status said 'Now: nothing; rest comfortably' under a 'Stop the heat now'."""
+    run("start", "--no-daemon", "--injured", "-3d")
+    run("log", "heat-worse")
+    assert "Now:  Stop the heat now (since 09:00): if it is still on, take it off" in run("status").stdout
+    assert run.json("status")["take_off"]["title"] == "Stop the heat now"
+    run("done")
+    assert "Now:  nothing; rest comfortably" in run("status").stdout and run.json("status")["take_off"] is None

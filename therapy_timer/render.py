@@ -105,8 +105,14 @@ def warning_lines(warning: dict[str, Any] | None) -> list[str]:
 
 def now_and_next(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]:
     """The two lines that matter most: what to do now, and what comes next."""
-    current = view["current"]
-    line = session_line(current, zone, now) if current else "nothing; rest comfortably"
+    current, off = view["current"], view.get("take_off")
+    if current:
+        line = session_line(current, zone, now)
+    elif off:  # a take-it-off reminder is on screen, unanswered: the pack may still be on
+        since = when(off["due"], zone, now)
+        line = f"{off['title']} (since {since}): if it is still on, take it off, then run therapy-timer done"
+    else:
+        line = "nothing; rest comfortably"
     if current and current.get("outcome"):
         line += "; rest comfortably"
     out = ["Now:  " + line]

@@ -70,6 +70,12 @@ def reminder(r: Reminder | None, zone: tzinfo) -> dict[str, Any] | None:
     return {"due": stamp(r.due, zone), "title": r.title, "key": r.key, "session": r.session}
 
 
+def take_off(upcoming: Sequence[Reminder], now: datetime) -> Reminder | None:
+    """The take-it-off reminder on show and still unanswered (ice or heat may still be on the skin)."""
+    shown = [r for r in upcoming if r.sticky and r.due <= now < r.relevant_until]
+    return max(shown, key=lambda r: r.due, default=None)
+
+
 def status(
     plan: Plan,
     timeline: Timeline,
@@ -95,6 +101,7 @@ def status(
         "next": session(timeline.upcoming(now), zone, answers),
         "next_reminder": reminder(next((r for r in upcoming if r.due > now), None), zone),
         "snoozed": reminder(next((r for r in upcoming if "/snoozed-" in r.key and r.due > now), None), zone),
+        "take_off": reminder(take_off(upcoming, now), zone),
         "switches_back_to_cold": [stamp(s.at, zone) for s in timeline.switches if s.at <= now],
         "see_doctor": timeline.see_doctor(now),
         "last_pain": {"score": pains[-1].score, "at": stamp(pains[-1].at, zone), "note": pains[-1].text}
@@ -117,6 +124,7 @@ NO_PLAN_STATUS: dict[str, Any] = {
     "next": None,
     "next_reminder": None,
     "snoozed": None,
+    "take_off": None,
     "switches_back_to_cold": [],
     "see_doctor": False,
     "last_pain": None,
