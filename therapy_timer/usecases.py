@@ -118,6 +118,24 @@ def record_settings(deps: Deps, stored: StoredPlan, events: Sequence[LoggedEvent
     return True
 
 
+class WorkedOut(NamedTuple):
+    """A plan worked out from its log: the settings in force over time, the events, the sessions."""
+
+    settings: Settings
+    events: list[protocol.Event]
+    timeline: Timeline
+
+
+def work_out(
+    deps: Deps, stored: StoredPlan, logged: Sequence[LoggedEvent], horizon: datetime, zone: tzinfo
+) -> WorkedOut:
+    """The plan's sessions up to `horizon` from `logged`; read only: a settings change it sees is
+    applied from now, as `record_settings` would record it, but not recorded."""
+    settings = settings_over_time(logged, deps.config, deps.now)
+    events = [e.as_event() for e in logged]
+    return WorkedOut(settings, events, protocol.build(settings, stored.plan, events, horizon, zone))
+
+
 class Loaded:
     """The active plan with its log, settings over time and timeline, read once for one use case."""
 
@@ -130,9 +148,7 @@ class Loaded:
         self.deps, self.stored = deps, stored
         record_settings(deps, stored, deps.store.events(stored.id))
         self.logged = deps.store.events(stored.id)
-        self.events = [e.as_event() for e in self.logged]
-        self.settings = settings_over_time(self.logged, deps.config, deps.now)
-        self.timeline = protocol.build(self.settings, stored.plan, self.events, horizon, deps.zone)
+        self.settings, self.events, self.timeline = work_out(deps, stored, self.logged, horizon, deps.zone)
 
     def reminders(self, since: datetime, until: datetime) -> list[reminders.Reminder]:
         return reminders.build(self.settings, self.timeline, self.events, since, until)
@@ -224,14 +240,11 @@ def last_on_skin(deps: Deps, before: datetime) -> datetime | None:
     stored = deps.store.active_plan()
     if stored is None or too_old(stored, deps.now):
         return None
-    logged = deps.store.events(stored.id)
-    events = [e.as_event() for e in logged]
-    settings = settings_over_time(logged, deps.config, deps.now)
-    timeline = protocol.build(settings, stored.plan, events, before, deps.zone)
-    answers = reminders.first_answers(events)
+    plan = work_out(deps, stored, deps.store.events(stored.id), before, deps.zone)
+    answers = reminders.first_answers(plan.events)
     off = []
-    for session in timeline.sessions:
-        if session.kind == "walk" or session.start > before:
+    for session in plan.timeline.sessions:  # those begun before `before`
+        if session.kind == "walk":
             continue
         answer = answers.get(session.key)
         if answer is not None and answer.kind == "done":
@@ -498,15 +511,14 @@ def report(deps: Deps, plan_id: int | None = None) -> Report:
     until = min(plan.ended_at, deps.now) if plan.ended_at else deps.now
     loose = [e for e in deps.store.events() if e.plan_id is None and plan.started_at <= e.at <= until]
     logged = sorted(deps.store.events(stored.id) + loose, key=lambda e: (e.at, e.id))
-    settings = settings_over_time(logged, deps.config, deps.now)
-    texts = [(plan.started_at, settings_text(settings.first))]
-    texts += [(at, settings_text(config)) for at, config in settings.changes]
     if plan.ended_at is None:  # the sessions planned for the rest of today count as planned
         local = deps.now.astimezone(zone)
         horizon = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), tzinfo=zone)
     else:
         horizon = plan.ended_at
-    timeline = protocol.build(settings, plan, [e.as_event() for e in logged], horizon, zone)
+    settings, _, timeline = work_out(deps, stored, logged, horizon, zone)
+    texts = [(plan.started_at, settings_text(settings.first))]
+    texts += [(at, settings_text(config)) for at, config in settings.changes]
     return report_module.build(stored, timeline, logged, texts, deps.now, zone)
 
 
@@ -541,10 +553,7 @@ def export_calendar(deps: Deps, days: int, previous: Sequence[CalendarEvent] = (
     sessions: list[Session] = []
     due: list[reminders.Reminder] = []
     if plan.ended_at is None or plan.ended_at > span[0]:
-        logged = deps.store.events(stored.id)
-        settings = settings_over_time(logged, deps.config, deps.now)
-        events = [e.as_event() for e in logged]
-        timeline = protocol.build(settings, plan, events, until, zone)
+        settings, events, timeline = work_out(deps, stored, deps.store.events(stored.id), until, zone)
         sessions = timeline.sessions
         due = reminders.build(settings, timeline, events, span[0] - timedelta(days=1), until + timedelta(days=1))
     known_until = until if plan.ended_at is None else datetime.max.replace(tzinfo=timezone.utc)  # ended: all known
