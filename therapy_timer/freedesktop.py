@@ -193,33 +193,23 @@ class DBusBackend:
     def capabilities(self) -> frozenset[str]:
         """What the server offers ("actions", "body-markup", "sound", ...), asked afresh each time:
         the server may have been replaced by another since the last reminder."""
-        from jeepney import DBusAddress, new_method_call
-
-        address = DBusAddress(PATH, bus_name=SERVICE, interface=SERVICE)
-        return frozenset(self._call(new_method_call(address, "GetCapabilities"))[0])
+        return frozenset(self._call("GetCapabilities")[0])
 
     def send(self, note: Note) -> int:
-        from jeepney import DBusAddress, new_method_call
-
         from therapy_timer.notify import NotifyError
 
-        address = DBusAddress(PATH, bus_name=SERVICE, interface=SERVICE)
         try:
-            capabilities = self.capabilities()
-            args = notify_args(note, capabilities)
-            return int(self._call(new_method_call(address, "Notify", "susssasa{sv}i", args))[0])
+            args = notify_args(note, self.capabilities())
+            return int(self._call("Notify", "susssasa{sv}i", args)[0])
         except Exception as exc:
             raise NotifyError(f"the notification server did not take it: {_said(exc)}") from None
 
     def close(self, note_id: int) -> None:
         """Take a notification off the screen (answered elsewhere); one already gone is no error."""
-        from jeepney import DBusAddress, new_method_call
-
         from therapy_timer.notify import NotifyError
 
-        address = DBusAddress(PATH, bus_name=SERVICE, interface=SERVICE)
         try:
-            self._call(new_method_call(address, "CloseNotification", "u", (note_id,)))
+            self._call("CloseNotification", "u", (note_id,))
         except Exception as exc:
             raise NotifyError(f"could not close notification {note_id}: {_said(exc)}") from None
 
@@ -231,7 +221,11 @@ class DBusBackend:
                 self._connection = None
             self._failures, self._retry_at = 0, 0.0
 
-    def _call(self, message: Message) -> tuple[Any, ...]:
+    def _call(self, method: str, signature: str | None = None, body: tuple[Any, ...] = ()) -> tuple[Any, ...]:
+        """Call one method of the notification service, connecting first if need be."""
+        from jeepney import DBusAddress, new_method_call
+
+        message = new_method_call(DBusAddress(PATH, bus_name=SERVICE, interface=SERVICE), method, signature, body)
         connection = self._connect()
         try:
             return connection.call(message)
