@@ -8,7 +8,7 @@ from tests.test_protocol import BERLIN, local
 from therapy_timer.config import Config, Reminders
 from therapy_timer.protocol import SKIN_REST, Event, Plan, build
 from therapy_timer.reminders import build as reminders_for
-from therapy_timer.reminders import snooze, snooze_target, triage
+from therapy_timer.reminders import in_front, snooze, triage
 
 M = timedelta(minutes=1)
 
@@ -70,7 +70,7 @@ def test_snooze_moves_the_current_reminder_and_the_rest_of_its_session():
 
 def test_a_take_it_off_reminder_is_never_snoozed():
     injured, _, reminders = setup()
-    target = snooze_target(reminders, injured + 16 * M)
+    target = in_front(reminders, injured + 16 * M)
     assert target.sticky
     _, _, after = setup([Event(injured + 16 * M, "snooze", minutes=10)])
     assert after == reminders

@@ -248,7 +248,7 @@ def snooze(reminders: Sequence[Reminder], at: datetime, minutes: float) -> Snooz
     `reminders` are as `build` gives them (answered sessions are not there). A "take it off"
     reminder cannot be snoozed: keeping ice or heat on longer can hurt the skin.
     """
-    target = snooze_target(reminders, at)
+    target = in_front(reminders, at)
     if target is None:
         return SnoozeDecision(None, None, "nothing")
     if target.sticky:
@@ -256,8 +256,9 @@ def snooze(reminders: Sequence[Reminder], at: datetime, minutes: float) -> Snooz
     return SnoozeDecision(target, max(target.due, at) + timedelta(minutes=minutes), None)
 
 
-def snooze_target(reminders: Sequence[Reminder], at: datetime) -> Reminder | None:
-    """The reminder a snooze at `at` applies to: the latest one that has fallen due and still matters."""
+def in_front(reminders: Sequence[Reminder], at: datetime) -> Reminder | None:
+    """The reminder in front of the user at `at` (what a snooze applies to): the latest one that has
+    fallen due and still matters."""
     current = [r for r in reminders if r.due <= at < r.relevant_until]
     return max(current, key=lambda r: (r.due, r.key)) if current else None
 
@@ -266,7 +267,7 @@ def _apply_snooze(reminders: list[Reminder], event: Event) -> list[Reminder]:
     """Move the snoozed reminder (and its session's later ones) later by the snooze's minutes."""
     target = next((r for r in reminders if r.key == event.text), None) if event.text else None
     if target is None:
-        target = snooze_target(reminders, event.at)
+        target = in_front(reminders, event.at)
     if target is None or target.sticky:
         return reminders
     new_due = max(target.due, event.at) + timedelta(minutes=event.minutes or 10)

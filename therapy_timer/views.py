@@ -72,8 +72,9 @@ def reminder(r: Reminder | None, zone: tzinfo) -> dict[str, Any] | None:
 
 def take_off(upcoming: Sequence[Reminder], now: datetime) -> Reminder | None:
     """The take-it-off reminder on show and still unanswered (ice or heat may still be on the skin)."""
-    shown = [r for r in upcoming if r.sticky and r.due <= now < r.relevant_until]
-    return max(shown, key=lambda r: r.due, default=None)
+    from therapy_timer.reminders import in_front
+
+    return in_front([r for r in upcoming if r.sticky], now)
 
 
 def status(
