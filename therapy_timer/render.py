@@ -274,7 +274,7 @@ def signs_answer(found: list[Any]) -> list[str]:
         return [
             "Saved. These words match none of the listed warning signs, but the app reads words imperfectly "
             "and cannot judge symptoms. Get help at once if you have any of these:",
-            *(f"  {sign.name:<14} {sign.label}" for sign in signs.SIGNS if sign.level == "urgent"),
+            *(_sign_row(sign) for sign in signs.SIGNS if sign.level == "urgent"),
             "`therapy-timer signs` lists the others; `therapy-timer log symptom --sign NAME` logs one by name.",
         ]
     out = ["Saved."]
@@ -294,9 +294,14 @@ def signs_list() -> list[str]:
     out = []
     for level, heading in headings.items():
         out.append(heading)
-        out += [f"  {sign.name:<14} {sign.label}" for sign in _signs().SIGNS if sign.level == level]
+        out += [_sign_row(sign) for sign in _signs().SIGNS if sign.level == level]
     out.append("Log one with `therapy-timer log symptom --sign NAME`, or in your own words.")
     return out
+
+
+def _sign_row(sign: Any) -> str:
+    """One listed sign: its name for `log symptom --sign`, and what it is."""
+    return f"  {sign.name:<14} {sign.label}"
 
 
 def _signs() -> Any:

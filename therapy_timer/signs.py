@@ -379,6 +379,7 @@ _SOMEONE_ELSE = re.compile(
     r"saw|seen|witnessed|watched)\b"
 )
 """Someone or something else is the subject: "my daughter has a fever", "the dog had an accident"."""
+_SENTENCE_END = re.compile(r"[.;!?]")
 _ANSWERED_NO = re.compile(r"\s*[?:-]\s*(?:no|none|nope|not really|nothing)\b")
 _CLAUSE = re.compile(r"[.;:!?,]|\b(?:but|although|though|however|except)\b")
 
@@ -394,7 +395,7 @@ def _negated(text: str, start: int, end: int, says_its_own: bool) -> bool:
     after = _CLAUSE.search(text, end)
     if _OVER.search(text, end, after.start() if after else len(text)):
         return True
-    sentence_end = re.compile(r"[.;!?]").search(text, end)
+    sentence_end = _SENTENCE_END.search(text, end)
     if _BACK_TO_NORMAL.search(text, end, sentence_end.start() if sentence_end else len(text)):
         return True
     return not says_its_own and bool(_NEGATION.search(text, start, end))
@@ -427,8 +428,8 @@ def _numb_from_ice(text: str, start: int, end: int) -> bool:
     """Whether the nerve match is numbness in a sentence about the ice."""
     if not text[start:end].startswith("numb"):
         return False
-    begin = max((m.end() for m in re.finditer(r"[.;!?]", text[:start])), default=0)
-    stop = re.compile(r"[.;!?]").search(text, end)
+    begin = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    stop = _SENTENCE_END.search(text, end)
     sentence = text[begin : stop.start() if stop else len(text)]
     without_ice = re.search(
         r"\b(?:even (?:when|without|though)|haven'?t|hasn'?t|not|without) (?:\w+ )?ic(?:e|ed|ing)\b", sentence
