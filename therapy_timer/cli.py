@@ -467,16 +467,12 @@ def log_pain(app: App, score: int, note: str | None, at_text: str, as_json: bool
     report(app, as_json, "log pain", result, [f"Saved: pain {score}/10{saved_at(app, result.at)}."])
 
 
-def render_when(moment: datetime, app: App) -> str:
-    from therapy_timer import render
-
-    return render.when(moment, app.zone, app.now)
-
-
 def saved_at(app: App, at: datetime) -> str:
     """ " for Tue 15:40" when an entry was logged for another moment than now: say which, as --at
     is read in the plan's zone and a person may mean another."""
-    return "" if abs(at - app.now) <= FUTURE_SLACK else f" for {render_when(at, app)}"
+    from therapy_timer import render
+
+    return "" if abs(at - app.now) <= FUTURE_SLACK else f" for {render.when(at, app.zone, app.now)}"
 
 
 def _switch(app: App, kind: str, at_text: str, as_json: bool) -> None:
@@ -615,7 +611,7 @@ def log_note(app: App, words: tuple[str, ...], at_text: str, as_json: bool) -> N
 
 
 def _answer(app: App, outcome: Literal["done", "skip"], at_text: str, as_json: bool) -> None:
-    from therapy_timer import usecases, views
+    from therapy_timer import render, usecases, views
 
     result = usecases.answer(app.deps(), outcome, app.when(at_text, "--at"))
     said = "done" if outcome == "done" else "skipped"
@@ -626,7 +622,7 @@ def _answer(app: App, outcome: Literal["done", "skip"], at_text: str, as_json: b
         left = round((session.end - result.at) / timedelta(minutes=1))
         text.append(
             f"It had {left} min to go, so no take-it-off reminder will come: if it is still on, "
-            f"take it off by {render_when(session.end, app)} yourself."
+            f"take it off by {render.when(session.end, app.zone, app.now)} yourself."
         )
     report(app, as_json, outcome, result, text)
 
