@@ -49,7 +49,7 @@ from therapy_timer.store import DB_NAME, Store, StoredPlan
 if TYPE_CHECKING:
     from therapy_timer.freedesktop import ServerEvent
     from therapy_timer.scheduler import Scheduler
-    from therapy_timer.usecases import PressResult
+    from therapy_timer.usecases import Deps, PressResult
 
 LOOKBACK = timedelta(hours=6)
 LOOKAHEAD = timedelta(days=2)
@@ -370,9 +370,7 @@ class Daemon:
             if event.kind == "closed":
                 self._shown.pop(event.id, None)
             elif shown is not None:  # else another program's: some servers tell every client
-                assert self.store is not None
-                deps = usecases.Deps(self.store, self.clock.now(), self.zone, self._config or Config())
-                result = usecases.press(deps, shown.plan_id, shown.reminder, shown.session, event.action)
+                result = usecases.press(self._deps(), shown.plan_id, shown.reminder, shown.session, event.action)
                 self._pressed(shown, event.action, result)
             with self._heard_lock:
                 self._heard.pop(0)
@@ -410,9 +408,15 @@ class Daemon:
         from therapy_timer import signs, usecases
 
         assert self.store is not None
-        deps = usecases.Deps(self.store, self.clock.now(), self.zone, self._config or Config())
         fired = [r.fired_at for r in self.store.reminders(plan_id) if r.fired_at is not None]
-        return signs.reminder_note(usecases.open_warning(deps), max(fired, default=None))
+        return signs.reminder_note(usecases.open_warning(self._deps()), max(fired, default=None))
+
+    def _deps(self) -> Deps:
+        """What a use case needs, as this daemon has it: its record, its clock, its zone, its settings."""
+        from therapy_timer import usecases
+
+        assert self.store is not None
+        return usecases.Deps(self.store, self.clock.now(), self.zone, self._config or Config())
 
     def _plan_ended(self) -> None:
         for shown in list(self._shown.values()):
