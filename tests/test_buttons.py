@@ -282,3 +282,27 @@ def test_a_heat_on_reminder_stays_for_its_session_so_made_it_worse_can_be_presse
         p.scheduler.step()
         heat = p.recorder.notes[0]
         assert heat.title == "Moist heat on now" and heat.expire_seconds == 15 * 60  # the whole session
+
+
+# One wiring: a press is decided as a command would decide it ------------------------------------------
+
+
+def test_a_press_follows_the_plans_zone_whatever_the_daemons_tz(isolated, run, monkeypatch):
+    """Started in New York at 15:00; the daemon runs with TZ=Asia/Kolkata. "Done, it's off" pressed on
+    the 17:00 ice is recorded for that session (it was refused as "not part of the plan" when the
+    daemon gave the use case its own zone instead of the plan's)."""
+    from zoneinfo import ZoneInfo
+
+    at = datetime(2026, 11, 24, 20, 0, tzinfo=timezone.utc)
+    monkeypatch.setenv("TZ", "America/New_York")
+    with freeze_time(at):
+        run("start", "--no-daemon")
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    clock = HandClock(at)
+    with stepping_daemon(isolated, clock, zone=ZoneInfo("Asia/Kolkata")) as p:
+        p.scheduler.run_until(at + timedelta(hours=2, minutes=15))
+        clock.advance(minutes=1)
+        p.recorder.press("Ice off now", "done")
+        p.scheduler.step()
+        done = logged(p.daemon.store, "done")
+        assert done == [("done", "ice@2026-11-24T22:00:00Z", "notification")], p.logged

@@ -432,3 +432,21 @@ def test_the_next_reminder_repeats_a_logged_warning_sign_once(isolated):
         bodies = [body for _, body, _ in p.recorder.sent]
         assert "Get help now: you logged new trouble controlling your bladder or bowels." in bodies[0]
         assert all("you logged" not in body for body in bodies[1:]) and len(bodies) >= 2
+
+
+@stepped
+def test_a_daemon_started_while_the_config_is_broken_keeps_the_plans_recorded_settings(isolated, run, config_file):
+    """A reboot while config.toml has a typo: the daemon keeps the settings recorded with the plan
+    (12-minute ice), as every command does, and records nothing over them (it used to record the
+    defaults, and the next ice came off after 15 minutes)."""
+    config_file.write_text("[cold]\nminutes = 12\n", encoding="utf-8")
+    with freeze_time(T0):
+        run("start", "--no-daemon")
+    config_file.write_text("[cold]\nminutes = = 12\n", encoding="utf-8")  # broken
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        p.scheduler.run_until(T0 + timedelta(minutes=13))
+        assert p.recorder.titles == ["therapy-timer settings problem", "Ice on now", "Ice off now"]
+        due = [r for r in p.daemon.store.reminders(1) if r.key.endswith("/off")]
+        assert [r.due_at for r in due] == [T0 + timedelta(minutes=12)]
+        settings = [e.text for e in p.daemon.store.events() if e.kind == "settings"]
+        assert len(settings) == 1 and "cold.minutes = 12" in (settings[0] or "")

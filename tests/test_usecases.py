@@ -36,11 +36,34 @@ def test_rule_9_an_edit_never_rewrites_a_session_that_began(store):
     usecases.start(at(store, T0), T0, T0, False, "Europe/Berlin")
     usecases.answer(at(store, T0 + 16 * M), "done", T0 + 16 * M)
     shorter = Config(cold=Cold(minutes=12))
-    view = usecases.plan_window(at(store, T0 + 30 * M, shorter), T0, T0 + 5 * timedelta(hours=1))
+    usecases.log_entry(at(store, T0 + 30 * M, shorter), "pain", T0 + 30 * M, score=4)  # a write records the edit
+    view = usecases.plan_window(at(store, T0 + 31 * M, shorter), T0, T0 + 5 * timedelta(hours=1))
     ice = [s for s in view["sessions"] if s["kind"] == "ice"]
     assert [s["minutes"] for s in ice[:2]] == [15, 12]
     kinds = [e.kind for e in store.events()]
-    assert kinds.count("settings") == 2  # the settings it began with, and the edit, from when it was seen
+    assert kinds.count("settings") == 2  # the settings it began with, and the edit, from when it was recorded
+
+
+def test_queries_never_write_and_show_the_settings_recorded(store):
+    usecases.start(at(store, T0), T0, T0, False, "Europe/Berlin")
+    shorter = Config(cold=Cold(minutes=12))
+    before = store.events()
+    usecases.status(at(store, T0 + 2 * M, shorter))
+    view = usecases.plan_window(at(store, T0 + 2 * M, shorter), T0, T0 + 5 * timedelta(hours=1))
+    usecases.report(at(store, T0 + 2 * M, shorter))
+    assert store.events() == before  # an edit a query sees is not recorded by it
+    assert {s["minutes"] for s in view["sessions"] if s["kind"] == "ice"} == {15}  # the recorded settings
+    usecases.snooze(at(store, T0 + 3 * M, shorter), 10)  # the next write records it, from its moment
+    settings = [e for e in store.events() if e.kind == "settings"]
+    assert len(settings) == 2 and settings[-1].at == T0 + 3 * M and "cold.minutes = 12" in (settings[-1].text or "")
+
+
+def test_a_refused_answer_records_no_settings_edit(store):
+    usecases.start(at(store, T0 + 10 * M), T0 + 10 * M, T0 + 10 * M, False, "Europe/Berlin")
+    before = store.events()
+    with pytest.raises(RefusedError):
+        usecases.answer(at(store, T0 + 10 * M, Config(cold=Cold(minutes=12))), "done", T0 - 60 * M)
+    assert store.events() == before
 
 
 def test_rule_5_status_shows_an_answered_session_as_answered_and_a_pending_snooze(store):

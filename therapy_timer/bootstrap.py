@@ -1,8 +1,16 @@
-"""Builds the reminder daemon for every entry point: the real process, the demo, the tests, the benchmarks.
+"""The one place that wires the world, for every entry point: each command, the daemon and its
+button presses, the calendar writer process, the demo, the benchmarks and the tests.
 
-One function decides what the daemon is made of (clock, scheduler, notifier, log, zone), so the
-entry points differ only in what they pass in: the demo and the benchmarks a fast clock and an
-end moment, the tests a hand clock, a stepping scheduler and a recording notifier.
+Three decisions are taken here and nowhere else, so no two entry points can disagree:
+- the zone a plan is computed in (`Wiring.zone`): the one recorded with the plan, whatever `TZ`
+  the process has (quiet hours and session keys must agree between a command and the daemon);
+- the settings in effect (`Wiring.settings`): config.toml's, or, while it is broken, the ones last
+  recorded with the plan (never the defaults over a plan's own settings);
+- what a use case is given (`Wiring.deps`): the record, now, that zone, those settings, the nudger.
+The entry points differ only in what they pass in: the demo and the benchmarks a fast clock and an
+end moment, the tests a hand clock, a stepping scheduler and a recording notifier. Heavy modules
+(the daemon, the notifier, the scheduler) are imported only by `build`, so a command that imports
+this module for its wiring stays quick to start.
 """
 
 from __future__ import annotations
@@ -15,11 +23,76 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from therapy_timer.clock import SYSTEM, Clock
-from therapy_timer.daemon import Daemon, timestamped
-from therapy_timer.notify import Notifier, TerminalBackend
-from therapy_timer.scheduler import MAX_IDLE, CappedScheduler, Scheduler
+
+if TYPE_CHECKING:
+    from therapy_timer.config import Config
+    from therapy_timer.daemon import Daemon
+    from therapy_timer.notify import Notifier
+    from therapy_timer.scheduler import Scheduler
+    from therapy_timer.store import Store, StoredPlan
+    from therapy_timer.usecases import Deps
+
+
+class SettingsRead(NamedTuple):
+    """The settings in effect, and why config.toml's own could not be used (None when they were)."""
+
+    config: Config
+    problem: str | None
+    warnings: tuple[str, ...] = ()
+
+
+class Wiring:
+    """How every entry point sees the plan: its zone, the settings in effect, what a use case gets.
+
+    `fallback_zone` is the zone of a plan that recorded none (one from before zones were recorded),
+    and of a new plan; by default this machine's (`TZ`, /etc/localtime), asked only when needed.
+    """
+
+    def __init__(self, config_path: Path, fallback_zone: tzinfo | None = None) -> None:
+        self.config_path, self.fallback_zone = config_path, fallback_zone
+
+    def zone(self, stored: StoredPlan | None) -> tzinfo:
+        """The zone recorded with `stored` (an IANA name or a POSIX rule), else the fallback."""
+        from therapy_timer import clock
+
+        recorded = clock.zone_named(stored.zone) if stored is not None else None
+        return recorded or self.fallback_zone or clock.local_zone()
+
+    def settings(self, store: Store | None, last_good: Config | None = None) -> SettingsRead:
+        """config.toml's settings; when it cannot be read (in any way: a broken file, or one that
+        breaks the parser itself), the ones last recorded with the active plan over `last_good`
+        (the defaults at first), with the problem said in one line."""
+        from therapy_timer import config
+        from therapy_timer.usecases import recorded_settings
+
+        try:
+            loaded = config.load(self.config_path)
+        except Exception as exc:
+            problem = str(exc) if isinstance(exc, config.ConfigError) else f"{self.config_path}: {_unreadable(exc)}"
+            base = last_good or config.Config()
+            stored = store.active_plan() if store is not None else None
+            return SettingsRead(recorded_settings(store, stored, base) if store and stored else base, problem)
+        return SettingsRead(loaded.config, None, tuple(loaded.warnings))
+
+    def deps(self, store: Store, now: datetime, config: Config, nudge: Callable[[], None] | None = None) -> Deps:
+        """What a use case needs: the record, now, the active plan's zone, the settings, the daemon's ear."""
+        from therapy_timer.usecases import Deps
+
+        return Deps(store, now, self.zone(store.active_plan()), config, nudge, zone_of=self.zone)
+
+
+def _unreadable(exc: Exception) -> str:
+    if isinstance(exc, RecursionError):
+        return "the file is nested too deeply to read"
+    return f"the file cannot be read ({type(exc).__name__})"
+
+
+def timestamped(line: str) -> None:
+    """The daemon's log line: local date and time, then what happened."""
+    print(f"{datetime.now():%Y-%m-%d %H:%M:%S} {line}", flush=True)
 
 
 def never_raising(log: Callable[[str], None]) -> Callable[[str], None]:
@@ -32,6 +105,9 @@ def never_raising(log: Callable[[str], None]) -> Callable[[str], None]:
     return write
 
 
+_DEFAULT = -1.0
+
+
 def build(
     folder: Path,
     config_path: Path,
@@ -41,7 +117,7 @@ def build(
     scheduler: Scheduler | None = None,
     notifier: Notifier | None = None,
     log: Callable[[str], None] = timestamped,
-    max_idle: float | None = MAX_IDLE,
+    max_idle: float | None = _DEFAULT,  # scheduler.MAX_IDLE
     listen: bool = True,
 ) -> Daemon:
     """A daemon for `folder`; every part not given is the real one.
@@ -49,16 +125,18 @@ def build(
     `listen=False` leaves out the nudge socket and the config watch (their threads), for tests
     that step time and call `poke` themselves where a command would nudge.
     """
-    safe = never_raising(log)
-    if zone is None:
-        from therapy_timer.clock import local_zone
+    from therapy_timer.daemon import Daemon
+    from therapy_timer.scheduler import MAX_IDLE, CappedScheduler
 
-        zone = local_zone()
+    safe = never_raising(log)
+    wiring = Wiring(config_path, zone)
     if scheduler is None:
-        scheduler = CappedScheduler(clock, max_idle)
+        scheduler = CappedScheduler(clock, MAX_IDLE if max_idle is _DEFAULT else max_idle)
     if notifier is None:
+        from therapy_timer.notify import Notifier, TerminalBackend
+
         notifier = Notifier(fallback=TerminalBackend(safe), log=safe)
-    return Daemon(folder, config_path, notifier, zone, clock, scheduler, safe, listen)
+    return Daemon(folder, config_path, notifier, wiring, clock, scheduler, safe, listen)
 
 
 def end_at(daemon: Daemon, moment: datetime, message: str) -> None:

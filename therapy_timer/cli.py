@@ -22,6 +22,7 @@ from therapy_timer.text import one_line
 if TYPE_CHECKING:  # imported lazily at run time, to keep start-up fast
     from pathlib import Path
 
+    from therapy_timer.bootstrap import Wiring
     from therapy_timer.config import Config
     from therapy_timer.store import Store
     from therapy_timer.usecases import Deps
@@ -40,44 +41,40 @@ class App:
         return self.clock.now().replace(microsecond=0)
 
     @cached_property
-    def zone(self) -> tzinfo:
-        """The zone recorded with the active plan, else this machine's zone (TZ, /etc/localtime).
+    def wiring(self) -> Wiring:
+        from therapy_timer.bootstrap import Wiring
 
-        A plan is computed in the zone it was started in, by every command and by the daemon,
-        whatever TZ each process has: quiet hours and session keys must agree.
-        """
-        stored = self.store.active_plan()
-        return (clock.zone_named(stored.zone) if stored else None) or clock.local_zone()
+        return Wiring(paths.config_path())
+
+    @cached_property
+    def zone(self) -> tzinfo:
+        """The zone recorded with the active plan, else this machine's (`bootstrap.Wiring.zone`)."""
+        return self.wiring.zone(self.store.active_plan())
 
     strict_config = False
     """Whether a broken config.toml stops this command (start, config show) or only warns."""
 
     @cached_property
     def config(self) -> Config:
-        """The settings in config.toml. A broken file stops `start` and `config show`; any other
-        command warns in one line and goes on with the settings last recorded with the plan, as the
-        reminders do: a typo must not keep someone from logging pain or seeing the plan."""
-        from therapy_timer import config
+        """The settings in effect (`bootstrap.Wiring.settings`). A broken file stops `start` and
+        `config show`; any other command warns in one line and goes on with the settings last
+        recorded with the plan, as the reminders do: a typo must not keep someone from logging pain."""
+        if self.strict_config:
+            from therapy_timer import config
 
-        try:
             loaded = config.load(paths.config_path())
-        except config.ConfigError as exc:
-            if self.strict_config:
-                raise
-            click.echo(f"therapy-timer: warning: {exc}; using the settings last recorded until it is fixed", err=True)
-            return self.recorded_config()
-        for warning in loaded.warnings:
+            warnings, settings = loaded.warnings, loaded.config
+        else:
+            read = self.wiring.settings(self.store)
+            if read.problem is not None:
+                click.echo(
+                    f"therapy-timer: warning: {read.problem}; using the settings last recorded until it is fixed",
+                    err=True,
+                )
+            warnings, settings = list(read.warnings), read.config
+        for warning in warnings:
             click.echo(f"therapy-timer: warning: {warning}", err=True)
-        return loaded.config
-
-    def recorded_config(self) -> Config:
-        """The settings last recorded with the active plan (the defaults where none were)."""
-        from therapy_timer.config import Config
-        from therapy_timer.usecases import SETTINGS, settings_from_text
-
-        stored = self.store.active_plan()
-        texts = [e.text for e in self.store.events(stored.id) if e.kind == SETTINGS] if stored else []
-        return (settings_from_text(texts[-1], Config()) if texts else None) or Config()
+        return settings
 
     def check_config(self) -> None:
         """Load the config now, so a broken one stops a command before anything is written."""
@@ -106,10 +103,8 @@ class App:
         return moment
 
     def deps(self) -> Deps:
-        """What the use cases need: the record, now, the plan's zone, the settings, the daemon's ear."""
-        from therapy_timer.usecases import Deps
-
-        return Deps(self.store, self.now, self.zone, self.config, self.changed)
+        """What the use cases need, wired as for every entry point (`bootstrap.Wiring.deps`)."""
+        return self.wiring.deps(self.store, self.now, self.config, self.changed)
 
     def daemon_running(self) -> bool:
         return control.is_running(self.folder)
@@ -703,7 +698,7 @@ def doctor(app: App, as_json: bool) -> None:
 @click.option("--hours", type=FiniteRange(0.5, 72), default=12, show_default=True, help="plan hours to show")
 def demo(speed: float, hours: float) -> None:
     """Watch a throwaway plan unfold, time compressed, with real notifications."""
-    from therapy_timer.daemon import timestamped
+    from therapy_timer.bootstrap import timestamped
     from therapy_timer.demo import run_demo
 
     run_demo(speed, hours, timestamped)

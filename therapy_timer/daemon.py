@@ -36,9 +36,8 @@ if __name__ == "__main__":
     # keep them out of a process that idles all day.
     sys.modules.setdefault("ssl", None)  # type: ignore[arg-type]
 
-from therapy_timer import config as config_module
 from therapy_timer import control, reminders, texts
-from therapy_timer.clock import Clock, zone_named
+from therapy_timer.clock import Clock
 from therapy_timer.config import Config
 from therapy_timer.errors import RefusedError
 from therapy_timer.live_calendar import LiveCalendar
@@ -47,6 +46,7 @@ from therapy_timer.push import Pusher
 from therapy_timer.store import DB_NAME, Store, StoredPlan
 
 if TYPE_CHECKING:
+    from therapy_timer.bootstrap import Wiring
     from therapy_timer.freedesktop import ServerEvent
     from therapy_timer.scheduler import Scheduler
     from therapy_timer.usecases import Deps, PressResult
@@ -78,13 +78,13 @@ class Daemon:
         folder: Path,
         config_path: Path,
         notifier: Notifier,
-        zone: tzinfo,
+        wiring: Wiring,
         clock: Clock,
         scheduler: Scheduler,
         log: Callable[[str], None],
         listen: bool = True,
     ) -> None:
-        self.folder, self.config_path, self.notifier, self.zone = folder, config_path, notifier, zone
+        self.folder, self.config_path, self.notifier, self.wiring = folder, config_path, notifier, wiring
         self.clock, self.scheduler, self.log, self.listen = clock, scheduler, log, listen
         self.lock = control.DaemonLock(folder)
         self.pusher = Pusher(log)  # reminders to a phone, when [push] url is set
@@ -96,7 +96,8 @@ class Daemon:
         self._poke_pending = False
         self._failures = 0
         self._unrecorded: dict[str, tuple[datetime, str]] = {}
-        self._config: Config | None = None
+        self._config: Config | None = None  # the settings in effect
+        self._last_good: Config | None = None  # config.toml's, when it last could be read
         self._config_problem: str | None = None
         self._plan_id: int | None = None
         self._identity: tuple[int, ...] | None = None
@@ -282,9 +283,10 @@ class Daemon:
         if unrecorded is not None:
             raise unrecorded  # the retry comes sooner than the next reminder, and records the press
 
-    def _zone_of(self, stored: StoredPlan) -> tzinfo:
-        """The zone recorded with the plan (as every command uses it); the daemon's own otherwise."""
-        return zone_named(stored.zone) or self.zone
+    @property
+    def zone(self) -> tzinfo:
+        """The zone of the plan this daemon serves (as every command computes it), for its log lines."""
+        return self.wiring.zone(self.store.active_plan() if self.store is not None else None)
 
     def _where(self) -> tuple[int, ...] | None:
         """Which folder and database file this daemon serves (device and inode), or None if gone."""
@@ -300,8 +302,7 @@ class Daemon:
         assert self.store is not None
         from therapy_timer.usecases import daemon_view
 
-        config, zone = self._load_config(), self._zone_of(stored)
-        view = daemon_view(self.store, stored, config, now, zone, now - LOOKBACK, now + LOOKAHEAD)
+        view = daemon_view(self._deps(now, self._load_config()), stored, now - LOOKBACK, now + LOOKAHEAD)
         self._answered = view.answered
         recorded = {r.key for r in self.store.reminders(stored.id)}
         return [r for r in view.reminders if r.key not in recorded]
@@ -411,12 +412,10 @@ class Daemon:
         fired = [r.fired_at for r in self.store.reminders(plan_id) if r.fired_at is not None]
         return signs.reminder_note(usecases.open_warning(self._deps()), max(fired, default=None))
 
-    def _deps(self) -> Deps:
-        """What a use case needs, as this daemon has it: its record, its clock, its zone, its settings."""
-        from therapy_timer import usecases
-
+    def _deps(self, now: datetime | None = None, config: Config | None = None) -> Deps:
+        """What a use case needs, wired as for every command: the record, now, the plan's zone, the settings."""
         assert self.store is not None
-        return usecases.Deps(self.store, self.clock.now(), self.zone, self._config or Config())
+        return self.wiring.deps(self.store, now or self.clock.now(), config or self._config or self._load_config())
 
     def _plan_ended(self) -> None:
         for shown in list(self._shown.values()):
@@ -427,23 +426,20 @@ class Daemon:
         self.shutdown()
 
     def _load_config(self) -> Config:
-        """The config file's settings. Whatever goes wrong reading it (a broken file, or one that
-        breaks the parser itself), the last good settings stay in force (the defaults at first),
-        and the user is told why, once per distinct problem."""
-        try:
-            loaded = config_module.load(self.config_path).config
-        except Exception as exc:
-            problem = str(exc) if isinstance(exc, config_module.ConfigError) else f"{self.config_path}: {_kind(exc)}"
-            if problem != self._config_problem:
-                self._config_problem = problem
-                self.log(f"{texts.SETTINGS_BROKEN}: {problem}")
-                self.notifier.send(Note("therapy-timer settings problem", f"{texts.SETTINGS_BROKEN}: {problem}"))
-            return self._config or Config()
-        if self._config_problem:
-            self.log("config.toml is fine again; using it")
-        self._config_problem = None
-        self._config = loaded
-        return loaded
+        """The settings in effect (`Wiring.settings`, as for every command). Whatever goes wrong
+        reading config.toml, the settings recorded with the plan stay in force, over the last good
+        file's, and the user is told why, once per distinct problem."""
+        read = self.wiring.settings(self.store, self._last_good)
+        if read.problem is None:
+            if self._config_problem:
+                self.log("config.toml is fine again; using it")
+            self._last_good = read.config
+        elif read.problem != self._config_problem:
+            self.log(f"{texts.SETTINGS_BROKEN}: {read.problem}")
+            self.notifier.send(Note("therapy-timer settings problem", f"{texts.SETTINGS_BROKEN}: {read.problem}"))
+        self._config_problem = read.problem
+        self._config = read.config
+        return read.config
 
 
 _UCRED = struct.Struct("iII")  # struct ucred: pid, uid, gid
@@ -455,17 +451,6 @@ def _sender_uid(ancillary: list[tuple[int, int, bytes]]) -> int | None:
         if level == socket.SOL_SOCKET and kind == getattr(socket, "SCM_CREDENTIALS", -1) and len(data) >= _UCRED.size:
             return int(_UCRED.unpack_from(data)[1])
     return None
-
-
-def _kind(exc: Exception) -> str:
-    if isinstance(exc, RecursionError):
-        return "the file is nested too deeply to read"
-    return f"the file cannot be read ({type(exc).__name__})"
-
-
-def timestamped(line: str) -> None:
-    """The daemon's log line: local date and time, then what happened."""
-    print(f"{datetime.now():%Y-%m-%d %H:%M:%S} {line}", flush=True)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ import icalendar
 
 from therapy_timer import __version__, texts
 from therapy_timer.calendar_feed import DOMAIN, Alarm, CalendarEvent, is_ours
+from therapy_timer.clock import zone_key
 
 PRODID = f"-//therapy-timer//therapy-timer {__version__}//EN"
 OURS = "-//therapy-timer//"
@@ -48,6 +49,9 @@ def render(events: Sequence[CalendarEvent], zone: tzinfo) -> bytes:
         first = min(e.start for e in events).astimezone(zone).date() - timedelta(days=1)
         last = max(e.end for e in events).astimezone(zone).date() + timedelta(days=1)
         calendar.add_missing_timezones(first, last)
+        tzid = zone_key(zone)
+        if tzid and tzid not in {tz.tz_name for tz in calendar.timezones}:  # a POSIX rule (TZ=JST-9): no IANA entry
+            calendar.add_component(icalendar.Timezone.from_tzinfo(zone, tzid, first, last))
     data: bytes = calendar.to_ical()
     return data
 

@@ -160,32 +160,26 @@ def write(folder: Path, config_path: Path, now: datetime) -> bool:
     last recorded with the plan (what the daemon keeps using). Our own earlier copy, if unreadable,
     is written afresh.
     """
-    from therapy_timer import clock, config, ics, usecases
+    from therapy_timer import ics, usecases
+    from therapy_timer.bootstrap import Wiring
     from therapy_timer.store import DB_NAME
 
     if not (folder / DB_NAME).exists():  # forgotten or never started: nothing to show, nothing to create
         return False
     store = Store(folder)
     try:
-        stored = store.plan()
-        if stored is None:
+        latest = store.plan()
+        if latest is None:
             return False
-        try:
-            settings = config.load(config_path).config
-        except Exception:
-            recorded = [e.text for e in store.events(stored.id) if e.kind == usecases.SETTINGS]
-            settings = (
-                usecases.settings_from_text(recorded[-1], config.Config()) if recorded else None
-            ) or config.Config()
+        wiring = Wiring(config_path)
         target = folder / NAME
         try:
             previous = ics.previous(target)
         except ics.NotOurs:
             previous = []
-        deps = usecases.Deps(store, now, clock.local_zone(), settings)
+        deps = wiring.deps(store, now, wiring.settings(store).config)
         result = usecases.export_calendar(deps, DAYS, previous)
-        zone = clock.zone_named(result.zone) or deps.zone
-        return ics.replace(target, ics.render(result.events, zone))
+        return ics.replace(target, ics.render(result.events, deps.zone_of(latest)))
     finally:
         store.close()
 

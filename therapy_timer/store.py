@@ -109,11 +109,15 @@ class Store:
         from therapy_timer.paths import ensure_private_dir
 
         self.path = folder / DB_NAME
+        self.readonly = False
         try:
             ensure_private_dir(folder)
             old_umask = os.umask(0o077)
             try:
-                self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+                if self.path.exists() and not (os.access(folder, os.W_OK) and os.access(self.path, os.W_OK)):
+                    self.db = self._open_readonly()
+                else:
+                    self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
                 self.db.execute("PRAGMA busy_timeout = 30000")
                 self._prepare()
             finally:
@@ -122,6 +126,26 @@ class Store:
             raise self._damaged(exc) from None
         except OSError as exc:
             raise StoreError(f"cannot open the data folder {folder}: {exc.strerror}") from None
+
+    def _open_readonly(self) -> sqlite3.Connection:
+        """The record on a read-only folder or disk: opened read-only, so it can still be read (status,
+        plan, history, report, export), and any write is refused in one line. SQLite cannot make the
+        WAL's shared-memory file there; with none left behind, nothing can be writing the file either,
+        so it is read as immutable."""
+        import urllib.parse
+
+        self.readonly = True
+        uri = f"file:{urllib.parse.quote(str(self.path))}?mode=ro"
+        for extra in ("", "&immutable=1"):
+            db = sqlite3.connect(uri + extra, uri=True, timeout=30, isolation_level=None, check_same_thread=False)
+            try:
+                db.execute("PRAGMA schema_version").fetchone()
+                return db
+            except sqlite3.OperationalError:
+                db.close()
+                if extra:
+                    raise
+        raise AssertionError("unreachable")
 
     def _damaged(self, exc: Exception) -> StoreError:
         """The one-line error for a database problem, naming what is really wrong and what to do.
@@ -155,6 +179,12 @@ class Store:
             "`therapy-timer forget` moves it aside and starts afresh"
         )
 
+    def _read_only(self) -> StoreError:
+        return StoreError(
+            f"the record in {self.path.parent} is read-only here (a read-only folder or disk), so nothing was "
+            "written; it can still be read (status, plan, history, report, export)"
+        )
+
     def _disk_full(self) -> bool:
         """Whether the data folder's disk has no room left (SQLite reports a full disk in WAL mode as an I/O error)."""
         import shutil  # only on this error path: keeps it out of every command's start-up
@@ -171,6 +201,8 @@ class Store:
         if version == SCHEMA_VERSION:
             self.db.execute("PRAGMA schema_version").fetchone()  # fails fast on a damaged file
             return
+        if self.readonly:
+            raise self._read_only()
         with self.write():
             count = "SELECT count(*) FROM sqlite_master WHERE name "
             has_tables = self.db.execute(count + "NOT LIKE 'sqlite_%'").fetchone()[0]
@@ -192,6 +224,8 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One atomic write transaction; taken at once so concurrent writers queue, not fail."""
+        if self.readonly:
+            raise self._read_only()
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as exc:

@@ -5,9 +5,11 @@ that tells a running daemon to look again), asks the pure core (`protocol`, `rem
 decision, writes it through the store and returns a small result. No click, no printing: the
 command line prints the result (as text or `--json`), a notification button shows it.
 
-Settings are part of the record: whenever a use case sees settings that differ from the last ones
-recorded for the plan, it records them (`SETTINGS` event, from that moment on), and the plan is
-worked out with, for each moment, the settings in force then (`protocol.Settings`).
+Settings are part of the record: a use case that writes (and the daemon, when it sees an edit)
+records the settings when they differ from the last ones recorded for the plan (`SETTINGS` event,
+in force from that moment on). Queries never write: they, like every view, work the plan out with
+the settings recorded, each in force from its moment (`protocol.Settings`), so an edit applies from
+the moment it is recorded, whichever command runs first, and a read-only record can still be read.
 """
 
 from __future__ import annotations
@@ -36,13 +38,21 @@ Source = Literal["command", "notification"]
 
 
 class Deps:
-    """What a use case needs from the outside world, passed in by the caller."""
+    """What a use case needs from the outside world, built for every entry point by `bootstrap.Wiring`
+    (`zone` is the active plan's; `zone_of` gives any plan's, for a report or calendar of an ended one)."""
 
     def __init__(
-        self, store: Store, now: datetime, zone: tzinfo, config: Config, nudge: Callable[[], None] | None = None
+        self,
+        store: Store,
+        now: datetime,
+        zone: tzinfo,
+        config: Config,
+        nudge: Callable[[], None] | None = None,
+        zone_of: Callable[[StoredPlan], tzinfo] | None = None,
     ) -> None:
         self.store, self.now, self.zone, self.config = store, now, zone, config
         self.nudge: Callable[[], None] = nudge or (lambda: None)
+        self.zone_of: Callable[[StoredPlan], tzinfo] = zone_of or (lambda _stored: zone)
 
 
 # Settings over time ------------------------------------------------------------------------------
@@ -90,9 +100,13 @@ def settings_from_text(text: str | None, current: Config) -> Config | None:
         return None
 
 
-def settings_over_time(events: Sequence[LoggedEvent], current: Config, now: datetime) -> Settings:
-    """The settings in force over the plan: each recorded change from its moment, then `current`
-    from `now` if it differs from the last recorded (pure: what `record_settings` would record)."""
+def settings_over_time(
+    events: Sequence[LoggedEvent], current: Config, pending_from: datetime | None = None
+) -> Settings:
+    """The settings in force over the plan: each recorded change from its moment (`current` fills
+    in what a record lacks, and stands alone for a plan that recorded none). With `pending_from`
+    (a use case about to write), `current` too from that moment if it differs from the last
+    recorded: what `record_settings` will record with the write."""
     changes: list[tuple[datetime, Config]] = []
     last_text = None
     for e in events:
@@ -101,11 +115,18 @@ def settings_over_time(events: Sequence[LoggedEvent], current: Config, now: date
             if recorded is not None:
                 changes.append((e.at, recorded))
                 last_text = e.text
-    if last_text != settings_text(current):
-        changes.append((now, current))
+    if pending_from is not None and changes and last_text != settings_text(current):
+        changes.append((pending_from, current))
     if not changes:
         return Settings(current)
     return Settings(changes[0][1], tuple(changes[1:]))
+
+
+def recorded_settings(store: Store, stored: StoredPlan, base: Config) -> Config:
+    """The settings last recorded with `stored`, over `base` for anything not recorded (`base` itself
+    when none can be read): what stays in force while config.toml is broken."""
+    texts = [e.text for e in store.events(stored.id) if e.kind == SETTINGS]
+    return (settings_from_text(texts[-1], base) if texts else None) or base
 
 
 def record_settings(deps: Deps, stored: StoredPlan, events: Sequence[LoggedEvent], at: datetime | None = None) -> bool:
@@ -127,28 +148,39 @@ class WorkedOut(NamedTuple):
 
 
 def work_out(
-    deps: Deps, stored: StoredPlan, logged: Sequence[LoggedEvent], horizon: datetime, zone: tzinfo
+    deps: Deps,
+    stored: StoredPlan,
+    logged: Sequence[LoggedEvent],
+    horizon: datetime,
+    zone: tzinfo,
+    pending: bool = False,
 ) -> WorkedOut:
-    """The plan's sessions up to `horizon` from `logged`; read only: a settings change it sees is
-    applied from now, as `record_settings` would record it, but not recorded."""
-    settings = settings_over_time(logged, deps.config, deps.now)
+    """The plan's sessions up to `horizon` from `logged`, with the settings recorded (read only);
+    `pending`: with a settings edit not yet recorded applied from now, as a write will record it."""
+    settings = settings_over_time(logged, deps.config, deps.now if pending else None)
     events = [e.as_event() for e in logged]
     return WorkedOut(settings, events, protocol.build(settings, stored.plan, events, horizon, zone))
 
 
 class Loaded:
-    """The active plan with its log, settings over time and timeline, read once for one use case."""
+    """The active plan with its log, settings over time and timeline, read once for one use case.
 
-    def __init__(self, deps: Deps, stored: StoredPlan, horizon: datetime) -> None:
+    Reading never writes. A use case that writes passes `record=True`: a settings edit not yet
+    recorded then applies from now to its decision, and `record_settings` records it with the write."""
+
+    def __init__(self, deps: Deps, stored: StoredPlan, horizon: datetime, record: bool = False) -> None:
         if too_old(stored, deps.now):
             raise RefusedError(
                 f"the active plan started {render.when(stored.plan.started_at, deps.zone)}, over a year ago, so it "
                 "cannot be followed any more; `therapy-timer stop` ends it (your record stays)"
             )
         self.deps, self.stored = deps, stored
-        record_settings(deps, stored, deps.store.events(stored.id))
         self.logged = deps.store.events(stored.id)
-        self.settings, self.events, self.timeline = work_out(deps, stored, self.logged, horizon, deps.zone)
+        self.settings, self.events, self.timeline = work_out(deps, stored, self.logged, horizon, deps.zone, record)
+
+    def record_settings(self) -> None:
+        """Record a settings edit this use case applied, with the answer or entry it writes."""
+        record_settings(self.deps, self.stored, self.logged)
 
     def reminders(self, since: datetime, until: datetime) -> list[reminders.Reminder]:
         return reminders.build(self.settings, self.timeline, self.events, since, until)
@@ -165,9 +197,9 @@ def too_old(stored: StoredPlan, now: datetime) -> bool:
     return stored.plan.started_at < now - MAX_PLAN_AGE
 
 
-def load(deps: Deps, horizon: datetime | None = None) -> Loaded:
-    """The active plan, loaded (refused when there is none)."""
-    return Loaded(deps, deps.store.require_plan(), horizon or deps.now + LOOKAHEAD)
+def load(deps: Deps, horizon: datetime | None = None, record: bool = False) -> Loaded:
+    """The active plan, loaded (refused when there is none); `record`: for a use case that writes."""
+    return Loaded(deps, deps.store.require_plan(), horizon or deps.now + LOOKAHEAD, record)
 
 
 class DaemonView(NamedTuple):
@@ -177,11 +209,11 @@ class DaemonView(NamedTuple):
     answered: frozenset[str]
 
 
-def daemon_view(
-    store: Store, stored: StoredPlan, config: Config, now: datetime, zone: tzinfo, since: datetime, until: datetime
-) -> DaemonView:
-    """The plan's reminders in [since, until] and its answered sessions (records a settings change it sees)."""
-    loaded = Loaded(Deps(store, now, zone, config), stored, until)
+def daemon_view(deps: Deps, stored: StoredPlan, since: datetime, until: datetime) -> DaemonView:
+    """The plan's reminders in [since, until] and its answered sessions. The daemon records a settings
+    edit as soon as it sees it (it is the one writer that runs all the time), then follows it."""
+    loaded = Loaded(deps, stored, until, record=True)
+    loaded.record_settings()
     return DaemonView(loaded.reminders(since, until), frozenset(reminders.answered(loaded.events)))
 
 
@@ -269,8 +301,9 @@ def end(deps: Deps, reason: Literal["stopped", "recovered"]) -> EndResult:
     if too_old(stored, deps.now):  # end it without computing its sessions: nothing to count
         logged, timeline = deps.store.events(stored.id), Timeline([], [], [])
     else:
-        loaded = load(deps, deps.now)
+        loaded = load(deps, deps.now, record=True)
         logged, timeline = loaded.logged, loaded.timeline
+        loaded.record_settings()
     summary = views.summary(stored.plan, timeline, logged, deps.now)
     deps.store.end_plan(stored.id, deps.now, reason)
     deps.nudge()
@@ -294,12 +327,13 @@ def switch(deps: Deps, kind: str, at: datetime, source: Source = "command") -> S
 
     Typed, it is always recorded (it is the person's report); from a button on a reminder shown
     earlier, it is refused when it would change nothing (cold is in force already)."""
-    loaded = load(deps, at + LOOKAHEAD)
+    loaded = load(deps, at + LOOKAHEAD, record=True)
     if at < loaded.stored.plan.started_at:
         raise UsageError("--at is before this plan started")
     decision = protocol.switch(loaded.settings, loaded.stored.plan, loaded.events, kind, at, deps.zone)
     if source == "notification" and not decision.changed:
         raise RefusedError("the plan is on cold already, so there was nothing to switch")
+    loaded.record_settings()
     deps.store.log(loaded.stored.id, at, kind, deps.now, source=source)
     deps.nudge()
     return decision
@@ -307,13 +341,14 @@ def switch(deps: Deps, kind: str, at: datetime, source: Source = "command") -> S
 
 def try_heat_again(deps: Deps, at: datetime, source: Source = "command") -> TryHeatResult:
     """The user wants to try heat again after the doctor advice: lift the hold (refused if there is none)."""
-    loaded = load(deps, at + LOOKAHEAD)
+    loaded = load(deps, at + LOOKAHEAD, record=True)
     decision = protocol.try_heat(loaded.settings, loaded.stored.plan, loaded.events, at, deps.zone)
     if not decision.accepted:
         when = f"; heat is planned again from {render.when(decision.heat_again_at, deps.zone, deps.now)}"
         raise RefusedError(
             "heat is not on hold, so there is nothing to lift" + (when if decision.heat_again_at else "")
         )
+    loaded.record_settings()
     deps.store.log(loaded.stored.id, at, protocol.TRY_HEAT, deps.now, source=source)
     deps.nudge()
     return decision
@@ -336,7 +371,7 @@ def answer(
     source: Source = "command",
 ) -> AnswerResult:
     """Mark the current (or latest, or the named) session done or skipped; a session is answered once."""
-    loaded = load(deps, at + timedelta(days=1))
+    loaded = load(deps, at + timedelta(days=1), record=True)
     decision = reminders.answer_target(loaded.timeline, loaded.events, at, session_key)
     if decision.refused == "none-yet":
         first = decision.upcoming
@@ -349,6 +384,7 @@ def answer(
     assert session is not None
     if decision.refused == "already":
         raise RefusedError(f"{views.label(session, deps.zone)} is already marked {decision.previous}")
+    loaded.record_settings()
     earlier = deps.store.log_answer(loaded.stored.id, at, outcome, deps.now, session.key, source)
     if earlier is not None:  # answered by another command or a button in the meantime
         raise RefusedError(f"{views.label(session, deps.zone)} is already marked {earlier}")
@@ -366,7 +402,7 @@ class SnoozeResult(NamedTuple):
 
 def snooze(deps: Deps, minutes: int, key: str | None = None, source: Source = "command") -> SnoozeResult:
     """Remind again in `minutes`: the reminder in front of the user (or the one named by `key`)."""
-    loaded = load(deps, deps.now + timedelta(days=1))
+    loaded = load(deps, deps.now + timedelta(days=1), record=True)
     due = loaded.reminders(deps.now - LOOKBACK, deps.now + timedelta(days=1))
     if key is not None:
         due = [r for r in due if r.key == key]
@@ -380,6 +416,7 @@ def snooze(deps: Deps, minutes: int, key: str | None = None, source: Source = "c
         )
     target, again = decision.target, decision.again_at
     assert target is not None and again is not None
+    loaded.record_settings()
     deps.store.log(
         loaded.stored.id, deps.now, reminders.SNOOZE, deps.now, minutes=minutes, session=target.session,
         text=target.key, source=source,
@@ -446,6 +483,8 @@ def log_entry(deps: Deps, kind: str, at: datetime, score: int | None = None, tex
                 "that text is not valid UTF-8 (check your terminal's encoding); nothing was saved"
             ) from None
     stored = deps.store.active_plan()
+    if stored is not None and not too_old(stored, deps.now):
+        record_settings(deps, stored, deps.store.events(stored.id))
     deps.store.log(stored.id if stored else None, at, kind, deps.now, score=score, text=text)
     return LogResult(kind, at, stored.id if stored else None, score, text)
 
@@ -496,7 +535,6 @@ def report(deps: Deps, plan_id: int | None = None) -> Report:
     (the settings in force are worked out as `record_settings` would record them). Entries logged
     with no plan active that fall within the plan's time are part of it.
     """
-    from therapy_timer import clock
     from therapy_timer import report as report_module
 
     stored = deps.store.plan(plan_id)
@@ -507,7 +545,7 @@ def report(deps: Deps, plan_id: int | None = None) -> Report:
     plan = stored.plan
     if plan.ended_at is None and too_old(stored, deps.now):
         raise RefusedError("the active plan started over a year ago; `therapy-timer stop` ends it (your record stays)")
-    zone = clock.zone_named(stored.zone) or deps.zone
+    zone = deps.zone_of(stored)
     until = min(plan.ended_at, deps.now) if plan.ended_at else deps.now
     loose = [e for e in deps.store.events() if e.plan_id is None and plan.started_at <= e.at <= until]
     logged = sorted(deps.store.events(stored.id) + loose, key=lambda e: (e.at, e.id))
@@ -546,7 +584,7 @@ def export_calendar(deps: Deps, days: int, previous: Sequence[CalendarEvent] = (
     plan = stored.plan
     if plan.ended_at is None and too_old(stored, deps.now):
         raise RefusedError("the active plan started over a year ago; `therapy-timer stop` ends it (your record stays)")
-    zone = clock.zone_named(stored.zone) or deps.zone
+    zone = deps.zone_of(stored)
     span = calendar_feed.window(deps.now, zone, days)
     farthest = deps.now + timedelta(days=calendar_feed.MAX_DAYS + 1)  # a file from a longer --days earlier
     until = max([span[1], *(p.start for p in previous if p.start < farthest)])
