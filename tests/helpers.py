@@ -242,8 +242,10 @@ def stepping_daemon(
     `zone` is the daemon's own zone (from its TZ), used for plans that recorded none. `calendar`:
     keep the live calendar copy, written in this process (off otherwise: it costs the unit tier seconds)."""
     scheduler = SteppingScheduler(clock)
-    daemon, recorder, logged = _build(folder, clock, timeout, zone=zone, scheduler=scheduler, listen=False)
-    daemon.calendar.start = write_here if calendar else None
+    writer = write_here if calendar else None
+    daemon, recorder, logged = _build(
+        folder, clock, timeout, zone=zone, scheduler=scheduler, listen=False, calendar_writer=writer
+    )
     daemon.open()
     try:
         yield Parts(daemon, recorder, logged, scheduler)

@@ -306,3 +306,34 @@ def test_a_press_follows_the_plans_zone_whatever_the_daemons_tz(isolated, run, m
         p.scheduler.step()
         done = logged(p.daemon.store, "done")
         assert done == [("done", "ice@2026-11-24T22:00:00Z", "notification")], p.logged
+
+
+def test_a_refused_press_is_worded_for_the_notification_never_with_a_command_to_type(isolated):
+    """The use cases refuse with a reason and its facts; the daemon words it. The command line's own
+    words ("run `therapy-timer done`", "--at") never reach a notification."""
+    from therapy_timer import usecases
+    from therapy_timer.bootstrap import Wiring
+    from therapy_timer.config import Config
+
+    new_plan(isolated)
+    store = Store(isolated)
+    wiring = Wiring(isolated.parent / "config.toml")
+
+    def press(minutes: float, key: str, button: str) -> usecases.PressResult:
+        deps = wiring.deps(store, T0 + timedelta(minutes=minutes), Config())
+        return usecases.press(deps, 1, f"{key}/on", key, button)
+
+    first = "ice@2026-11-24T08:00:00Z"
+    said = [
+        press(16, first, "done"),  # recorded
+        press(17, first, "done"),  # answered already
+        press(17, "ice@2026-11-24T08:05:00Z", "done"),  # no such session
+        press(17, first, "heat-worse"),  # cold already
+    ]
+    store.close()
+    assert said[0].changed and not any(result.changed for result in said[1:])
+    assert said[1].said.endswith("is already marked done") and "not part of the plan" in said[2].said
+    for result in said:
+        assert "therapy-timer" not in result.said and "`" not in result.said and "--" not in result.said
+    for text in texts.BUTTON_REFUSALS.values():
+        assert "therapy-timer" not in text and "`" not in text and "--" not in text

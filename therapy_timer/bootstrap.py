@@ -23,13 +23,14 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from therapy_timer.clock import SYSTEM, Clock
 
 if TYPE_CHECKING:
     from therapy_timer.config import Config
     from therapy_timer.daemon import Daemon
+    from therapy_timer.live_calendar import Start
     from therapy_timer.notify import Notifier
     from therapy_timer.scheduler import Scheduler
     from therapy_timer.store import Store, StoredPlan
@@ -119,24 +120,42 @@ def build(
     log: Callable[[str], None] = timestamped,
     max_idle: float | None = _DEFAULT,  # scheduler.MAX_IDLE
     listen: bool = True,
+    calendar_writer: Start | Literal["spawn"] | None = "spawn",
 ) -> Daemon:
     """A daemon for `folder`; every part not given is the real one.
 
-    `listen=False` leaves out the nudge socket and the config watch (their threads), for tests
-    that step time and call `poke` themselves where a command would nudge.
+    `zone`: the zone of a plan that recorded none (this machine's by default). `listen=False` leaves
+    out the nudge socket and the config watch (their threads), for tests that step time and call
+    `poke` themselves where a command would nudge. `calendar_writer`: what writes the live calendar
+    copy (a child process by default; None for no copy, as most tests want).
     """
+    from therapy_timer.control import DaemonLock
     from therapy_timer.daemon import Daemon
+    from therapy_timer.live_calendar import LiveCalendar, spawn
+    from therapy_timer.push import Pusher
     from therapy_timer.scheduler import MAX_IDLE, CappedScheduler
 
     safe = never_raising(log)
-    wiring = Wiring(config_path, zone)
     if scheduler is None:
-        scheduler = CappedScheduler(clock, MAX_IDLE if max_idle is _DEFAULT else max_idle)
+        scheduler = CappedScheduler(clock, MAX_IDLE if max_idle == _DEFAULT else max_idle)
     if notifier is None:
         from therapy_timer.notify import Notifier, TerminalBackend
 
         notifier = Notifier(fallback=TerminalBackend(safe), log=safe)
-    return Daemon(folder, config_path, notifier, wiring, clock, scheduler, safe, listen)
+    calendar = LiveCalendar(folder, config_path, safe, spawn if calendar_writer == "spawn" else calendar_writer)
+    return Daemon(
+        folder,
+        config_path,
+        notifier,
+        Wiring(config_path, zone),
+        clock,
+        scheduler,
+        safe,
+        listen,
+        lock=DaemonLock(folder),
+        pusher=Pusher(safe),
+        calendar=calendar,
+    )
 
 
 def end_at(daemon: Daemon, moment: datetime, message: str) -> None:

@@ -40,14 +40,14 @@ from therapy_timer import control, reminders, texts
 from therapy_timer.clock import Clock
 from therapy_timer.config import Config
 from therapy_timer.errors import RefusedError
-from therapy_timer.live_calendar import LiveCalendar
 from therapy_timer.notify import Delivery, Note, Notifier
-from therapy_timer.push import Pusher
 from therapy_timer.store import DB_NAME, Store, StoredPlan
 
 if TYPE_CHECKING:
     from therapy_timer.bootstrap import Wiring
     from therapy_timer.freedesktop import ServerEvent
+    from therapy_timer.live_calendar import LiveCalendar
+    from therapy_timer.push import Pusher
     from therapy_timer.scheduler import Scheduler
     from therapy_timer.usecases import Deps, PressResult
 
@@ -82,12 +82,15 @@ class Daemon:
         clock: Clock,
         scheduler: Scheduler,
         log: Callable[[str], None],
-        listen: bool = True,
+        listen: bool,
+        lock: control.DaemonLock,
+        pusher: Pusher,
+        calendar: LiveCalendar,
     ) -> None:
         self.folder, self.config_path, self.notifier, self.wiring = folder, config_path, notifier, wiring
         self.clock, self.scheduler, self.log, self.listen = clock, scheduler, log, listen
-        self.lock = control.DaemonLock(folder)
-        self.pusher = Pusher(log)  # reminders to a phone, when [push] url is set
+        self.lock = lock  # one daemon per data folder
+        self.pusher = pusher  # reminders to a phone, when [push] url is set
         self.store: Store | None = None
         self.socket: socket.socket | None = None
         self._bound = ("", 0)
@@ -107,7 +110,7 @@ class Daemon:
         self._heard_lock = threading.Lock()
         self._answered: frozenset[str] = frozenset()
         self._spent: list[Shown] = []  # pressed notifications: closed after this recompute, unless replaced
-        self.calendar = LiveCalendar(folder, config_path, log)  # plan.ics in the data folder, for a phone
+        self.calendar = calendar  # plan.ics in the data folder, for a phone
 
     # Life cycle ----------------------------------------------------------------------------
 

@@ -7,14 +7,16 @@ an injury, so within twelve plan hours it shows ice, the change to moist heat at
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
-from therapy_timer import bootstrap, clock, protocol
+from therapy_timer import bootstrap, clock, usecases
 from therapy_timer.config import Config
+from therapy_timer.errors import RefusedError
 from therapy_timer.store import Store
 from therapy_timer.when import local_moment
 
@@ -26,10 +28,12 @@ def run_demo(speed: float, hours: float, log: Callable[[str], None]) -> None:
     injured = start - timedelta(hours=44)
     folder = Path(tempfile.mkdtemp(prefix="therapy-timer-demo-"))
     try:
+        wiring = bootstrap.Wiring(folder / "config.toml", zone)
         store = Store(folder)
-        plan_id = store.start_plan(injured, start, False, start).id
-        _script(store, plan_id, start, injured, zone)
-        store.close()
+        try:
+            _script(wiring, store, start, injured)
+        finally:
+            store.close()
         log(
             f"demo: {hours:g} plan hours at {speed:g}x ({hours * 3600 / speed:.0f} s); injured two days ago at "
             f"{injured.astimezone(zone):%H:%M}, so the cold phase ends at noon. "
@@ -50,12 +54,18 @@ def run_demo(speed: float, hours: float, log: Callable[[str], None]) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _script(store: Store, plan_id: int, start: datetime, injured: datetime, zone) -> None:  # type: ignore[no-untyped-def]
-    """What the demo's imaginary user does: answers every session, and finds heat made it worse."""
+def _script(wiring: bootstrap.Wiring, store: Store, start: datetime, injured: datetime) -> None:
+    """What the demo's imaginary user does, through the same use cases as the commands: starts the
+    plan, finds at 16:05 that heat made it worse, and answers every session a minute after it ends."""
+    config = Config()
+
+    def at(moment: datetime) -> usecases.Deps:
+        return wiring.deps(store, moment, config)
+
+    usecases.start(at(start), injured, start, False, clock.zone_key(wiring.zone(None)))
     worse = start + timedelta(hours=8, minutes=5)
-    store.log(plan_id, worse, "heat-worse", start)
-    timeline = protocol.build(
-        Config(), protocol.Plan(injured, start), [protocol.Event(worse, "heat-worse")], start + timedelta(days=3), zone
-    )
-    for session in timeline.sessions:
-        store.log(plan_id, session.end + timedelta(minutes=1), "done", start, session=session.key)
+    usecases.switch(at(worse), "heat-worse", worse)
+    for session in usecases.timeline_of(at(start), start + timedelta(days=3)).sessions:
+        answered = session.end + timedelta(minutes=1)
+        with contextlib.suppress(RefusedError):  # a session the switch cut short, answered already
+            usecases.answer(at(answered), "done", answered, session_key=session.key)

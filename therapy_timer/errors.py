@@ -19,9 +19,18 @@ class UsageError(TherapyTimerError):
 
 
 class RefusedError(TherapyTimerError):
-    """A well-formed request the app will not carry out (no plan, a second plan): exit 1."""
+    """A well-formed request the app will not carry out (no plan, a second plan): exit 1.
+
+    The message is the command line's wording. A refusal a notification button can meet also
+    carries its `reason` (a code) and the facts behind it, so each shell words it in its own terms:
+    a notification never tells someone to type a command-line flag (`wording.refused_on_a_button`).
+    """
 
     exit_code = 1
+
+    def __init__(self, message: str, reason: str | None = None, **facts: object) -> None:
+        super().__init__(message)
+        self.reason, self.facts = reason, facts
 
 
 def fail(message: str, code: int) -> NoReturn:

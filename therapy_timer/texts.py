@@ -156,6 +156,24 @@ def typed(buttons: tuple[str, ...]) -> str:
     return f"Type {'; or '.join(parts)}." if parts else ""
 
 
+BUTTON_REFUSALS = {
+    "plan-too-old": "this plan began over a year ago, so it cannot be followed any more",
+    "cold-already": "the plan is on cold already, so there was nothing to switch",
+    "none-yet": "no session has started yet",
+    "not-planned": "that session is not part of the plan any more",
+    "answered": "{session} is already marked {outcome}",
+    "nothing-to-snooze": "there is no reminder to snooze right now",
+    "take-off-first": "a take-it-off reminder cannot be snoozed: longer ice or heat can hurt the skin, so take it off",
+}
+"""A use case's refusal (`errors.RefusedError.reason`), worded for a notification: no command to type."""
+
+
+def refused_on_a_button(reason: str | None, facts: dict[str, object]) -> str | None:
+    """Why a button changed nothing, in a notification's words (None for a refusal with no code)."""
+    said = BUTTON_REFUSALS.get(reason or "")
+    return said.format(**facts) if said else None
+
+
 def nothing_changed(reason: str) -> Notice:
     """A button pressed on a reminder that no longer applies."""
     return Notice("Nothing changed", f"{reason[0].upper()}{reason[1:]}.")

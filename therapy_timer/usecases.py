@@ -172,7 +172,8 @@ class Loaded:
         if too_old(stored, deps.now):
             raise RefusedError(
                 f"the active plan started {render.when(stored.plan.started_at, deps.zone)}, over a year ago, so it "
-                "cannot be followed any more; `therapy-timer stop` ends it (your record stays)"
+                "cannot be followed any more; `therapy-timer stop` ends it (your record stays)",
+                "plan-too-old",
             )
         self.deps, self.stored = deps, stored
         self.logged = deps.store.events(stored.id)
@@ -332,7 +333,7 @@ def switch(deps: Deps, kind: str, at: datetime, source: Source = "command") -> S
         raise UsageError("--at is before this plan started")
     decision = protocol.switch(loaded.settings, loaded.stored.plan, loaded.events, kind, at, deps.zone)
     if source == "notification" and not decision.changed:
-        raise RefusedError("the plan is on cold already, so there was nothing to switch")
+        raise RefusedError("the plan is on cold already, so there was nothing to switch", "cold-already")
     loaded.record_settings()
     deps.store.log(loaded.stored.id, at, kind, deps.now, source=source)
     deps.nudge()
@@ -376,18 +377,30 @@ def answer(
     if decision.refused == "none-yet":
         first = decision.upcoming
         raise RefusedError(
-            "no session has started yet" + (f"; the first is at {views.stamp(first.start, deps.zone)}" if first else "")
+            "no session has started yet"
+            + (f"; the first is at {views.stamp(first.start, deps.zone)}" if first else ""),
+            "none-yet",
         )
     if decision.refused == "unknown":
-        raise RefusedError("that session is not part of the plan (any more)")
+        raise RefusedError("that session is not part of the plan (any more)", "not-planned")
     session = decision.session
     assert session is not None
     if decision.refused == "already":
-        raise RefusedError(f"{views.label(session, deps.zone)} is already marked {decision.previous}")
+        raise RefusedError(
+            f"{views.label(session, deps.zone)} is already marked {decision.previous}",
+            "answered",
+            session=views.label(session, deps.zone),
+            outcome=decision.previous,
+        )
     loaded.record_settings()
     earlier = deps.store.log_answer(loaded.stored.id, at, outcome, deps.now, session.key, source)
     if earlier is not None:  # answered by another command or a button in the meantime
-        raise RefusedError(f"{views.label(session, deps.zone)} is already marked {earlier}")
+        raise RefusedError(
+            f"{views.label(session, deps.zone)} is already marked {earlier}",
+            "answered",
+            session=views.label(session, deps.zone),
+            outcome=earlier,
+        )
     deps.nudge()
     return AnswerResult(outcome, at, session)
 
@@ -408,11 +421,12 @@ def snooze(deps: Deps, minutes: int, key: str | None = None, source: Source = "c
         due = [r for r in due if r.key == key]
     decision = reminders.snooze(due, deps.now, minutes)
     if decision.refused == "nothing":
-        raise RefusedError("there is no reminder to snooze right now")
+        raise RefusedError("there is no reminder to snooze right now", "nothing-to-snooze")
     if decision.refused == "take-off":
         raise RefusedError(
             "a take-it-off reminder cannot be snoozed: longer ice or heat can hurt the skin. "
-            "Take it off, then run `therapy-timer done`"
+            "Take it off, then run `therapy-timer done`",
+            "take-off-first",
         )
     target, again = decision.target, decision.again_at
     assert target is not None and again is not None
@@ -456,7 +470,9 @@ def press(deps: Deps, plan_id: int, reminder_key: str, session_key: str, button:
             switched = switch(deps, button, deps.now, source="notification")
             return PressResult(True, f"{BUTTONS[button].label.lower()}: back to cold ({switched.switches} so far)")
     except RefusedError as exc:
-        return PressResult(False, str(exc))
+        from therapy_timer.texts import refused_on_a_button
+
+        return PressResult(False, refused_on_a_button(exc.reason, exc.facts) or "that answer could not be recorded")
     return PressResult(False, f"that button ({button}) is not one this version knows")
 
 
