@@ -17,7 +17,7 @@ from pathlib import Path
 
 from common import Result, main
 
-from therapy_timer import report, report_html, usecases
+from therapy_timer import bootstrap, report, report_html, usecases
 from therapy_timer.config import Config
 from therapy_timer.errors import RefusedError
 from therapy_timer.store import Store
@@ -31,7 +31,7 @@ def record(store: Store, days: int) -> datetime:
     end = injured + timedelta(days=days)
 
     def deps(now: datetime) -> usecases.Deps:
-        return usecases.Deps(store, now, ZONE, Config())
+        return bootstrap.Wiring(Path("/nonexistent/config.toml"), ZONE).deps(store, now, Config())
 
     usecases.start(deps(injured), injured, injured, False, "UTC")
     for k in range(10):
@@ -56,7 +56,7 @@ def measure(quick: bool) -> list[Result]:
     store = Store(folder / "data")
     try:
         end = record(store, 7 if quick else 30)
-        deps = usecases.Deps(store, end + timedelta(hours=1), ZONE, Config())
+        deps = bootstrap.Wiring(folder / "config.toml", ZONE).deps(store, end + timedelta(hours=1), Config())
         runs = []
         for _ in range(3 if quick else 30):
             began = time.perf_counter()

@@ -397,6 +397,7 @@ def test_two_answers_given_at_the_same_moment_cannot_both_land(plan, isolated, m
     """Found by a newcomer: `done & skip &` recorded both for one session. Here the other command's
     answer lands between this one reading the plan and writing its answer."""
     from therapy_timer import usecases
+    from therapy_timer.bootstrap import Wiring
     from therapy_timer.config import Config
     from therapy_timer.errors import RefusedError
     from therapy_timer.store import Store
@@ -410,7 +411,7 @@ def test_two_answers_given_at_the_same_moment_cannot_both_land(plan, isolated, m
         return real(plan_id, at, kind, now_, session, source)
 
     monkeypatch.setattr(store, "log_answer", raced)
-    deps = usecases.Deps(store, now, ZoneInfo("Europe/Berlin"), Config())
+    deps = Wiring(isolated.parent / "config.toml", ZoneInfo("Europe/Berlin")).deps(store, now, Config())
     with pytest.raises(RefusedError, match="already marked skip"):
         usecases.answer(deps, "done", now)
     assert [e.kind for e in store.events() if e.kind in ("done", "skip")] == ["skip"]

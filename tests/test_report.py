@@ -17,6 +17,7 @@ import pytest
 from freezegun import freeze_time
 
 from therapy_timer import report, signs, usecases
+from therapy_timer.bootstrap import Wiring
 from therapy_timer.config import Config
 from therapy_timer.errors import RefusedError
 from therapy_timer.protocol import Phase, Plan, Session, Switch, Timeline
@@ -241,7 +242,7 @@ def store(tmp_path):
 
 
 def deps(store, now):
-    return usecases.Deps(store, now, BERLIN, Config())
+    return Wiring(store.path.parent / "config.toml", BERLIN).deps(store, now, Config())
 
 
 @pytest.mark.cli

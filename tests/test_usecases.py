@@ -12,6 +12,7 @@ import pytest
 from tests.test_protocol import local
 from therapy_timer import store as store_module
 from therapy_timer import usecases, views
+from therapy_timer.bootstrap import Wiring
 from therapy_timer.config import Cold, Config
 from therapy_timer.errors import RefusedError
 from therapy_timer.store import Store
@@ -29,7 +30,7 @@ def store(tmp_path):
 
 
 def at(store, now, config=None):
-    return usecases.Deps(store, now, BERLIN, config or Config())
+    return Wiring(store.path.parent / "config.toml", BERLIN).deps(store, now, config or Config())
 
 
 def test_rule_9_an_edit_never_rewrites_a_session_that_began(store):

@@ -140,14 +140,14 @@ INJURED, STARTED, ENDED = at(1, 8, 10), at(1, 8, 30), at(5, 18, 0)
 def demo_record(folder: Path) -> int:
     """Record the demo plan in the data folder `folder`; returns how many pain scores it holds."""
     sys.path.insert(0, str(TOP))
-    from therapy_timer import usecases
+    from therapy_timer import bootstrap, usecases
     from therapy_timer.config import Config
     from therapy_timer.store import Store
 
     store = Store(folder)
 
     def deps(now: datetime) -> usecases.Deps:
-        return usecases.Deps(store, now, ZONE, Config())
+        return bootstrap.Wiring(folder / "config.toml", ZONE).deps(store, now, Config())
 
     try:
         usecases.start(deps(STARTED), INJURED, STARTED, False, "Europe/Berlin")
