@@ -49,6 +49,7 @@ TIERS = {
     "test_startup": "cli",
     "test_export": "cli",
     "test_readonly": "cli",
+    "test_contracts": "cli",
     "test_live_calendar": "unit",
     "test_daemon": "daemon",
     "test_lifecycle": "daemon",
