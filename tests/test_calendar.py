@@ -75,11 +75,14 @@ def test_the_repeats_of_the_off_reminder_are_left_to_the_desktop():
     assert len(ice.alarms) == 2  # ...the calendar only the start and the end
 
 
-def test_a_snooze_moves_the_alarms_as_it_moves_the_reminders():
-    # Snoozed 10 minutes at 09:02: "ice on" comes again at 09:12, and "ice off" moves by as much (09:27).
+def test_a_snooze_moves_the_event_and_its_alarms_and_keeps_its_uid():
+    # Snoozed 10 minutes at 09:02: the ice moves to 09:12-09:27 (the timeline moved it); "ice on" came
+    # at 09:00 and comes again at 09:12, "ice off" at the new end. The UID stays the planned start's.
     snooze = Event(local(2026, 11, 24, 9, 2), "snooze", session=ICE.key, minutes=10, text=f"{ICE.key}/on")
-    (ice,) = made([ICE], [snooze])
-    assert [a.after_start for a in ice.alarms] == [0 * M, 12 * M, 27 * M]
+    moved = ICE._replace(start=ICE.start + 12 * M, end=ICE.end + 12 * M, planned_start=ICE.start)
+    (ice,) = made([moved], [snooze])
+    assert (ice.start, ice.end, ice.uid) == (moved.start, moved.end, uid(7, ICE.key))
+    assert [a.after_start for a in ice.alarms] == [-12 * M, 0 * M, 15 * M]
     assert ice.alarms[1].text.startswith("Again: ice on now\n") and ice.alarms[2].text.startswith("Ice off now\n")
 
 

@@ -81,7 +81,11 @@ def test_heat_worse_switches_back_to_cold_and_is_recorded(run):
     assert view["phase"] == "cold" and view["current"] is None  # the heat came off; the skin settles first
     assert view["next"]["kind"] == "ice" and iso(view["next"]["start"]) == iso("2026-11-24T09:20:00+01:00")
     assert [iso(s) for s in view["switches_back_to_cold"]] == [iso("2026-11-24T09:05:00+01:00")]
-    with freeze_time("2026-11-25 09:10:00+01:00"):
+    with freeze_time("2026-11-25 09:10:00+01:00"):  # cold's 24 hours are over, but the 09:00 ice runs
+        view = run.json("status")
+        assert view["phase"] == "cold" and iso(view["phase_until"]) == iso("2026-11-25T11:00:00+01:00")
+        assert iso(view["next"]["start"]) == iso(view["phase_until"]) and view["next"]["kind"] == "heat"
+    with freeze_time("2026-11-25 11:10:00+01:00"):  # heat is back with its first session
         assert run.json("status")["phase"] == "heat"
         out = run("log", "heat-no-help").stdout
         assert "doctor or physical therapist" in out
@@ -377,9 +381,12 @@ def test_a_replaced_plan_lets_the_skin_rest_before_its_first_ice(run):
         run("start", "--no-daemon", "--at", "09:00")
         run("done", "--at", "09:15")  # the 09:00 ice came off at 09:15
         out = run("start", "--no-daemon", "--replace", "--injured", "yesterday 20:00").stdout
-        assert "the skin rests first: this plan begins at 09:30" in out
+        assert "the skin rests first: no ice or heat before 09:30" in out
         view = run.json("status")
     assert view["current"] is None and iso(view["next"]["start"]) == iso("2026-11-24T09:30:00+01:00")
+    assert iso(view["started_at"]) == iso("2026-11-24T09:20:00+01:00")  # the plan's start is not put in the future
+    with freeze_time("2026-11-24 09:22:00+01:00"):
+        run("log", "heat-worse", "--at", "09:21")  # a report just after the start is not "before the plan"
     with freeze_time("2026-11-24 11:00:00+01:00"):  # long after: nothing to wait for
         out = run("start", "--no-daemon", "--replace").stdout
     assert "rests first" not in out and "Now:  ice until 11:15" in out

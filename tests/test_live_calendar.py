@@ -111,11 +111,12 @@ def test_a_snooze_moves_the_alarms_in_the_copy(isolated, run):
         assert [a.decoded("trigger") for a in copy_of(isolated)[0].walk("VALARM")] == [0 * M, 15 * M]
         clock.advance(minutes=2)
         with freeze_time(clock.now()):
-            run("snooze")  # "Ice on now" again at 09:12, and "Ice off now" 12 minutes later: 09:27
+            run("snooze")  # the ice moves to 09:12-09:27: "Ice on now" came at 09:00, again at 09:12
         p.daemon.poke()
         step(p)
         ice = copy_of(isolated)[0]
-    assert [a.decoded("trigger") for a in ice.walk("VALARM")] == [0 * M, 12 * M, 27 * M]
+    assert ice.decoded("dtstart") == T0 + 12 * M  # the event moved with the session, its UID did not
+    assert [a.decoded("trigger") for a in ice.walk("VALARM")] == [-12 * M, 0 * M, 15 * M]
     assert int(ice["sequence"]) == 1
 
 

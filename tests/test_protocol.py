@@ -57,7 +57,9 @@ def test_cold_phase_ice_every_two_hours_from_the_injury_then_heat_every_four():
     assert all(s.start < cold_end for s in ice) and all(s.start >= cold_end for s in heat)
     # the last ice began at 09:00: the first heat waits the cold cadence (two hours), not just its end
     assert [hhmm(s.start) for s in heat[:3]] == ["Thu 11:00", "Thu 15:00", "Thu 19:00"]
-    assert timeline.phase_at(cold_end - H).mode == "cold" and timeline.phase_at(cold_end + H).mode == "heat"
+    # heat comes back when its first session starts: the phase changes there, so every view names 11:00
+    assert timeline.phase_at(heat[0].start - M).mode == "cold" and timeline.phase_at(heat[0].start).mode == "heat"
+    assert timeline.phases[0].end == timeline.phases[1].start == heat[0].start
 
 
 def test_no_session_overlaps_quiet_hours_across_midnight_but_a_late_start_gets_one_at_once():

@@ -60,7 +60,8 @@ def test_repeats_are_configurable():
 def test_snooze_moves_the_current_reminder_and_the_rest_of_its_session():
     injured, timeline, _ = setup()
     key = timeline.sessions[0].key
-    _, _, reminders = setup([Event(injured + 2 * M, "snooze", minutes=10)])
+    _, moved, reminders = setup([Event(injured + 2 * M, "snooze", key, 10, f"{key}/on")])
+    assert (moved.sessions[0].key, moved.sessions[0].start) == (key, injured + 12 * M)  # the session moved
     assert [((r.due - injured) / M, r.title) for r in reminders if r.session == key][:3] == [
         (0, "Ice on now"),
         (12, "Again: ice on now"),
@@ -165,5 +166,7 @@ def test_snoozing_again_and_again_never_reaches_into_the_next_session():
         decision = snooze(due, injured + minute * M, 60)
         assert decision.refused is None
         events.append(Event(injured + minute * M, "snooze", decision.target.session, 60, decision.target.key))
-    _, _, reminders = setup(events)
+    _, moved, reminders = setup(events)
+    first, second = [s for s in moved.sessions if s.kind == "ice"][:2]  # the snoozes moved the first ice
+    assert first.start == injured + 123 * M and second.start >= first.end + SKIN_REST
     assert max(r.due for r in reminders if r.session == first.key) < second.start

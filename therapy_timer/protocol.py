@@ -18,7 +18,16 @@ Rules (see the README for the user's view):
   unless a rule above makes it wait; every other session fits in a waking period;
 - walks are spread over each day's waking time and moved past any ice or heat session;
 - settings change from the moment they are recorded: each session is made with the settings in
-  force when it starts, so a later edit never rewrites the past.
+  force when it starts, so a later edit never rewrites the past;
+- what happened stays: a session that is a fact (answered, reminded, recorded as missed, snoozed)
+  keeps its kind, times and key whatever is reported later; the rest is worked out around the facts
+  (a late report can only cut a heat session short, as an annotation);
+- a snooze moves its session: the effective start and end shift, the key stays the planned start,
+  and the skin rest, the walks and a switch during it follow the effective times;
+- the skin rests after ice or heat that came off just before the plan (a plan replaced, or stopped
+  and started again): the first session waits `SKIN_REST` after `Plan.skin_off`;
+- heat comes back when its first session starts: a cold phase ends, and the heat phase begins, at
+  the first heat session actually planned, so every view names the same moment.
 """
 
 from __future__ import annotations
@@ -53,6 +62,7 @@ class Plan(NamedTuple):
     injured_at: datetime
     started_at: datetime
     ended_at: datetime | None = None
+    skin_off: datetime | None = None  # when ice or heat last came off before this plan (worked out, not stored)
 
 
 class Event(NamedTuple):
@@ -73,15 +83,55 @@ class Session(NamedTuple):
     purpose: str = ""  # walks: "rest" or "exercise"
     cut_short: bool = False  # a heat session stopped because heat made things worse
     planned_minutes: float = 0.0  # the length the settings gave it (before any cut)
+    planned_start: datetime | None = None  # a snoozed session: where it was planned (its key); None: `start`
 
     @property
     def key(self) -> str:
-        """A stable name for the session, used to mark it done and to name its reminders."""
-        return f"{self.kind}@{self.start.astimezone(timezone.utc):%Y-%m-%dT%H:%M:%SZ}"
+        """A stable name for the session, used to mark it done and to name its reminders: its kind and
+        planned start (a snooze moves the session, never its name)."""
+        return session_key(self.kind, self.planned_start or self.start)
+
+    @property
+    def snoozed(self) -> bool:
+        return self.planned_start is not None and self.planned_start != self.start
 
     @property
     def minutes(self) -> float:
         return (self.end - self.start).total_seconds() / 60
+
+
+def session_key(kind: str, planned: datetime) -> str:
+    return f"{kind}@{planned.astimezone(timezone.utc):%Y-%m-%dT%H:%M:%SZ}"
+
+
+def parse_key(key: str) -> tuple[Kind, datetime] | None:
+    """The kind and planned start a session key names (None for one this version cannot read)."""
+    kind, _, stamp = key.partition("@")
+    if kind not in ("ice", "heat", "walk"):
+        return None
+    try:
+        planned = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
+    return kind, planned  # type: ignore[return-value]
+
+
+SNOOZE = "snooze"
+
+
+def moved_starts(events: Iterable[Event]) -> dict[str, datetime]:
+    """Session key -> its effective start after its snoozes: each snooze moves the start to
+    `minutes` after the later of the snooze and the start so far (a snooze is of an "on" reminder)."""
+    moved: dict[str, datetime] = {}
+    for e in sorted(events, key=lambda e: e.at):
+        if e.kind != SNOOZE or not e.session:
+            continue
+        parsed = parse_key(e.session)
+        if parsed is None:
+            continue
+        start = moved.get(e.session, parsed[1])
+        moved[e.session] = max(start, e.at) + timedelta(minutes=e.minutes or 10)
+    return moved
 
 
 class Phase(NamedTuple):
@@ -142,6 +192,15 @@ class Timeline(NamedTuple):
         """How many times heat was given up for cold by `moment`."""
         return sum(1 for s in self.switches if s.at <= moment)
 
+    def heat_returns(self, moment: datetime) -> datetime | None:
+        """When heat comes back after `moment`, in a cold phase: the start of the first heat session
+        planned (None while heat is on hold, in heat already, or beyond what was worked out). Every
+        view and every command's answer names this one moment."""
+        phase = self.phase_at(moment)
+        if phase is None or phase.mode != "cold" or phase.on_hold:
+            return None
+        return next((s.start for s in self.sessions if s.kind == "heat" and s.start >= moment), None)
+
     def see_doctor(self, moment: datetime) -> bool:
         """Whether heat has failed often enough by `moment` to advise a professional's look."""
         return self.switch_count(moment) >= DOCTOR_AFTER_SWITCHES
@@ -151,41 +210,97 @@ def as_settings(config: Config | Settings) -> Settings:
     return config if isinstance(config, Settings) else Settings(config)
 
 
-def build(config: Config | Settings, plan: Plan, events: Iterable[Event], until: datetime, zone: tzinfo) -> Timeline:
+class Fact(NamedTuple):
+    """A session that happened (answered, reminded, missed or snoozed): pinned where it was."""
+
+    kind: Kind
+    planned: datetime  # its key's start
+    start: datetime  # effective: after its snoozes
+    key: str
+
+
+def facts_of(keys: Iterable[str], moved: dict[str, datetime], plan: Plan, horizon: datetime) -> list[Fact]:
+    """The facts among `keys` (and every snoozed session) within the plan, earliest first."""
+    out: dict[str, Fact] = {}
+    for key in (*keys, *moved):
+        parsed = parse_key(key)
+        if parsed is None or key in out:
+            continue
+        kind, planned = parsed
+        if plan.started_at <= planned < horizon:
+            out[key] = Fact(kind, planned, moved.get(key, planned), key)
+    return sorted(out.values(), key=lambda f: (f.start, f.key))
+
+
+def build(
+    config: Config | Settings,
+    plan: Plan,
+    events: Iterable[Event],
+    until: datetime,
+    zone: tzinfo,
+    facts: Iterable[str] = (),
+) -> Timeline:
     """Every session from the plan start that starts before `until` (or the plan's end, if earlier).
 
+    `facts`: the keys of sessions that happened (answered, reminded or missed; snoozed ones are read
+    from `events`): they stay exactly where they were, and the rest is worked out around them.
     The result does not depend on `until` beyond the cut: sessions are worked out `MARGIN` further,
     so a short window shows exactly what a long one shows for the same stretch of time.
     """
     settings = as_settings(config)
+    events = list(events)
     cut = min(until, plan.ended_at) if plan.ended_at else until
     horizon = max(until, plan.started_at) + MARGIN
     if plan.ended_at:
         horizon = min(horizon, plan.ended_at)
     wanted = (*SWITCH_KINDS, TRY_HEAT)
     triggers = sorted((e for e in events if e.kind in wanted and plan.started_at <= e.at < horizon), key=lambda e: e.at)
-    walker = _Walker(settings, plan, triggers, horizon, zone)
+    pinned = facts_of(facts, moved_starts(events), plan, horizon)
+    walker = _Walker(settings, plan, triggers, horizon, zone, [f for f in pinned if f.kind != "walk"])
     walker.run()
-    walks = _walks(settings, plan, walker.sessions, horizon, zone)
+    walks = _walks(settings, plan, walker.sessions, horizon, zone, [f for f in pinned if f.kind == "walk"])
     sessions = sorted((s for s in walker.sessions + walks if s.start < cut), key=lambda s: (s.start, s.end))
-    phases = [p for p in walker.phases if p.start < cut] or walker.phases[:1]
+    phases = _heat_begins_with_its_session([p for p in walker.phases if p.start < cut] or walker.phases[:1], sessions)
     return Timeline(sessions, phases, [s for s in walker.switches if s.at < cut])
+
+
+def _heat_begins_with_its_session(phases: list[Phase], sessions: list[Session]) -> list[Phase]:
+    """A heat phase that follows cold begins when its first heat session starts (not when cold's
+    days ran out, perhaps at night): "heat from" means the same moment in every view."""
+    out = list(phases)
+    for index in range(1, len(out)):
+        phase = out[index]
+        if phase.mode != "heat" or out[index - 1].mode != "cold":
+            continue
+        until = phase.end or datetime.max.replace(tzinfo=timezone.utc)
+        first = next((s.start for s in sessions if s.kind == "heat" and phase.start <= s.start < until), None)
+        if first is not None and first > phase.start:
+            out[index - 1] = out[index - 1]._replace(end=first)
+            out[index] = phase._replace(start=first)
+    return out
 
 
 class _Walker:
     """Walks forward in time: at each step either the next logged event or the next session comes first."""
 
     def __init__(
-        self, settings: Settings, plan: Plan, triggers: Sequence[Event], horizon: datetime, zone: tzinfo
+        self,
+        settings: Settings,
+        plan: Plan,
+        triggers: Sequence[Event],
+        horizon: datetime,
+        zone: tzinfo,
+        facts: Sequence[Fact] = (),
     ) -> None:
         self.settings, self.plan, self.horizon, self.zone = settings, plan, horizon, zone
         self.triggers = list(triggers)
+        self.facts = list(facts)  # ice and heat that happened, earliest first: placed as they were
         self.changes = [when for when, _ in settings.changes if plan.started_at < when < horizon]
         self.sessions: list[Session] = []
         self.phases: list[Phase] = []
         self.switches: list[Switch] = []
         self.last_start: dict[Kind, datetime] = {}
-        self.last_end: datetime | None = None
+        self.last_end: datetime | None = plan.skin_off  # the skin rests after what came off before the plan
         self.immediate: datetime | None = None
         self.opens = ""
         # The cold phase: it ends `cold_length` after `cold_base`, not before `cold_floor` (a settings
@@ -226,14 +341,20 @@ class _Walker:
             config = self.settings.at(cursor)
             kind: Kind = "ice" if self.mode == "cold" else "heat"
             candidate = self.next_start(kind, config, cursor)
+            fact = self.fact_first(kind, candidate, config)
+            place_at = fact.start if fact is not None else candidate
             moment, action = self.next_event()
             # An event at the very moment a session starts comes first, except a switch: heat put on
             # and taken off at once is still heat that was put on (the record shows it).
-            first = moment is not None and moment < self.horizon and (candidate is None or moment <= candidate)
-            if first and not (action == "trigger" and moment == candidate):
+            first = moment is not None and moment < self.horizon and (place_at is None or moment <= place_at)
+            if first and not (action == "trigger" and moment == place_at):
                 assert moment is not None
                 self.apply(action, moment)
                 cursor = max(cursor, moment)
+                continue
+            if fact is not None:
+                self.place_fact(fact, fact.planned == candidate)
+                cursor = max(cursor, fact.start)
                 continue
             if candidate is None:
                 break
@@ -310,6 +431,33 @@ class _Walker:
         length = timedelta(minutes=config.cold.minutes if kind == "ice" else config.heat.minutes)
         return fit(earliest, length, config.quiet_hours.periods, self.zone, self.horizon)
 
+    def fact_first(self, kind: Kind, candidate: datetime | None, config: Config) -> Fact | None:
+        """The next fact, if it comes before the session the rules would place next, or that session
+        would run into it (with the skin's rest): facts are never moved, the rest makes way."""
+        if not self.facts or self.facts[0].start >= self.horizon:
+            return None
+        fact = self.facts[0]
+        if candidate is None:
+            return fact
+        if fact.planned <= candidate:  # it stands where the rules would put this session (or before)
+            return fact
+        length = timedelta(minutes=config.cold.minutes if kind == "ice" else config.heat.minutes)
+        return fact if fact.start <= candidate + length + SKIN_REST else None
+
+    def place_fact(self, fact: Fact, as_planned: bool) -> None:
+        """Place a session that happened, as it happened; `as_planned`: the rules gave it this start."""
+        self.facts.pop(0)
+        config = self.settings.at(fact.planned)
+        minutes = config.cold.minutes if fact.kind == "ice" else config.heat.minutes
+        end = fact.start + timedelta(minutes=minutes)
+        opens = self.opens if as_planned else ""
+        planned = fact.planned if fact.start != fact.planned else None
+        self.sessions.append(Session(fact.kind, fact.start, end, opens, "", False, minutes, planned))
+        self.last_start[fact.kind] = max(self.last_start.get(fact.kind, fact.planned), fact.planned)
+        self.last_end = max(self.last_end or end, end)
+        if as_planned:
+            self.immediate, self.opens = None, ""
+
     def place(self, kind: Kind, start: datetime, config: Config) -> None:
         minutes = config.cold.minutes if kind == "ice" else config.heat.minutes
         end = start + timedelta(minutes=minutes)
@@ -378,12 +526,25 @@ def in_quiet_hours(moment: datetime, periods: Sequence[ClockRange], zone: tzinfo
     return bool(quiet_spans(moment, moment + timedelta(seconds=1), periods, zone))
 
 
-def _walks(settings: Settings, plan: Plan, treatments: list[Session], horizon: datetime, zone: tzinfo) -> list[Session]:
-    """`walk.times_per_day` walks spread over each day's waking time, clear of ice and heat.
+FACT_WALK_COVERS = timedelta(minutes=45)
+"""A walk that happened stands for the planned walk this close to it (so it is not planned twice)."""
+
+
+def _walks(
+    settings: Settings,
+    plan: Plan,
+    treatments: list[Session],
+    horizon: datetime,
+    zone: tzinfo,
+    facts: Sequence[Fact] = (),
+) -> list[Session]:
+    """`walk.times_per_day` walks spread over each day's waking time, clear of ice and heat (by their
+    effective times); a walk that happened stays as it was and stands for the planned one near it.
 
     Each stretch between settings changes uses the settings in force in it.
     """
-    busy = sorted(treatments, key=lambda s: s.start)
+    pinned = [_fact_walk(settings, plan, f) for f in facts]
+    busy = sorted([*treatments, *pinned], key=lambda s: s.start)
     starts = [s.start for s in busy]
     bounds = [plan.started_at] + [w for w, _ in settings.changes if plan.started_at < w < horizon] + [horizon]
     out: list[Session] = []
@@ -396,11 +557,21 @@ def _walks(settings: Settings, plan: Plan, treatments: list[Session], horizon: d
             for wanted, sleep in _spread(stretch, walk.times_per_day):
                 if not begin <= wanted < end:
                     continue
+                if any(abs(f.planned - wanted) < FACT_WALK_COVERS for f in facts):
+                    continue  # this walk happened (or was answered) already: it is among the facts
                 moment = _clear(max(wanted, out[-1].end) if out else wanted, length, busy, starts)
                 if moment < end and moment + length <= sleep:
                     purpose = "rest" if moment < rest_until else "exercise"
                     out.append(Session("walk", moment, moment + length, purpose=purpose, planned_minutes=walk.minutes))
-    return out
+    return sorted([*out, *pinned], key=lambda s: s.start)
+
+
+def _fact_walk(settings: Settings, plan: Plan, fact: Fact) -> Session:
+    walk = settings.at(fact.planned).walk
+    purpose = "rest" if fact.planned < plan.injured_at + timedelta(days=walk.rest_days) else "exercise"
+    planned = fact.planned if fact.start != fact.planned else None
+    end = fact.start + timedelta(minutes=walk.minutes)
+    return Session("walk", fact.start, end, "", purpose, False, walk.minutes, planned)
 
 
 def _days(
@@ -482,11 +653,18 @@ class SwitchResult(NamedTuple):
 
 
 def switch(
-    config: Config | Settings, plan: Plan, events: Sequence[Event], kind: str, at: datetime, zone: tzinfo
+    config: Config | Settings,
+    plan: Plan,
+    events: Sequence[Event],
+    kind: str,
+    at: datetime,
+    zone: tzinfo,
+    facts: Iterable[str] = (),
 ) -> SwitchResult:
     """Decide what a switch of `kind` at `at` does to the plan (`events`: the log before it)."""
-    before = build(config, plan, events, at + MARGIN, zone)
-    timeline = build(config, plan, [*events, Event(at, kind)], at + MARGIN, zone)
+    facts = tuple(facts)
+    before = build(config, plan, events, at + 2 * MARGIN, zone, facts)
+    timeline = build(config, plan, [*events, Event(at, kind)], at + 2 * MARGIN, zone, facts)
     changed = len(timeline.switches) > len(before.switches)
     was_cut = {s.key for s in before.sessions if s.cut_short}
     cut = next((s for s in timeline.sessions if s.cut_short and s.end == at and s.key not in was_cut), None)
@@ -500,7 +678,7 @@ def switch(
         heat_off_now=cut is not None,
         heat_finishes_at=running.end if running and kind == HEAT_NO_HELP else None,
         ice=ice,
-        heat_again_at=phase.end if phase and phase.mode == "cold" else None,
+        heat_again_at=timeline.heat_returns(at),
         on_hold=bool(phase and phase.on_hold),
         switches=timeline.switch_count(at),
         see_doctor=timeline.see_doctor(at),
@@ -517,14 +695,20 @@ class TryHeatResult(NamedTuple):
 
 
 def try_heat(
-    config: Config | Settings, plan: Plan, events: Sequence[Event], at: datetime, zone: tzinfo
+    config: Config | Settings,
+    plan: Plan,
+    events: Sequence[Event],
+    at: datetime,
+    zone: tzinfo,
+    facts: Iterable[str] = (),
 ) -> TryHeatResult:
-    """Decide what "try heat again" at `at` does: it lifts the hold after the doctor advice, if any."""
-    before = build(config, plan, events, at + MARGIN, zone).phase_at(at)
-    if before is None or not before.on_hold:
-        return TryHeatResult(at, False, before.end if before and before.mode == "cold" else None, None)
-    timeline = build(config, plan, [*events, Event(at, TRY_HEAT)], at + 2 * MARGIN, zone)
-    phase = timeline.phase_at(at)
-    heat_from = phase.end if phase else None
+    """Decide what "try heat again" at `at` does: it lifts the hold after the doctor advice, if any.
+    Either way it names when heat comes back: the start of the first heat session planned."""
+    facts = tuple(facts)
+    before = build(config, plan, events, at + 2 * MARGIN, zone, facts)
+    phase = before.phase_at(at)
+    if phase is None or not phase.on_hold:
+        return TryHeatResult(at, False, before.heat_returns(at), None)
+    timeline = build(config, plan, [*events, Event(at, TRY_HEAT)], at + 2 * MARGIN, zone, facts)
     heat = next((s for s in timeline.sessions if s.kind == "heat" and s.start >= at), None)
-    return TryHeatResult(at, True, heat_from, heat)
+    return TryHeatResult(at, True, heat.start if heat else timeline.heat_returns(at), heat)

@@ -3,9 +3,10 @@
 Every session gets a reminder when it starts; ice and heat also get one when they end, repeated
 `reminders.repeat_times` times, `repeat_after_minutes` apart, until the session is answered with
 done or skip (falling asleep on an ice pack is how skin gets hurt), and never past the start of the
-next ice or heat session. A snooze moves the current reminder, and the rest of its session's
-reminders with it, later. No reminder of a session is due after its answer (snoozed ones neither),
-and one due before the answer stops mattering at the answer.
+next ice or heat session. A snooze moves the session itself (`protocol.moved_starts`): its "on"
+reminder comes again at the new start, under a new key, and its take-it-off reminders follow the
+new end. No reminder of a session is due after its answer (snoozed ones neither), and one due
+before the answer stops mattering at the answer.
 
 The decisions the command line and the daemon share live here too: what a snooze applies to
 (`snooze`), and which due reminders fire and which are recorded as missed (`triage`).
@@ -96,6 +97,13 @@ class AnswerDecision(NamedTuple):
     upcoming: Session | None = None  # the first session, when none has started yet
 
 
+def answer_in_front(reminders: Sequence[Reminder], at: datetime) -> Reminder | None:
+    """The reminder a "done" or "skip" typed at `at` answers: a take-it-off reminder still in front
+    of the person comes first (the ice or heat may still be on the skin), then any other in front.
+    `reminders` are as `build` gives them: those of answered sessions are gone already."""
+    return in_front([r for r in reminders if r.sticky], at) or in_front(reminders, at)
+
+
 def answer_target(timeline: Timeline, events: Iterable[Event], at: datetime, key: str | None = None) -> AnswerDecision:
     """The session in progress at `at`, else the latest one begun (or the one named `key`, from a
     notification); a session is answered once."""
@@ -125,8 +133,10 @@ def build(
         here = settings.at(session.start)
         if session.end + _repeat_span(here) + OFF_STAYS_RELEVANT < since:
             continue
-        if session.start > until:
-            break
+        if min(session.start, session.planned_start or session.start) > until:
+            if session.start > until + timedelta(days=1):  # sorted by start: nothing later can be due
+                break
+            continue
         index = bisect_right(starts, session.start)
         following[session.key] = starts[index] if index < len(starts) else None
         out += _for_session(here, timeline, session, following[session.key])
@@ -176,9 +186,11 @@ def _for_session(config: Config, timeline: Timeline, session: Session, following
     if session.opens in SWITCH_KINDS and timeline.see_doctor(session.start):
         advice = texts.doctor_after_switches(timeline.switch_count(session.start))
     on = texts.session_on(session.kind, planned, session.opens, session.purpose)
-    half = session.start + timedelta(minutes=planned) / 2
+    first_due = session.planned_start or session.start  # a snoozed session: its first "on" came as planned
+    half = first_due + timedelta(minutes=planned) / 2
     if session.cut_short:  # heat made it worse: it comes off at once, and nothing more of it is due
-        stop = texts.heat_stop(SKIN_REST)
+        ice = next((s.start for s in timeline.sessions if s.kind == "ice" and s.start >= session.end), None)
+        stop = texts.heat_stop(ice - session.end if ice is not None else SKIN_REST)
         cut = Reminder(
             f"{session.key}/stop",
             session.end,
@@ -196,7 +208,7 @@ def _for_session(config: Config, timeline: Timeline, session: Session, following
     reminders = [
         Reminder(
             f"{session.key}/on",
-            session.start,
+            first_due,
             on.title,
             f"{on.body} {advice}".strip(),
             session.key,
@@ -264,7 +276,8 @@ def in_front(reminders: Sequence[Reminder], at: datetime) -> Reminder | None:
 
 
 def _apply_snooze(reminders: list[Reminder], event: Event) -> list[Reminder]:
-    """Move the snoozed reminder (and its session's later ones) later by the snooze's minutes."""
+    """The snoozed reminder comes again the snooze's minutes later, under a new key (the session
+    itself, and so its take-it-off reminders, moved with it in the timeline already)."""
     target = next((r for r in reminders if r.key == event.text), None) if event.text else None
     if target is None:
         target = in_front(reminders, event.at)
@@ -283,7 +296,7 @@ def _apply_snooze(reminders: list[Reminder], event: Event) -> list[Reminder]:
                 relevant_until=new_due + OFF_STAYS_RELEVANT,
             )
             out += [r, again]
-        elif r.session == target.session and r.due >= target.due:
+        elif r is target:  # not yet due (snoozed ahead by its key): it simply comes later
             out.append(r._replace(due=r.due + shift, relevant_until=r.relevant_until + shift))
         else:
             out.append(r)

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from therapy_timer import texts
+from therapy_timer.protocol import SKIN_REST
 from therapy_timer.text import visible
 
 if TYPE_CHECKING:
@@ -180,7 +181,7 @@ def started(result: StartResult, reminders: str, zone: tzinfo, now: datetime) ->
     if result.skin_rest_from is not None:
         out.append(
             f"The last ice or heat came off at {when(result.skin_rest_from, zone, now)}, so the skin rests first: "
-            f"this plan begins at {when(result.started_at, zone, now)}."
+            f"no ice or heat before {when(result.skin_rest_from + SKIN_REST, zone, now)}."
         )
     if result.too_long_ago:
         out.append(texts.ACUTE_ONLY)

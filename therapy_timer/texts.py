@@ -114,12 +114,14 @@ def event_title(kind: str, purpose: str = "", cut_short: bool = False) -> str:
     return "Gentle walk" if purpose == "exercise" else "Short walk"
 
 
-def heat_stop(rest: timedelta) -> Notice:
-    """The moment heat made it worse: off at once (the ice waits until the skin has settled)."""
+def heat_stop(until_ice: timedelta) -> Notice:
+    """The moment heat made it worse: off at once (the ice waits until the skin has settled);
+    `until_ice`: how long until the plan's next ice, as the timeline has it."""
+    minutes = round(until_ice / timedelta(minutes=1))
     return Notice(
         "Stop the heat now",
         "Take the heat away right now: it made things worse. Let the skin settle; ice follows in about "
-        f"{rest // timedelta(minutes=1)} minutes, wrapped in a towel.",
+        f"{minutes} minute{'s' * (minutes != 1)}, wrapped in a towel.",
     )
 
 
@@ -164,6 +166,7 @@ BUTTON_REFUSALS = {
     "answered": "{session} is already marked {outcome}",
     "nothing-to-snooze": "there is no reminder to snooze right now",
     "take-off-first": "a take-it-off reminder cannot be snoozed: longer ice or heat can hurt the skin, so take it off",
+    "snooze-too-long": "snoozed that long, it would run into the next session, so it would not come again",
 }
 """A use case's refusal (`errors.RefusedError.reason`), worded for a notification: no command to type."""
 

@@ -23,10 +23,11 @@ from therapy_timer import protocol, reminders, render, views
 from therapy_timer.config import Config
 from therapy_timer.errors import RefusedError, UsageError
 from therapy_timer.protocol import Session, Settings, SwitchResult, Timeline, TryHeatResult
-from therapy_timer.store import LoggedEvent, Store, StoredPlan
+from therapy_timer.store import FiredReminder, LoggedEvent, Store, StoredPlan
 
 if TYPE_CHECKING:
     from therapy_timer.calendar_feed import CalendarEvent
+    from therapy_timer.reminders import Reminder
     from therapy_timer.report import Report
 
 SETTINGS = "settings"
@@ -140,11 +141,14 @@ def record_settings(deps: Deps, stored: StoredPlan, events: Sequence[LoggedEvent
 
 
 class WorkedOut(NamedTuple):
-    """A plan worked out from its log: the settings in force over time, the events, the sessions."""
+    """A plan worked out from its log: the settings in force over time, the events, the sessions,
+    the sessions that are facts, and the plan as worked out (with the skin's rest before it)."""
 
     settings: Settings
     events: list[protocol.Event]
     timeline: Timeline
+    facts: frozenset[str] = frozenset()
+    plan: protocol.Plan | None = None
 
 
 def work_out(
@@ -156,10 +160,65 @@ def work_out(
     pending: bool = False,
 ) -> WorkedOut:
     """The plan's sessions up to `horizon` from `logged`, with the settings recorded (read only);
-    `pending`: with a settings edit not yet recorded applied from now, as a write will record it."""
+    `pending`: with a settings edit not yet recorded applied from now, as a write will record it.
+
+    The one derivation every view and the daemon read: the sessions that happened (`fact_keys`) stay
+    as they were, the skin rests after what came off before the plan (`skin_off_before`), and the
+    rest is worked out around them."""
     settings = settings_over_time(logged, deps.config, deps.now if pending else None)
     events = [e.as_event() for e in logged]
-    return WorkedOut(settings, events, protocol.build(settings, stored.plan, events, horizon, zone))
+    plan = stored.plan._replace(skin_off=skin_off_before(deps.store, stored))
+    facts = fact_keys(events, deps.store.reminders(stored.id))
+    return WorkedOut(settings, events, protocol.build(settings, plan, events, horizon, zone, facts), facts, plan)
+
+
+def fact_keys(events: Sequence[protocol.Event], fired: Sequence[FiredReminder]) -> frozenset[str]:
+    """The sessions that are facts: answered, or whose reminder went out or was recorded as missed
+    (a snoozed one is read from the snooze itself)."""
+    answered = {e.session for e in events if e.kind in reminders.ANSWERS and e.session}
+    return frozenset(answered | {r.key.split("/", 1)[0] for r in fired})
+
+
+CORRECTION = timedelta(minutes=5)
+"""`start --replace` this soon after the start it replaces, with nothing answered, is a correction:
+the replaced plan's sessions count for nothing, not even for the skin's rest."""
+
+
+def skin_off_before(store: Store, stored: StoredPlan) -> datetime | None:
+    """When ice or heat last came off the skin before `stored` began, in the plan before it (replaced,
+    or stopped and started again): the latest end of its sessions that were facts and not skipped
+    (an answer or a cut before the end ends it there). None when nothing was on, or for a correction."""
+    previous = store.plan(stored.id - 1) if stored.id > 1 else None
+    if previous is None or previous.plan.ended_at is None or too_old(previous, stored.plan.started_at):
+        return None
+    logged = store.events(previous.id)
+    events = [e.as_event() for e in logged]
+    answers = reminders.first_answers(events)
+    if not answers and stored.plan.started_at - previous.plan.started_at <= CORRECTION:
+        return None
+    settings = settings_over_time(logged, Config())
+    moved = protocol.moved_starts(events)
+    cuts = sorted(e.at for e in events if e.kind == protocol.HEAT_WORSE)
+    off = []
+    for key in fact_keys(events, store.reminders(previous.id)):
+        parsed = protocol.parse_key(key)
+        if parsed is None or parsed[0] == "walk":
+            continue
+        kind, planned = parsed
+        start = moved.get(key, planned)
+        if start >= stored.plan.started_at:
+            continue
+        config = settings.at(planned)
+        end = start + timedelta(minutes=config.cold.minutes if kind == "ice" else config.heat.minutes)
+        answer = answers.get(key)
+        if answer is not None and answer.kind == "skip":
+            continue
+        if answer is not None:
+            end = min(end, max(answer.at, start))
+        if kind == "heat":
+            end = min([end, *(at for at in cuts if start <= at < end)])
+        off.append(end)
+    return max(off, default=None)
 
 
 class Loaded:
@@ -177,7 +236,9 @@ class Loaded:
             )
         self.deps, self.stored = deps, stored
         self.logged = deps.store.events(stored.id)
-        self.settings, self.events, self.timeline = work_out(deps, stored, self.logged, horizon, deps.zone, record)
+        worked = work_out(deps, stored, self.logged, horizon, deps.zone, record)
+        self.settings, self.events, self.timeline, self.facts = worked[:4]
+        self.plan = worked.plan or stored.plan
 
     def record_settings(self) -> None:
         """Record a settings edit this use case applied, with the answer or entry it writes."""
@@ -185,6 +246,13 @@ class Loaded:
 
     def reminders(self, since: datetime, until: datetime) -> list[reminders.Reminder]:
         return reminders.build(self.settings, self.timeline, self.events, since, until)
+
+    def reminders_with(self, event: protocol.Event, since: datetime, until: datetime) -> list[Reminder]:
+        """The reminders as they will be once `event` is recorded: what a command promises is read
+        from the same derivation the daemon will act on."""
+        events = [*self.events, event]
+        timeline = protocol.build(self.settings, self.plan, events, until, self.deps.zone, self.facts)
+        return reminders.build(self.settings, timeline, events, since, until)
 
 
 MAX_PLAN_AGE = timedelta(days=366)
@@ -233,20 +301,18 @@ class StartResult(NamedTuple):
     too_long_ago: bool  # the injury is past the first days this plan is for
     cold_every_hours: float
     heat_every_hours: float
-    skin_rest_from: datetime | None = None  # a replaced plan's last ice or heat came off here: the new one waits
+    skin_rest_from: datetime | None = None  # the plan before's last ice or heat came off here: the new one waits
 
 
 def start(deps: Deps, injured: datetime, started: datetime, replace: bool, zone_name: str | None) -> StartResult:
     if injured > started:
         raise UsageError("the injury (--injured) must be before the plan start (--at)")
-    off = last_on_skin(deps, started) if replace else None
-    waits = off is not None and off + protocol.SKIN_REST > started
-    if off is not None and waits:
-        started = off + protocol.SKIN_REST  # the new plan's first ice or heat must not follow the last one at once
     stored = deps.store.start_plan(injured, started, replace, deps.now, zone_name)
     record_settings(deps, stored, [], at=started)
     deps.nudge()
     loaded = Loaded(deps, stored, deps.now + LOOKAHEAD)
+    off = loaded.plan.skin_off  # the plan before it: its first ice or heat waits for the skin's rest
+    waits = off is not None and off + protocol.SKIN_REST > started
     phase = loaded.timeline.phase_at(deps.now)
     assert phase is not None
     return StartResult(
@@ -263,26 +329,6 @@ def start(deps: Deps, injured: datetime, started: datetime, replace: bool, zone_
         heat_every_hours=deps.config.heat.every_hours,
         skin_rest_from=off if waits else None,
     )
-
-
-def last_on_skin(deps: Deps, before: datetime) -> datetime | None:
-    """When the active plan's last ice or heat came off the skin, by `before` (read only: the plan
-    is about to be replaced). Only a session marked done is known to have touched the skin (it came
-    off at its end, or at the answer if that was earlier): replacing a plan just started, to correct
-    the injury time, must not hold back its first session for one that was never put on."""
-    stored = deps.store.active_plan()
-    if stored is None or too_old(stored, deps.now):
-        return None
-    plan = work_out(deps, stored, deps.store.events(stored.id), before, deps.zone)
-    answers = reminders.first_answers(plan.events)
-    off = []
-    for session in plan.timeline.sessions:  # those begun before `before`
-        if session.kind == "walk":
-            continue
-        answer = answers.get(session.key)
-        if answer is not None and answer.kind == "done":
-            off.append(min(session.end, answer.at))
-    return max(off, default=None)
 
 
 class EndResult(NamedTuple):
@@ -331,7 +377,7 @@ def switch(deps: Deps, kind: str, at: datetime, source: Source = "command") -> S
     loaded = load(deps, at + LOOKAHEAD, record=True)
     if at < loaded.stored.plan.started_at:
         raise UsageError("--at is before this plan started")
-    decision = protocol.switch(loaded.settings, loaded.stored.plan, loaded.events, kind, at, deps.zone)
+    decision = protocol.switch(loaded.settings, loaded.plan, loaded.events, kind, at, deps.zone, loaded.facts)
     if source == "notification" and not decision.changed:
         raise RefusedError("the plan is on cold already, so there was nothing to switch", "cold-already")
     loaded.record_settings()
@@ -343,7 +389,7 @@ def switch(deps: Deps, kind: str, at: datetime, source: Source = "command") -> S
 def try_heat_again(deps: Deps, at: datetime, source: Source = "command") -> TryHeatResult:
     """The user wants to try heat again after the doctor advice: lift the hold (refused if there is none)."""
     loaded = load(deps, at + LOOKAHEAD, record=True)
-    decision = protocol.try_heat(loaded.settings, loaded.stored.plan, loaded.events, at, deps.zone)
+    decision = protocol.try_heat(loaded.settings, loaded.plan, loaded.events, at, deps.zone, loaded.facts)
     if not decision.accepted:
         when = f"; heat is planned again from {render.when(decision.heat_again_at, deps.zone, deps.now)}"
         raise RefusedError(
@@ -371,8 +417,12 @@ def answer(
     session_key: str | None = None,
     source: Source = "command",
 ) -> AnswerResult:
-    """Mark the current (or latest, or the named) session done or skipped; a session is answered once."""
+    """Mark a session done or skipped: the named one (a button), else the one whose reminder is in
+    front of the person (a take-it-off reminder first), else the current or latest; once each."""
     loaded = load(deps, at + timedelta(days=1), record=True)
+    if session_key is None:
+        shown = reminders.answer_in_front(loaded.reminders(at - LOOKBACK, at), at)
+        session_key = shown.session if shown is not None else None
     decision = reminders.answer_target(loaded.timeline, loaded.events, at, session_key)
     if decision.refused == "none-yet":
         first = decision.upcoming
@@ -430,6 +480,16 @@ def snooze(deps: Deps, minutes: int, key: str | None = None, source: Source = "c
         )
     target, again = decision.target, decision.again_at
     assert target is not None and again is not None
+    snoozed = protocol.Event(deps.now, reminders.SNOOZE, target.session, minutes, target.key)
+    coming = loaded.reminders_with(snoozed, deps.now - LOOKBACK, again + timedelta(hours=1))
+    if not any(r.session == target.session and r.due == again for r in coming):
+        ahead = next((r for r in coming if r.due >= again and r.role == "on" and r.what != "walk"), None)
+        raise RefusedError(
+            f"snoozed {minutes} minutes, this reminder would run into the next session"
+            + (f" ({ahead.title.lower()} at {render.when(ahead.due, deps.zone, deps.now)})" if ahead else "")
+            + ", so it would not come again: snooze it for less, or skip it",
+            "snooze-too-long",
+        )
     loaded.record_settings()
     deps.store.log(
         loaded.stored.id, deps.now, reminders.SNOOZE, deps.now, minutes=minutes, session=target.session,
@@ -570,7 +630,8 @@ def report(deps: Deps, plan_id: int | None = None) -> Report:
         horizon = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), tzinfo=zone)
     else:
         horizon = plan.ended_at
-    settings, _, timeline = work_out(deps, stored, logged, horizon, zone)
+    worked = work_out(deps, stored, logged, horizon, zone)
+    settings, timeline = worked.settings, worked.timeline
     texts = [(plan.started_at, settings_text(settings.first))]
     texts += [(at, settings_text(config)) for at, config in settings.changes]
     return report_module.build(stored, timeline, logged, texts, deps.now, zone)
@@ -607,7 +668,8 @@ def export_calendar(deps: Deps, days: int, previous: Sequence[CalendarEvent] = (
     sessions: list[Session] = []
     due: list[reminders.Reminder] = []
     if plan.ended_at is None or plan.ended_at > span[0]:
-        settings, events, timeline = work_out(deps, stored, deps.store.events(stored.id), until, zone)
+        worked = work_out(deps, stored, deps.store.events(stored.id), until, zone)
+        settings, events, timeline = worked.settings, worked.events, worked.timeline
         sessions = timeline.sessions
         due = reminders.build(settings, timeline, events, span[0] - timedelta(days=1), until + timedelta(days=1))
     known_until = until if plan.ended_at is None else datetime.max.replace(tzinfo=timezone.utc)  # ended: all known
