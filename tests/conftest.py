@@ -51,6 +51,7 @@ TIERS = {
     "test_readonly": "cli",
     "test_contracts": "cli",
     "test_live_calendar": "unit",
+    "test_logfile": "unit",
     "test_daemon": "daemon",
     "test_lifecycle": "daemon",
     "test_push": "daemon",

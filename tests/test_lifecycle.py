@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import wait_until
-from therapy_timer import control
+from therapy_timer import control, logfile
 from therapy_timer.store import DB_NAME, Store
 
 OTHER = "tt-neighbour"
@@ -139,6 +139,25 @@ def test_a_full_disk_delays_a_reminder_and_never_silences_the_daemon(small_disk,
     finally:
         daemon.terminate()
         daemon.wait(10)
+
+
+def test_a_daemon_log_past_its_cap_is_set_aside_and_the_newest_lines_are_kept(isolated, ended):
+    """The daemon as `start` runs it: its stdout and stderr are daemon.log, already at the cap."""
+    env = desktopless_env()
+    tt(env, "start", "--no-daemon")
+    old = b"".join(b"2026-11-01 09:00:00 an old line %06d\n" % n for n in range(logfile.MAX_BYTES // 34 + 1))
+    (isolated / control.LOG_NAME).write_bytes(old)
+    os.chmod(isolated / control.LOG_NAME, 0o600)
+    tt(env, "start", "--replace")
+    assert wait_until(lambda: "Ice on now" in log_of(isolated), 10), log_of(isolated)[-500:]
+    pid = daemon_pid(isolated)
+    log = isolated / control.LOG_NAME
+    assert log.stat().st_size < 10_000 and "an old line" not in log_of(isolated)
+    assert (isolated / (control.LOG_NAME + ".1")).read_bytes().startswith(old)
+    for output in (1, 2):  # stdout and stderr (a traceback) both carry on in the new file
+        assert os.readlink(f"/proc/{pid}/fd/{output}") == str(log)
+    tt(env, "forget", "--yes")
+    assert not log.exists() and not (isolated / (control.LOG_NAME + ".1")).exists()
 
 
 # Files deleted or replaced under a running daemon ----------------------------------------------------

@@ -170,14 +170,14 @@ def end_at(daemon: Daemon, moment: datetime, message: str) -> None:
 
 def main() -> None:
     """`python -m therapy_timer.daemon`: what `therapy-timer run`, `start` and the login entry execute."""
-    from therapy_timer import paths
+    from therapy_timer import logfile, paths
     from therapy_timer.errors import TherapyTimerError, fail
 
     folder, config_path = paths.data_dir().absolute(), paths.config_path().absolute()
     os.umask(0o077)  # everything the daemon creates is private
     os.chdir("/")  # hold on to no folder of the shell that started it
     try:
-        daemon = build(folder, config_path)
+        daemon = build(folder, config_path, log=logfile.capped(folder, timestamped))  # daemon.log stays small
         for sig in (signal.SIGTERM, signal.SIGINT):
             # From a thread of its own: the handler may interrupt the main thread inside the scheduler.
             signal.signal(sig, lambda *_: threading.Thread(target=daemon.shutdown).start())

@@ -382,13 +382,15 @@ class Store:
 
 
 def forget(folder: Path) -> list[Path]:
-    """Delete every record in `folder`: the database (with its journal files), the daemon's log and
-    its calendar copy (`live_calendar.NAME`).
+    """Delete every record in `folder`: the database (with its journal files), the daemon's log (and
+    the one before it, `logfile`) and its calendar copy (`live_calendar.NAME`).
 
     Returns what was removed. The caller has asked the user first.
     """
     removed = []
-    for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", DB_NAME + "-journal", "daemon.log", "plan.ics"):
+    journal = (DB_NAME + "-wal", DB_NAME + "-shm", DB_NAME + "-journal")
+    logs = ("daemon.log", "daemon.log.1", "daemon.log.new")  # the log, the one before it, a rotation cut short
+    for name in (DB_NAME, *journal, *logs, "plan.ics"):
         target = folder / name
         if target.exists():
             target.unlink()
