@@ -494,3 +494,27 @@ def test_doctor_with_push_off_sends_nothing_and_says_so(run, server, no_desktop)
     }
     assert "Push: off (nothing is sent anywhere" in run("doctor", code=1).stdout
     assert server.received == []
+
+
+# One deadline for doctor's test push -------------------------------------------------------------------
+
+
+@pytest.mark.cli
+def test_doctor_against_a_server_that_trickles_gives_up_at_one_deadline(
+    run, config_file, server, monkeypatch, no_desktop
+):
+    """A byte every 50 ms keeps every network wait short, so only a bound on the whole push ends it:
+    TIMEOUT + START seconds (10; 2 here). A watchdog ends the trickle after 20 s, should that bound be gone."""
+    monkeypatch.setattr(push, "TIMEOUT", 1.0)
+    monkeypatch.setattr(push, "START", 1.0)
+    push_config(config_file, server.url)
+    server.trickle = True
+    watchdog = threading.Timer(20, server.release.set)
+    watchdog.start()
+    try:
+        report = json.loads(run("doctor", "--json", code=1).stdout)["push"]
+    finally:
+        watchdog.cancel()
+    assert not server.release.is_set(), "the test push went on until the watchdog ended the trickle"
+    assert report["arrived"] is False and report["seconds"] < 6
+    assert report["problem"] == "no answer within 2 s (the push was stopped)"

@@ -15,7 +15,7 @@ The daemon sends each push through a short-lived child process (`python -m thera
 the request on its stdin: the token never shows in a process list). Measured (bench/push.py): in
 the daemon itself, urllib, ssl and a TLS context would stay resident, 27 -> 34.5 MB, past the 30 MB
 budget of an idle daemon; a child leaves the daemon as small as with push off, and can be killed
-when a server trickles its answer forever (a thread cannot be). `doctor` sends its test in-process.
+when a server trickles its answer forever (a thread cannot be). `doctor` sends its test the same way.
 
 A push never holds up a desktop reminder: a thread of the daemon waits for the child, `TIMEOUT`
 seconds per network wait and `TIMEOUT + START` at most in all; a reminder that comes while one is
@@ -97,9 +97,12 @@ def test_message(detail: PushDetail) -> Message:
     return Message(*TEST[detail])
 
 
-def check(settings: Push | None, timeout: float = TIMEOUT) -> dict[str, Any]:
+def check(settings: Push | None) -> dict[str, Any]:
     """`doctor`'s push check: when push is on, one test push, sent now and waited for (`on` is None
-    when the config cannot be read). Every key is always there."""
+    when the config cannot be read). Every key is always there.
+
+    Sent as the daemon sends a reminder (`in_child`), so the whole test has one deadline,
+    `TIMEOUT + START` seconds (10), however slowly a server trickles its answer."""
     out: dict[str, Any] = {
         "on": None if settings is None else bool(settings.url),
         "server": None,
@@ -115,7 +118,7 @@ def check(settings: Push | None, timeout: float = TIMEOUT) -> dict[str, Any]:
     out["server"] = request.server
     began = time.perf_counter()
     try:
-        out["status"] = deliver(request, timeout)
+        out["status"] = in_child(request, TIMEOUT)
     except PushError as exc:
         out.update(arrived=False, status=exc.status, problem=str(exc))
     else:
@@ -221,11 +224,11 @@ def from_bytes(data: bytes) -> Post:
 
 def child_main() -> None:
     """`python -m therapy_timer.push TIMEOUT`: one push read from stdin; prints the HTTP status
-    (exit 0) or why it failed (exit 1), in one line."""
+    (exit 0) or, in one line, the server's status (- for none), a tab and why it failed (exit 1)."""
     try:
         print(deliver(from_bytes(sys.stdin.buffer.read()), float(sys.argv[1])))
     except PushError as exc:
-        print(exc)
+        print(f"{'-' if exc.status is None else exc.status}\t{exc}")
         sys.exit(1)
 
 
@@ -241,12 +244,15 @@ def in_child(request: Post, timeout: float) -> int:
     said = done.stdout.decode("utf-8", "replace").strip()
     if done.returncode == 0 and said.isdigit():
         return int(said)
+    status, tab, why = said.partition("\t")
+    if tab:
+        said = why
     if not said:  # it did not get to say why: a crash, say; its last line of stderr tells
         lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
         said = lines[-1] if lines else f"the push ended with exit status {done.returncode}"
     from therapy_timer.text import one_line
 
-    raise PushError(one_line(said))
+    raise PushError(one_line(said), int(status) if tab and status.isdigit() else None)
 
 
 class Pusher:
