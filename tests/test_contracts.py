@@ -334,6 +334,11 @@ def doctor_checks(tt: Scene) -> None:
         server.http.server_close()
     push_config(tt.config, refused_url(), "full")
     tt.json("doctor", code=1)  # a test push finds no server
+    for name in ("no_proxy", "NO_PROXY"):
+        tt.patch.delenv(name, raising=False)
+    tt.patch.setenv("https_proxy", refused_url().rpartition("/")[0])  # a proxy that is not there
+    push_config(tt.config, "https://ntfy.sh/back-a7Xq93kLm", "generic")
+    tt.json("doctor", code=1)  # an https test push goes to the proxy (named in `proxy`), which is not there
 
 
 SCENARIOS: list[Callable[[Scene], None]] = [

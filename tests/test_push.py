@@ -11,6 +11,8 @@ from __future__ import annotations
 import email.header
 import json
 import os
+import select
+import shutil
 import socket
 import subprocess
 import sys
@@ -468,6 +470,7 @@ def test_doctor_sends_a_test_push_and_says_it_arrived_with_the_http_status(run, 
         "status": 200,
         "seconds": None,
         "problem": None,
+        "proxy": None,
     }
     (got,) = server.received
     assert (got.headers["Title"], got.headers["Authorization"]) == ("Reminder test", "Bearer tk_doc")
@@ -488,12 +491,156 @@ def test_doctor_says_plainly_when_the_test_push_did_not_arrive(run, config_file,
 @pytest.mark.cli
 def test_doctor_with_push_off_sends_nothing_and_says_so(run, server, no_desktop):
     report = json.loads(run("doctor", "--json", code=1).stdout)["push"]
-    assert report == dict.fromkeys(("server", "arrived", "status", "seconds", "problem"), None) | {
+    assert report == dict.fromkeys(("server", "arrived", "status", "seconds", "problem", "proxy"), None) | {
         "on": False,
         "detail": "generic",
     }
     assert "Push: off (nothing is sent anywhere" in run("doctor", code=1).stdout
     assert server.received == []
+
+
+# Proxies -----------------------------------------------------------------------------------------------
+
+
+class Proxy:
+    """A forward proxy on this machine, as `http_proxy` names one at work: it records every request
+    it gets (a plain one in clear, or a CONNECT for https) and tunnels a CONNECT to `tunnel_to`,
+    the stand-in server, whatever host it names."""
+
+    def __init__(self, tunnel_to: int | None = None) -> None:
+        self.requests: list[str] = []
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_CONNECT(self) -> None:
+                proxy.requests.append(f"CONNECT {self.path}")
+                if tunnel_to is None:
+                    self.send_error(502)
+                    return
+                with socket.create_connection(("127.0.0.1", tunnel_to)) as upstream:
+                    self.send_response(200, "Connection established")
+                    self.end_headers()
+                    ends = [self.connection, upstream]
+                    while True:
+                        ready, _, _ = select.select(ends, [], [], 10)
+                        if not ready:
+                            return
+                        for end in ready:
+                            data = end.recv(65536)
+                            if not data:
+                                return
+                            (upstream if end is self.connection else self.connection).sendall(data)
+
+            def do_POST(self) -> None:
+                proxy.requests.append(f"{self.command} {self.path} {self.headers.get('Authorization')}")
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                self.send_error(502)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.http.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.http.server_address[1]}"
+        threading.Thread(target=self.http.serve_forever, args=(0.05,), daemon=True).start()
+
+    def close(self) -> None:
+        self.http.shutdown()
+        self.http.server_close()
+
+
+@pytest.fixture
+def proxy() -> Iterator[Proxy]:
+    p = Proxy()
+    yield p
+    p.close()
+
+
+def every_proxy_variable(monkeypatch: pytest.MonkeyPatch, address: str) -> None:
+    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.setenv(name, address)
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_a_push_to_this_machine_never_goes_through_a_proxy(
+    run, config_file, server, proxy, monkeypatch, no_desktop, host
+):
+    """With every proxy variable set and no no_proxy, a push to http://localhost went to the proxy in
+    clear, token and text and all. The daemon's way (a child process) and doctor's both go straight."""
+    every_proxy_variable(monkeypatch, proxy.url)
+    url = server.url.replace("127.0.0.1", host)
+    assert push.in_child(push.post(Push(url=url, token="tk_x"), push.Message("Ice off now", "b")), 5) == 200
+    push_config(config_file, url, "generic", token="tk_x")
+    report = json.loads(run("doctor", "--json", code=1).stdout)["push"]
+    assert (report["arrived"], report["status"], report["proxy"]) == (True, 200, None)
+    assert proxy.requests == [] and [r.headers["Title"] for r in server.received] == ["Ice off now", "Reminder test"]
+    assert "through the proxy" not in run("doctor", code=1).stdout
+
+
+def test_which_addresses_are_this_machine():
+    assert all(push.is_loopback(h) for h in ("localhost", "LOCALHOST.", "a.localhost", "127.0.0.1", "127.8.9.1", "::1"))
+    assert not any(push.is_loopback(h) for h in ("ntfy.sh", "localhost.evil.example", "10.0.0.1", "::2", ""))
+
+
+def test_https_follows_the_proxy_the_system_names_and_no_proxy(monkeypatch):
+    monkeypatch.setenv("https_proxy", "http://user:secret@proxy.example:3128")
+    monkeypatch.setenv("http_proxy", "http://other.example:8080")
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    assert push.proxy_for("https://ntfy.sh/back") == "http://user:secret@proxy.example:3128"
+    assert push.shown(push.proxy_for("https://ntfy.sh/back")) == "http://proxy.example:3128"  # no password shown
+    assert push.proxy_for("https://localhost:8443/back") is None
+    assert push.proxy_for("http://localhost/back") is None  # http_proxy never: plain http stays on this machine
+    monkeypatch.setenv("no_proxy", "example.org,ntfy.sh")
+    assert push.proxy_for("https://ntfy.sh/back") is None
+    assert push.proxy_for("https://push.example.net/back") == "http://user:secret@proxy.example:3128"
+
+
+@pytest.fixture
+def tls_server(tmp_path: Path, server: Server, monkeypatch: pytest.MonkeyPatch) -> Server:
+    """The stand-in server speaking TLS with a certificate for ntfy.proxied.test, trusted through
+    SSL_CERT_FILE (the name resolves nowhere: only a proxy can reach it)."""
+    import ssl
+
+    if not shutil.which("openssl"):
+        if os.environ.get("CI"):
+            pytest.fail("CI must install openssl (see .ci/run)")
+        pytest.skip("openssl is not installed (apt install openssl)")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-days", "1", "-subj", "/CN=ntfy.proxied.test", "-addext", "subjectAltName=DNS:ntfy.proxied.test",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.http.socket = context.wrap_socket(server.http.socket, server_side=True)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    return server
+
+
+@pytest.mark.cli
+def test_doctor_says_which_proxy_an_https_push_went_through(run, config_file, tls_server, monkeypatch, no_desktop):
+    tunnel = Proxy(tunnel_to=tls_server.http.server_address[1])
+    try:
+        every_proxy_variable(monkeypatch, tunnel.url)
+        push_config(config_file, "https://ntfy.proxied.test/back-a7Xq93kLm", "generic", token="tk_x")
+        report = json.loads(run("doctor", "--json", code=1).stdout)["push"]
+        assert (report["arrived"], report["status"], report["proxy"]) == (True, 200, tunnel.url)
+        assert tunnel.requests == ["CONNECT ntfy.proxied.test:443"]  # a tunnel: the token went inside TLS
+        (got,) = tls_server.received
+        assert got.headers["Authorization"] == "Bearer tk_x"
+        said = run("doctor", code=1).stdout
+        assert f"Push: a test reached ntfy.proxied.test through the proxy {tunnel.url} (HTTP 200 in" in said
+        assert len(tunnel.requests) == 2
+        monkeypatch.setenv("no_proxy", "proxied.test")  # straight to the server, which resolves nowhere
+        report = json.loads(run("doctor", "--json", code=1).stdout)["push"]
+        assert (report["arrived"], report["proxy"]) == (False, None) and len(tunnel.requests) == 2
+    finally:
+        tunnel.close()
 
 
 # One deadline for doctor's test push -------------------------------------------------------------------

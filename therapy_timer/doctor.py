@@ -146,10 +146,11 @@ def render_push(push: dict[str, Any]) -> list[str]:
         return ["Push: unknown until config.toml can be read"]
     if not push["on"]:
         return ["Push: off (nothing is sent anywhere; [push] url in config.toml turns it on)"]
+    via = f" through the proxy {push['proxy']}" if push.get("proxy") else ""
     if push["arrived"]:
         return [
-            f"Push: a test reached {push['server']} (HTTP {push['status']} in {push['seconds']:.2f} s); "
+            f"Push: a test reached {push['server']}{via} (HTTP {push['status']} in {push['seconds']:.2f} s); "
             f"detail: {push['detail']}",
             "  Nothing on your phone? Subscribe to the same topic in the ntfy app.",
         ]
-    return [f"Push: PROBLEM: a test did not reach {push['server']}: {push['problem']}"]
+    return [f"Push: PROBLEM: a test did not reach {push['server']}{via}: {push['problem']}"]

@@ -17,6 +17,10 @@ the daemon itself, urllib, ssl and a TLS context would stay resident, 27 -> 34.5
 budget of an idle daemon; a child leaves the daemon as small as with push off, and can be killed
 when a server trickles its answer forever (a thread cannot be). `doctor` sends its test the same way.
 
+A proxy is never used for this machine (`http://localhost`: the only plain http allowed); for
+https, the proxy the user's system names (`https_proxy` and `no_proxy`), as urllib reads it
+(`proxy_for`), and `doctor` says which.
+
 A push never holds up a desktop reminder: a thread of the daemon waits for the child, `TIMEOUT`
 seconds per network wait and `TIMEOUT + START` at most in all; a reminder that comes while one is
 under way waits for it, in place of any older one waiting (one child and one waiting message at
@@ -99,7 +103,8 @@ def test_message(detail: PushDetail) -> Message:
 
 def check(settings: Push | None) -> dict[str, Any]:
     """`doctor`'s push check: when push is on, one test push, sent now and waited for (`on` is None
-    when the config cannot be read). Every key is always there.
+    when the config cannot be read). Every key is always there; `proxy` names the proxy the push
+    went through (None: straight to the server).
 
     Sent as the daemon sends a reminder (`in_child`), so the whole test has one deadline,
     `TIMEOUT + START` seconds (10), however slowly a server trickles its answer."""
@@ -111,11 +116,13 @@ def check(settings: Push | None) -> dict[str, Any]:
         "status": None,
         "seconds": None,
         "problem": None,
+        "proxy": None,
     }
     if settings is None or not settings.url:
         return out
     request = post(settings, test_message(settings.detail))
     out["server"] = request.server
+    out["proxy"] = shown(proxy_for(request.url))
     began = time.perf_counter()
     try:
         out["status"] = in_child(request, TIMEOUT)
@@ -153,7 +160,7 @@ def _header_text(text: str) -> str:
 
 def deliver(request: Post, timeout: float = TIMEOUT) -> int:
     """Send one request; the server's HTTP status (2xx), or PushError saying why not."""
-    opener = _opener()
+    opener = _opener(proxy_for(request.url))
     import urllib.request
 
     sent = urllib.request.Request(request.url, data=request.body, headers=request.headers, method="POST")
@@ -189,21 +196,67 @@ def _why(exc: Exception, timeout: float) -> str:
     return f"{type(reason).__name__}: {reason}"
 
 
-def _opener() -> Any:
-    """urllib's opener with redirects refused, built at the first push (nothing of urllib loads before)."""
-    global _built
-    if _built is None:
-        import urllib.request
+def _opener(proxy: str | None) -> Any:
+    """urllib's opener with redirects refused, through `proxy` or straight (never the proxies urllib
+    would pick up by itself: `proxy_for` decides)."""
+    import urllib.request
 
-        class Refuse(urllib.request.HTTPRedirectHandler):
-            def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-                return None  # urllib then raises the 3xx as an HTTPError
+    class Refuse(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None  # urllib then raises the 3xx as an HTTPError
 
-        _built = urllib.request.build_opener(Refuse)
-    return _built
+    proxies = {"https": proxy} if proxy else {}  # `proxy_for` names one for https only
+    return urllib.request.build_opener(Refuse, urllib.request.ProxyHandler(proxies))
 
 
-_built: Any = None
+def proxy_for(url: str) -> str | None:
+    """The proxy a push to `url` goes through, or None for straight to the server.
+
+    Never one for this machine (localhost, 127.0.0.0/8, ::1): a push to `http://localhost` would
+    otherwise travel to an `http_proxy` in clear, token and all, and never reach this machine's
+    server. Elsewhere (https only) the proxy the user's system names for https, as urllib reads it:
+    `https_proxy` (or `HTTPS_PROXY`) unless `no_proxy` lists the server, or macOS's and Windows'
+    own proxy settings. An `http_proxy` is never used: plain http goes only to this machine.
+    """
+    import urllib.parse
+    import urllib.request
+
+    parts = urllib.parse.urlsplit(url)
+    scheme, host = parts.scheme.lower(), parts.hostname or ""
+    if scheme != "https" or is_loopback(host):
+        return None
+    proxy = urllib.request.getproxies().get(scheme)
+    if not proxy or urllib.request.proxy_bypass(parts.netloc):
+        return None
+    return str(proxy)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` (a name or an address, without brackets) is this machine."""
+    import ipaddress
+
+    name = host.lower().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):  # RFC 6761: always this machine
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def shown(proxy: str | None) -> str | None:
+    """A proxy's address as `doctor` shows it: its scheme, host and port, never a password in it."""
+    if not proxy:
+        return None
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+    host = f"[{parts.hostname}]" if parts.hostname and ":" in parts.hostname else parts.hostname or ""
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:  # not a port urllib could use either; the push will say what failed
+        port = ""
+    return f"{parts.scheme}://{host}{port}"
 
 
 def as_bytes(request: Post) -> bytes:
