@@ -59,6 +59,7 @@ TIERS = {
     "test_desktop": "system",
     "test_report_browser": "system",
     "test_khal": "system",
+    "test_shared_folder": "system",
 }
 
 

@@ -167,3 +167,55 @@ def test_stdout_export_in_a_real_process_is_a_calendar(tmp_path: Path):
     )
     assert done.returncode == 0 and done.stderr == b""
     assert len(events_of(done.stdout)) > 10
+
+
+def special_file(kind: str, tmp_path: Path) -> str:
+    """/dev/zero (endless bytes), /dev/full (endless bytes, every write fails) or a FIFO (no one at the other end)."""
+    if kind != "fifo":
+        return f"/dev/{kind}"
+    import os
+
+    fifo = tmp_path / "plan.ics"
+    os.mkfifo(fifo)
+    return str(fifo)
+
+
+@pytest.mark.parametrize(
+    ("kind", "what"), [("zero", "a device"), ("full", "a device"), ("fifo", "a FIFO (named pipe)")]
+)
+def test_a_device_or_a_fifo_is_refused_in_one_line_at_once_and_nothing_is_read(tmp_path, kind, what):
+    """The installed command, in a process of its own with 1 GiB of address space: reading /dev/zero
+    back as "the file exported before" ate memory until MemoryError, and a FIFO waited for ever."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    def small() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    name = special_file(kind, tmp_path)
+    tt = [sys.executable, "-m", "therapy_timer"]
+    subprocess.run([*tt, "start", "--no-daemon"], env=dict(os.environ), check=True, timeout=60)
+    for command in (["export", "ics", name], ["report", "--csv", name], ["report", "--html", name]):
+        done = subprocess.run(
+            [*tt, *command], capture_output=True, text=True, timeout=30, preexec_fn=small, env=dict(os.environ)
+        )
+        assert done.returncode == 2, (command, done.stderr)
+        assert done.stderr == (
+            f"therapy-timer: {name} is {what}, not a file; nothing was written: "
+            "name a file (or - for standard output)\n"
+        )
+        assert done.stdout == ""
+
+
+def test_a_previous_file_past_the_size_limit_is_not_read_whole_and_not_overwritten(run, tmp_path):
+    from therapy_timer import ics
+
+    big = tmp_path / "plan.ics"
+    big.write_bytes(b"BEGIN:VCALENDAR\r\n" + b"X" * ics.MAX_BYTES)
+    with freeze_time(T0):
+        run("start", "--no-daemon")
+        result = run("export", "ics", str(big), code=1)
+    assert "is there already and it is larger than 4096 KiB; nothing was written" in result.stderr
+    assert big.stat().st_size == ics.MAX_BYTES + 17

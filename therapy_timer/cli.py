@@ -340,16 +340,19 @@ def report_command(app: App, plan_id: int | None, csv_file: str | None, html_fil
 
 
 def _write(name: str, content: str) -> None:
-    """Write an export (`-`: standard output). A new file is readable only by you, like the record itself."""
+    """Write a report file (`-`: standard output), whole and never through another user's link or into
+    their file (`files.replace`). A new file is readable only by you, like the record itself."""
     if name == "-":
         click.echo(content, nl=False)
         return
+    from pathlib import Path
+
+    from therapy_timer import files
+
     try:
-        descriptor = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
-        with open(descriptor, "w", encoding="utf-8", newline="") as out:
-            out.write(content)
+        files.replace(Path(name), content.encode("utf-8"))
     except OSError as exc:
-        raise UsageError(f"cannot write {name}: {exc.strerror or exc}") from None
+        raise UsageError(f"cannot write {one_line(name)}: {exc.strerror or exc}") from None
 
 
 @cli.group("export")
@@ -381,16 +384,17 @@ def export_ics(app: App, file: str, days: int, as_json: bool) -> None:
     """
     from pathlib import Path
 
-    from therapy_timer import clock, ics, usecases
+    from therapy_timer import clock, files, ics, usecases
 
     target = None if file == "-" else Path(file)
-    if target is not None and target.is_symlink():  # a link to a synced folder: update the file it points to
-        target = target.resolve()
     if target is None and as_json:
         raise UsageError("--json needs a FILE: without one the calendar itself goes to stdout")
     if target is not None and target.is_dir():
         raise UsageError(f"{one_line(file)} is a folder; give a file name, e.g. {Path(file) / 'plan.ics'}")
     try:
+        # Our own link (to a synced folder, say) leads to the file it points to; another user's link,
+        # another user's file, a device or a FIFO is refused in one line before anything is read.
+        target = files.target(target) if target is not None else None
         previous = ics.previous(target) if target is not None else []
     except ics.NotOurs as exc:
         raise RefusedError(

@@ -9,8 +9,6 @@ earlier back into the same values, and replaces a file atomically only when its 
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -132,38 +130,32 @@ def _aware(value: Any) -> datetime:
     return value
 
 
+MAX_BYTES = 4 << 20
+"""The largest calendar file read back: 14 days of sessions with the cancelled ones kept take
+about 100 KiB, so a file far past that is not one therapy-timer wrote."""
+
+
 def previous(path: Path) -> list[CalendarEvent]:
-    """The events in the calendar file at `path` (none if there is no file); `NotOurs` if it is someone else's."""
+    """The events in the calendar file at `path` (none if there is no file); `NotOurs` if it is someone
+    else's. Only a regular file of ours is read, and at most `MAX_BYTES` of it (`files.read_back`):
+    /dev/zero would fill memory and a FIFO would wait for ever."""
+    from therapy_timer import files
+
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return []
-    return read(data)
+        data = files.read_back(path, MAX_BYTES)
+    except files.TooLarge as exc:
+        raise NotOurs(str(exc)) from None
+    return [] if data is None else read(data)
 
 
 def replace(path: Path, data: bytes) -> bool:
     """Write `data` to `path` unless it holds those bytes already; True if written.
 
-    Atomic (a temporary file in the same folder, then `os.replace`): a calendar that reads the file
-    at any moment sees the old or the new version, never half of one. A new file is private (0600,
-    it says what treatment someone is having); a file replaced keeps its permissions.
+    Atomic and never through another user's link or into their file (`files.replace`): a calendar
+    that reads the file at any moment sees the old or the new version, never half of one. A new
+    file is private (0600, it says what treatment someone is having); a file replaced keeps its
+    permissions.
     """
-    try:
-        if path.read_bytes() == data:
-            return False
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        mode = 0o600
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    return True
+    from therapy_timer import files
+
+    return files.replace(path, data, unless_same=True)
