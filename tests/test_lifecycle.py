@@ -431,6 +431,7 @@ def test_a_full_or_read_only_disk_is_named_as_such_and_never_points_at_forget(sm
     filler.unlink()
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
     read_only = tt(env, "log", "pain", "4", code=None)
-    assert read_only.returncode != 0 and "cannot be written" in read_only.stderr, read_only.stderr
+    assert read_only.returncode != 0 and "is read-only here" in read_only.stderr, read_only.stderr
+    assert "nothing was written" in read_only.stderr and read_only.stderr.count("\n") == 1
     assert "forget" not in read_only.stderr and "damaged" not in read_only.stderr
     assert [e["score"] for e in json.loads(tt(env, "history", "--json").stdout)["events"] if e["kind"] == "pain"] == [6]
