@@ -353,7 +353,7 @@ class _Walker:
                 cursor = max(cursor, moment)
                 continue
             if fact is not None:
-                self.place_fact(fact, fact.planned == candidate)
+                self.place_fact(fact, fact.planned == candidate and fact.kind == kind)
                 cursor = max(cursor, fact.start)
                 continue
             if candidate is None:

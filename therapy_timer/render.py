@@ -60,9 +60,10 @@ def status(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]:
     lines = [f"Phase: {phase}, day {view['day']} of recovery (injured {when(view['injured_at'], zone, now)})"]
     if view["heat_on_hold"]:
         lines.append(f"       heat waits until you choose to try it again ({texts.TRY_HEAT_COMMAND})")
-    elif view["phase_until"]:
-        following = "heat" if view["phase"] == "cold" else "cold"
-        lines.append(f"       {following} from {when(view['phase_until'], zone, now)}")
+    elif view["phase"] == "cold" and view.get("heat_from"):
+        lines.append(f"       heat from {when(view['heat_from'], zone, now)}")
+    elif view["phase_until"] and view["phase"] != "cold":
+        lines.append(f"       cold from {when(view['phase_until'], zone, now)}")
     lines += now_and_next(view, zone, now)
     if view.get("snoozed"):
         snoozed = view["snoozed"]
@@ -89,7 +90,7 @@ def status(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]:
             + ("running" if view["daemon_running"] else "NOT running; start them with `therapy-timer run`")
         )
     if view["see_doctor"]:
-        lines.append(texts.doctor_after_switches(len(switches)))
+        lines.append(texts.doctor_after_switches(len(switches), view["heat_on_hold"]))
     return lines + warning_lines(view.get("warning"))
 
 

@@ -27,8 +27,14 @@ def times(count: int) -> str:
     return {1: "once", 2: "twice", 3: "three times"}.get(count, f"{count} times")
 
 
-def doctor_after_switches(count: int) -> str:
-    """The advice after heat has failed `count` times (two or more), with the real count."""
+def doctor_after_switches(count: int, on_hold: bool = True) -> str:
+    """The advice after heat has failed `count` times (two or more), with the real count; once the
+    person has chosen to try heat again (`on_hold` False), without the command that would now refuse."""
+    if not on_hold:
+        return (
+            f"Heat has not worked {times(count)} so far. If it does not help this time either, please have a "
+            "doctor or physical therapist look at your back."
+        )
     return (
         f"Heat has not worked {times(count)} now. Please have a doctor or physical therapist look at your "
         "back before you try heat again; until you say so (" + TRY_HEAT_COMMAND + "), the plan stays with ice."

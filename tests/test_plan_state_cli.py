@@ -1,0 +1,129 @@
+"""One plan state through the command line (issue 18): each defect as it was reproduced, with `--at`
+and frozen time, and the views (the command's answer, status, plan, the calendar) compared."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from freezegun import freeze_time
+
+
+def iso(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def test_after_try_heat_again_every_view_names_the_first_heat_session(run, config_file):
+    """Two switches, then try-heat-again: the answer, status and plan name one moment, the start of
+    the first heat session, and status no longer tells the user to run a command that would refuse."""
+    config_file.write_text("[heat]\nback_to_cold_hours = 1\n", encoding="utf-8")
+    with freeze_time("2026-11-24 09:06:00+01:00"):
+        run("start", "--no-daemon", "--injured", "-4d", "--at", "09:00")
+        run("log", "heat-worse", "--at", "09:05")
+    with freeze_time("2026-11-24 13:20:00+01:00"):
+        first = run.json("status")
+        assert first["phase"] == "heat", first
+        run("log", "heat-no-help")
+        held = run.json("status")
+        assert held["heat_on_hold"] and held["heat_from"] is None
+        assert "try-heat-again" in run("status").stdout
+    with freeze_time("2026-11-24 17:05:00+01:00"):
+        tried = run.json("log", "try-heat-again")
+        status = run.json("status")
+        window = run.json("plan", "--hours", "48")
+        text = run("status").stdout
+    first_heat = next(
+        s["start"] for s in window["sessions"] if s["kind"] == "heat" and iso(s["start"]) >= iso(status["now"])
+    )
+    assert tried["heat_again_at"] is not None and iso(tried["heat_again_at"]) == iso(first_heat)
+    assert iso(status["heat_from"]) == iso(first_heat) and not status["heat_on_hold"]
+    assert "try-heat-again" not in text and "until you" not in text
+    with freeze_time("2026-11-24 17:06:00+01:00"):
+        refused = run("log", "try-heat-again", code=1)
+        assert "not on hold" in refused.stderr
+
+
+def test_a_late_try_heat_again_keeps_the_ice_sessions_done_and_the_report_counts_them(run, config_file):
+    config_file.write_text("[heat]\nback_to_cold_hours = 1\n", encoding="utf-8")
+    with freeze_time("2026-11-24 09:06:00+01:00"):
+        run("start", "--no-daemon", "--injured", "-4d", "--at", "09:00")
+        run("log", "heat-worse", "--at", "09:05")
+    with freeze_time("2026-11-24 13:20:00+01:00"):
+        run("log", "heat-no-help")
+    with freeze_time("2026-11-24 22:00:00+01:00"):
+        window = run.json("plan", "--from", "13:00", "--hours", "9")
+        ice = [s for s in window["sessions"] if s["kind"] == "ice" and iso(s["start"]).hour >= 18][:2]
+        for s in ice:
+            run("done", "--at", iso(s["end"]).strftime("%H:%M"))
+        before = run.json("report")
+        run("log", "try-heat-again", "--at", "18:00")
+        after = run.json("plan", "--from", "13:00", "--hours", "9")
+        report = run.json("report")
+    kept = {s["key"]: s for s in after["sessions"]}
+    for s in ice:
+        assert kept[s["key"]]["kind"] == "ice" and kept[s["key"]]["outcome"] == "done"
+        assert (kept[s["key"]]["start"], kept[s["key"]]["end"]) == (s["start"], s["end"])
+    assert report["totals"]["done"] == before["totals"]["done"]
+
+
+def test_stop_then_start_lets_the_skin_rest_and_the_start_is_not_in_the_future(run):
+    with freeze_time("2026-11-24 09:20:00+01:00"):
+        run("start", "--no-daemon", "--at", "09:00")
+        run("done", "--at", "09:15")
+        run("stop")
+        started = run.json("start", "--no-daemon")
+        status = run.json("status")
+        assert iso(started["started_at"]) == iso("2026-11-24T09:20:00+01:00")
+        assert iso(status["next"]["start"]) == iso("2026-11-24T09:30:00+01:00")
+        run("log", "heat-worse")  # not "before this plan started"
+
+
+def test_replace_right_after_made_it_worse_lets_the_skin_rest(run):
+    with freeze_time("2026-11-24 09:06:00+01:00"):
+        run("start", "--no-daemon", "--injured", "-4d", "--at", "09:00")
+        run("log", "heat-worse", "--at", "09:05")  # the heat came off at 09:05
+        run("start", "--no-daemon", "--replace", "--injured", "-4d")
+        status = run.json("status")
+    assert iso(status["next"]["start"]) >= iso("2026-11-24T09:20:00+01:00")
+
+
+def test_a_correction_within_five_minutes_with_nothing_answered_drops_the_old_sessions(run):
+    with freeze_time("2026-11-24 09:02:00+01:00"):
+        run("start", "--no-daemon", "--at", "09:00")
+        out = run("start", "--no-daemon", "--replace", "--injured", "yesterday 20:00").stdout
+    assert "rests first" not in out and "Now:  ice until" in out
+
+
+def test_done_after_the_ice_off_reminder_marks_the_ice_not_the_walk_that_began(run):
+    """The README's example: "Ice off now" says to type done; done typed after the next walk began
+    marked the walk, and "Is the ice still on?" kept coming."""
+    with freeze_time("2026-11-24 08:20:00+01:00"):
+        run("start", "--no-daemon", "--at", "08:00")
+        run("done", "--at", "08:15")
+        window = run.json("plan", "--hours", "12")
+    sessions = window["sessions"]
+    pairs = [
+        (ice, walk)
+        for ice, walk in zip(sessions, sessions[1:])
+        if ice["kind"] == "ice"
+        and walk["kind"] == "walk"
+        and iso(walk["start"]) - iso(ice["end"]) < timedelta(minutes=25)
+    ]
+    assert pairs, "a walk right after an ice session"
+    ice, walk = pairs[0]
+    with freeze_time(iso(walk["start"]) + timedelta(minutes=1)):
+        out = run("done").stdout
+        status = run.json("status")
+    assert out.startswith("Marked done: ice"), out
+    assert status["take_off"] is None
+
+
+def test_snooze_promises_what_comes_and_moves_the_session(run):
+    with freeze_time("2026-11-24 09:02:00+01:00"):
+        run("start", "--no-daemon", "--at", "09:00")
+        snoozed = run.json("snooze", "10")
+        status = run.json("status")
+        window = run.json("plan", "--hours", "1")
+    assert iso(snoozed["again_at"]) == iso("2026-11-24T09:12:00+01:00")
+    assert iso(status["snoozed"]["due"]) == iso(snoozed["again_at"])
+    ice = next(s for s in window["sessions"] if s["key"] == snoozed["session"])
+    assert iso(ice["start"]) == iso(snoozed["again_at"]) and iso(ice["end"]) == iso("2026-11-24T09:27:00+01:00")
