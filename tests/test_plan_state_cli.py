@@ -3,6 +3,7 @@ and frozen time, and the views (the command's answer, status, plan, the calendar
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
@@ -101,15 +102,14 @@ def test_done_after_the_ice_off_reminder_marks_the_ice_not_the_walk_that_began(r
         run("done", "--at", "08:15")
         window = run.json("plan", "--hours", "12")
     sessions = window["sessions"]
-    pairs = [
-        (ice, walk)
-        for ice, walk in zip(sessions, sessions[1:])
-        if ice["kind"] == "ice"
-        and walk["kind"] == "walk"
-        and iso(walk["start"]) - iso(ice["end"]) < timedelta(minutes=25)
+    close = timedelta(minutes=25)
+    walks = [
+        walk
+        for ice, walk in itertools.pairwise(sessions)
+        if ice["kind"] == "ice" and walk["kind"] == "walk" and iso(walk["start"]) - iso(ice["end"]) < close
     ]
-    assert pairs, "a walk right after an ice session"
-    ice, walk = pairs[0]
+    assert walks, "a walk right after an ice session"
+    walk = walks[0]
     with freeze_time(iso(walk["start"]) + timedelta(minutes=1)):
         out = run("done").stdout
         status = run.json("status")
