@@ -59,6 +59,7 @@ TIERS = {
     "test_push": "daemon",
     "test_bench_smoke": "system",
     "test_desktop": "system",
+    "test_bus": "system",
     "test_report_browser": "system",
     "test_khal": "system",
     "test_shared_folder": "system",

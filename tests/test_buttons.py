@@ -337,3 +337,61 @@ def test_a_refused_press_is_worded_for_the_notification_never_with_a_command_to_
         assert "therapy-timer" not in result.said and "`" not in result.said and "--" not in result.said
     for text in texts.BUTTON_REFUSALS.values():
         assert "therapy-timer" not in text and "`" not in text and "--" not in text
+
+
+# What is left on screen (issue 21: 5) ----------------------------------------------------------------
+
+
+def test_settings_problems_are_one_notification_replaced_in_place_and_closed_once_fixed(isolated, tmp_path):
+    config_file = isolated.parent / "config.toml"
+    new_plan(isolated)
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        p.scheduler.step()
+        for broken in ("[cold]\nminutes = 99\n", "[cold]\nminutes = 98\n", "[cold\n"):
+            config_file.write_text(broken)
+            p.daemon.poke()
+            p.scheduler.step()
+        problems = [
+            i
+            for i, n in zip(p.recorder.ids, p.recorder.notes, strict=True)
+            if n.title == "therapy-timer settings problem"
+        ]
+        assert len(problems) == 3 and len(set(problems)) == 1  # each took the last one's place
+        assert len([n for n in p.recorder.on_screen.values() if "settings" in n.title]) == 1
+        config_file.write_text("[cold]\nminutes = 12\n")
+        p.daemon.poke()
+        p.scheduler.step()
+        assert problems[0] in p.recorder.closed
+        assert [n.title for n in p.recorder.on_screen.values()] == ["Ice on now"]
+
+
+def test_forget_takes_the_notifications_off_the_screen_as_the_daemon_ends(isolated):
+    new_plan(isolated)
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        p.scheduler.run_until(T0 + timedelta(minutes=15))
+        assert [n.title for n in p.recorder.on_screen.values()] == ["Ice off now"]
+        p.daemon.forgotten()  # what `forget`'s message to the daemon does
+        assert p.scheduler.stopped
+    assert not p.recorder.on_screen  # closed on the way out: nothing would record its "Done"
+
+
+def test_a_daemon_ended_otherwise_leaves_the_take_it_off_reminder_on_screen(isolated):
+    """A restart (an upgrade, a logout) ends the daemon too; the record stays, and the reminder to
+    take the ice off is still true, so it stays until answered."""
+    new_plan(isolated)
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        p.scheduler.run_until(T0 + timedelta(minutes=15))
+        p.daemon.shutdown()
+    assert [n.title for n in p.recorder.on_screen.values()] == ["Ice off now"]
+
+
+def test_a_daemon_whose_record_was_removed_takes_its_notifications_off_the_screen(isolated):
+    new_plan(isolated)
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        p.scheduler.run_until(T0 + timedelta(minutes=15))
+        assert [n.title for n in p.recorder.on_screen.values()] == ["Ice off now"]
+        p.daemon.store.path.unlink()  # deleted by hand, or by another program
+        p.daemon.poke()
+        p.scheduler.step()
+        assert p.scheduler.stopped
+    assert not p.recorder.on_screen

@@ -746,7 +746,9 @@ def forget(app: App, yes: bool, as_json: bool) -> None:
         report(app, as_json, "forget", None, text, folder=str(app.folder), removed=[], moved_to=str(moved))
         return
     control.remove_autostart()
-    if not control.end_daemon(app.folder):  # first, so no daemon keeps reminding from deleted files
+    # First, so no daemon keeps reminding from deleted files; asked to, it closes its notifications
+    # (a take-it-off reminder whose buttons nobody would record must not stay on screen).
+    if not control.end_daemon(app.folder, asking=control.FORGET):
         raise RefusedError("the reminders did not stop, so nothing was deleted; please try again")
     removed = store.forget(app.folder)
     files = "1 file" if len(removed) == 1 else f"{len(removed)} files"

@@ -18,6 +18,8 @@ LOCK_NAME = "daemon.lock"
 LOG_NAME = "daemon.log"
 NUDGE = b"replan"
 DESKTOP = b"desktop"
+FORGET = b"forget"
+"""`forget` is about to delete the record: the daemon closes its notifications and ends."""
 BUS = b"bus="
 MESSAGE = 1024
 """The largest message the daemon reads: a command's word and its session bus address."""
@@ -133,6 +135,11 @@ def offer_desktop(folder: Path) -> bool:
     return bool(os.environ.get("DBUS_SESSION_BUS_ADDRESS")) and nudge(folder, DESKTOP)
 
 
+def is_forget(data: bytes) -> bool:
+    """Whether a message to the daemon is `forget`'s: close the notifications and end."""
+    return data.partition(b"\n")[0] == FORGET
+
+
 def read_message(data: bytes) -> tuple[bool, str | None]:
     """(whether to re-read the plan, the desktop session bus offered) from a message to the daemon."""
     head, _, rest = data.partition(b"\n")
@@ -140,19 +147,28 @@ def read_message(data: bytes) -> tuple[bool, str | None]:
     return head != DESKTOP, bus or None
 
 
-def end_daemon(folder: Path, seconds: float = 5.0) -> bool:
+def end_daemon(folder: Path, seconds: float = 5.0, asking: bytes | None = None) -> bool:
     """End the daemon serving `folder` (before its files are deleted); True once none runs.
 
-    The daemon wrote its pid into the lock it still holds, so the pid is the live daemon's.
+    With `asking`, that message goes first, so the daemon ends by itself and tidies up on the way
+    (`FORGET`: it closes its notifications); SIGTERM follows only if it has not ended within
+    `seconds`. The daemon wrote its pid into the lock it still holds, so the pid is the live daemon's.
     """
     import contextlib
     import signal
-    import time
 
     if not is_running(folder):
         return True
+    if asking is not None and nudge(folder, asking) and _ended(folder, seconds):
+        return True
     with contextlib.suppress(OSError, ValueError, IndexError):
         os.kill(int((folder / LOCK_NAME).read_text().split()[0]), signal.SIGTERM)
+    return _ended(folder, seconds)
+
+
+def _ended(folder: Path, seconds: float) -> bool:
+    import time
+
     deadline = time.monotonic() + seconds
     while is_running(folder):
         if time.monotonic() > deadline:

@@ -15,6 +15,9 @@ the tests); `bootstrap.build` wires the parts for every entry point.
   is queued, then recorded through the same use case as the command (`usecases.press`) at the next
   recompute, which it asks for at once, so its follow-up shows within a fraction of a second; a
   press that could not be recorded (a full disk) stays queued for the retry.
+- A notification whose answers nobody will record leaves the screen: when the plan ends, and when
+  the daemon ends because its record is being deleted (`forget`) or was removed. A settings
+  problem is one notification, replaced in place, and closed once config.toml is fine again.
 """
 
 from __future__ import annotations
@@ -108,6 +111,8 @@ class Daemon:
         self._known: dict[int, Shown] = {}  # every id we were given, as last shown: a press may come late
         self._heard: list[ServerEvent] = []  # what the notification server told us, oldest first
         self._heard_lock = threading.Lock()
+        self._settings_note: Delivery | None = None  # the one "settings problem" notification on screen
+        self._farewell = False  # ending because the record goes: close our notifications on the way out
         self._answered: frozenset[str] = frozenset()
         self._spent: list[Shown] = []  # pressed notifications: closed after this recompute, unless replaced
         self.calendar = calendar  # plan.ics in the data folder, for a phone
@@ -148,8 +153,11 @@ class Daemon:
             raise
 
     def close(self) -> None:
-        """Let a tick in progress finish, then let go of the socket, the record and the lock."""
+        """Let a tick in progress finish, then let go of the socket, the record and the lock (and,
+        when the record is going away, of our notifications: nothing would record their answers)."""
         with self._tick_lock:
+            if self._farewell:
+                self._close_all()
             self.calendar.finish()  # nothing writes to the folder once the daemon has let go of it
             if self.socket:
                 self.socket.close()
@@ -166,6 +174,13 @@ class Daemon:
     def shutdown(self) -> None:
         """Stop serving: safe from any thread or signal handler, also before `run` has begun."""
         self.scheduler.stop()
+
+    def forgotten(self) -> None:
+        """`forget` is about to delete the record (any thread): end, and take our notifications off
+        the screen on the way out, as `stop` does; their buttons would have nothing to record into."""
+        self._farewell = True
+        self.log("`forget` is deleting the record: reminders stop here, and their notifications are closed")
+        self.shutdown()
 
     def _listen(self) -> None:
         """Bind the nudge socket before the first read of the plan, so no change is missed."""
@@ -202,6 +217,9 @@ class Daemon:
                         f"ignored a nudge from another user (uid {sender}); "
                         f"check the permissions of {sock.getsockname()}"
                     )
+                continue
+            if control.is_forget(data):
+                self.forgotten()
                 continue
             replan, bus = control.read_message(data)
             if bus is not None and self._take_desktop(bus):
@@ -262,6 +280,7 @@ class Daemon:
                 f"the data folder {self.folder} or its database was removed or replaced: these reminders "
                 "stop here (a new `therapy-timer start` starts them for the new plan)"
             )
+            self._farewell = True  # nothing left to record what the notifications' buttons say
             self.shutdown()
             return
         try:  # a press that cannot be recorded now stays queued; it must not hold up the reminders
@@ -373,6 +392,8 @@ class Daemon:
             shown = self._known.get(event.id)  # pressed before it was replaced or closed, it still counts
             if event.kind == "closed":
                 self._shown.pop(event.id, None)
+                if self._settings_note is not None and self._settings_note.id == event.id:
+                    self._settings_note = None
             elif shown is not None:  # else another program's: some servers tell every client
                 result = usecases.press(self._deps(), shown.plan_id, shown.reminder, shown.session, event.action)
                 self._pressed(shown, event.action, result)
@@ -407,6 +428,17 @@ class Daemon:
         self._shown.pop(shown.delivery.id, None)
         self.notifier.close(shown.delivery)
 
+    def _close_all(self) -> None:
+        """Every notification of ours leaves the screen: no answer to them would be recorded."""
+        for shown in list(self._shown.values()):
+            self._close(shown)
+        self._close_settings_note()
+
+    def _close_settings_note(self) -> None:
+        held, self._settings_note = self._settings_note, None
+        if held is not None:
+            self.notifier.close(held)
+
     def _warning_note(self, plan_id: int) -> str:
         """A warning sign logged since the last reminder is repeated once, in this reminder's body."""
         from therapy_timer import signs, usecases
@@ -421,8 +453,7 @@ class Daemon:
         return self.wiring.deps(self.store, now or self.clock.now(), config or self._config or self._load_config())
 
     def _plan_ended(self) -> None:
-        for shown in list(self._shown.values()):
-            self._close(shown)
+        self._close_all()
         if self._plan_id is not None:
             self.notifier.send(Note(*texts.PLAN_ENDED))
         self.log("no active plan: reminders stopped")
@@ -431,15 +462,19 @@ class Daemon:
     def _load_config(self) -> Config:
         """The settings in effect (`Wiring.settings`, as for every command). Whatever goes wrong
         reading config.toml, the settings recorded with the plan stay in force, over the last good
-        file's, and the user is told why, once per distinct problem."""
+        file's, and the user is told why, once per distinct problem, in one notification that each
+        new problem replaces and that is closed once the file is fine."""
         read = self.wiring.settings(self.store, self._last_good)
         if read.problem is None:
             if self._config_problem:
                 self.log("config.toml is fine again; using it")
+                self._close_settings_note()
             self._last_good = read.config
         elif read.problem != self._config_problem:
             self.log(f"{texts.SETTINGS_BROKEN}: {read.problem}")
-            self.notifier.send(Note("therapy-timer settings problem", f"{texts.SETTINGS_BROKEN}: {read.problem}"))
+            note = Note("therapy-timer settings problem", f"{texts.SETTINGS_BROKEN}: {read.problem}")
+            delivery = self.notifier.send(note, replacing=self._settings_note)
+            self._settings_note = delivery if delivery.id else None
         self._config_problem = read.problem
         self._config = read.config
         return read.config
