@@ -395,3 +395,153 @@ def test_a_daemon_whose_record_was_removed_takes_its_notifications_off_the_scree
         p.scheduler.step()
         assert p.scheduler.stopped
     assert not p.recorder.on_screen
+
+
+# Only the notification server answers (issue 21: 7, 8, 9) ---------------------------------------------
+
+
+def signal_from(sender: str, member: str, signature: str, body: tuple, interface: str = "") -> object:
+    """A signal as the bus delivers it: the bus writes the sender's unique name into the header."""
+    from jeepney import DBusAddress, HeaderFields, new_signal
+
+    from therapy_timer.freedesktop import PATH, SERVICE
+
+    path = "/org/freedesktop/DBus" if interface == "org.freedesktop.DBus" else PATH
+    message = new_signal(DBusAddress(path, interface=interface or SERVICE), member, signature, body)
+    message.header.fields[HeaderFields.sender] = sender
+    return message
+
+
+def test_only_the_owner_of_the_notification_service_presses_or_closes():
+    from therapy_timer.freedesktop import ServerEvent, judge
+
+    server, forger = ":1.3", ":1.42"
+    assert judge(signal_from(server, "ActionInvoked", "us", (7, "done")), server) == (
+        None,
+        ServerEvent("pressed", 7, action="done"),
+    )
+    closed = judge(signal_from(server, "NotificationClosed", "uu", (7, 2)), server)
+    assert closed == (None, ServerEvent("closed", 7, reason=2))
+    forged = judge(signal_from(forger, "ActionInvoked", "us", (7, "done")), server)
+    assert forged == (None, ServerEvent("refused", 7, action="done", sender=forger))
+    assert judge(signal_from(forger, "NotificationClosed", "uu", (7, 2)), server)[1].kind == "refused"
+    assert judge(signal_from(server, "ActionInvoked", "us", (7, "done")), "")[1].kind == "refused"  # no owner known
+    # Arguments that are not what the specification says: dropped, never a crash of the receiving thread.
+    assert judge(signal_from(server, "ActionInvoked", "ss", ("7", "done")), server) == (None, None)
+    assert judge(signal_from(forger, "ActionInvoked", "s", ("x",)), server)[1].kind == "refused"
+
+
+def test_only_the_bus_itself_says_who_owns_the_notification_service():
+    from therapy_timer.freedesktop import SERVICE, judge
+
+    bus = "org.freedesktop.DBus"
+    changed = (SERVICE, ":1.3", ":1.9")
+    assert judge(signal_from(bus, "NameOwnerChanged", "sss", changed, interface=bus), ":1.3") == (":1.9", None)
+    assert judge(signal_from(bus, "NameOwnerChanged", "sss", (SERVICE, ":1.3", ""), interface=bus), ":1.3")[0] == ""
+    forged = signal_from(":1.42", "NameOwnerChanged", "sss", (SERVICE, ":1.3", ":1.42"), interface=bus)
+    assert judge(forged, ":1.3") == (None, None)
+    other = signal_from(bus, "NameOwnerChanged", "sss", ("org.example.Other", "", ":1.50"), interface=bus)
+    assert judge(other, ":1.3") == (None, None)
+
+
+def server_event(kind: str, note_id: int = 0, action: str = "", sender: str = ""):
+    from therapy_timer.freedesktop import ServerEvent
+
+    return ServerEvent(kind, note_id, action=action, sender=sender)  # type: ignore[arg-type]
+
+
+def test_a_press_of_a_button_the_notification_did_not_offer_is_not_recorded(isolated):
+    new_plan(isolated)
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        p.scheduler.step()
+        note_id = p.recorder.ids[0]
+        assert p.recorder.notes[0].buttons == ("skip", "snooze")
+        for forged in ("done", "heat-worse", "default"):
+            p.daemon.heard(server_event("pressed", note_id, forged))
+        p.scheduler.step()
+        assert logged(p.daemon.store) == [] and p.recorder.titles == ["Ice on now"]  # nothing said on screen either
+        said = [line for line in p.logged if "did not offer" in line]
+        assert len(said) == 1 and "'done'" in said[0]  # once, not once per press
+        p.recorder.press("Ice on now", "skip")  # the server's own press of a button it showed still counts
+        p.scheduler.step()
+        assert logged(p.daemon.store) == [("skip", reminders_session(p), "notification")]
+
+
+def test_a_button_offered_before_the_notification_was_replaced_in_place_still_counts(isolated):
+    new_plan(isolated)
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        p.scheduler.run_until(T0 + timedelta(minutes=15))
+        assert p.recorder.ids[0] == p.recorder.ids[1]  # "Ice off now" took the place of "Ice on now"
+        p.daemon.heard(server_event("pressed", p.recorder.ids[0], "skip"))  # pressed just before it changed
+        p.scheduler.step()
+        assert logged(p.daemon.store) == [("skip", reminders_session(p), "notification")]
+
+
+def test_what_others_send_is_logged_once_on_one_line_and_a_flood_grows_nothing(isolated):
+    new_plan(isolated)
+    clock = HandClock(T0)
+    with stepping_daemon(isolated, clock) as p:
+        p.scheduler.step()
+        note_id = p.recorder.ids[0]
+        forged = "done\n2026-11-24 09:00:00 answered from the notification: ice marked done\x1b[2J\x07" + "x" * 5000
+        for _ in range(20_000):
+            p.daemon.heard(server_event("refused", note_id, forged, sender=":1.42"))
+        assert not p.daemon._heard and not p.scheduler.queue  # nothing queued, no recompute asked for
+        (said,) = [line for line in p.logged if "not the notification server" in line]
+        assert ":1.42" in said and "\\n2026-11-24" in said and "\\x1b[2J" in said
+        assert said.isprintable() and len(said) < 400  # escaped to one visible line, and cut short
+        for _ in range(20_000):  # even from the server itself (a broken one), the queue stays bounded
+            p.daemon.heard(server_event("pressed", 10_000, "done"))
+        assert len(p.daemon._heard) <= 64 and len(p.scheduler.queue) == 1
+        assert len([line for line in p.logged if "presses and closings waiting at once" in line]) == 1
+        clock.advance(hours=1, minutes=1)
+        p.daemon.heard(server_event("refused", note_id, "skip", sender=":1.43"))
+        again = [line for line in p.logged if "not the notification server" in line]
+        assert len(again) == 2 and "19999 more like it" in again[1]  # an hour later: one line, with the count
+        p.scheduler.step()
+        assert logged(p.daemon.store) == []
+
+
+def test_after_the_server_restarts_no_old_id_replaces_or_closes_another_apps_notification(isolated):
+    new_plan(isolated)
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        p.scheduler.step()
+        old_id = p.recorder.ids[0]
+        p.daemon.heard(server_event("restarted"))  # the server went away and another took its name
+        p.recorder.on_screen.clear()
+        p.recorder._next_id = 0  # the new server counts from the start again
+        other = p.recorder.send(Note("Other app", "its own news"))
+        assert other == old_id  # the id that was ours is another application's now
+        p.scheduler.step()
+        assert any("notification server changed" in line for line in p.logged)
+
+        p.daemon.heard(server_event("pressed", other, "skip"))  # a press on the other app's notification
+        p.scheduler.run_until(T0 + timedelta(minutes=15))
+        assert logged(p.daemon.store) == []
+        off = p.recorder.notes[-1]
+        assert off.title == "Ice off now" and off.replaces == 0  # a new notification, not in the other's place
+        assert p.recorder.on_screen[other].title == "Other app"
+        p.recorder.press("Ice off now", "done")
+        p.scheduler.step()
+        assert logged(p.daemon.store) == [("done", reminders_session(p), "notification")]
+        assert p.recorder.on_screen[other].title == "Other app"  # closing ours did not close it either
+
+
+def test_a_reminder_shown_as_the_server_restarts_keeps_its_new_id(isolated):
+    """The restart was heard before the new server answered the Notify call (the bus sends the owner
+    change first): the id it gave belongs to the new server and is kept when the restart is handled."""
+    new_plan(isolated)
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        real_send = p.recorder.send
+
+        def restart_then_send(note):
+            if note.title == "Ice on now":
+                p.daemon.heard(server_event("restarted"))
+            return real_send(note)
+
+        p.recorder.send = restart_then_send
+        p.scheduler.step()
+        p.scheduler.step()  # the queued restart
+        p.recorder.press("Ice on now", "skip")
+        p.scheduler.step()
+        assert logged(p.daemon.store) == [("skip", reminders_session(p), "notification")]

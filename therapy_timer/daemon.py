@@ -15,6 +15,12 @@ the tests); `bootstrap.build` wires the parts for every entry point.
   is queued, then recorded through the same use case as the command (`usecases.press`) at the next
   recompute, which it asks for at once, so its follow-up shows within a fraction of a second; a
   press that could not be recorded (a full disk) stays queued for the retry.
+- Only the notification server answers: the D-Bus backend passes on presses and closings from the
+  bus name that owns the service and nothing else, and a press counts only for a button that
+  notification offered. What others send is logged at most once an hour per kind, escaped to one
+  line; at most `HEARD_AT_MOST` presses wait, so a flood grows neither the daemon nor its log.
+- When the notification server changes (it restarted), the ids the old one gave are forgotten:
+  another application's notification may carry one of them on the new server.
 - A notification whose answers nobody will record leaves the screen: when the plan ends, and when
   the daemon ends because its record is being deleted (`forget`) or was removed. A settings
   problem is one notification, replaced in place, and closed once config.toml is fine again.
@@ -45,6 +51,7 @@ from therapy_timer.config import Config
 from therapy_timer.errors import RefusedError
 from therapy_timer.notify import Delivery, Note, Notifier
 from therapy_timer.store import DB_NAME, Store, StoredPlan
+from therapy_timer.text import one_line
 
 if TYPE_CHECKING:
     from therapy_timer.bootstrap import Wiring
@@ -62,6 +69,12 @@ EXPIRE_AT_MOST = timedelta(minutes=30)
 """A reminder that is not a take-it-off one leaves the screen after this at the latest."""
 SAID_FOR = 10.0
 """Seconds a "nothing changed" answer to a button stays on screen."""
+HEARD_AT_MOST = 64
+"""Presses and closings waiting for the next recompute. A person makes a few; more is a flood, dropped."""
+KNOWN_AT_MOST = 64
+"""Ids remembered for a late press. A session keeps one id, so this spans days of reminders."""
+SAY_AGAIN_AFTER = timedelta(hours=1)
+"""What other programs send us is logged once, then at most once per this, with how many came between."""
 
 
 class Shown(NamedTuple):
@@ -71,6 +84,34 @@ class Shown(NamedTuple):
     reminder: str
     session: str
     delivery: Delivery
+    buttons: frozenset[str] = frozenset()  # the buttons offered under this id: the only presses believed
+    server: int = 0  # which notification server gave the id (`Daemon._server`): void under any other
+
+
+class Occasional:
+    """Log lines about what other programs send, at most one of each kind per `every`.
+
+    A flood of forged signals then costs a line an hour, not a line each; the next line says how
+    many came in between. Thread-safe: the D-Bus thread calls it.
+    """
+
+    def __init__(self, log: Callable[[str], None], clock: Clock, every: timedelta = SAY_AGAIN_AFTER) -> None:
+        self.log, self.clock, self.every = log, clock, every
+        self._last: dict[str, datetime] = {}
+        self._unsaid: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def say(self, kind: str, line: str) -> None:
+        now = self.clock.now()
+        with self._lock:
+            last = self._last.get(kind)
+            if last is not None and timedelta(0) <= now - last < self.every:
+                self._unsaid[kind] = self._unsaid.get(kind, 0) + 1
+                return
+            self._last[kind] = now
+            unsaid = self._unsaid.pop(kind, 0)
+        since = f"; {unsaid} more like it since the last such line" if unsaid else ""
+        self.log(f"{line}{since} (more within the hour are counted, not logged)")
 
 
 class Daemon:
@@ -108,11 +149,13 @@ class Daemon:
         self._plan_id: int | None = None
         self._identity: tuple[int, ...] | None = None
         self._shown: dict[int, Shown] = {}  # the server's id -> our notification on screen
-        self._known: dict[int, Shown] = {}  # every id we were given, as last shown: a press may come late
+        self._known: dict[int, Shown] = {}  # the latest ids we were given, as last shown: a press may come late
         self._heard: list[ServerEvent] = []  # what the notification server told us, oldest first
         self._heard_lock = threading.Lock()
-        self._settings_note: Delivery | None = None  # the one "settings problem" notification on screen
+        self._server = 0  # the notification server's restarts heard so far: ids from an earlier one are void
+        self._settings_note: Shown | None = None  # the one "settings problem" notification on screen
         self._farewell = False  # ending because the record goes: close our notifications on the way out
+        self._occasional = Occasional(log, clock)
         self._answered: frozenset[str] = frozenset()
         self._spent: list[Shown] = []  # pressed notifications: closed after this recompute, unless replaced
         self.calendar = calendar  # plan.ics in the data folder, for a phone
@@ -248,8 +291,28 @@ class Daemon:
         self.scheduler.soon(self._poked)
 
     def heard(self, event: ServerEvent) -> None:
-        """The notification server told us of a button or a closing (any thread): queue it, recompute."""
+        """The notification server told us of a button, a closing or its restart (any thread):
+        queue it and recompute. A signal someone else sent is only logged (occasionally), and
+        beyond `HEARD_AT_MOST` waiting presses a flood is dropped, so neither can grow without bound."""
+        if event.kind == "refused":
+            sender = _outside(event.sender) or "an unknown sender"
+            button = f" (button '{_outside(event.action)}')" if event.action else ""
+            self._occasional.say(
+                "refused",
+                f"ignored a button press or closing sent by {sender}, which is not the notification server{button}",
+            )
+            return
         with self._heard_lock:
+            if event.kind == "restarted":
+                self._server += 1
+                event = event._replace(id=self._server)
+                if self._heard and self._heard[-1].kind == "restarted":
+                    self._heard.pop()  # the newest restart voids everything the earlier one did
+            elif len(self._heard) >= HEARD_AT_MOST:
+                self._occasional.say(
+                    "flood", f"more than {HEARD_AT_MOST} presses and closings waiting at once: ignored the rest"
+                )
+                return
             self._heard.append(event)
         self.poke()
 
@@ -370,14 +433,25 @@ class Daemon:
             expire_seconds=max(expire.total_seconds(), 60),
         )
         before = next((s for s in self._shown.values() if (s.plan_id, s.session) == (plan_id, reminder.session)), None)
-        delivery = self.notifier.send(note, replacing=before.delivery if before else None)
+        delivery = self.notifier.send(note, replacing=self._ours(before))
         if before is not None:
             del self._shown[before.delivery.id]
         if delivery.id:
+            # Read after the call: a restart heard before the server's answer is already counted.
+            server, offered = self._server, frozenset(reminder.buttons)
+            earlier = self._known.pop(delivery.id, None)
+            if earlier is not None and earlier.server == server:  # replaced in place: its buttons may still be pressed
+                offered |= earlier.buttons
             self._shown[delivery.id] = self._known[delivery.id] = Shown(
-                plan_id, reminder.key, reminder.session, delivery
+                plan_id, reminder.key, reminder.session, delivery, offered, server
             )
+            while len(self._known) > KNOWN_AT_MOST:
+                del self._known[next(iter(self._known))]  # the oldest
         return delivery.backend
+
+    def _ours(self, shown: Shown | None) -> Delivery | None:
+        """`shown`'s delivery, to replace or close, while the server that gave its id still runs."""
+        return shown.delivery if shown is not None and shown.server == self._server else None
 
     def _answer_presses(self) -> None:
         """Record the buttons pressed since the last recompute, oldest first. A press is taken off
@@ -390,11 +464,20 @@ class Daemon:
                     return
                 event = self._heard[0]
             shown = self._known.get(event.id)  # pressed before it was replaced or closed, it still counts
-            if event.kind == "closed":
+            if event.kind == "restarted":
+                self._forget_server(event.id)
+            elif event.kind == "closed":
                 self._shown.pop(event.id, None)
-                if self._settings_note is not None and self._settings_note.id == event.id:
+                if self._settings_note is not None and self._settings_note.delivery.id == event.id:
                     self._settings_note = None
-            elif shown is not None:  # else another program's: some servers tell every client
+            elif shown is None:
+                pass  # another program's: some servers tell every client
+            elif event.action not in shown.buttons:
+                self._occasional.say(
+                    "not offered",
+                    f"ignored a press of a button that notification did not offer ('{_outside(event.action)}')",
+                )
+            else:
                 result = usecases.press(self._deps(), shown.plan_id, shown.reminder, shown.session, event.action)
                 self._pressed(shown, event.action, result)
             with self._heard_lock:
@@ -407,8 +490,24 @@ class Daemon:
             return
         self.log(f"a button ({button}) changed nothing: {result.said}")
         said = texts.nothing_changed(result.said)
-        self.notifier.send(Note(said.title, said.body, expire_seconds=SAID_FOR), replacing=shown.delivery)
+        self.notifier.send(Note(said.title, said.body, expire_seconds=SAID_FOR), replacing=self._ours(shown))
         self._shown.pop(shown.delivery.id, None)
+
+    def _forget_server(self, number: int) -> None:
+        """The notification server changed (restart `number`): the ids an earlier one gave may be
+        another application's notifications now, so none of ours is replaced, closed or believed."""
+        held = [s for s in (*self._known.values(), self._settings_note) if s is not None and s.server < number]
+        for ids in (self._shown, self._known):
+            for note_id in [i for i, s in ids.items() if s.server < number]:
+                del ids[note_id]
+        self._spent = [s for s in self._spent if s.server >= number]
+        if self._settings_note is not None and self._settings_note.server < number:
+            self._settings_note = None
+        if held:
+            self.log(
+                "the notification server changed (it restarted, or the session bus did): "
+                "the next reminder comes as a new notification"
+            )
 
     def _close_answered(self, plan_id: int) -> None:
         """A session answered (from a button or the command line) leaves the screen, and so does
@@ -426,7 +525,9 @@ class Daemon:
 
     def _close(self, shown: Shown) -> None:
         self._shown.pop(shown.delivery.id, None)
-        self.notifier.close(shown.delivery)
+        delivery = self._ours(shown)
+        if delivery is not None:
+            self.notifier.close(delivery)
 
     def _close_all(self) -> None:
         """Every notification of ours leaves the screen: no answer to them would be recorded."""
@@ -436,8 +537,9 @@ class Daemon:
 
     def _close_settings_note(self) -> None:
         held, self._settings_note = self._settings_note, None
-        if held is not None:
-            self.notifier.close(held)
+        delivery = self._ours(held)
+        if delivery is not None:
+            self.notifier.close(delivery)
 
     def _warning_note(self, plan_id: int) -> str:
         """A warning sign logged since the last reminder is repeated once, in this reminder's body."""
@@ -473,8 +575,8 @@ class Daemon:
         elif read.problem != self._config_problem:
             self.log(f"{texts.SETTINGS_BROKEN}: {read.problem}")
             note = Note("therapy-timer settings problem", f"{texts.SETTINGS_BROKEN}: {read.problem}")
-            delivery = self.notifier.send(note, replacing=self._settings_note)
-            self._settings_note = delivery if delivery.id else None
+            delivery = self.notifier.send(note, replacing=self._ours(self._settings_note))
+            self._settings_note = Shown(0, "", "", delivery, server=self._server) if delivery.id else None
         self._config_problem = read.problem
         self._config = read.config
         return read.config
@@ -489,6 +591,11 @@ def _sender_uid(ancillary: list[tuple[int, int, bytes]]) -> int | None:
         if level == socket.SOL_SOCKET and kind == getattr(socket, "SCM_CREDENTIALS", -1) and len(data) >= _UCRED.size:
             return int(_UCRED.unpack_from(data)[1])
     return None
+
+
+def _outside(text: str, limit: int = 80) -> str:
+    """Text another program sent us, fit for one log line: control characters escaped, cut short."""
+    return one_line(text[:limit]) + ("..." if len(text) > limit else "")
 
 
 if __name__ == "__main__":

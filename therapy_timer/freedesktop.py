@@ -12,6 +12,15 @@ wake-ups; it hands replies to the calls waiting for them and server signals to `
 the connection goes away (the session bus restarted, the session ended), every waiting call fails
 at once, the backend reports a problem for a while that doubles up to a minute (the notifier uses
 its fallback meanwhile), and then connects again.
+
+Only the notification server presses our buttons. Any program on the session bus can emit an
+`ActionInvoked` signal, broadcast or sent to us alone, so the connection follows which unique
+name owns `org.freedesktop.Notifications` (asked once, then told by the bus's `NameOwnerChanged`,
+which only the bus itself can send) and passes on a press or a closing only from that name; one
+from anybody else is passed on as "refused", for the daemon to log. The match rule names the
+service as sender too, so the bus does not even wake us for a forged broadcast. When the owner
+changes (the server restarted) or the connection ends, the ids that server gave mean nothing any
+more, maybe another application's notification on the next server: the listener hears "restarted".
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from therapy_timer import APP_NAME, texts
+from therapy_timer.text import one_line
 
 if TYPE_CHECKING:
     from jeepney import Message
@@ -34,6 +44,8 @@ if TYPE_CHECKING:
 
 SERVICE = "org.freedesktop.Notifications"
 PATH = "/org/freedesktop/Notifications"
+BUS = "org.freedesktop.DBus"
+"""The bus itself: the only sender of `NameOwnerChanged` (the bus stamps every client's own name on what it sends)."""
 CALL_TIMEOUT = 3.0
 BACKOFF = (1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 60.0)
 """Seconds to wait before connecting again after each failed or lost connection in a row."""
@@ -43,12 +55,17 @@ URGENCY = {"low": 0, "normal": 1, "critical": 2}
 
 
 class ServerEvent(NamedTuple):
-    """What the notification server told us about one of our notifications."""
+    """What the notification server told us about one of our notifications, or about itself.
 
-    kind: Literal["pressed", "closed"]
+    "refused": a press or closing sent by a program that is not the server (`sender`), not to be
+    believed. "restarted": the server changed or the connection ended; the ids it gave are void.
+    """
+
+    kind: Literal["pressed", "closed", "refused", "restarted"]
     id: int
-    action: str = ""  # pressed: the button's key
+    action: str = ""  # pressed, refused: the button's key, as sent
     reason: int = 0  # closed: 1 expired, 2 dismissed by the user, 3 closed by us, 4 other
+    sender: str = ""  # refused: the unique bus name that sent it
 
 
 class BusLost(Exception):
@@ -61,16 +78,33 @@ class _Connection:
     def __init__(self, listener: Callable[[ServerEvent], None], timeout: float) -> None:
         from jeepney import MatchRule, message_bus
         from jeepney.io.threading import open_dbus_connection
+        from jeepney.wrappers import DBusErrorResponse
 
         self.listener, self.timeout = listener, timeout
         self.conn = open_dbus_connection(bus="SESSION", auth_timeout=timeout)
         self.waiting: dict[int, Future[Message]] = {}
         self.lock = threading.Lock()
         self.alive = True
+        self.owner = ""  # the unique name that owns SERVICE: the only one whose signals count
+        self._owner_news = 0  # NameOwnerChanged signals heard: a GetNameOwner answer from before one is stale
         self.thread = threading.Thread(target=self._receive, name="dbus", daemon=True)
         self.thread.start()
-        rule = MatchRule(type="signal", interface=SERVICE, path=PATH)
-        self.call(message_bus.AddMatch(rule))
+        try:
+            self.call(message_bus.AddMatch(MatchRule(type="signal", sender=SERVICE, interface=SERVICE, path=PATH)))
+            owners = MatchRule(type="signal", sender=BUS, interface=BUS, member="NameOwnerChanged")
+            owners.add_arg_condition(0, SERVICE)
+            self.call(message_bus.AddMatch(owners))
+            heard_before = self._owner_news
+            try:
+                owner = str(self.call(message_bus.GetNameOwner(SERVICE))[0])
+            except DBusErrorResponse:  # no server yet: the bus starts one at the first Notify, and says so
+                owner = ""
+            with self.lock:
+                if self._owner_news == heard_before:
+                    self.owner = owner
+        except BaseException:
+            self.close()
+            raise
 
     def call(self, message: Message) -> tuple[Any, ...]:
         """Send a method call and wait (bounded) for its reply; raises BusLost, TimeoutError or DBusErrorResponse."""
@@ -105,9 +139,7 @@ class _Connection:
                     if waiting is not None and not waiting.done():
                         waiting.set_result(message)
                 elif header.message_type == MessageType.signal:
-                    event = _event(header.fields.get(HeaderFields.member), message.body)
-                    if event is not None:
-                        self.listener(event)
+                    self._signal(message)
         except Exception:  # the bus closed the connection, or we did: nothing more will come
             pass
         finally:
@@ -116,6 +148,26 @@ class _Connection:
                 for waiting in self.waiting.values():
                     if not waiting.done():
                         waiting.set_exception(BusLost("the session bus connection closed"))
+                had_owner, self.owner = self.owner, ""
+            if had_owner:
+                self._tell(ServerEvent("restarted", 0))
+
+    def _signal(self, message: Message) -> None:
+        previous = ""
+        with self.lock:
+            owner, event = judge(message, self.owner)
+            if owner is not None:
+                self._owner_news += 1
+                previous, self.owner = self.owner, owner
+        if owner is not None and previous and previous != owner:
+            self._tell(ServerEvent("restarted", 0))
+        if event is not None:
+            self._tell(event)
+
+    def _tell(self, event: ServerEvent) -> None:
+        """Pass `event` on; nothing the listener does may end the thread that receives from the bus."""
+        with contextlib.suppress(Exception):
+            self.listener(event)
 
     def close(self) -> None:
         self.alive = False
@@ -123,12 +175,35 @@ class _Connection:
             self.conn.close()
 
 
-def _event(member: str | None, body: tuple[Any, ...]) -> ServerEvent | None:
-    if member == "ActionInvoked" and len(body) == 2:
-        return ServerEvent("pressed", int(body[0]), action=str(body[1]))
-    if member == "NotificationClosed" and len(body) == 2:
-        return ServerEvent("closed", int(body[0]), reason=int(body[1]))
-    return None
+def judge(message: Message, owner: str) -> tuple[str | None, ServerEvent | None]:
+    """What a signal from the bus means, given who owns the notification service now.
+
+    Returns (the new owner when the bus says the service changed hands, else None; the event to
+    pass on, else None). Pure, so a forger can be played without a bus. A press or closing counts
+    only from `owner`; from anyone else it is "refused" (with its sender); one whose arguments are
+    not what the specification says is dropped.
+    """
+    from jeepney import HeaderFields
+
+    fields = message.header.fields
+    sender = str(fields.get(HeaderFields.sender, ""))
+    member, signature = fields.get(HeaderFields.member), fields.get(HeaderFields.signature, "")
+    body = message.body
+    if fields.get(HeaderFields.interface) == BUS:
+        if sender == BUS and member == "NameOwnerChanged" and signature == "sss" and body[0] == SERVICE:
+            return str(body[2]), None
+        return None, None
+    if fields.get(HeaderFields.interface) != SERVICE or member not in ("ActionInvoked", "NotificationClosed"):
+        return None, None
+    if not owner or sender != owner:
+        action = str(body[1]) if member == "ActionInvoked" and len(body) == 2 else ""
+        note_id = body[0] if body and isinstance(body[0], int) else 0
+        return None, ServerEvent("refused", note_id, action=action, sender=sender)
+    if member == "ActionInvoked" and signature == "us":
+        return None, ServerEvent("pressed", int(body[0]), action=str(body[1]))
+    if member == "NotificationClosed" and signature == "uu":
+        return None, ServerEvent("closed", int(body[0]), reason=int(body[1]))
+    return None, None
 
 
 def notify_args(note: Note, capabilities: frozenset[str]) -> tuple[Any, ...]:
@@ -262,5 +337,5 @@ class DBusBackend:
 
 
 def _said(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())[:200]
+    text = one_line(" ".join(str(exc).split())[:200])  # a server's error text, escaped to one line
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
