@@ -191,7 +191,7 @@ def test_settings_list_all_at_first_then_only_what_changed():
 def test_the_text_has_one_line_per_day_with_the_numbers_in_their_columns(made):
     out = report.text_lines(made, BERLIN)
     assert out[:2] == ["Recovery report, plan 1: injured Mon 23 Nov 08:00.", "Plan running since Mon 23 Nov 09:00."]
-    assert out[2] == "Pain: ▆▇▅▅  7 to 6 out of 10, 4 entries."
+    assert out[2] == "Pain: ▆▇▅▅  first 7, lowest 5, highest 8, last 6 out of 10, 4 entries."  # the 8 is not hidden
     rows = {line[:10].strip(): line[10:].split() for line in out if line.startswith(("Mon 23", "Tue 24", "all days"))}
     # planned done skipped missed to-come | pain first low high last | back to cold | signs
     assert rows["Mon 23 Nov"] == ["4", "2", "1", "1", "0", "7", "5", "8", "5", "0", "1"]
@@ -206,6 +206,29 @@ def test_the_text_has_one_line_per_day_with_the_numbers_in_their_columns(made):
         " " * 20 + "matches a listed sign: tingling, burning or numbness in the back or spreading into the legs",
     ]
     assert out[tingling + 3] == "  Tue 24 Nov 08:30  a bit stiff"  # matches none: no line for it
+
+
+@pytest.mark.parametrize(
+    ("scores", "said"),
+    [
+        ([5], "5 out of 10, 1 entry"),  # not "5 to 5", not "first 5, lowest 5, ..."
+        ([4, 4, 4], "4 out of 10 each time, 3 entries"),
+        ([6, 8, 3, 5], "first 6, lowest 3, highest 8, last 5 out of 10, 4 entries"),
+    ],
+)
+def test_the_pain_line_says_first_lowest_highest_and_last_or_one_value_once(scores, said):
+    assert report.pain_scores(scores) == said
+
+
+def test_the_page_counts_one_session_and_one_score_in_the_singular():
+    one = report.Report(
+        1, MON, MON, None, None, NOW, NOW, "Europe/Berlin", [], report.Tally(planned=1, done=1),
+        [report.Pain(MON + H, 5, None)], "", [], [], [], [], [],
+    )  # fmt: skip
+    from therapy_timer import report_html
+
+    said = report_html.summary(one)
+    assert said.startswith("1 session planned: 1 done, 0 skipped, 0 missed. Pain was 5 out of 10 (1 score).")
 
 
 def test_the_text_shows_control_characters_escaped():
@@ -261,6 +284,29 @@ def test_a_real_plan_counts_its_ice_every_two_hours_until_the_quiet_hours(store)
 
 
 @pytest.mark.cli
+def test_heat_no_help_and_heat_worse_in_the_same_minute_are_one_switch_back_to_cold_as_in_status(store):
+    """Both logged with --at 09:05 during heat: the plan went back to cold once (status lists one),
+    so the report counts one, in the day, the total, the page and the chart."""
+    injured = T0 - 3 * 24 * H  # the cold phase is over: heat from the start
+    usecases.start(deps(store, T0), injured, T0, False, "Europe/Berlin")
+    at = T0 + 5 * M
+    usecases.switch(deps(store, at), "heat-no-help", at)
+    usecases.switch(deps(store, at), "heat-worse", at)
+    later = deps(store, T0 + H)
+    assert len(usecases.status(later)["switches_back_to_cold"]) == 1
+    made = usecases.report(later, None)
+    assert [(s.kind, s.changed) for s in made.switches] == [("heat-no-help", True), ("heat-worse", False)]
+    assert sum(d.back_to_cold for d in made.days) == 1
+    out = report.text_lines(made, BERLIN)
+    assert (
+        "  Tue 24 Nov 09:05  heat did not help" in out
+        and "  Tue 24 Nov 09:05  heat made it worse (cold already)" in out
+    )
+    page = page_of(made)
+    assert "Back to cold: 1 time." in page and page.count('class="switch"') == 1
+
+
+@pytest.mark.cli
 def test_with_no_active_plan_the_latest_ended_one_is_reported(store):
     usecases.start(deps(store, T0), T0, T0, False, "Europe/Berlin")
     usecases.log_entry(deps(store, T0 + H), "pain", T0 + H, score=6)
@@ -301,7 +347,9 @@ def test_report_prints_the_days(recorded):
     with freeze_time(T0 + 4 * H):
         out = recorded("report").stdout.splitlines()
         day = recorded.json("report")["days"][0]
-    assert out[2] == "Pain: ▆▄  7 to 4 out of 10, 2 entries."  # 4.9 -> bar 5, 2.8 -> bar 3
+    assert (
+        out[2] == "Pain: ▆▄  first 7, lowest 4, highest 7, last 4 out of 10, 2 entries."
+    )  # 4.9 -> bar 5, 2.8 -> bar 3
     # ice at 09 (done), 11 (missed: over, unanswered), then 13 (starting now), 15, 17, 19, 21 to come
     assert day["by_kind"]["ice"] == {"planned": 7, "done": 1, "skipped": 0, "missed": 1, "ahead": 5}
     (today,) = [line.split()[3:8] for line in out if line.startswith("Tue 24 Nov")]
@@ -587,3 +635,14 @@ def test_an_ended_plan_is_reported_in_its_own_zone_wherever_the_report_is_made(r
         "Europe/Berlin", "2026-11-24T09:00:00+01:00", "2026-11-24T14:00:00+01:00",
     )  # fmt: skip
     assert out[1] == "Plan from Tue 24 Nov 09:00 to Tue 24 Nov 14:00 (stopped)."
+
+
+def test_recovered_with_the_same_pain_first_and_last_does_not_say_from_5_to_5():
+    from therapy_timer import render
+    from therapy_timer.usecases import EndResult
+
+    same = EndResult(1, NOW, "recovered", 3.0, {"ice": 1, "heat": 0, "walk": 0}, 0, 5, 5)
+    said = render.recovered(same)
+    assert "Pain was 5/10 when you first logged it and when you last did." in said
+    assert not any("from 5/10 to 5/10" in line for line in said)
+    assert "Pain went from 7/10 to 2/10." in render.recovered(same._replace(pain_first=7, pain_last=2))

@@ -255,7 +255,9 @@ def recovered(result: EndResult) -> list[str]:
         f"Good news. Plan ended after {days(result.days)}: {done['ice']} ice, {done['heat']} heat and "
         f"{done['walk']} walk sessions marked done; {back}."
     ]
-    if result.pain_first is not None:
+    if result.pain_first is not None and result.pain_first == result.pain_last:
+        out.append(f"Pain was {result.pain_first}/10 when you first logged it and when you last did.")
+    elif result.pain_first is not None:
         out.append(f"Pain went from {result.pain_first}/10 to {result.pain_last}/10.")
     out.append("To keep your back well:")
     return out + [f"  - {tip}" for tip in texts.PREVENTION]

@@ -21,6 +21,7 @@ import csv
 import io
 import itertools
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, NamedTuple
@@ -129,8 +130,7 @@ def build(
     plan = stored.plan
     until = min(plan.ended_at, now) if plan.ended_at else now
     answers = {key: found["outcome"] for key, found in views.outcomes(logged).items()}
-    switch_moments = {s.at for s in timeline.switches}
-    switches = [SwitchMark(e.at, e.kind, e.at in switch_moments) for e in logged if e.kind in SWITCH_KINDS]
+    switches = switch_marks(timeline, logged)
     worked = heat_reported_on(timeline, switches)
     pain = [Pain(e.at, e.score, e.text) for e in logged if e.kind == "pain" and e.score is not None]
     symptoms = [symptom(e.at, e.text or "") for e in logged if e.kind == "symptom"]
@@ -188,6 +188,23 @@ def build(
         notes=notes,
         settings=settings_changes(settings, until),
     )
+
+
+def switch_marks(timeline: Timeline, logged: Sequence[LoggedEvent]) -> list[SwitchMark]:
+    """Every switch logged, each marked with whether it took the plan back to cold.
+
+    A switch of the timeline is one logged report: two logged at the same moment (heat-no-help and
+    heat-worse in the same minute) took the plan back to cold once, by the first of them, as the
+    timeline applied them; the other only stands in the record.
+    """
+    unclaimed = Counter((s.at, s.kind) for s in timeline.switches)
+    out = []
+    for e in logged:
+        if e.kind in SWITCH_KINDS:
+            changed = unclaimed[(e.at, e.kind)] > 0
+            unclaimed[(e.at, e.kind)] -= changed
+            out.append(SwitchMark(e.at, e.kind, changed))
+    return out
 
 
 def heat_reported_on(timeline: Timeline, switches: Sequence[SwitchMark]) -> set[str]:
@@ -286,9 +303,17 @@ def headline(report: Report, zone: tzinfo) -> list[str]:
 def pain_summary(report: Report) -> str:
     if not report.pain:
         return "Pain: none logged (therapy-timer log pain N)."
-    first, last = report.pain[0].score, report.pain[-1].score
-    entries = "1 entry" if len(report.pain) == 1 else f"{len(report.pain)} entries"
-    return f"Pain: {report.trend}  {first} to {last} out of 10, {entries}."
+    return f"Pain: {report.trend}  {pain_scores([p.score for p in report.pain])}."
+
+
+def pain_scores(scores: Sequence[int]) -> str:
+    """ "first 7, lowest 5, highest 8, last 6 out of 10, 4 entries": one score, or one value, said once."""
+    entries = "1 entry" if len(scores) == 1 else f"{len(scores)} entries"
+    if min(scores) == max(scores):
+        each = "" if len(scores) == 1 else " each time"
+        return f"{scores[0]} out of 10{each}, {entries}"
+    first, lowest, highest, last = scores[0], min(scores), max(scores), scores[-1]
+    return f"first {first}, lowest {lowest}, highest {highest}, last {last} out of 10, {entries}"
 
 
 ROW = "{:10} {:>7} {:>4} {:>7} {:>6} {:>7}  {:>5} {:>3} {:>4} {:>4}  {:>4}  {:>5}"

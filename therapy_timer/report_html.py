@@ -99,14 +99,19 @@ def meta(report: Report, zone: tzinfo) -> str:
 
 def summary(report: Report) -> str:
     t = report.totals
-    out = f"{t.planned} sessions planned: {t.done} done, {t.skipped} skipped, {t.missed} missed"
-    out += f", {t.ahead} still to come." if t.ahead else "."
+    out = f"{t.planned} {'session' if t.planned == 1 else 'sessions'} planned: {t.done} done, {t.skipped} skipped, "
+    out += f"{t.missed} missed" + (f", {t.ahead} still to come." if t.ahead else ".")
     if report.pain:
         scores = [p.score for p in report.pain]
-        out += (
-            f" Pain went from {scores[0]} to {scores[-1]} out of 10 (lowest {min(scores)}, highest {max(scores)},"
-            f" {len(scores)} scores)."
-        )
+        if len(scores) == 1:
+            out += f" Pain was {scores[0]} out of 10 (1 score)."
+        elif min(scores) == max(scores):
+            out += f" Pain was {scores[0]} out of 10 each time ({len(scores)} scores)."
+        else:
+            out += (
+                f" Pain went from {scores[0]} to {scores[-1]} out of 10 (lowest {min(scores)}, highest"
+                f" {max(scores)}, {len(scores)} scores)."
+            )
     else:
         out += " No pain scores were logged."
     switched = sum(1 for s in report.switches if s.changed)
