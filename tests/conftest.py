@@ -51,6 +51,7 @@ TIERS = {
     "test_export": "cli",
     "test_readonly": "cli",
     "test_plan_state_cli": "cli",
+    "test_plan_state_properties": "cli",
     "test_contracts": "cli",
     "test_live_calendar": "unit",
     "test_logfile": "unit",

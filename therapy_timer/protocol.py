@@ -120,8 +120,10 @@ SNOOZE = "snooze"
 
 
 def moved_starts(events: Iterable[Event]) -> dict[str, datetime]:
-    """Session key -> its effective start after its snoozes: each snooze moves the start to
-    `minutes` after the later of the snooze and the start so far (a snooze is of an "on" reminder)."""
+    """Session key -> its effective start after its snoozes. A snooze is of an "on" reminder (its
+    key in the event's text): it moves the start to `minutes` after the later of the snooze and when
+    that reminder was due (the planned start for the first "on", the moved start for one that came
+    again), as `reminders.snooze` promises it."""
     moved: dict[str, datetime] = {}
     for e in sorted(events, key=lambda e: e.at):
         if e.kind != SNOOZE or not e.session:
@@ -129,8 +131,9 @@ def moved_starts(events: Iterable[Event]) -> dict[str, datetime]:
         parsed = parse_key(e.session)
         if parsed is None:
             continue
-        start = moved.get(e.session, parsed[1])
-        moved[e.session] = max(start, e.at) + timedelta(minutes=e.minutes or 10)
+        again = "/snoozed-" in (e.text or "")
+        due = moved.get(e.session, parsed[1]) if again else parsed[1]
+        moved[e.session] = max(due, e.at) + timedelta(minutes=e.minutes or 10)
     return moved
 
 
@@ -199,7 +202,8 @@ class Timeline(NamedTuple):
         phase = self.phase_at(moment)
         if phase is None or phase.mode != "cold" or phase.on_hold:
             return None
-        return next((s.start for s in self.sessions if s.kind == "heat" and s.start >= moment), None)
+        heat = (s for s in self.sessions if s.kind == "heat" and s.start >= moment and not s.cut_short)
+        return next((s.start for s in heat if (self.phase_at(s.start) or phase).mode == "heat"), None)
 
     def see_doctor(self, moment: datetime) -> bool:
         """Whether heat has failed often enough by `moment` to advise a professional's look."""
@@ -220,7 +224,7 @@ class Fact(NamedTuple):
 
 
 def facts_of(keys: Iterable[str], moved: dict[str, datetime], plan: Plan, horizon: datetime) -> list[Fact]:
-    """The facts among `keys` (and every snoozed session) within the plan, earliest first."""
+    """The facts among `keys` (and every snoozed session) within the plan, by planned start."""
     out: dict[str, Fact] = {}
     for key in (*keys, *moved):
         parsed = parse_key(key)
@@ -229,7 +233,7 @@ def facts_of(keys: Iterable[str], moved: dict[str, datetime], plan: Plan, horizo
         kind, planned = parsed
         if plan.started_at <= planned < horizon:
             out[key] = Fact(kind, planned, moved.get(key, planned), key)
-    return sorted(out.values(), key=lambda f: (f.start, f.key))
+    return sorted(out.values(), key=lambda f: (f.planned, f.key))
 
 
 def build(
@@ -342,7 +346,7 @@ class _Walker:
             kind: Kind = "ice" if self.mode == "cold" else "heat"
             candidate = self.next_start(kind, config, cursor)
             fact = self.fact_first(kind, candidate, config)
-            place_at = fact.start if fact is not None else candidate
+            place_at = fact.planned if fact is not None else candidate  # a snoozed one exists from its planned start
             moment, action = self.next_event()
             # An event at the very moment a session starts comes first, except a switch: heat put on
             # and taken off at once is still heat that was put on (the record shows it).
@@ -406,8 +410,9 @@ class _Walker:
         """Heat made it worse: a heat session in progress ends at `at` (kept, so the record shows it)."""
         for index in range(len(self.sessions) - 1, -1, -1):
             session = self.sessions[index]
-            if session.kind == "heat" and session.start <= at < session.end:
-                self.sessions[index] = session._replace(end=at, cut_short=True)
+            began = min(session.start, session.planned_start or session.start)  # snoozed: it may be on already
+            if session.kind == "heat" and began <= at < session.end:
+                self.sessions[index] = session._replace(start=min(session.start, at), end=at, cut_short=True)
                 if index == len(self.sessions) - 1:
                     self.last_end = at
                 return
@@ -434,7 +439,7 @@ class _Walker:
     def fact_first(self, kind: Kind, candidate: datetime | None, config: Config) -> Fact | None:
         """The next fact, if it comes before the session the rules would place next, or that session
         would run into it (with the skin's rest): facts are never moved, the rest makes way."""
-        if not self.facts or self.facts[0].start >= self.horizon:
+        if not self.facts or self.facts[0].planned >= self.horizon:
             return None
         fact = self.facts[0]
         if candidate is None:

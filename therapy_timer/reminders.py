@@ -287,6 +287,8 @@ def _apply_snooze(reminders: list[Reminder], event: Event) -> list[Reminder]:
     shift = new_due - target.due
     out = []
     for r in reminders:
+        if r.session == target.session and "/snoozed-" in r.key and r.due > event.at and r is not target:
+            continue  # an earlier snooze's "again", not yet come: this snooze takes its place
         if r is target and r.due <= event.at:  # it already fell due: it comes again, under a new key
             stamp = f"{event.at.astimezone(timezone.utc):%Y%m%dT%H%M%S}"
             again = r._replace(
