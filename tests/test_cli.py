@@ -154,6 +154,23 @@ def test_a_broken_config_is_an_error_with_the_file_and_nothing_is_recorded(run, 
     assert f"{config_file}:1:6: not valid TOML" in run("start", "--no-daemon", "--replace", code=2).stderr
 
 
+@freeze_time(T0)
+def test_heat_first_by_choice_is_said_by_start_status_and_plan(run, config_file):
+    config_file.write_text("[cold]\ndays = 0\n")
+    started = run("start", "--no-daemon")
+    assert "[cold] days = 0 is outside what the protocol advises (1-2 days); using it anyway" in started.stderr
+    assert "Heat first, as chosen in the settings (cold.days = 0): moist heat every 4 h." in started.stdout
+    assert "Cold first" not in started.stdout and "The cold phase is over" not in started.stdout
+    assert "       heat first, as chosen in the settings (cold.days = 0)" in run("status").stdout.splitlines()
+    status = run.json("status")
+    assert (status["phase"], status["heat_first"], status["current"]["kind"]) == ("heat", True, "heat")
+    assert "heat phase from Tue 24 Nov 09:00 until you end the plan (heat first, as chosen" in run("plan").stdout
+    assert run.json("start", "--no-daemon", "--replace")["heat_first"] is True
+    config_file.write_text("[cold]\ndays = 2\n")
+    run("log", "pain", "4")  # a command that writes records the edit: it applies from now on
+    assert run.json("status")["heat_first"] is False
+
+
 def test_a_broken_config_does_not_keep_anyone_from_logging_or_seeing_the_plan(plan, config_file):
     """Found by a newcomer: one typo made status, log and history refuse to run."""
     config_file.write_text("[cold]\nminutes = 12\n")

@@ -35,8 +35,9 @@ def test_missing_file_means_defaults(tmp_path):
         ("[heat]\nminutes = 21\n", "[heat] minutes = 21 is out of range: longer ice or heat"),
         (
             "[cold]\ndays = 3\n",
-            "[cold] days = 3 is out of range: the cold phase lasts one to two days (allowed 1-2 days)",
+            "[cold] days = 3 is out of range: the cold phase lasts two days at most (allowed 0-2 days)",
         ),
+        ("[cold]\ndays = -1\n", "[cold] days = -1 is out of range (allowed 0-2 days)"),
         ("[cold]\nminuts = 3\n", 'unknown key [cold] "minuts" (known keys: days, minutes, every_hours)'),
         ("[colt]\n", 'unknown key "colt"'),
         ('[cold]\nminutes = "ten"\n', '[cold] minutes must be a number, not "ten"'),
@@ -68,6 +69,13 @@ def test_outside_the_protocol_but_safe_is_a_warning():
     assert warnings == [
         "c.toml: [cold] minutes = 18 is outside what the protocol advises (12-15 minutes); using it anyway"
     ]
+
+
+def test_no_cold_phase_is_allowed_for_heat_first_with_a_warning_as_other_advised_limits():
+    loaded, warnings = parse(b"[cold]\ndays = 0\n", "c.toml")
+    assert loaded.cold.days == 0
+    assert warnings == ["c.toml: [cold] days = 0 is outside what the protocol advises (1-2 days); using it anyway"]
+    assert parse(b"[cold]\ndays = 1\n", "c.toml")[1] == []
 
 
 def test_not_utf8_is_reported(tmp_path):

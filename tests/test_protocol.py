@@ -62,6 +62,17 @@ def test_cold_phase_ice_every_two_hours_from_the_injury_then_heat_every_four():
     assert timeline.phases[0].end == timeline.phases[1].start == heat[0].start
 
 
+def test_no_cold_phase_starts_with_heat_at_once_every_four_hours():
+    """cold.days = 0 (a clinician advised heat first): heat from the plan's start, no ice at all."""
+    injured = local(2026, 11, 24, 9, 10)
+    timeline = build(Config(cold=Cold(days=0)), Plan(injured, injured), [], injured + timedelta(days=2), BERLIN)
+    assert [(p.mode, p.reason) for p in timeline.phases] == [("heat", "plan-start")]
+    assert of(timeline, "ice") == []
+    heat = of(timeline, "heat")
+    assert (hhmm(heat[0].start), heat[0].opens) == ("Tue 09:10", "plan-start")
+    assert [hhmm(s.start) for s in heat[1:4]] == ["Tue 13:10", "Tue 17:10", "Tue 21:10"]
+
+
 def test_no_session_overlaps_quiet_hours_across_midnight_but_a_late_start_gets_one_at_once():
     injured = local(2026, 11, 24, 23, 30)
     timeline = build(Config(), Plan(injured, injured), [], injured + timedelta(days=2), BERLIN)

@@ -114,10 +114,12 @@ class Cold(NamedTuple):
     days: Annotated[
         float,
         number(
-            "How long the cold phase lasts, counted from the injury.",
-            hard=(1, 2),
+            "How long the cold phase lasts, counted from the injury; 0 starts with heat, for when a doctor "
+            "or physical therapist advises heat first.",
+            hard=(0, 2),
+            advised=(1, 2),
             unit="days",
-            why="the cold phase lasts one to two days",
+            why="the cold phase lasts two days at most",
         ),
     ] = 2
     minutes: Annotated[

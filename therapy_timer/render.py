@@ -60,6 +60,8 @@ def status(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]:
     lines = [f"Phase: {phase}, day {view['day']} of recovery (injured {when(view['injured_at'], zone, now)})"]
     if view["heat_on_hold"]:
         lines.append(f"       heat waits until you choose to try it again ({texts.TRY_HEAT_COMMAND})")
+    elif view["phase"] == "heat" and view.get("heat_first"):
+        lines.append(f"       {texts.HEAT_FIRST}")
     elif view["phase"] == "cold" and view.get("heat_from"):
         lines.append(f"       heat from {when(view['heat_from'], zone, now)}")
     elif view["phase_until"] and view["phase"] != "cold":
@@ -130,7 +132,12 @@ def plan(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]:
             until = f" until {when(p['end'], zone)}"
         else:
             until = " until you choose to try heat again" if p["on_hold"] else " until you end the plan"
-        lines.append(f"  {p['mode']} phase from {when(p['start'], zone)}{until}")
+        chosen = (
+            f" ({texts.HEAT_FIRST})"
+            if view.get("heat_first") and p["mode"] == "heat" and p["reason"] == "plan-start"
+            else ""
+        )
+        lines.append(f"  {p['mode']} phase from {when(p['start'], zone)}{until}{chosen}")
     day = None
     for s in view["sessions"]:
         start, end = (datetime.fromisoformat(s[k]).astimezone(zone) for k in ("start", "end"))
@@ -192,9 +199,10 @@ def started(result: StartResult, reminders: str, zone: tzinfo, now: datetime) ->
             f"then moist heat every {result.heat_every_hours:g} h."
         )
     else:
+        first = texts.HEAT_FIRST[0].upper() + texts.HEAT_FIRST[1:] if result.heat_first else "The cold phase is over"
         out.append(
-            f"The cold phase is over: moist heat every {result.heat_every_hours:g} h. "
-            "If heat makes it worse, run `therapy-timer log heat-worse` and you go back to ice."
+            f"{first}: moist heat every {result.heat_every_hours:g} h. "
+            "If heat makes it worse, run `therapy-timer log heat-worse` and the plan switches to ice."
         )
     view = {"current": views.session(result.current, zone), "next": views.session(result.next, zone)}
     out += now_and_next(view, zone, now)

@@ -41,6 +41,8 @@ def doctor_after_switches(count: int, on_hold: bool = True) -> str:
     )
 
 
+HEAT_FIRST = "heat first, as chosen in the settings (cold.days = 0)"
+"""A plan with no cold phase: a doctor or physical therapist advised heat from the start."""
 NO_BETTER = "If your back is no better after a week or two of this, a doctor or physical therapist should take a look."
 ACUTE_ONLY = (
     "This plan is for the first days after a spasm. A back that has hurt for weeks needs a plan from a "

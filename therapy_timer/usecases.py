@@ -302,6 +302,7 @@ class StartResult(NamedTuple):
     cold_every_hours: float
     heat_every_hours: float
     skin_rest_from: datetime | None = None  # the plan before's last ice or heat came off here: the new one waits
+    heat_first: bool = False  # the settings choose heat from the start (cold.days = 0)
 
 
 def start(deps: Deps, injured: datetime, started: datetime, replace: bool, zone_name: str | None) -> StartResult:
@@ -328,7 +329,14 @@ def start(deps: Deps, injured: datetime, started: datetime, replace: bool, zone_
         cold_every_hours=deps.config.cold.every_hours,
         heat_every_hours=deps.config.heat.every_hours,
         skin_rest_from=off if waits else None,
+        heat_first=heat_first(loaded.settings, deps.now),
     )
+
+
+def heat_first(settings: Settings, at: datetime) -> bool:
+    """Whether the settings in force at `at` choose heat from the start (`cold.days = 0`: a doctor or
+    physical therapist advised it), so no cold phase follows the injury."""
+    return settings.at(at).cold.days == 0
 
 
 class EndResult(NamedTuple):
@@ -576,6 +584,7 @@ def status(deps: Deps) -> dict[str, Any]:
         loaded = Loaded(deps, stored, deps.now + LOOKAHEAD)
         upcoming = loaded.reminders(deps.now - LOOKBACK, deps.now + LOOKAHEAD)
         view = views.status(stored.plan, loaded.timeline, loaded.logged, upcoming, deps.now, deps.zone)
+        view["heat_first"] = heat_first(loaded.settings, deps.now)
     view["warning"] = views.warning(open_warning(deps), deps.zone)
     return view
 
@@ -680,7 +689,9 @@ def export_calendar(deps: Deps, days: int, previous: Sequence[CalendarEvent] = (
 
 def plan_window(deps: Deps, start: datetime, end: datetime) -> dict[str, Any]:
     loaded = load(deps, end)
-    return views.plan_window(loaded.timeline, loaded.logged, start, end, deps.zone)
+    view = views.plan_window(loaded.timeline, loaded.logged, start, end, deps.zone)
+    view["heat_first"] = heat_first(loaded.settings, start)
+    return view
 
 
 def timeline_of(deps: Deps, until: datetime) -> Timeline:

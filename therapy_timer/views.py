@@ -132,6 +132,7 @@ NO_PLAN_STATUS: dict[str, Any] = {
     "see_doctor": False,
     "last_pain": None,
     "warning": None,
+    "heat_first": False,
 }
 
 
