@@ -39,6 +39,7 @@ TIERS = {
     "test_notify": "unit",
     "test_buttons": "unit",
     "test_signs": "unit",
+    "test_progress": "unit",
     "test_docs": "unit",
     "test_paths": "unit",
     "test_report": "unit",

@@ -362,6 +362,27 @@ def test_rule_11_an_injury_weeks_ago_is_told_what_this_plan_is_for(run):
     assert "for the first days" in out and "physical therapist" in out
 
 
+@freeze_time(T0)
+def test_from_day_14_pain_no_lower_than_at_the_start_shows_a_notice_until_it_falls_or_is_acknowledged(run):
+    run("start", "--no-daemon", "--injured", "-15d")  # day 16
+    asked = run.json("status")["not_better"]
+    assert (asked["day"], asked["needs_score"], asked["recent_median"]) == (16, True, None)
+    assert "please log one each day (`therapy-timer log pain N`)" in run("status").stdout
+    run("log", "pain", "6", "--at", "-15d")  # day 1
+    run("log", "pain", "6")
+    view = run.json("status")["not_better"]
+    assert (view["first_day"], view["first_median"], view["recent_median"], view["needs_score"]) == (1, 6.0, 6.0, False)
+    out = run("status").stdout
+    assert "See a doctor or physical therapist. It is day 16, and your pain is no lower than at the start" in out
+    run("log", "pain", "2")  # the last three days' middle score is 4 now: lower than 6
+    assert run.json("status")["not_better"] is None and "physical therapist" not in run("status").stdout
+    run("log", "pain", "8")  # 6, 2 and 8: 6 again
+    assert run.json("status")["not_better"] is not None
+    assert "Noted." in run("signs", "ack").stdout
+    assert run.json("status")["not_better"] is None
+    run("signs", "ack", code=1)  # nothing left to acknowledge
+
+
 def test_a_logged_urgent_sign_stays_in_status_until_acknowledged(plan):
     answer = plan("log", "symptom", "--sign", "bladder-bowel").stdout
     assert "URGENT" in answer and "cannot judge" in answer and "sounds like" not in answer

@@ -435,6 +435,36 @@ def test_the_next_reminder_repeats_a_logged_warning_sign_once(isolated):
 
 
 @stepped
+def test_from_day_14_pain_no_lower_than_at_the_start_is_said_in_the_first_reminder_of_each_day(isolated):
+    plan_id = new_plan(isolated, injured=T0 - timedelta(days=15))  # day 16 of recovery
+    store = Store(isolated)
+    store.log(plan_id, T0 - timedelta(days=15) + timedelta(hours=1), "pain", T0, score=6)  # day 1
+    store.log(plan_id, T0 - timedelta(hours=1), "pain", T0, score=6)  # this morning: no lower
+    store.close()
+    said = "Day 16 and your pain is no lower than at the start: please see a doctor or physical therapist."
+    with stepping_daemon(isolated, HandClock(T0 + timedelta(seconds=0.3))) as p:
+        p.scheduler.run_until(T0 + timedelta(hours=14))  # 09:00 to 23:00 in Berlin: the whole waking day
+        today = [note.body for note in p.recorder.notes]
+        assert len(today) > 4 and said in today[0] and all(said not in body for body in today[1:])
+        p.scheduler.run_until(T0 + timedelta(hours=23, minutes=30))  # the next morning, 08:30
+        tomorrow = [note.body for note in p.recorder.notes[len(today) :]]
+        assert tomorrow and said in tomorrow[0]  # still day 16 until 09:00, as status counts days
+        assert all("no lower" not in body for body in tomorrow[1:])
+
+
+@stepped
+def test_pain_that_has_fallen_adds_nothing_to_the_reminders(isolated):
+    plan_id = new_plan(isolated, injured=T0 - timedelta(days=15))
+    store = Store(isolated)
+    store.log(plan_id, T0 - timedelta(days=15) + timedelta(hours=1), "pain", T0, score=6)
+    store.log(plan_id, T0 - timedelta(hours=1), "pain", T0, score=3)
+    store.close()
+    with stepping_daemon(isolated, HandClock(T0 + timedelta(seconds=0.3))) as p:
+        p.scheduler.run_until(T0 + timedelta(hours=3))
+        assert p.recorder.notes and all("doctor" not in note.body for note in p.recorder.notes)
+
+
+@stepped
 def test_a_daemon_started_while_the_config_is_broken_keeps_the_plans_recorded_settings(isolated, run, config_file):
     """A reboot while config.toml has a typo: the daemon keeps the settings recorded with the plan
     (12-minute ice), as every command does, and records nothing over them (it used to record the

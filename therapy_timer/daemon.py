@@ -426,7 +426,7 @@ class Daemon:
         expire = min(until - self.clock.now(), EXPIRE_AT_MOST)
         note = Note(
             reminder.title,
-            reminder.body + self._warning_note(plan_id),
+            reminder.body + self._warning_note(plan_id) + self._not_better_note(plan_id),
             reminder.sticky,
             reminder.buttons,
             reminder.typed,
@@ -548,6 +548,19 @@ class Daemon:
         assert self.store is not None
         fired = [r.fired_at for r in self.store.reminders(plan_id) if r.fired_at is not None]
         return signs.reminder_note(usecases.open_warning(self._deps()), max(fired, default=None))
+
+    def _not_better_note(self, plan_id: int) -> str:
+        """From day 14, pain no lower than at the start: said once a day, in the day's first reminder."""
+        from therapy_timer import usecases
+
+        assert self.store is not None
+        now, zone = self.clock.now(), self.zone
+        today = now.astimezone(zone).date()
+        fired = [r.fired_at for r in self.store.reminders(plan_id) if r.fired_at is not None]
+        notice = usecases.not_better_in_reminder(
+            self._deps(now), [t for t in fired if t.astimezone(zone).date() == today]
+        )
+        return texts.not_better_note(notice) if notice else ""
 
     def _deps(self, now: datetime | None = None, config: Config | None = None) -> Deps:
         """What a use case needs, wired as for every command: the record, now, the plan's zone, the settings."""

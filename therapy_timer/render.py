@@ -93,6 +93,11 @@ def status(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]:
         )
     if view["see_doctor"]:
         lines.append(texts.doctor_after_switches(len(switches), view["heat_on_hold"]))
+    if view.get("not_better"):
+        lines += [
+            f"See a doctor or physical therapist. {view['not_better']['advice']}",
+            "  (`therapy-timer signs ack` once you have acted on it)",
+        ]
     return lines + warning_lines(view.get("warning"))
 
 

@@ -6,7 +6,10 @@ Kept apart from the logic so the wording can be reviewed (and one day translated
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from therapy_timer.progress import Stalled
 
 NOT_ADVICE = (
     "therapy-timer reminds you and keeps a record. It is not medical advice and cannot tell "
@@ -43,7 +46,45 @@ def doctor_after_switches(count: int, on_hold: bool = True) -> str:
 
 HEAT_FIRST = "heat first, as chosen in the settings (cold.days = 0)"
 """A plan with no cold phase: a doctor or physical therapist advised heat from the start."""
-NO_BETTER = "If your back is no better after a week or two of this, a doctor or physical therapist should take a look."
+NO_BETTER = (
+    "If your back is no better after a week or two of this, a doctor or physical therapist should take a look. "
+    "Log your pain once a day (`therapy-timer log pain N`): from day 14, `status` and the reminders say so "
+    "when it is no lower than at the start."
+)
+SEE_SOMEONE = "a doctor or physical therapist should take a look: please make an appointment"
+
+
+def not_better(notice: Stalled) -> str:
+    """From day 14: the pain scores are no lower than at the start, or cannot show it."""
+    if notice.needs_score:
+        return (
+            f"It is day {notice.day}, and the pain scores logged cannot show whether your back is getting "
+            "better: please log one each day (`therapy-timer log pain N`). If it is no better than at the "
+            f"start, {SEE_SOMEONE}."
+        )
+    count = notice.recent_scores
+    lately = (
+        "your score of the last three days"
+        if count == 1
+        else f"the middle of your {count} scores of the last three days"
+    )
+    return (
+        f"It is day {notice.day}, and your pain is no lower than at the start: {notice.recent_median:g}/10 "
+        f"({lately}) against {notice.first_median:g}/10 on day {notice.first_day}. When a back is no better "
+        f"after two weeks, {SEE_SOMEONE}."
+    )
+
+
+def not_better_note(notice: Stalled) -> str:
+    """The same, once a day in a reminder's body (no markup: the reminder is plain text)."""
+    if notice.needs_score:
+        return (
+            f" Day {notice.day}: log your pain (therapy-timer log pain N). If your back is no better than at "
+            "the start, please see a doctor or physical therapist."
+        )
+    return f" Day {notice.day} and your pain is no lower than at the start: please see a doctor or physical therapist."
+
+
 ACUTE_ONLY = (
     "This plan is for the first days after a spasm. A back that has hurt for weeks needs a plan from a "
     "doctor or physical therapist: please make an appointment. The reminders still run if they help you."

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from therapy_timer import config as config_module
-from therapy_timer import protocol, reminders, render, views
+from therapy_timer import progress, protocol, reminders, render, views
 from therapy_timer.config import Config
 from therapy_timer.errors import RefusedError, UsageError
 from therapy_timer.protocol import Session, Settings, SwitchResult, Timeline, TryHeatResult
@@ -586,6 +586,7 @@ def status(deps: Deps) -> dict[str, Any]:
         view = views.status(stored.plan, loaded.timeline, loaded.logged, upcoming, deps.now, deps.zone)
         view["heat_first"] = heat_first(loaded.settings, deps.now)
     view["warning"] = views.warning(open_warning(deps), deps.zone)
+    view["not_better"] = views.not_better(not_better(deps))
     return view
 
 
@@ -604,9 +605,46 @@ def open_warning(deps: Deps) -> Any:
 ACK = "signs-ack"
 
 
+def _progress(deps: Deps) -> tuple[list[tuple[datetime, int]], datetime, list[datetime]] | None:
+    """What `progress` compares for the active plan: its pain scores (and those logged with no plan
+    since the injury), the injury, and the acknowledgements; None with no plan."""
+    stored = deps.store.active_plan()
+    if stored is None:
+        return None
+    injured = stored.plan.injured_at
+    events = deps.store.events()
+    pains = [
+        (e.at, e.score)
+        for e in events
+        if e.kind == "pain"
+        and e.score is not None
+        and (e.plan_id == stored.id or (e.plan_id is None and e.at >= injured))
+    ]
+    return pains, injured, [e.at for e in events if e.kind == ACK]
+
+
+def not_better(deps: Deps) -> progress.Stalled | None:
+    """The "see a doctor or physical therapist" notice (`progress.Stalled`) on show now, or None."""
+    found = _progress(deps)
+    if found is None:
+        return None
+    pains, injured, acks = found
+    return progress.stalled(pains, injured, deps.now, acks)
+
+
+def not_better_in_reminder(deps: Deps, fired_today: Sequence[datetime]) -> progress.Stalled | None:
+    """The notice for the reminder firing now, once a day (`progress.in_reminder`), or None."""
+    found = _progress(deps)
+    if found is None:
+        return None
+    pains, injured, acks = found
+    return progress.in_reminder(pains, injured, deps.now, acks, fired_today)
+
+
 def acknowledge_signs(deps: Deps) -> bool:
-    """The user has read the warning (and acted on it): it leaves `status`. False if none was on show."""
-    if open_warning(deps) is None:
+    """The user has read the warning sign, or the notice that the pain is not getting better, and acted
+    on it: it leaves `status`. False if neither was on show."""
+    if open_warning(deps) is None and not_better(deps) is None:
         return False
     stored = deps.store.active_plan()
     deps.store.log(stored.id if stored else None, deps.now, ACK, deps.now)

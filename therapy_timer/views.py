@@ -17,6 +17,7 @@ from therapy_timer.protocol import ANSWERS, Plan, Session, Timeline, day_of_reco
 from therapy_timer.store import LoggedEvent
 
 if TYPE_CHECKING:
+    from therapy_timer.progress import Stalled
     from therapy_timer.reminders import Reminder
 
 SCHEMA = 1
@@ -133,6 +134,7 @@ NO_PLAN_STATUS: dict[str, Any] = {
     "last_pain": None,
     "warning": None,
     "heat_first": False,
+    "not_better": None,
 }
 
 
@@ -240,4 +242,21 @@ def warning(found: Any, zone: tzinfo) -> dict[str, Any] | None:
         "advice": found.sign.advice,
         "logged_at": stamp(found.at, zone),
         "text": found.text,
+    }
+
+
+def not_better(notice: Stalled | None) -> dict[str, Any] | None:
+    """From day 14, pain no lower than at the start (or no scores to tell): see a doctor or physical therapist."""
+    if notice is None:
+        return None
+    from therapy_timer import texts
+
+    return {
+        "day": notice.day,
+        "first_day": notice.first_day,
+        "first_median": notice.first_median,
+        "recent_median": notice.recent_median,
+        "recent_scores": notice.recent_scores,
+        "needs_score": notice.needs_score,
+        "advice": texts.not_better(notice),
     }
