@@ -40,6 +40,7 @@ TIERS = {
     "test_buttons": "unit",
     "test_signs": "unit",
     "test_progress": "unit",
+    "test_texts": "unit",
     "test_docs": "unit",
     "test_paths": "unit",
     "test_report": "unit",

@@ -76,7 +76,7 @@ def test_heat_worse_switches_back_to_cold_and_is_recorded(run):
         run("start", "--no-daemon", "--injured", "-3d")
     with freeze_time("2026-11-24 09:05:00+01:00"):
         out = run("log", "heat-worse").stdout
-        assert out.startswith("Take the heat off now.") and "Back to cold" in out
+        assert out.startswith("Take the heat off now, and look at the skin.") and "Back to cold" in out
         view = run.json("status")
     assert view["phase"] == "cold" and view["current"] is None  # the heat came off; the skin settles first
     assert view["next"]["kind"] == "ice" and iso(view["next"]["start"]) == iso("2026-11-24T09:20:00+01:00")

@@ -144,7 +144,7 @@ class Cold(NamedTuple):
 
 
 class Heat(NamedTuple):
-    """Moist heat, once the cold phase is over."""
+    """Moist heat over a layer of cloth, warm, never hot, once the cold phase is over."""
 
     minutes: Annotated[
         float,

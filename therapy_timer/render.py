@@ -209,6 +209,7 @@ def started(result: StartResult, reminders: str, zone: tzinfo, now: datetime) ->
             f"{first}: moist heat every {result.heat_every_hours:g} h. "
             "If heat makes it worse, run `therapy-timer log heat-worse` and the plan switches to ice."
         )
+    out.append(texts.SKIN)
     view = {"current": views.session(result.current, zone), "next": views.session(result.next, zone)}
     out += now_and_next(view, zone, now)
     if not result.too_long_ago:
@@ -220,7 +221,7 @@ def switched(result: SwitchResult, zone: tzinfo, now: datetime) -> list[str]:
     """What a switch means for the user, saying only what is true."""
     out = []
     if result.heat_off_now:
-        out.append("Take the heat off now.")
+        out.append("Take the heat off now, and look at the skin.")
     if not result.changed:
         if not result.heat_off_now:
             out.append("No heat is planned right now (you are in a cold phase), so the plan stays as it is.")
@@ -244,7 +245,10 @@ def switched(result: SwitchResult, zone: tzinfo, now: datetime) -> list[str]:
 def tried_heat(result: TryHeatResult, zone: tzinfo, now: datetime) -> list[str]:
     out = ["Noted: you want to try heat again."]
     if result.heat:
-        out.append(f"Moist heat from {when(result.heat.start, zone, now)}. If it makes things worse, stop at once.")
+        out.append(
+            f"Moist heat from {when(result.heat.start, zone, now)}, {texts.ON_CLOTH}: warm, never hot. "
+            "If it makes things worse, stop at once."
+        )
     elif result.heat_again_at:
         out.append(f"Heat is planned again from {when(result.heat_again_at, zone, now)}.")
     return out

@@ -16,9 +16,15 @@ NOT_ADVICE = (
     "what is wrong; if something feels off, ask a doctor."
 )
 
+SKIN = (
+    "Ice and heat go over a layer of cloth, never on bare skin, and heat is warm, never hot. Look at the "
+    "skin when the pack comes off; do not fall asleep with one on, and take extra care if your skin "
+    "feels less than usual (diabetes, poor circulation)."
+)
 ICE = "ice pack (or frozen vegetables) wrapped in a towel"
-HEAT_WAYS = "hot water bottle, towel wrung out in hot water, moist heating pad, or a warm shower"
-HEAT = f"moist heat: {HEAT_WAYS}"
+HEAT_PACKS = "hot water bottle, towel wrung out in hot water, or moist heating pad"
+ON_CLOTH = "over a layer of cloth, not on bare skin"
+HEAT = f"moist heat {ON_CLOTH}: warm, never hot"
 WALK_REST = "slow walk, as far as the pain allows"
 WALK_EXERCISE = "gentle walk (stairs too, if they feel fine)"
 POSITION = "Rest with your knees higher than your hips (pillows or a footstool), or lie on a firm surface with feet up."
@@ -128,7 +134,10 @@ def session_on(kind: str, minutes: float, opens: str, purpose: str, late: bool =
             "cold-over": "Cold phase done: moist heat on now",
             "heat-again": "Trying heat again: moist heat on now",
         }.get(opens, "Moist heat on now")
-        body = f"Moist heat {length}: {HEAT_WAYS}. Warm, never burning. If it makes the pain worse, stop at once."
+        body = (
+            f"Moist heat {length}: {HEAT_PACKS}, {ON_CLOTH}; or a warm shower. Warm, never hot. "
+            "If it makes the pain worse, stop at once."
+        )
         return Notice(title, body)
     title = "Time for a gentle walk" if purpose == "exercise" else "Time for a short walk"
     about = f"{m} left" if late else f"About {m}"
@@ -145,13 +154,20 @@ def session_off(kind: str, repeat: int) -> Notice:
     if repeat:
         return Notice(
             f"Is the {thing} still on? Take it off now",
-            f"The {thing} session ended a few minutes ago. Take it off to protect your skin.",
+            f"The {thing} session ended a few minutes ago. Take it off now to protect your skin, then look "
+            "at the skin.",
         )
-    warm = "Let the skin warm up on its own." if kind == "ice" else "Let the skin cool down."
-    return Notice(
-        f"{thing.capitalize()} off now",
-        f"Time's up: take the {thing} off. {warm} {POSITION}",
-    )
+    if kind == "ice":
+        check = (
+            "Time's up: take the ice off, let the skin warm up on its own and look at it. Skin that stays white, "
+            "grey, hard or numb, or blisters, needs a rest from ice (therapy-timer signs says what to do)."
+        )
+    else:
+        check = (
+            "Time's up: take the heat off and look at the skin. Redness that lasts over an hour, blisters or "
+            "broken skin need a rest from heat (therapy-timer signs says what to do)."
+        )
+    return Notice(f"{thing.capitalize()} off now", f"{check} {POSITION}")
 
 
 def event_title(kind: str, purpose: str = "", cut_short: bool = False) -> str:
@@ -169,8 +185,8 @@ def heat_stop(until_ice: timedelta) -> Notice:
     minutes = round(until_ice / timedelta(minutes=1))
     return Notice(
         "Stop the heat now",
-        "Take the heat away right now: it made things worse. Let the skin settle; ice follows in about "
-        f"{minutes} minute{'s' * (minutes != 1)}, wrapped in a towel.",
+        "Take the heat off right now, as it made things worse, and look at the skin. Once the skin has "
+        f"settled, ice follows in about {minutes} minute{'s' * (minutes != 1)}, wrapped in a towel.",
     )
 
 
