@@ -210,7 +210,7 @@ def test_recovered_shows_a_summary_and_prevention_tips(plan):
     with freeze_time("2026-11-27 10:00:00+01:00"):
         plan("log", "pain", "2")
         out = plan("recovered").stdout
-    assert "1 ice" in out and "Pain went from 7/10 to 2/10" in out and "bent knees" in out
+    assert "1 ice" in out and "Pain went from 7/10 to 2/10" in out and "  - Stay active: regular walking" in out
     assert "after 3 days" in out and "time(s)" not in out  # counted from the plan's start, in words
     assert plan.json("status")["phase"] is None
     assert plan.json("history")["events"][-1]["kind"] == "plan-end"
@@ -354,6 +354,17 @@ def test_status_json_has_the_same_keys_with_and_without_a_plan(run):
         run("start", "--no-daemon")
         with_plan = run.json("status")
     assert set(without) == set(with_plan) and with_plan["schema"] == without["schema"] == 1
+
+
+@freeze_time(T0)
+def test_a_plan_start_says_first_what_current_guidance_says_then_to_keep_moving(run):
+    out = run("start", "--no-daemon").stdout.splitlines()
+    assert (
+        out[0]
+        == "Back spasms are common, rarely serious, and usually ease within days to weeks. Staying gently active helps."
+    )
+    assert any(line.startswith("Keep moving as the pain allows") for line in out)
+    assert "Now:  ice until 09:15 (15 min left): ice pack (or frozen vegetables) wrapped in a towel" in out
 
 
 @freeze_time(T0)
@@ -513,4 +524,5 @@ def test_status_says_to_take_the_heat_off_while_the_stop_is_unanswered(run):
     assert "Now:  Stop the heat now (since 09:00): if it is still on, take it off" in run("status").stdout
     assert run.json("status")["take_off"]["title"] == "Stop the heat now"
     run("done")
-    assert "Now:  nothing; rest comfortably" in run("status").stdout and run.json("status")["take_off"] is None
+    now = "Now:  nothing planned; carry on with your usual activities as the pain allows"  # day 4
+    assert now in run("status").stdout and run.json("status")["take_off"] is None

@@ -1,12 +1,32 @@
 """The words a user reads, checked against the facts they are written from (shared/protocol-facts.md):
-the skin-safety facts in every ice and heat reminder."""
+the skin-safety facts in every ice and heat reminder, current guidance on moving, and no wording
+that frightens or that promises what the app cannot judge."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
 import pytest
 
-from therapy_timer import texts
+from therapy_timer import render, texts
 from therapy_timer.protocol import SKIN_REST
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)
+
+
+def every_reminder() -> list[texts.Notice]:
+    found = [
+        texts.session_on(kind, minutes, opens, purpose, late)
+        for kind in ("ice", "heat", "walk")
+        for minutes in (1, 15)
+        for opens in ("", "plan-start", "cold-over", "heat-again", "heat-worse", "heat-no-help")
+        for purpose in ("rest", "exercise")
+        for late in (False, True)
+    ]
+    found += [texts.session_off(kind, repeat) for kind in ("ice", "heat") for repeat in (0, 1, 2)]
+    return [*found, texts.heat_stop(SKIN_REST), texts.PLAN_ENDED]
 
 
 @pytest.mark.parametrize("opens", ["", "cold-over", "heat-again"])
@@ -33,6 +53,61 @@ def test_every_take_it_off_reminder_says_to_look_at_the_skin(kind):
 def test_the_skin_signs_in_the_off_reminders_are_the_facts_signs():
     assert "white, grey, hard or numb, or blisters" in texts.session_off("ice", 0).body
     assert "Redness that lasts over an hour, blisters or broken skin" in texts.session_off("heat", 0).body
+
+
+def test_no_reminder_frightens_or_asks_for_avoidance_or_rest_after_every_session():
+    for notice in every_reminder():
+        said = f"{notice.title} {notice.body}".lower()
+        for words in ("no bending", "twisting", "knees higher", "firm surface", "dangerous", "damage", "serious"):
+            assert words not in said, (words, notice)
+
+
+def test_walks_say_to_keep_moving_as_the_pain_allows():
+    rest = texts.session_on("walk", 5, "", "rest").body
+    assert rest.startswith("A slow walk for about 5 minutes, as far as the pain allows: gentle movement eases")
+    exercise = texts.session_on("walk", 5, "", "exercise").body
+    assert "Build back up to your usual activities step by step" in exercise
+    assert texts.session_on("walk", 2, "", "rest", late=True).body.startswith("A slow walk for the 2 minutes left,")
+
+
+def test_between_sessions_rest_is_offered_in_the_first_days_and_ordinary_life_after():
+    assert texts.meanwhile(1) == texts.meanwhile(3) == "move about gently as the pain allows, and rest when it helps"
+    assert texts.meanwhile(4) == texts.meanwhile(10) == "carry on with your usual activities as the pain allows"
+
+
+def status_view(day: int, current: dict | None = None) -> dict:
+    return {"current": current, "take_off": None, "next": None, "day": day}
+
+
+def test_status_on_day_ten_does_not_say_rest_comfortably():
+    for day in (1, 10):
+        lines = render.now_and_next(status_view(day), BERLIN, NOW)
+        assert "rest comfortably" not in " ".join(lines)
+    assert render.now_and_next(status_view(10), BERLIN, NOW) == [
+        "Now:  nothing planned; carry on with your usual activities as the pain allows"
+    ]
+    start, end = (NOW - timedelta(minutes=5)).isoformat(), (NOW + timedelta(minutes=10)).isoformat()
+    answered = {"kind": "ice", "start": start, "end": end, "minutes": 15, "purpose": None, "outcome": "done"}
+    assert render.now_and_next(status_view(2, answered), BERLIN, NOW)[0].endswith(
+        "marked done; move about gently as the pain allows, and rest when it helps"
+    )
+
+
+def test_a_plan_start_says_what_current_guidance_says_first():
+    assert texts.GUIDANCE == (
+        "Back spasms are common, rarely serious, and usually ease within days to weeks. Staying gently active helps."
+    )
+    assert "avoid heavy lifting and sudden twisting" in texts.MOVING and "step by step" in texts.MOVING
+    assert "Rest when it helps" in texts.MOVING
+
+
+def test_prevention_tips_say_it_as_current_guidance_does():
+    tips = " ".join(texts.PREVENTION)
+    assert texts.PREVENTION[0].startswith("Stay active")
+    for old in ("firm mattress", "Mind your posture", "bent knees"):
+        assert old not in tips
+    for fact in ("smoke", "high heels", "chair of the right height", "back and tummy muscles", "extra weight"):
+        assert fact in tips  # every fact of the protocol's prevention list is still there
 
 
 def test_the_plan_start_says_the_skin_facts_once():

@@ -178,7 +178,8 @@ class Walk(NamedTuple):
     rest_days: Annotated[
         float,
         number(
-            "Days of rest after the injury; the walks go on afterwards as gentle exercise.",
+            "Days after the injury when the walks are short and slow, as the pain allows; afterwards they "
+            "are gentle exercise.",
             hard=(0, 14),
             advised=(2, 3),
             unit="days",

@@ -121,9 +121,9 @@ def now_and_next(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]
         since = when(off["due"], zone, now)
         line = f"{off['title']} (since {since}): if it is still on, take it off, then run therapy-timer done"
     else:
-        line = "nothing; rest comfortably"
+        line = "nothing planned; " + texts.meanwhile(view["day"])
     if current and current.get("outcome"):
-        line += "; rest comfortably"
+        line += "; " + texts.meanwhile(view["day"])
     out = ["Now:  " + line]
     if view["next"]:
         out.append("Next: " + session_line(view["next"], zone, now))
@@ -190,7 +190,7 @@ def history(entries: list[dict[str, Any]], zone: tzinfo) -> list[str]:
 def started(result: StartResult, reminders: str, zone: tzinfo, now: datetime) -> list[str]:
     from therapy_timer import views
 
-    out = [f"Plan started: injured {when(result.injured_at, zone, now)}, day {result.day} of recovery."]
+    out = [texts.GUIDANCE, f"Plan started: injured {when(result.injured_at, zone, now)}, day {result.day} of recovery."]
     if result.skin_rest_from is not None:
         out.append(
             f"The last ice or heat came off at {when(result.skin_rest_from, zone, now)}, so the skin rests first: "
@@ -209,8 +209,8 @@ def started(result: StartResult, reminders: str, zone: tzinfo, now: datetime) ->
             f"{first}: moist heat every {result.heat_every_hours:g} h. "
             "If heat makes it worse, run `therapy-timer log heat-worse` and the plan switches to ice."
         )
-    out.append(texts.SKIN)
-    view = {"current": views.session(result.current, zone), "next": views.session(result.next, zone)}
+    out += [texts.MOVING, texts.SKIN]
+    view = {"current": views.session(result.current, zone), "next": views.session(result.next, zone), "day": result.day}
     out += now_and_next(view, zone, now)
     if not result.too_long_ago:
         out.append(texts.NO_BETTER)
@@ -276,7 +276,7 @@ def recovered(result: EndResult) -> list[str]:
         out.append(f"Pain was {result.pain_first}/10 when you first logged it and when you last did.")
     elif result.pain_first is not None:
         out.append(f"Pain went from {result.pain_first}/10 to {result.pain_last}/10.")
-    out.append("To keep your back well:")
+    out.append("To help your back stay well:")
     return out + [f"  - {tip}" for tip in texts.PREVENTION]
 
 

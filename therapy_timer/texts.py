@@ -16,6 +16,13 @@ NOT_ADVICE = (
     "what is wrong; if something feels off, ask a doctor."
 )
 
+GUIDANCE = "Back spasms are common, rarely serious, and usually ease within days to weeks. Staying gently active helps."
+"""What current guidance says first, at a plan's start."""
+MOVING = (
+    "Keep moving as the pain allows: the short walks help. Rest when it helps (knees higher than your "
+    "hips, on pillows or a footstool). For the first days avoid heavy lifting and sudden twisting, then "
+    "go back to your usual activities step by step."
+)
 SKIN = (
     "Ice and heat go over a layer of cloth, never on bare skin, and heat is warm, never hot. Look at the "
     "skin when the pack comes off; do not fall asleep with one on, and take extra care if your skin "
@@ -27,7 +34,8 @@ ON_CLOTH = "over a layer of cloth, not on bare skin"
 HEAT = f"moist heat {ON_CLOTH}: warm, never hot"
 WALK_REST = "slow walk, as far as the pain allows"
 WALK_EXERCISE = "gentle walk (stairs too, if they feel fine)"
-POSITION = "Rest with your knees higher than your hips (pillows or a footstool), or lie on a firm surface with feet up."
+ACUTE_DAYS = 3
+"""The first days of a spasm, when rest helps most (the protocol's two to three days)."""
 TRY_HEAT_COMMAND = "therapy-timer log try-heat-again"
 
 
@@ -97,6 +105,13 @@ ACUTE_ONLY = (
 )
 
 
+def meanwhile(day: int) -> str:
+    """What to do between sessions, by the day of recovery: no "rest comfortably" on day ten."""
+    if day <= ACUTE_DAYS:
+        return "move about gently as the pain allows, and rest when it helps"
+    return "carry on with your usual activities as the pain allows"
+
+
 def what(kind: str, purpose: str = "") -> str:
     """A short description of a session kind, for plans and status lines."""
     if kind == "ice":
@@ -139,13 +154,18 @@ def session_on(kind: str, minutes: float, opens: str, purpose: str, late: bool =
             "If it makes the pain worse, stop at once."
         )
         return Notice(title, body)
-    title = "Time for a gentle walk" if purpose == "exercise" else "Time for a short walk"
-    about = f"{m} left" if late else f"About {m}"
-    body = (
-        f"{about} of {what(kind, purpose)}. Keep your back upright: no bending or twisting. "
-        "If a cramp comes, stop and stretch gently."
+    walk = f"for the {m} left" if late else f"for about {m}"
+    if purpose == "exercise":
+        return Notice(
+            "Time for a gentle walk",
+            f"A gentle walk {walk} (stairs too, if they feel fine). Build back up to your usual activities "
+            "step by step; if a cramp comes, stop and stretch gently.",
+        )
+    return Notice(
+        "Time for a short walk",
+        f"A slow walk {walk}, as far as the pain allows: gentle movement eases stiffness. "
+        "If a cramp comes, stop and stretch gently.",
     )
-    return Notice(title, body)
 
 
 def session_off(kind: str, repeat: int) -> Notice:
@@ -167,7 +187,7 @@ def session_off(kind: str, repeat: int) -> Notice:
             "Time's up: take the heat off and look at the skin. Redness that lasts over an hour, blisters or "
             "broken skin need a rest from heat (therapy-timer signs says what to do)."
         )
-    return Notice(f"{thing.capitalize()} off now", f"{check} {POSITION}")
+    return Notice(f"{thing.capitalize()} off now", check)
 
 
 def event_title(kind: str, purpose: str = "", cut_short: bool = False) -> str:
@@ -259,13 +279,14 @@ DESKTOP_DOWN = "desktop notifications are not reaching you; reminders go to this
 
 
 PREVENTION = [
+    "Stay active: regular walking and exercise you enjoy are among the best things for your back.",
+    "Exercises for your back and tummy muscles keep them strong.",
+    "Sit on a chair of the right height that supports your lower back, and change position often: no "
+    "one posture is right for hours.",
+    "Lift heavy things close to your body and let your legs share the work.",
+    "A supportive mattress, and flat, comfortable shoes rather than high heels.",
     "If you smoke, stopping helps your back too.",
-    "Flat, comfortable shoes over high heels.",
-    "A chair of the right height that supports your lower back; a firm mattress.",
-    "Mind your posture when you sit and stand.",
-    "Lift with bent knees and let your legs do the work, not your back.",
-    "If you carry extra weight, losing some takes load off your spine.",
-    "Keep your back and tummy muscles strong with regular exercise.",
+    "If you carry extra weight, losing some takes load off your back.",
 ]
 
 
