@@ -55,6 +55,7 @@ TIERS = {
     "test_plan_state_cli": "cli",
     "test_plan_state_properties": "cli",
     "test_contracts": "cli",
+    "test_screening": "cli",
     "test_live_calendar": "unit",
     "test_logfile": "unit",
     "test_daemon": "daemon",

@@ -189,9 +189,10 @@ def test_symptom_warning_signs_get_advice(plan):
     out = plan("log", "symptom", "tingling down my leg").stdout
     assert "doctor" in out and "URGENT" not in out
     silent = plan("log", "symptom", "stiff in the morning").stdout
-    assert silent.startswith("Saved.") and "match none" in silent and "imperfectly" in silent  # never just silence
-    assert "Get help at once if you have any of these:" in silent and "bladder-bowel" in silent
-    assert "--sign NAME" in silent and "radiating" not in silent  # the urgent ones, and how to name one
+    assert silent.startswith("Saved.") and "cannot judge" in silent and "match none" not in silent  # never good news
+    assert silent.index("call the emergency number now") < silent.index("go to an emergency department now")
+    assert "chest-pain" in silent and "bladder-bowel" in silent
+    assert "--sign NAME" in silent and "radiating" not in silent  # the serious ones, and how to name one
 
 
 def test_notes_are_kept_exactly_as_typed(plan):
@@ -415,7 +416,9 @@ def test_start_names_the_signs_and_signs_lists_them_all(run):
     out = run("start", "--no-daemon").stdout
     assert "Warning signs" in out and "log symptom --sign" in out
     listed = run("signs").stdout
-    assert listed.index("Get help at once") < listed.index("See a doctor soon") and "saddle" in listed
+    order = ["Call the emergency number", "Go to an emergency department", "See a doctor within", "See a doctor or"]
+    assert [listed.index(heading) for heading in order] == sorted(listed.index(heading) for heading in order)
+    assert "saddle" in listed and "112 / 999 / 911" in listed
     assert {s["sign"] for s in run.json("signs")["signs"]} >= {"saddle", "heat-burn", "nerve"}
 
 

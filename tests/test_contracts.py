@@ -218,7 +218,8 @@ def a_cold_first_day(tt: Scene) -> None:
         tt.json("snooze", "5")
     with freeze_time("2026-11-24 09:05:00+01:00"):
         tt.json("log", "pain", "6", "--note", "stiff when I sit")
-        tt.json("status")
+        tt.json("status")  # the warning-sign questions not answered yet
+        tt.json("check", "--none")
         tt.json("plan", "--from", "2026-11-24T09:00", "--hours", "24")
     with freeze_time("2026-11-24 09:20:00+01:00"):
         tt.json("done")
@@ -246,6 +247,8 @@ def heat_that_made_it_worse(tt: Scene) -> None:
         tt.json("status")  # the stop-the-heat reminder is on show
         tt.json("log", "symptom", "--sign", "bladder-bowel")
         tt.json("status")  # the urgent sign is on show
+        tt.json("check", "--sign", "chest-pain", "--sign", "fever")
+        tt.json("status")  # every sign on show, the emergency first
         tt.json("plan", "--from", "2026-11-24T09:00", "--hours", "48")
         tt.json("done")
     with freeze_time("2026-11-25 09:10:00+01:00"):
@@ -294,6 +297,7 @@ def nothing_recorded_yet(tt: Scene) -> None:
     with freeze_time(T0):
         tt.json("log", "pain", "3")  # no plan: the entry stands alone
         tt.json("log", "symptom", "I", "have", "a", "fever")
+        tt.json("check", "--none")  # no plan: the answer stands alone
         tt.json("log", "note", "lifted a box")
         tt.json("history")
         tt.json("forget", "--yes")  # the record is deleted

@@ -17,7 +17,7 @@ import pytest
 from freezegun import freeze_time
 
 from tests.helpers import HandClock, make_daemon, run_in_thread, stepping_daemon, wait_idle, wait_until
-from therapy_timer import control
+from therapy_timer import control, signs
 from therapy_timer.errors import RefusedError
 from therapy_timer.notify import NotifyError, bounded
 from therapy_timer.store import Store
@@ -430,7 +430,7 @@ def test_the_next_reminder_repeats_a_logged_warning_sign_once(isolated):
         p.scheduler.step()  # the first reminder after the sign was logged (the late "Ice on now")
         p.scheduler.step()
         bodies = [body for _, body, _ in p.recorder.sent]
-        assert "Get help now: you logged new trouble controlling your bladder or bowels." in bodies[0]
+        assert f"Get help now: you logged {signs.BY_NAME['bladder-bowel'].label}." in bodies[0]
         assert all("you logged" not in body for body in bodies[1:]) and len(bodies) >= 2
 
 

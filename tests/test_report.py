@@ -203,7 +203,7 @@ def test_the_text_has_one_line_per_day_with_the_numbers_in_their_columns(made):
     tingling = out.index("  Mon 23 Nov 15:00  tingling down my left leg")
     assert out[tingling + 1 : tingling + 3] == [
         " " * 20 + "matches a listed sign: pain that runs down a leg, below the knee",
-        " " * 20 + "matches a listed sign: tingling, burning or numbness in the back or spreading into the legs",
+        " " * 20 + f"matches a listed sign: {signs.BY_NAME['nerve'].label}",
     ]
     assert out[tingling + 3] == "  Tue 24 Nov 08:30  a bit stiff"  # matches none: no line for it
 

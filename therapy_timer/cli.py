@@ -222,8 +222,19 @@ def start(app: App, injured_text: str | None, at_text: str, replace: bool, no_da
     deps = app.deps()
     deps.nudge = lambda: None  # the daemon is told (or started) below
     result = usecases.start(deps, injured, started, replace, clock.zone_key(app.zone))
+    screened, checked = bool(usecases.screening_state(deps)), None
+    if not screened and not as_json and _at_a_terminal():  # once per injury: a --replace that corrects it keeps them
+        click.echo("Your plan is recorded.")
+        answered = _screening()
+        if answered is not None:
+            checked, screened = usecases.check(deps, answered), True
     reminders = _start_reminders(app, no_daemon)
-    report(app, as_json, "start", result, render.started(result, reminders, app.zone, app.now), reminders=reminders)
+    text = render.started(result, reminders, app.zone, app.now)
+    if checked is not None and checked.signs:  # a "yes": its advice first
+        text = [*render.checked(checked, app.config.advice.emergency_number), "", *text]
+    elif not screened:
+        text.append(render.SCREENING_LATER)
+    report(app, as_json, "start", result, text, reminders=reminders, screening_done=screened)
 
 
 def _start_reminders(app: App, no_daemon: bool) -> str:
@@ -512,14 +523,23 @@ def log_try_heat_again(app: App, at_text: str, as_json: bool) -> None:
 
 
 SIGN_NAMES = (
+    "chest-pain",
+    "breathless",
+    "tearing",
+    "collapse",
+    "confused-fever",
     "saddle",
     "bladder-bowel",
     "leg-weakness",
     "fever",
     "trauma",
+    "red-flag",
+    "bones",
+    "immune",
+    "first-past-50",
+    "upper-back",
     "nerve",
     "radiating",
-    "red-flag",
     "no-better",
     "heat-burn",
     "ice-injury",
@@ -534,7 +554,7 @@ SIGN_NAMES = (
 @pass_app
 def log_symptom(app: App, words: tuple[str, ...], sign_name: str | None, at_text: str, as_json: bool) -> None:
     """Record a symptom in your own words, or a listed warning sign (--sign); warning signs get advice at once."""
-    from therapy_timer import render, signs, usecases
+    from therapy_timer import render, signs, usecases, views
 
     at = app.when(at_text, "--at")
     chosen = signs.BY_NAME[sign_name] if sign_name else None
@@ -543,8 +563,9 @@ def log_symptom(app: App, words: tuple[str, ...], sign_name: str | None, at_text
     text = signs.record_text(chosen, " ".join(words))
     result = usecases.log_entry(app.deps(), "symptom", at, text=text)
     found = signs.read(text)
-    matched = [{"sign": s.name, "level": s.level, "label": s.label, "advice": s.advice} for s in found]
-    answer = render.signs_answer(found)
+    number = app.config.advice.emergency_number
+    matched = [views.sign(s, number) for s in found]
+    answer = render.signs_answer(found, number)
     answer[0] = answer[0].replace("Saved.", f"Saved{saved_at(app, result.at)}.", 1)
     report(app, as_json, "log symptom", result, answer, warning_signs=matched)
 
@@ -566,20 +587,95 @@ def signs(ctx: click.Context, as_json: bool) -> None:
     """The warning signs to watch for, and what to do about each."""
     if ctx.invoked_subcommand is not None:
         return
-    from therapy_timer import render
+    from therapy_timer import render, views
     from therapy_timer import signs as sign_list
 
+    number = ctx.ensure_object(App).config.advice.emergency_number
     if as_json:
-        emit(
-            {
-                "signs": [
-                    {"sign": s.name, "level": s.level, "label": s.label, "advice": s.advice} for s in sign_list.SIGNS
-                ],
-            },
-            "signs",
-        )
+        emit({"signs": [views.sign(s, number) for s in sign_list.SIGNS]}, "signs")
     else:
-        lines(render.signs_list())
+        lines(render.signs_list(number))
+
+
+@cli.command("check", epilog="`therapy-timer signs` explains each NAME.")
+@click.option("--none", "none_of_these", is_flag=True, help="none of the warning signs: nothing to report")
+@click.option(
+    "--sign",
+    "sign_names",
+    multiple=True,
+    type=click.Choice(SIGN_NAMES),
+    metavar="NAME",
+    help="a warning sign you have, by its short name (repeat for more than one)",
+)
+@json_option
+@pass_app
+def check(app: App, none_of_these: bool, sign_names: tuple[str, ...], as_json: bool) -> None:
+    """Answer the warning-sign questions: at a terminal it asks them; --none or --sign NAME for scripts."""
+    from therapy_timer import render, usecases, views
+
+    if none_of_these and sign_names:
+        raise UsageError("--none and --sign say different things: give one of them")
+    if not none_of_these and not sign_names:
+        if as_json or not _at_a_terminal():
+            raise UsageError("at a terminal `check` asks; elsewhere say --none, or --sign NAME for a sign you have")
+        answered = _screening()
+        if answered is None:
+            raise RefusedError("skipped: nothing was recorded; `therapy-timer check` asks again")
+        sign_names = tuple(answered)
+    result = usecases.check(app.deps(), sign_names)
+    app.changed()
+    number = app.config.advice.emergency_number
+    text = render.checked(result, number)
+    report(app, as_json, "check", result, text, signs=[views.sign(s, number) for s in result.signs])
+
+
+def _at_a_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+SKIP_KEYS = ("s", "q", "\x1b", "\x03", "\x04")  # s(kip), q(uit), Escape, Ctrl-C, Ctrl-D
+
+
+def _key(prompt: str, keys: str) -> str | None:
+    """One key press among `keys` (asked again on another key); None for a key that skips."""
+    click.echo(prompt, nl=False)
+    while True:
+        try:
+            pressed = click.getchar().lower()
+        except (click.exceptions.Abort, KeyboardInterrupt, EOFError):
+            pressed = "q"
+        if pressed in SKIP_KEYS:
+            click.echo(" skipped")
+            return None
+        if pressed in keys:
+            click.echo(f" {pressed}")
+            return pressed
+
+
+def _screening() -> list[str] | None:
+    """The warning-sign questions, one key press each: the names of the signs said yes to (empty:
+    none of them), or None when skipped. A "yes" to a question about several signs asks which."""
+    from therapy_timer import signs
+
+    click.echo("A few questions about warning signs (y yes, n no, s skip them all):")
+    answered: list[str] = []
+    for question in signs.SCREENING:
+        said = _key(f"  {question.ask} [y/n/s] ", "yn")
+        if said is None:
+            return None
+        if said == "n":
+            continue
+        if len(question.signs) == 1:
+            answered.append(question.signs[0])
+            continue
+        for number, name in enumerate(question.signs, 1):
+            click.echo(f"    {number}. {signs.BY_NAME[name].label}")
+        digits = "".join(str(n) for n in range(1, len(question.signs) + 1))
+        which = _key(f"    Which one? [{digits}, a for more than one or not sure, s skip] ", digits + "a")
+        if which is None:
+            return None
+        answered += list(question.signs) if which == "a" else [question.signs[int(which) - 1]]
+    return answered
 
 
 @signs.command("ack")

@@ -283,6 +283,29 @@ class Push(NamedTuple):
     ] = "generic"
 
 
+def _emergency_number_problem(number: str) -> str | None:
+    """A number a person can read at a glance: one short line."""
+    if not number.strip():
+        return "must not be empty: the advice for an emergency names the number to call"
+    if len(number) > 40 or not number.isprintable():
+        return 'must be one short line, like "999" or "112 / 999 / 911"'
+    return None
+
+
+class Advice(NamedTuple):
+    """What the warning-sign advice says (`therapy-timer signs`)."""
+
+    emergency_number: Annotated[
+        str,
+        text(
+            "The number to call in an emergency, as the advice for the most serious warning signs names it, "
+            'e.g. "999" or "112". The default names the common ones: the language a computer is set to is '
+            "no safe guide to where it is.",
+            check=_emergency_number_problem,
+        ),
+    ] = "112 / 999 / 911"
+
+
 class Config(NamedTuple):
     cold: Cold = Cold()
     heat: Heat = Heat()
@@ -290,6 +313,7 @@ class Config(NamedTuple):
     quiet_hours: QuietHours = QuietHours()
     reminders: Reminders = Reminders()
     push: Push = Push()
+    advice: Advice = Advice()
 
 
 def _whole_config_problem(config: Config) -> str | None:

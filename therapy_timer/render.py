@@ -11,7 +11,7 @@ from therapy_timer.text import visible
 
 if TYPE_CHECKING:
     from therapy_timer.protocol import SwitchResult, TryHeatResult
-    from therapy_timer.usecases import CalendarExport, EndResult, StartResult
+    from therapy_timer.usecases import CalendarExport, CheckResult, EndResult, StartResult
 
 LABEL = {"ice": "ICE ", "heat": "HEAT", "walk": "walk"}
 
@@ -54,7 +54,7 @@ def status(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]:
     if view["phase"] is None:
         return [
             "No active plan. Start one with `therapy-timer start` (see --help for the options).",
-            *warning_lines(view.get("warning")),
+            *warning_lines(view.get("warning"), view.get("open_signs")),
         ]
     phase = "cold (ice)" if view["phase"] == "cold" else "moist heat"
     lines = [f"Phase: {phase}, day {view['day']} of recovery (injured {when(view['injured_at'], zone, now)})"]
@@ -98,18 +98,32 @@ def status(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]:
             f"See a doctor or physical therapist. {view['not_better']['advice']}",
             "  (`therapy-timer signs ack` once you have acted on it)",
         ]
-    return lines + warning_lines(view.get("warning"))
+    if view.get("screening_done") is False:
+        lines.append(SCREENING_LATER)
+    return lines + warning_lines(view.get("warning"), view.get("open_signs"))
 
 
-def warning_lines(warning: dict[str, Any] | None) -> list[str]:
-    """The logged sign on show, or the pointer to the list of signs."""
-    if warning is None:
+def warning_lines(warning: dict[str, Any] | None, shown: list[dict[str, Any]] | None = None) -> list[str]:
+    """Every logged sign on show, most serious first (`shown`, else the one `warning`), or the
+    pointer to the list of signs."""
+    shown = shown or ([warning] if warning else [])
+    if not shown:
         return ["Warning signs to watch for: `therapy-timer signs`."]
-    head = "GET HELP NOW" if warning["action"] == "get-help-now" else "See a doctor"
-    return [
-        f"{head}: you logged {warning['reason']}. {warning['advice']}",
-        "  (`therapy-timer signs ack` once you have acted on it)",
-    ]
+    out = [f"{HEADS[item.get('level') or 'urgent']}: you logged {item['reason']}. {item['advice']}" for item in shown]
+    return [*out, "  (`therapy-timer signs ack` once you have acted on " + ("them)" if len(shown) > 1 else "it)")]
+
+
+HEADS = {
+    "emergency": "EMERGENCY",
+    "urgent": "GET HELP NOW",
+    "doctor": "See a doctor in a day or two",
+    "see-soon": "See a doctor soon",
+    "skin": "Skin",
+}
+SCREENING_LATER = (
+    "The warning-sign questions were not asked. Answer them with `therapy-timer check` "
+    "(or, in a script, `therapy-timer check --none` or `check --sign NAME`)."
+)
 
 
 def now_and_next(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]:
@@ -288,35 +302,74 @@ def days(count: float) -> str:
     return "1 day" if whole == 1 else f"{whole} days"
 
 
-def signs_answer(found: list[Any]) -> list[str]:
-    """What `log symptom` says: what the words match among the listed signs, and what to do."""
-    if not found:  # the reader misses about one urgent phrasing in four from new writers: name the urgent ones
-        signs = _signs()
+def signs_answer(found: list[Any], number: str | None = None) -> list[str]:
+    """What `log symptom` says: what the words match among the listed signs, and what to do.
+
+    Words that match nothing are never good news: the app cannot judge words, so the answer names
+    the emergency and urgent signs first, with what to do, and how to log one by name."""
+    signs = _signs()
+    if not found:
         return [
-            "Saved. These words match none of the listed warning signs, but the app reads words imperfectly "
-            "and cannot judge symptoms. Get help at once if you have any of these:",
-            *(_sign_row(sign) for sign in signs.SIGNS if sign.level == "urgent"),
-            "`therapy-timer signs` lists the others; `therapy-timer log symptom --sign NAME` logs one by name.",
+            "Saved. The app cannot judge symptoms from words, so it cannot tell whether these need help.",
+            *serious_lines(number),
+            "If one of these is what you have, log it by name: `therapy-timer log symptom --sign NAME` "
+            "(`therapy-timer signs` lists every sign).",
         ]
     out = ["Saved."]
     for sign in found:
-        head = {"urgent": "URGENT: this", "see-soon": "This", "skin": "This"}[sign.level]
-        out.append(f"{head} matches a listed sign: {sign.label}. The app cannot judge it. {sign.advice}")
+        head = {"emergency": "EMERGENCY: this", "urgent": "URGENT: this"}.get(sign.level, "This")
+        out.append(
+            f"{head} matches a listed sign: {sign.label}. The app cannot judge it. {signs.advice(sign, number or '')}"
+        )
     return out
 
 
-def signs_list() -> list[str]:
-    """Every listed sign, most serious first, with its short name for `log symptom --sign`."""
+def serious_lines(number: str | None = None) -> list[str]:
+    """The emergency and urgent signs, most serious first, each level with what to do."""
+    signs = _signs()
+    out = []
+    number = number or signs.DEFAULT_EMERGENCY_NUMBER
     headings = {
-        "urgent": "Get help at once for:",
-        "see-soon": "See a doctor soon for:",
+        "emergency": f"For any of these, call the emergency number now ({number}):",
+        "urgent": "For any of these, go to an emergency department now:",
+    }
+    for level, heading in headings.items():
+        out.append(heading)
+        out += [_sign_row(sign) for sign in signs.SIGNS if sign.level == level]
+    return out
+
+
+def checked(result: CheckResult, number: str | None = None) -> list[str]:
+    """What a check's answer means: each sign said yes to with what to do, most serious first."""
+    if not result.signs:
+        return [
+            "Noted: none of the warning signs. If one appears, log it with "
+            "`therapy-timer log symptom --sign NAME`, or run `therapy-timer check` again."
+        ]
+    signs = _signs()
+    out = [f"{HEADS[sign.level]}: {sign.label}. {signs.advice(sign, number or '')}" for sign in result.signs]
+    return [*out, "Noted. It stays in `therapy-timer status` until `therapy-timer signs ack`."]
+
+
+def signs_list(number: str | None = None) -> list[str]:
+    """Every listed sign by what to do, most serious first, with its short name for `log symptom --sign`."""
+    signs = _signs()
+    headings = {
+        "emergency": "Call the emergency number now for:",
+        "urgent": "Go to an emergency department now for:",
+        "doctor": "See a doctor within a day or two for:",
+        "see-soon": "See a doctor or physical therapist soon for:",
         "skin": "Stop that treatment and check the skin for:",
     }
     out = []
     for level, heading in headings.items():
         out.append(heading)
-        out += [_sign_row(sign) for sign in _signs().SIGNS if sign.level == level]
-    out.append("Log one with `therapy-timer log symptom --sign NAME`, or in your own words.")
+        out += [_sign_row(sign) for sign in signs.SIGNS if sign.level == level]
+        if level != "skin":
+            out.append(f"  What to do: {signs.level_advice(level, number or '')}")
+    out.append(
+        "Log one with `therapy-timer log symptom --sign NAME`, or in your own words; `therapy-timer check` asks."
+    )
     return out
 
 

@@ -291,8 +291,8 @@ PREVENTION = [
 
 
 SIGNS_AT_START = [
-    "Warning signs: get help at once for numbness between the legs, new bladder or bowel trouble, legs "
-    "getting weak, fever, or pain after a bad fall or accident; see a doctor soon for tingling or pain "
-    "running down a leg.",
+    "Warning signs: call the emergency number for chest pain, sudden breathlessness, a tearing pain through to "
+    "the back or belly, or fainting; go to an emergency department for numbness between the legs, new bladder or "
+    "bowel trouble, a leg getting weak, fever, or pain after a bad fall or accident.",
     "Log one with `therapy-timer log symptom --sign NAME`; `therapy-timer signs` lists them all.",
 ]

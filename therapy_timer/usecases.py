@@ -585,21 +585,77 @@ def status(deps: Deps) -> dict[str, Any]:
         upcoming = loaded.reminders(deps.now - LOOKBACK, deps.now + LOOKAHEAD)
         view = views.status(stored.plan, loaded.timeline, loaded.logged, upcoming, deps.now, deps.zone)
         view["heat_first"] = heat_first(loaded.settings, deps.now)
-    view["warning"] = views.warning(open_warning(deps), deps.zone)
+    number = deps.config.advice.emergency_number
+    shown = open_signs(deps)
+    view["warning"] = views.warning(shown[0] if shown else None, deps.zone, number)
+    view["open_signs"] = [views.warning(found, deps.zone, number) for found in shown]
+    view["screening_done"] = None if stored is None else screening_done(deps, stored)
     view["not_better"] = views.not_better(not_better(deps))
     return view
 
 
-def open_warning(deps: Deps) -> Any:
-    """The warning sign on show (logged with or without a plan), until `signs ack`."""
+def open_signs(deps: Deps) -> list[Any]:
+    """Every warning sign on show (logged with or without a plan, or answered at a check), most
+    serious first, until `signs ack` (`signs.open_signs`)."""
     logged = [e for e in deps.store.events() if e.kind in ("symptom", ACK)]
     acks = [e.at for e in logged if e.kind == ACK]
     symptoms = [(e.at, e.text or "") for e in logged if e.kind == "symptom"]
     if not symptoms or (acks and max(acks) >= max(at for at, _ in symptoms)):
-        return None  # nothing to read: the sign rules are not even compiled
+        return []  # nothing to read: the sign rules are not even compiled
     from therapy_timer import signs
 
-    return signs.open_warning(symptoms, max(acks, default=None))
+    return signs.open_signs(symptoms, max(acks, default=None))
+
+
+def open_warning(deps: Deps) -> Any:
+    """The most serious warning sign on show (logged with or without a plan), until `signs ack`."""
+    shown = open_signs(deps)
+    return shown[0] if shown else None
+
+
+CHECK = "check"
+"""A check's answer (`signs.CHECK`, spelled out so `status` need not load the sign rules)."""
+
+
+def screening_done(deps: Deps, stored: StoredPlan) -> bool:
+    """Whether the warning-sign questions were answered since this plan's injury: at `start`, by
+    `check`, or at a check-in. A `start --replace` that corrects the same plan keeps the answers;
+    a new injury asks again."""
+    return any(e.kind == CHECK and e.at >= stored.plan.injured_at for e in deps.store.events())
+
+
+def screening_state(deps: Deps) -> bool | None:
+    """Whether the active plan's warning-sign questions were answered (None: no plan)."""
+    stored = deps.store.active_plan()
+    return None if stored is None else screening_done(deps, stored)
+
+
+class CheckResult(NamedTuple):
+    """A check answered: "none of these", or the signs said yes to (each logged as a symptom too)."""
+
+    at: datetime
+    plan_id: int | None
+    answer: Literal["none", "signs"]
+    signs: list[Any]  # signs.Sign, most serious first
+
+
+def check(deps: Deps, names: Sequence[str], source: Source = "command") -> CheckResult:
+    """Record the answer to the warning-sign questions: none of them (`names` empty) or these signs.
+
+    Each sign said yes to is also logged as a symptom by name, so it gets its advice, stays in
+    `status` until `signs ack` and counts in the report like a sign logged with `log symptom --sign`."""
+    from therapy_timer import signs
+
+    unknown = [name for name in names if name not in signs.BY_NAME]
+    if unknown:
+        raise UsageError(f"no warning sign is called {unknown[0]!r}; `therapy-timer signs` lists them")
+    chosen = sorted({signs.BY_NAME[name] for name in names}, key=lambda s: (signs.ORDER[s.level], signs.SIGNS.index(s)))
+    stored = deps.store.active_plan()
+    plan_id = stored.id if stored is not None and not too_old(stored, deps.now) else None
+    deps.store.log(plan_id, deps.now, CHECK, deps.now, text=signs.check_text(chosen), source=source)
+    for sign in chosen:
+        deps.store.log(plan_id, deps.now, "symptom", deps.now, text=signs.record_text(sign, ""), source=source)
+    return CheckResult(deps.now, plan_id, "signs" if chosen else "none", chosen)
 
 
 ACK = "signs-ack"
@@ -642,9 +698,9 @@ def not_better_in_reminder(deps: Deps, fired_today: Sequence[datetime]) -> progr
 
 
 def acknowledge_signs(deps: Deps) -> bool:
-    """The user has read the warning sign, or the notice that the pain is not getting better, and acted
-    on it: it leaves `status`. False if neither was on show."""
-    if open_warning(deps) is None and not_better(deps) is None:
+    """The user has read the warning signs, or the notice that the pain is not getting better, and
+    acted on them: they leave `status`. False if none was on show."""
+    if not open_signs(deps) and not_better(deps) is None:
         return False
     stored = deps.store.active_plan()
     deps.store.log(stored.id if stored else None, deps.now, ACK, deps.now)

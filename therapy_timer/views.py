@@ -135,6 +135,8 @@ NO_PLAN_STATUS: dict[str, Any] = {
     "warning": None,
     "heat_first": False,
     "not_better": None,
+    "open_signs": [],
+    "screening_done": None,
 }
 
 
@@ -231,17 +233,21 @@ def plain(value: Any, zone: tzinfo) -> Any:
     return value
 
 
-def warning(found: Any, zone: tzinfo) -> dict[str, Any] | None:
-    """A logged warning sign on show: what to do ("get-help-now" or "see-a-doctor") and why."""
+def warning(found: Any, zone: tzinfo, number: str | None = None) -> dict[str, Any] | None:
+    """A logged warning sign on show: what to do ("get-help-now" for an emergency or urgent sign,
+    "see-a-doctor" otherwise), its level and why; the advice names the emergency number in effect."""
     if found is None:
         return None
+    from therapy_timer import signs
+
     return {
-        "action": "get-help-now" if found.sign.level == "urgent" else "see-a-doctor",
+        "action": "get-help-now" if found.sign.level in signs.SERIOUS else "see-a-doctor",
         "sign": found.sign.name,
         "reason": found.sign.label,
-        "advice": found.sign.advice,
+        "advice": signs.advice(found.sign, number or signs.DEFAULT_EMERGENCY_NUMBER),
         "logged_at": stamp(found.at, zone),
         "text": found.text,
+        "level": found.sign.level,
     }
 
 
@@ -260,3 +266,11 @@ def not_better(notice: Stalled | None) -> dict[str, Any] | None:
         "needs_score": notice.needs_score,
         "advice": texts.not_better(notice),
     }
+
+
+def sign(found: Any, number: str | None = None) -> dict[str, Any]:
+    """A listed sign as `signs --json`, `log symptom --json` and `check --json` give it."""
+    from therapy_timer import signs
+
+    advice = signs.advice(found, number or signs.DEFAULT_EMERGENCY_NUMBER)
+    return {"sign": found.name, "level": found.level, "label": found.label, "advice": advice}
