@@ -264,6 +264,76 @@ def test_a_shutdown_before_the_daemon_runs_still_ends_it(isolated):
     assert not control.is_running(isolated)
 
 
+def end_plan(folder) -> None:
+    store = Store(folder)
+    store.end_plan(store.active_plan().id, T0 + timedelta(minutes=1), "stopped")
+    store.close()
+
+
+@stepped
+def test_a_plan_started_as_the_daemon_ends_is_carried_on_with(isolated):
+    """Issue 21.1: `stop; start`. The daemon reads "no plan"; before it lets go of its lock the new
+    `start` records its plan, sees the lock held and only nudges. The daemon must serve that plan."""
+    new_plan(isolated)
+    clock = HandClock(T0 + timedelta(seconds=1))
+    with stepping_daemon(isolated, clock) as p:
+        p.scheduler.step()
+        end_plan(isolated)  # `stop`
+        release = p.daemon.lock.release
+
+        def a_start_comes_first() -> None:  # `start`, between the daemon's read and its letting go
+            assert control.is_running(isolated)  # so `start` would only nudge
+            new_plan(isolated, injured=T0 + timedelta(minutes=2), started=T0 + timedelta(minutes=2))
+            p.daemon.lock.release = release
+            release()
+
+        p.daemon.lock.release = a_start_comes_first
+        clock.advance(minutes=2)
+        p.daemon.poke()  # the nudge `stop` sent
+        p.scheduler.step()
+        assert not p.scheduler.stopped, "the daemon ended although a new plan had started"
+        assert control.is_running(isolated)  # it took its lock back
+        assert any("they carry on with it" in line for line in p.logged)
+        assert p.recorder.titles[-2:] == ["Reminders stopped", "Ice on now"]  # the old plan's end, the new one's first
+        assert p.daemon.store.reminders(2) != []
+
+
+@stepped
+def test_a_plan_ended_for_good_ends_the_daemon_and_lets_go_of_its_lock(isolated):
+    new_plan(isolated)
+    with stepping_daemon(isolated, HandClock(T0 + timedelta(seconds=1))) as p:
+        p.scheduler.step()
+        end_plan(isolated)
+        p.daemon.poke()
+        p.scheduler.step()
+        assert p.scheduler.stopped and not control.is_running(isolated)
+        assert p.recorder.titles[-1] == "Reminders stopped"
+
+
+@stepped
+def test_a_daemon_that_a_newer_one_replaced_as_it_ended_leaves_the_plan_to_it(isolated):
+    """`start` found the lock free (the daemon had let go) and began a daemon of its own, which took it."""
+    new_plan(isolated)
+    with stepping_daemon(isolated, HandClock(T0 + timedelta(seconds=1))) as p:
+        p.scheduler.step()
+        end_plan(isolated)
+        newer = control.DaemonLock(isolated)
+        release = p.daemon.lock.release
+
+        def the_newer_daemon_takes_over() -> None:
+            p.daemon.lock.release = release
+            release()
+            new_plan(isolated, injured=T0 + timedelta(minutes=2), started=T0 + timedelta(minutes=2))
+            assert newer.acquire()
+
+        p.daemon.lock.release = the_newer_daemon_takes_over
+        p.daemon.poke()
+        p.scheduler.step()
+        assert p.scheduler.stopped and p.daemon.store.reminders(2) == []  # the newer daemon's to fire
+        assert any("the reminders started with it serve it" in line for line in p.logged)
+        newer.release()
+
+
 @stepped
 def test_run_refuses_without_a_plan(run):
     assert "no active plan" in run("run", code=1).stderr

@@ -14,6 +14,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -176,6 +177,48 @@ def test_forget_while_the_daemon_runs_ends_it_first_and_a_new_start_gets_reminde
     assert len(daemons_for(isolated)) == 1
     tt(env, "stop")
     assert wait_until(lambda: not daemons_for(isolated), 10)
+
+
+def installed(env: dict[str, str], *args: str) -> str:
+    """The command as installed (the venv's console script), as a person runs it."""
+    command = str(Path(sys.executable).parent / "therapy-timer")
+    done = subprocess.run([command, *args], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, f"{args}: exit {done.returncode}\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def stays_running(folder: Path) -> bool:
+    """A daemon serves `folder` now and still does a moment later (an ending one would be gone)."""
+    if not wait_until(lambda: control.is_running(folder), 5):
+        return False
+    time.sleep(0.7)
+    return control.is_running(folder) and len(daemons_for(folder)) == 1
+
+
+@pytest.mark.parametrize("no_daemon", [False, True], ids=["start", "start --no-daemon"])
+def test_stop_then_start_keeps_the_reminders_and_their_login_entry_every_time(isolated, ended, no_daemon):
+    """Issue 21.1: the ending daemon and the new `start` raced: in about half the tries `start`
+    said the reminders were running, then the daemon ended, and the login entry was gone."""
+    from therapy_timer import autostart
+
+    env = desktopless_env()
+    installed(env, "start")
+    for attempt in range(8):
+        if not control.is_running(isolated):
+            installed(env, "start", "--replace")
+        assert wait_until(lambda: control.is_running(isolated), 5)
+        installed(env, "stop")
+        said = installed(env, "start", *(["--no-daemon"] if no_daemon else []))
+        if no_daemon:
+            if "Reminders: running; they follow the new plan." in said:
+                assert stays_running(isolated), f"try {attempt}: said running, yet the reminders ended"
+            else:
+                assert "Reminders: not started (--no-daemon)" in said
+                assert wait_until(lambda: not daemons_for(isolated), 5), f"try {attempt}"
+        else:
+            assert autostart.entry_path().exists(), f"try {attempt}: the login entry is gone"
+            assert stays_running(isolated), f"try {attempt}: the reminders ended after {said.splitlines()[-2]!r}"
+    installed(env, "stop")
 
 
 @pytest.mark.parametrize("how", ["folder deleted", "database replaced"])
@@ -363,7 +406,7 @@ def test_where_systemd_runs_the_session_start_installs_and_starts_a_user_service
     assert calls.read_text().splitlines() == [
         "--user daemon-reload",
         f"--user enable {autostart.UNIT}",
-        f"--user start {autostart.UNIT}",
+        f"--user restart {autostart.UNIT}",
     ]
     assert autostart.unit_path().exists() and not autostart.entry_path().exists()
     assert not control.is_running(isolated)  # systemd starts it, not `start`

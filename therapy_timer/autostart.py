@@ -144,8 +144,12 @@ def install(folder: Path) -> Way:
 
 
 def start(folder: Path) -> bool:
-    """Start the installed systemd service now; False where there is none (spawn instead)."""
-    return way() == "systemd" and unit_path().exists() and _systemctl("start", UNIT)
+    """Start the installed systemd service now; False where there is none (spawn instead).
+
+    `restart`, not `start`: `start` is called when no daemon holds the lock, yet the unit may still
+    be active with a daemon that let go of its lock and is about to exit (the plan had ended), and
+    `systemctl start` would leave it at that; restart begins one that serves the new plan."""
+    return way() == "systemd" and unit_path().exists() and _systemctl("restart", UNIT)
 
 
 def remove() -> None:

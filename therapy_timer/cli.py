@@ -238,23 +238,50 @@ def start(app: App, injured_text: str | None, at_text: str, replace: bool, no_da
 
 
 def _start_reminders(app: App, no_daemon: bool) -> str:
-    if app.daemon_running():
-        app.changed()
-        return "Reminders: running; they follow the new plan."
+    """Start (or tell) the reminders for the plan just recorded, and say exactly what came of it.
+
+    The plan is recorded whatever happens here, so nothing here may end in "nothing was changed":
+    reminders that cannot start are one line saying why and what to do, and `start` exits 0.
+    """
     if no_daemon:
+        if app.daemon_running():
+            app.changed()
+            return "Reminders: running; they follow the new plan."
         return "Reminders: not started (--no-daemon); `therapy-timer run` starts them."
     try:
-        way = control.start_daemon(app.folder)
-    except RefusedError as exc:  # the plan is recorded; only the reminders cannot start here
-        return f"Reminders: not started: {exc}."
+        started = control.start_daemon(app.folder)
+    except Exception as exc:  # the plan is recorded; only the reminders cannot start here
+        if os.environ.get("THERAPY_TIMER_DEBUG") and not isinstance(exc, TherapyTimerError):
+            raise
+        why = str(exc) if isinstance(exc, TherapyTimerError) else f"unexpected problem ({type(exc).__name__}: {exc})"
+        return (
+            f"Reminders: not started: {why}. The plan is recorded; once that is fixed, "
+            "`therapy-timer run` runs the reminders."
+        )
+    back = f" They will not come back after a restart: {started.no_comeback}." if started.no_comeback else ""
+    if started.already_running:
+        return "Reminders: running; they follow the new plan." + back
     missing = control.no_desktop_session()
     if missing:
+        way = started.way
         log = "journal (journalctl --user -u therapy-timer)" if way == "systemd" else app.folder / control.LOG_NAME
         return (
             f"Reminders: starting in the background, but {missing}: they reach only the log ({log}) "
-            "until you run any therapy-timer command (status, say) from your desktop session."
+            "until you run any therapy-timer command (status, say) from your desktop session." + back
         )
-    return "Reminders: starting in the background (`therapy-timer stop` ends the plan and them)."
+    return "Reminders: starting in the background (`therapy-timer stop` ends the plan and them)." + back
+
+
+def _ended(app: App) -> None:
+    """After a plan ended: the reminders no longer come back at login; where that could not be
+    undone, say so (the plan has ended all the same, and the exit status stays 0)."""
+    problem = control.remove_autostart()
+    if problem:
+        click.echo(
+            f"therapy-timer: warning: the plan has ended, but the login entry (or user service) that starts "
+            f"the reminders was not removed ({problem}); if there is one, at login it finds no plan and stops at once",
+            err=True,
+        )
 
 
 @cli.command()
@@ -438,7 +465,7 @@ def stop(app: App, as_json: bool) -> None:
     from therapy_timer import usecases
 
     result = usecases.end(app.deps(), "stopped")
-    control.remove_autostart()
+    _ended(app)
     text = ["Plan ended; reminders stop. Your record stays: `therapy-timer history` shows it."]
     report(app, as_json, "stop", result, text)
 
@@ -451,7 +478,7 @@ def recovered(app: App, as_json: bool) -> None:
     from therapy_timer import render, usecases
 
     result = usecases.end(app.deps(), "recovered")
-    control.remove_autostart()
+    _ended(app)
     report(app, as_json, "recovered", result, render.recovered(result), prevention=list(texts.PREVENTION))
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 LOCK_NAME = "daemon.lock"
 LOG_NAME = "daemon.log"
@@ -221,24 +221,66 @@ def spawn(folder: Path) -> None:
         )  # type: ignore[call-overload]
 
 
-def start_daemon(folder: Path) -> str:
+class Started(NamedTuple):
+    """What `start_daemon` did: which way the reminders come back after a reboot, whether a daemon
+    was running already (it was told of the new plan), and why they will not come back, if so."""
+
+    way: str
+    already_running: bool
+    no_comeback: str | None = None
+
+
+def start_daemon(folder: Path) -> Started:
     """Start the reminders in the background and make them come back after a reboot.
 
-    Returns which way they come back: "systemd" (a user service, which also starts them now),
-    "login entry" (an XDG autostart entry; the daemon is spawned here) or "none".
+    The way back ("systemd": a user service, which also starts them now; "login entry": an XDG
+    autostart entry, the daemon spawned here; "none") is installed even when a daemon runs
+    already: after `stop` the daemon that is ending still holds its lock for a moment, and the
+    entry `stop` removed must come back. That daemon is nudged, and carries on with the new plan
+    (it looks for one after letting go of its lock: `Daemon._carry_on`). Refuses (RefusedError)
+    only when no daemon can be started; a way back that cannot be installed is said in
+    `no_comeback`, and the reminders start all the same.
     """
     from therapy_timer import autostart
     from therapy_timer.paths import ensure_runtime_dir
 
+    if is_running(folder):
+        way, problem = _install(folder)
+        nudge(folder)
+        return Started(way, True, problem)
     ensure_runtime_dir()  # refused here, in one line, rather than by the daemon in its log
-    way = autostart.install(folder)
+    way, problem = _install(folder)
     if not autostart.start(folder):
         spawn(folder)
-    return way
+    return Started(way, False, problem)
 
 
-def remove_autostart() -> None:
-    """The plan is over: the reminders no longer come back at login."""
+def _install(folder: Path) -> tuple[str, str | None]:
     from therapy_timer import autostart
 
-    autostart.remove()
+    try:
+        return autostart.install(folder), None
+    except Exception as exc:  # the reminders run all the same; say why they will not come back
+        return "none", _why(exc)
+
+
+def remove_autostart() -> str | None:
+    """The plan is over: the reminders no longer come back at login. Returns why the login entry
+    (or user service) could not be removed, or None when it is gone (or was never there)."""
+    from therapy_timer import autostart
+
+    try:
+        autostart.remove()
+    except Exception as exc:  # the plan has ended already: say exactly what is left
+        return _why(exc)
+    return None
+
+
+def _why(exc: Exception) -> str:
+    from therapy_timer.errors import TherapyTimerError
+
+    if isinstance(exc, TherapyTimerError):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    return f"{type(exc).__name__}: {exc}"

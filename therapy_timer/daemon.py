@@ -356,7 +356,11 @@ class Daemon:
         if stored is None:
             self.calendar.follow(self.store, now, self.zone)  # the last copy: what was to come, cancelled
             self._plan_ended()
-            return
+            stored = self._carry_on()
+            if stored is None:
+                self.log("no active plan: reminders stopped")
+                self.shutdown()
+                return
         self._plan_id = stored.id
         upcoming = self.pending(stored, now)
         self._close_answered(stored.id)
@@ -567,12 +571,37 @@ class Daemon:
         assert self.store is not None
         return self.wiring.deps(self.store, now or self.clock.now(), config or self._config or self._load_config())
 
+    def _carry_on(self) -> StoredPlan | None:
+        """The plan has ended: let go of the lock, then look for a plan once more; the one found is
+        served by this daemon if it can take the lock back.
+
+        `start` records its plan first and then looks at the lock: seeing it held, it only nudges,
+        trusting this daemon to follow. Looking again after letting go closes the gap between this
+        daemon's last look and its exit: a `start` that saw the lock held recorded its plan before
+        the lock was let go, so the plan is seen here. A `start` that found the lock free began a
+        daemon of its own; whichever takes the lock serves, and the other ends.
+        """
+        assert self.store is not None
+        self.lock.release()
+        stored = self.store.active_plan()
+        if stored is None:
+            return None
+        try:
+            taken = self.lock.acquire()
+        except Exception:  # the folder is going away (forget): end, as without a plan
+            taken = False
+        if not taken:
+            self.log("a new plan started as these reminders were ending: the reminders started with it serve it")
+            return None
+        self.log("a new plan started as these reminders were ending: they carry on with it")
+        return stored
+
     def _plan_ended(self) -> None:
+        """Take the plan's notifications off the screen and say it has ended (once per plan)."""
         self._close_all()
         if self._plan_id is not None:
             self.notifier.send(Note(*texts.PLAN_ENDED))
-        self.log("no active plan: reminders stopped")
-        self.shutdown()
+            self._plan_id = None
 
     def _load_config(self) -> Config:
         """The settings in effect (`Wiring.settings`, as for every command). Whatever goes wrong
