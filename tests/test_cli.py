@@ -529,3 +529,17 @@ def test_status_says_to_take_the_heat_off_while_the_stop_is_unanswered(run):
     run("done")
     now = "Now:  nothing planned; carry on with your usual activities as the pain allows"  # day 4
     assert now in run("status").stdout and run.json("status")["take_off"] is None
+
+
+def test_an_unexpected_problem_never_claims_that_nothing_else_was_changed(run, monkeypatch):
+    """Issue 21.2: the catch-all answer said "nothing else was changed" after `start` had recorded a
+    plan; it cannot know, so it says where to look instead."""
+    from therapy_timer import usecases
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(usecases, "status", broken)
+    said = run("status", code=1).stderr
+    assert said.startswith("therapy-timer: unexpected problem (RuntimeError: a bug)") and said.count("\n") == 1
+    assert "nothing else was changed" not in said and "`therapy-timer status` shows it" in said

@@ -334,6 +334,90 @@ def test_a_runtime_folder_another_user_made_first_is_refused_by_start(isolated, 
     assert os.listdir(taken) == []
 
 
+# Where reminders cannot run: the answer says what was done ------------------------------------------
+
+
+def test_a_stale_runtime_folder_records_the_plan_and_says_the_reminders_did_not_start_and_why(isolated, tmp_path):
+    """Issue 21.2: a tmux from an old login keeps XDG_RUNTIME_DIR=/run/user/<uid>, gone since, which
+    its user cannot make again. (A folder under a plain file cannot be made either, even by root.)"""
+    from therapy_timer import autostart
+
+    blocked = tmp_path / "old-login"
+    blocked.write_text("")
+    env = {**desktopless_env(), "XDG_RUNTIME_DIR": str(blocked / "run")}
+    done = tt(env, "start")
+    assert done.stderr == "" and "unexpected" not in done.stdout
+    said = next(line for line in done.stdout.splitlines() if line.startswith("Reminders:"))
+    assert said.startswith(f"Reminders: not started: XDG_RUNTIME_DIR ({blocked / 'run'}) cannot be used")
+    assert "earlier login" in said and "The plan is recorded" in said and "`therapy-timer run`" in said
+    assert json.loads(tt(env, "status", "--json").stdout)["phase"] is not None  # recorded, as it says
+    assert not control.is_running(isolated) and not autostart.entry_path().exists()  # nothing else was done
+    stopped = tt(env, "stop")
+    assert stopped.stdout.startswith("Plan ended") and stopped.stderr == ""
+
+
+@pytest.mark.parametrize("home", ["", None], ids=["HOME empty", "HOME unset"])
+def test_without_a_home_folder_start_says_the_reminders_run_but_will_not_come_back(
+    isolated, ended, run, monkeypatch, home
+):
+    """Issue 21.2: no home folder (HOME unset or empty, and no entry in the user database, as in some
+    containers): the reminders run, the login entry cannot be written, and both answers say so."""
+    import pwd
+
+    from therapy_timer import autostart
+
+    def no_entry(uid: int) -> None:
+        raise KeyError(uid)
+
+    monkeypatch.setattr(pwd, "getpwuid", no_entry)
+    monkeypatch.delenv("XDG_CONFIG_HOME")
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    if home is None:
+        monkeypatch.delenv("HOME", raising=False)
+    else:
+        monkeypatch.setenv("HOME", home)
+    said = next(line for line in run("start").stdout.splitlines() if line.startswith("Reminders:"))
+    assert said.startswith("Reminders: starting in the background")
+    assert "They will not come back after a restart: there is no home folder" in said and "set HOME" in said
+    assert wait_until(lambda: control.is_running(isolated), 10)
+    assert not Path("/.config/autostart").exists()  # an empty HOME never meant the root folder
+    stopped = run("stop")
+    assert stopped.stdout.startswith("Plan ended")
+    assert stopped.stderr.startswith("therapy-timer: warning: the plan has ended, but the login entry")
+    assert "there is no home folder" in stopped.stderr and stopped.stderr.count("\n") == 1
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(isolated.parent / "xdg-config"))
+    assert not autostart.entry_path().exists()
+
+
+def test_a_data_folder_whose_name_is_not_utf8_gets_reminders_and_plain_answers(tmp_path, monkeypatch):
+    """Issue 21.2: the socket's name was made from the folder's name as UTF-8, which failed after
+    the plan was recorded ("unexpected problem ... nothing else was changed"), and `stop` the same."""
+    folder = Path(os.fsdecode(bytes(tmp_path) + b"/d\xff"))
+    monkeypatch.setenv("THERAPY_TIMER_DATA_DIR", str(folder))
+    env = desktopless_env()
+
+    def command(*args: str) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "therapy_timer", *args], env=env, capture_output=True, timeout=60,
+            encoding="utf-8", errors="replace",
+        )  # fmt: skip
+        assert done.returncode == 0 and "unexpected" not in done.stderr, f"{args}: {done.stderr}"
+        return done
+
+    try:
+        said = next(line for line in command("start").stdout.splitlines() if line.startswith("Reminders:"))
+        assert said.startswith("Reminders: starting in the background")
+        assert "They will not come back after a restart: THERAPY_TIMER_DATA_DIR (" in said
+        assert "\\xff) is not valid UTF-8" in said
+        assert stays_running(folder)
+        assert "Reminders: running" in command("status").stdout
+        assert command("stop").stdout.startswith("Plan ended")
+        assert wait_until(lambda: not daemons_for(folder), 10)
+    finally:
+        for pid in daemons_for(folder):
+            os.kill(pid, 15)
+
+
 # Config edits and sessions ---------------------------------------------------------------------------
 
 

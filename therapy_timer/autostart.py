@@ -25,7 +25,11 @@ Way = Literal["systemd", "login entry", "none"]
 
 
 def _config_home() -> Path:
-    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    """$XDG_CONFIG_HOME when it is an absolute path (the spec ignores a relative one), else ~/.config."""
+    from therapy_timer.paths import home
+
+    configured = os.environ.get("XDG_CONFIG_HOME", "")
+    return Path(configured) if os.path.isabs(configured) else home() / ".config"
 
 
 def entry_path() -> Path:
@@ -63,6 +67,20 @@ def daemon_environment(folder: Path) -> dict[str, str]:
     from therapy_timer.paths import config_path
 
     return {"THERAPY_TIMER_DATA_DIR": str(folder.absolute()), "THERAPY_TIMER_CONFIG": str(config_path().absolute())}
+
+
+def _utf8_paths(folder: Path) -> None:
+    """Both formats are UTF-8 text: a folder whose name is not (bytes from another encoding) cannot be
+    written into them. The daemon itself runs for such a folder; only the way back after a reboot is refused."""
+    for key, value in daemon_environment(folder).items():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = os.fsencode(value).decode("utf-8", "backslashreplace")
+            raise RefusedError(
+                f"{key} ({shown}) is not valid UTF-8, so it cannot be written into the login entry; "
+                f"rename the folder, or choose another with {key}"
+            ) from None
 
 
 def _one_line(value: str) -> str:
@@ -132,6 +150,8 @@ def _systemctl(*args: str) -> bool:
 def install(folder: Path) -> Way:
     """Make the reminders come back after a reboot; returns which way was installed."""
     chosen = way()
+    if chosen != "none":
+        _utf8_paths(folder)
     if chosen == "systemd":
         unit_path().parent.mkdir(parents=True, exist_ok=True)
         unit_path().write_text(systemd_unit(folder), encoding="utf-8")

@@ -182,8 +182,8 @@ class Cli(click.Group):
             if os.environ.get("THERAPY_TIMER_DEBUG"):
                 raise
             fail(
-                f"unexpected problem ({type(exc).__name__}: {exc}); nothing else was changed. "
-                "Set THERAPY_TIMER_DEBUG=1 for details",
+                f"unexpected problem ({type(exc).__name__}: {exc}); what was recorded before it stays recorded "
+                "(`therapy-timer status` shows it). Set THERAPY_TIMER_DEBUG=1 for details",
                 1,
             )
         sys.exit(result if isinstance(result, int) else 0)

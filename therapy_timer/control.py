@@ -105,7 +105,8 @@ def address(folder: Path) -> str:
 
     from therapy_timer.paths import runtime_dir
 
-    return str(runtime_dir() / f"{zlib.crc32(str(folder.resolve()).encode()):08x}.sock")
+    # os.fsencode: a folder whose name is not valid UTF-8 still has one address (the same as before for any other)
+    return str(runtime_dir() / f"{zlib.crc32(os.fsencode(folder.resolve())):08x}.sock")
 
 
 def nudge(folder: Path, what: bytes = NUDGE) -> bool:
@@ -126,7 +127,7 @@ def nudge(folder: Path, what: bytes = NUDGE) -> bool:
         try:
             sock.sendto(message, address(folder))
             return True
-        except (OSError, TherapyTimerError):  # no daemon, or no runtime folder for one to listen in
+        except (OSError, ValueError, TherapyTimerError):  # no daemon, or no runtime folder for one to listen in
             return False
 
 

@@ -54,7 +54,29 @@ def _xdg_folder(variable: str, fallback: str) -> Path | None:
     if sys.platform != "linux" or "ANDROID_DATA" in os.environ:
         return None
     base = os.environ.get(variable, "")
-    return Path(base if os.path.isabs(base) else os.path.expanduser(fallback)) / APP_NAME
+    return (Path(base) if os.path.isabs(base) else home() / fallback.removeprefix("~/")) / APP_NAME
+
+
+def home() -> Path:
+    """The user's home folder: $HOME when it is an absolute path, else the one the system's user
+    database names (as Python does when HOME is unset). An empty HOME would otherwise make
+    `~/.config` mean `/.config`, and a relative one a folder under wherever a command ran.
+    Refused in one line when neither names one."""
+    value = os.environ.get("HOME", "")
+    if os.path.isabs(value):
+        return Path(value)
+    try:
+        import pwd
+
+        named = pwd.getpwuid(os.getuid()).pw_dir
+    except (ImportError, KeyError):  # no user database entry (a container), or not a Unix
+        named = ""
+    if not os.path.isabs(named):
+        raise RefusedError(
+            "there is no home folder: HOME is unset or empty and the system names none for this user; "
+            "set HOME to your home folder"
+        )
+    return Path(named)
 
 
 def runtime_dir() -> Path:
@@ -80,12 +102,36 @@ def ensure_runtime_dir() -> Path:
     """Create the socket's folder private, refusing one that is not ours.
 
     Without $XDG_RUNTIME_DIR on Linux the fallback's parent (/tmp/runtime-<uid>) sits in /tmp,
-    where anyone could have made it first: it must be ours and private too.
+    where anyone could have made it first: it must be ours and private too. A $XDG_RUNTIME_DIR
+    that is missing is made 0700, as the spec wants it (platformdirs refuses a looser one); one
+    that cannot be made is most often left from an earlier login (a tmux or screen started then
+    keeps the old value), which the refusal says, with what to do.
     """
-    folder = runtime_dir()
-    if sys.platform.startswith("linux") and not os.environ.get("XDG_RUNTIME_DIR"):
-        ensure_private_dir(folder.parent)
-    return ensure_private_dir(folder)
+    base = os.environ.get("XDG_RUNTIME_DIR", "")
+    try:
+        if base and not os.path.isdir(base):
+            _make_private(Path(base))
+        folder = runtime_dir()
+        if sys.platform.startswith("linux") and not base:
+            ensure_private_dir(folder.parent)
+        return ensure_private_dir(folder)
+    except OSError as exc:
+        where = f"XDG_RUNTIME_DIR ({base})" if base else f"the runtime folder {exc.filename}"
+        raise RefusedError(
+            f"{where} cannot be used ({exc.strerror}); it may be left from an earlier login (an old tmux or "
+            "screen keeps it): run this from a new terminal of your current login, or set XDG_RUNTIME_DIR "
+            "to a folder of your own (mode 0700)"
+        ) from None
+
+
+def _make_private(path: Path) -> None:
+    """Make `path` 0700 (its missing parents as the umask says)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    old = os.umask(0o077)
+    try:
+        path.mkdir(exist_ok=True, mode=0o700)
+    finally:
+        os.umask(old)
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -94,12 +140,7 @@ def ensure_private_dir(path: Path) -> Path:
     A folder owned by someone else (or one we cannot make 0700) could let them read the record or
     plant files in it; it is refused with one line rather than used.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    old = os.umask(0o077)
-    try:
-        path.mkdir(exist_ok=True, mode=0o700)
-    finally:
-        os.umask(old)
+    _make_private(path)
     if sys.platform == "win32":  # pragma: no cover - per-user folders are private already there
         return path
     info = os.stat(path)
