@@ -65,6 +65,8 @@ def sandbox(config: str = "") -> Iterator[dict[str, str]]:
 
 
 DESKTOP_TOOLS = ("dbus-daemon", "Xvfb", "dunst", "dunstctl")
+BUS_CONFIG = TOP / "tests" / "data" / "session-bus.conf"
+"""A session bus that starts no service on demand, so only the dunst started here answers."""
 
 
 def desktop(
@@ -73,7 +75,7 @@ def desktop(
     """A private session bus, a virtual screen and dunst, whose context menu runs the script `menu`;
     returns the variables that reach them, the processes and the bus's pid (for `end_desktop`)."""
     address, bus = subprocess.run(
-        ["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
+        ["dbus-daemon", f"--config-file={BUS_CONFIG}", "--fork", "--print-address=1", "--print-pid=1"],
         capture_output=True, text=True, check=True, timeout=10,
     ).stdout.split()  # fmt: skip
     xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-nolisten", "tcp"], stdout=subprocess.PIPE)

@@ -12,10 +12,15 @@ A test module that is in no tier is an error, so a new file cannot slip out of `
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
+import uuid
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -82,6 +87,73 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if module not in TIERS:
             raise pytest.UsageError(f"{item.path.name} has no test tier: add it to TIERS in tests/conftest.py")
         item.add_marker(getattr(pytest.mark, TIERS[module]))
+
+
+RUN_MARK = "THERAPY_TIMER_TEST_RUN"
+TEST_MARK = "THERAPY_TIMER_TEST_ID"
+"""Variables every process a test starts inherits: how a process left behind is traced to this run
+and to its test (names alone would also catch other runs on the machine)."""
+
+
+def marked(variable: str, value: str) -> list[tuple[int, str]]:
+    """(pid, command line) of every live process (not a zombie) whose environment has `variable=value`."""
+    wanted = f"{variable}={value}".encode()
+    found = []
+    for proc in Path("/proc").iterdir() if Path("/proc/self").exists() else []:
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            if wanted not in (proc / "environ").read_bytes().split(b"\0"):
+                continue
+            if (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                continue
+            command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+        except (OSError, IndexError):
+            continue
+        found.append((int(proc.name), command))
+    return found
+
+
+def end_left_behind(variable: str, value: str, patience: float) -> list[str]:
+    """Wait up to `patience` seconds for the processes marked so to end (a daemon told to stop takes
+    a moment), then end the rest; returns what had to be ended."""
+    deadline = time.monotonic() + patience
+    while marked(variable, value) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = marked(variable, value)
+    for pid, _ in left:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    return [f"{pid}: {command}" for pid, command in left]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    os.environ[RUN_MARK] = uuid.uuid4().hex
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A test run leaves nothing running: no daemon, bus, screen or notification server of its own."""
+    left = end_left_behind(RUN_MARK, os.environ.get(RUN_MARK, ""), 5.0)
+    if left:
+        session.config.get_terminal_writer().line(
+            "processes this test run left running (now ended):\n" + "\n".join(left)
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(autouse=True)
+def leaves_nothing_running(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every process a test starts has ended when it is over (issue 21.15: a `doctor --json` test left
+    `dbus-launch --autolaunch` and a bus behind). The unit tier starts none, so it is not looked at."""
+    if request.node.get_closest_marker("unit"):
+        yield
+        return
+    mark = uuid.uuid4().hex
+    monkeypatch.setenv(TEST_MARK, mark)
+    yield
+    left = end_left_behind(TEST_MARK, mark, 5.0)
+    if left:
+        pytest.fail("this test left processes running (now ended):\n" + "\n".join(left), pytrace=False)
 
 
 @pytest.fixture

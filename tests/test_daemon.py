@@ -461,6 +461,32 @@ def test_the_socket_is_a_short_private_path_never_an_abstract_name(isolated, tmp
 
 
 @real_threads
+def test_sockets_that_nobody_listens_on_are_removed_before_binding_and_a_live_one_is_kept(isolated, runtime_dir):
+    """Issue 21.15: a daemon killed with its socket bound left the file behind, one per data folder."""
+    folder = runtime_dir / "therapy-timer"
+    folder.mkdir(mode=0o700)
+    stale = [folder / f"{n:08x}.sock" for n in range(3)]
+    for path in stale:  # bound, then the process "died": the file stays, nobody listens
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as gone:
+            gone.bind(str(path))
+    live = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    live.bind(str(folder / "0000beef.sock"))  # another data folder's daemon, alive
+    (folder / "notes.sock").write_text("")  # not a socket: not ours to judge
+    new_plan(isolated)
+    daemon, _, _ = make_daemon(isolated)
+    thread = run_in_thread(daemon)
+    try:
+        assert wait_until(lambda: daemon.socket is not None)
+        assert not any(path.exists() for path in stale)
+        assert (folder / "0000beef.sock").exists() and (folder / "notes.sock").exists()
+        assert control.nudge(isolated)  # its own, bound after the sweep
+    finally:
+        live.close()
+        daemon.shutdown()
+        thread.join(3)
+
+
+@real_threads
 def test_a_hand_edit_of_the_config_reaches_the_running_daemon_at_once(isolated, config_file, run):
     config_file.write_text("[cold]\nminutes = 15\n")
     run("start", "--no-daemon")

@@ -28,10 +28,15 @@ PICK = "TEST_BUTTON_FILE"
 """The environment variable naming the file that holds the label of the button the test presses."""
 
 
+BUS_CONFIG = Path(__file__).parent / "data" / "session-bus.conf"
+"""A session bus with no service activation: in a desktop session the standard config would start
+the installed dunst for the first call to org.freedesktop.Notifications (issue 21.15)."""
+
+
 def private_bus() -> tuple[str, int]:
-    """A session bus of the test's own: its address and the pid to end it with."""
+    """A session bus of the test's own, that starts no service: its address and the pid to end it with."""
     address, pid = subprocess.run(
-        ["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
+        ["dbus-daemon", f"--config-file={BUS_CONFIG}", "--fork", "--print-address=1", "--print-pid=1"],
         capture_output=True,
         text=True,
         check=True,
@@ -225,6 +230,32 @@ def test_without_a_session_bus_doctor_says_what_is_missing(tmp_path):
     assert "delivered by terminal" in done.stdout and "D-Bus" in done.stdout
 
 
+def test_doctor_starts_no_bus_of_its_own_in_a_terminal_with_a_display(tmp_path):
+    """Issue 21.15: with an X display and no session bus address, dbus-send autolaunched a bus
+    (`dbus-launch --autolaunch` and a dbus-daemon) that stayed after doctor ended."""
+    if not (shutil.which("dbus-send") and shutil.which("dbus-launch") and shutil.which("Xvfb")):
+        if os.environ.get("CI"):
+            pytest.fail("CI must install dbus, dbus-x11 and xvfb")
+        pytest.skip("apt install dbus dbus-x11 xvfb")
+    from tests.conftest import TEST_MARK, marked
+
+    screen = subprocess.Popen(["Xvfb", "-displayfd", "1", "-nolisten", "tcp"], stdout=subprocess.PIPE)
+    display = ":" + screen.stdout.readline().decode().strip()
+    env = {k: v for k, v in os.environ.items() if k != "DBUS_SESSION_BUS_ADDRESS"}
+    env.update(DISPLAY=display, XDG_RUNTIME_DIR=str(tmp_path))  # no bus socket there either
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "therapy_timer", "doctor", "--json"], env=env, capture_output=True, text=True,
+            timeout=60,
+        )  # fmt: skip
+        assert json.loads(done.stdout)["notifications"]["notification_server"].startswith("no session bus")
+        started = [command for _, command in marked(TEST_MARK, os.environ[TEST_MARK]) if "dbus" in command]
+        assert started == [], started
+    finally:
+        screen.terminate()
+        screen.wait(10)
+
+
 @pytest.fixture
 def bus_without_server(monkeypatch):
     """A real private session bus on which no notification server runs."""
@@ -287,7 +318,7 @@ def test_a_lost_session_bus_falls_back_then_reconnects_with_backoff(tmp_path, mo
     def session() -> tuple[int, subprocess.Popen]:
         socket_path.unlink(missing_ok=True)
         pid = subprocess.run(
-            ["dbus-daemon", "--session", f"--address={address}", "--fork", "--print-pid=1"],
+            ["dbus-daemon", f"--config-file={BUS_CONFIG}", f"--address={address}", "--fork", "--print-pid=1"],
             capture_output=True, text=True, check=True, timeout=10,
         ).stdout.split()[0]  # fmt: skip
         server = subprocess.Popen(["dunst"], env={**os.environ, "DISPLAY": display}, stderr=subprocess.DEVNULL)

@@ -562,3 +562,21 @@ def test_a_full_or_read_only_disk_is_named_as_such_and_never_points_at_forget(sm
     assert "nothing was written" in read_only.stderr and read_only.stderr.count("\n") == 1
     assert "forget" not in read_only.stderr and "damaged" not in read_only.stderr
     assert [e["score"] for e in json.loads(tt(env, "history", "--json").stdout)["events"] if e["kind"] == "pain"] == [6]
+
+
+# The test run itself ------------------------------------------------------------------------------
+
+
+def test_the_check_for_processes_a_test_left_running_finds_and_ends_them():
+    """conftest's check (issue 21.15) sees a process by the mark in its environment, not by its name."""
+    from tests.conftest import TEST_MARK, end_left_behind
+
+    mark = os.environ[TEST_MARK]
+    left = subprocess.Popen(["sleep", "60"])  # inherits this test's mark
+    stranger = subprocess.Popen(["sleep", "60"], env={k: v for k, v in os.environ.items() if k != TEST_MARK})
+    try:
+        assert end_left_behind(TEST_MARK, mark, 0.2) == [f"{left.pid}: sleep 60"]
+        assert left.wait(5) == -9 and stranger.poll() is None
+    finally:
+        stranger.kill()
+        stranger.wait()

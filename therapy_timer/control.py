@@ -109,6 +109,37 @@ def address(folder: Path) -> str:
     return str(runtime_dir() / f"{zlib.crc32(os.fsencode(folder.resolve())):08x}.sock")
 
 
+def remove_stale_sockets(folder: Path) -> int:
+    """Remove the sockets in our runtime folder that nobody listens on; returns how many.
+
+    A daemon that was killed leaves its socket behind (each data folder has its own name, so they
+    pile up). A socket is stale when connecting to it is refused: a datagram socket accepts a
+    connection while its owner has it bound, without anything being sent. It is removed only if it
+    is still the same file afterwards, so a daemon that bound anew there in the meantime keeps its own.
+    """
+    import socket
+    import stat
+
+    removed = 0
+    for path in folder.glob("*.sock"):
+        try:
+            before = os.lstat(path)
+            if not stat.S_ISSOCK(before.st_mode):
+                continue
+            with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as probe:
+                try:
+                    probe.connect(str(path))
+                    continue  # someone listens
+                except ConnectionRefusedError:
+                    pass
+            if os.lstat(path).st_ino == before.st_ino:
+                os.unlink(path)
+                removed += 1
+        except OSError:  # gone already, too long a path, not ours to remove: leave it
+            continue
+    return removed
+
+
 def nudge(folder: Path, what: bytes = NUDGE) -> bool:
     """Tell a running daemon to re-read the plan; False when no daemon listens.
 

@@ -231,7 +231,7 @@ class Daemon:
             return
         from therapy_timer.paths import ensure_runtime_dir
 
-        ensure_runtime_dir()
+        control.remove_stale_sockets(ensure_runtime_dir())  # left by daemons that were killed
         address = control.address(self.folder)
         if len(address.encode()) >= 100:  # a Unix socket path holds about 100 bytes
             raise RefusedError(f"the runtime folder path is too long for a socket: {address}; set XDG_RUNTIME_DIR")

@@ -12,9 +12,19 @@ from therapy_timer.errors import TherapyTimerError
 
 
 def notification_server() -> str | None:
-    """On Linux, whether something owns org.freedesktop.Notifications on the session bus."""
+    """On Linux, whether something owns org.freedesktop.Notifications on the session bus.
+
+    dbus-send is given the bus's address: without one, in a terminal with an X display, it would
+    autolaunch a bus of its own (`dbus-launch --autolaunch`) that stays after doctor ends."""
+    import os
+
+    from therapy_timer.notify import session_bus_address
+
     if not sys.platform.startswith("linux") or not shutil.which("dbus-send"):
         return None
+    address = session_bus_address()
+    if address is None:
+        return "no session bus here (DBUS_SESSION_BUS_ADDRESS is unset)"
     try:
         answer = subprocess.run(
             [
@@ -29,6 +39,7 @@ def notification_server() -> str | None:
             capture_output=True,
             text=True,
             timeout=5,
+            env={**os.environ, "DBUS_SESSION_BUS_ADDRESS": address},
         )
     except (OSError, subprocess.TimeoutExpired):
         return "no answer from the session bus"

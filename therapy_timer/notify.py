@@ -102,12 +102,23 @@ def linux_backend() -> str | None:
     return "notify-send" if shutil.which("notify-send") else None
 
 
-def session_bus_available() -> bool:
+def session_bus_address() -> str | None:
+    """The session bus's address: DBUS_SESSION_BUS_ADDRESS, else the user's bus socket
+    (`$XDG_RUNTIME_DIR/bus`) where one is there, else None.
+
+    Never "autolaunch": a D-Bus client with no address but an X display runs
+    `dbus-launch --autolaunch`, which starts a bus of its own that outlives the command.
+    """
     address = os.environ.get("DBUS_SESSION_BUS_ADDRESS", "")
     if address:
-        return True
+        return address
     runtime = os.environ.get("XDG_RUNTIME_DIR") or ("" if sys.platform == "win32" else f"/run/user/{os.getuid()}")
-    return bool(runtime) and os.path.exists(os.path.join(runtime, "bus"))
+    socket = os.path.join(runtime, "bus") if runtime else ""
+    return f"unix:path={socket}" if socket and os.path.exists(socket) else None
+
+
+def session_bus_available() -> bool:
+    return session_bus_address() is not None
 
 
 class PlyerBackend(Unanswerable):
