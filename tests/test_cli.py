@@ -543,3 +543,29 @@ def test_an_unexpected_problem_never_claims_that_nothing_else_was_changed(run, m
     said = run("status", code=1).stderr
     assert said.startswith("therapy-timer: unexpected problem (RuntimeError: a bug)") and said.count("\n") == 1
     assert "nothing else was changed" not in said and "`therapy-timer status` shows it" in said
+
+
+def test_doctor_with_reminders_that_do_not_answer_judges_from_this_terminal_and_says_so(run, isolated, monkeypatch):
+    """A daemon from before doctor could ask (it holds the lock and listens, never answers) costs
+    doctor two seconds, not a push's wait, and doctor says what it could not learn."""
+    import socket as sockets
+
+    from therapy_timer import control, paths
+
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    run("start", "--no-daemon")
+    lock = control.DaemonLock(isolated)
+    assert lock.acquire()
+    paths.ensure_runtime_dir()
+    silent = sockets.socket(sockets.AF_UNIX, sockets.SOCK_DGRAM)
+    silent.bind(control.address(isolated))
+    try:
+        began = time.monotonic()
+        report = json.loads(run("doctor", "--json", code=1).stdout)
+        assert time.monotonic() - began < 5
+        assert report["daemon_running"] is True and report["daemon"] == {"answered": False}
+        assert report["push"]["sent_from"] == "this terminal"
+        assert "they did not answer doctor's question" in run("doctor", code=1).stdout
+    finally:
+        silent.close()
+        lock.release()

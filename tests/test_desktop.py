@@ -220,6 +220,28 @@ def test_doctor_names_the_backend_that_delivered(desktop):
     assert shown[-1]["summary"] == "therapy-timer test"
 
 
+def test_doctor_from_a_plain_terminal_reports_how_the_running_reminders_reach_the_desktop(desktop):
+    """Issue 21.3: from a terminal outside the desktop session doctor said notifications did not work
+    while the daemon delivered them, with buttons. It asks the daemon now, and tests its own
+    terminal apart, saying which is which."""
+    env = desktop
+    tt(env, "start")
+    assert wait_until(lambda: fired(env) != [], PATIENCE)
+    plain = {k: v for k, v in env.items() if k not in ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY")}
+    report = json.loads(tt(plain, "doctor", "--json"))  # exit 0: the reminders reach the desktop
+    assert report["ok"] is True and report["daemon"]["answered"] is True
+    last = report["daemon"]["last_reminder"]
+    assert (last["title"], last["delivered_by"], last["buttons"]) == ("Ice on now", "desktop (D-Bus)", True)
+    assert report["daemon"]["test"] == {"delivered_by": "desktop (D-Bus)", "buttons": True}
+    assert report["notifications"]["session"] == "this terminal"
+    assert report["notifications"]["delivered_by"] == "terminal"  # the terminal's own session, apart
+    said = tt(plain, "doctor")
+    assert "their last reminder (Ice on now, " in said and "delivered by desktop (D-Bus), with buttons" in said
+    assert "That is this terminal only" in said and "are not working" not in said
+    tests = {n["body"] for n in history(env) if n["summary"] == "therapy-timer test"}  # dunst stacks repeats
+    assert tests == {"A test from your running reminders, sent the way they send theirs."}  # the terminal's: not here
+
+
 def test_without_a_session_bus_doctor_says_what_is_missing(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY")}
     env["XDG_RUNTIME_DIR"] = str(tmp_path)

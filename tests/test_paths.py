@@ -33,6 +33,7 @@ def test_a_message_to_the_daemon_says_whether_to_replan_and_which_desktop_it_com
     assert control.read_message(b"replan\nbus=unix:path=/run/user/1000/bus") == (True, "unix:path=/run/user/1000/bus")
     assert control.read_message(b"desktop\nbus=unix:path=/x") == (False, "unix:path=/x")
     assert control.read_message(b"desktop\nsomething else") == (False, None)
+    assert control.read_message(control.HOW) == control.read_message(control.TEST) == (False, None)  # doctor's
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="HOME and the user database are Unix")

@@ -471,6 +471,7 @@ def test_doctor_sends_a_test_push_and_says_it_arrived_with_the_http_status(run, 
         "seconds": None,
         "problem": None,
         "proxy": None,
+        "sent_from": "this terminal",  # no reminders run: doctor sends it itself
     }
     (got,) = server.received
     assert (got.headers["Title"], got.headers["Authorization"]) == ("Reminder test", "Bearer tk_doc")
@@ -494,6 +495,7 @@ def test_doctor_with_push_off_sends_nothing_and_says_so(run, server, no_desktop)
     assert report == dict.fromkeys(("server", "arrived", "status", "seconds", "problem", "proxy"), None) | {
         "on": False,
         "detail": "generic",
+        "sent_from": "this terminal",
     }
     assert "Push: off (nothing is sent anywhere" in run("doctor", code=1).stdout
     assert server.received == []
@@ -665,3 +667,30 @@ def test_doctor_against_a_server_that_trickles_gives_up_at_one_deadline(
     assert not server.release.is_set(), "the test push went on until the watchdog ended the trickle"
     assert report["arrived"] is False and report["seconds"] < 6
     assert report["problem"] == "no answer within 2 s (the push was stopped)"
+
+
+@pytest.mark.daemon
+def test_doctor_has_the_running_reminders_send_the_test_push_their_own_way(isolated, server, tmp_path, no_desktop):
+    """Issue 21.3: the test push went from doctor's terminal, with its settings and environment; the
+    reminders' pushes go from the daemon. Here push is on for the daemon only: the test must reach
+    the daemon's server, sent by it, once."""
+    from tests.helpers import wait_until
+    from therapy_timer import control
+
+    daemon_config = tmp_path / "daemon.toml"
+    push_config(daemon_config, server.url, "generic")
+    env = {k: v for k, v in os.environ.items() if k not in ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY")}
+    command = [sys.executable, "-m", "therapy_timer"]
+    subprocess.run([*command, "start"], env={**env, "THERAPY_TIMER_CONFIG": str(daemon_config)}, check=True, timeout=60)
+    try:
+        assert wait_until(lambda: control.is_running(isolated), 10)
+        server.wait_for(1)  # the first reminder's push
+        done = subprocess.run([*command, "doctor", "--json"], env=env, capture_output=True, text=True, timeout=60)
+        report = json.loads(done.stdout)
+        assert report["push"]["sent_from"] == "the running reminders"
+        assert (report["push"]["on"], report["push"]["arrived"], report["push"]["status"]) == (True, True, 200)
+        assert [r.headers["Title"] for r in server.received] == ["Reminder", "Reminder test"]
+        assert report["daemon"]["answered"] is True and report["daemon"]["test"]["delivered_by"] == "terminal"
+    finally:
+        subprocess.run([*command, "stop"], env=env, capture_output=True, timeout=60)
+        wait_until(lambda: not control.is_running(isolated), 10)

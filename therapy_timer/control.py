@@ -9,10 +9,11 @@ are opened without following symlinks.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import IO, Any, NamedTuple
 
 LOCK_NAME = "daemon.lock"
 LOG_NAME = "daemon.log"
@@ -23,6 +24,13 @@ FORGET = b"forget"
 BUS = b"bus="
 MESSAGE = 1024
 """The largest message the daemon reads: a command's word and its session bus address."""
+HOW = b"how"
+"""doctor's question: how did your last reminder go? Answered (JSON) to the asking socket's address."""
+TEST = b"test"
+"""doctor's request: send a test notification, and a test push when push is on, your way; say how they went."""
+QUESTIONS = (HOW, TEST)
+ANSWER = 65536
+"""The largest answer doctor reads."""
 
 if sys.platform == "win32":  # pragma: no cover - Windows
     import msvcrt
@@ -162,6 +170,45 @@ def nudge(folder: Path, what: bytes = NUDGE) -> bool:
             return False
 
 
+def ask(folder: Path, question: bytes, seconds: float) -> dict[str, Any] | None:
+    """Ask the daemon serving `folder` (HOW or TEST) and wait up to `seconds` for its answer; None
+    when none comes (no daemon, or one from before it could answer).
+
+    The answer comes back to a socket of our own, bound for the while in the same private runtime
+    folder (a datagram socket answers only to a bound address); it is removed afterwards.
+    """
+    import json
+    import socket
+
+    if not hasattr(socket, "AF_UNIX"):  # pragma: no cover
+        return None
+    from therapy_timer.errors import TherapyTimerError
+    from therapy_timer.paths import runtime_dir
+
+    try:
+        reply = runtime_dir() / f"ask-{os.getpid()}-{os.urandom(4).hex()}.sock"
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+            sock.bind(str(reply))
+            try:
+                sock.settimeout(seconds)
+                sock.sendto(question, address(folder))
+                data = sock.recv(ANSWER)
+            finally:
+                reply.unlink(missing_ok=True)
+        answer = json.loads(data)
+    except (OSError, ValueError, TherapyTimerError):  # no daemon, no answer in time, or not one we can read
+        return None
+    return answer if isinstance(answer, dict) else None
+
+
+def answer(sock: Any, to: Any, what: dict[str, Any]) -> None:
+    """Send `what` (JSON) to the asking socket `to`; an asker that has gone is no error."""
+    import json
+
+    with contextlib.suppress(OSError, TypeError, ValueError):
+        sock.sendto(json.dumps(what).encode(), to)
+
+
 def offer_desktop(folder: Path) -> bool:
     """Offer a running daemon this command's desktop session, without asking it to re-read the plan."""
     return bool(os.environ.get("DBUS_SESSION_BUS_ADDRESS")) and nudge(folder, DESKTOP)
@@ -176,7 +223,7 @@ def read_message(data: bytes) -> tuple[bool, str | None]:
     """(whether to re-read the plan, the desktop session bus offered) from a message to the daemon."""
     head, _, rest = data.partition(b"\n")
     bus = rest[len(BUS) :].decode("utf-8", "replace").strip() if rest.startswith(BUS) else None
-    return head != DESKTOP, bus or None
+    return head not in (DESKTOP, *QUESTIONS), bus or None
 
 
 def end_daemon(folder: Path, seconds: float = 5.0, asking: bytes | None = None) -> bool:

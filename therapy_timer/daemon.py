@@ -147,6 +147,8 @@ class Daemon:
         self._last_good: Config | None = None  # config.toml's, when it last could be read
         self._config_problem: str | None = None
         self._plan_id: int | None = None
+        self._last: dict[str, object] | None = None  # the last reminder shown, as doctor asks about it
+        self._testing = False  # doctor's test under way
         self._identity: tuple[int, ...] | None = None
         self._shown: dict[int, Shown] = {}  # the server's id -> our notification on screen
         self._known: dict[int, Shown] = {}  # the latest ids we were given, as last shown: a press may come late
@@ -247,7 +249,9 @@ class Daemon:
         told: set[int] = set()
         while True:
             try:
-                data, ancillary, _, _ = sock.recvmsg(control.MESSAGE, socket.CMSG_SPACE(_UCRED.size))  # idle: blocks
+                data, ancillary, _, asker = sock.recvmsg(
+                    control.MESSAGE, socket.CMSG_SPACE(_UCRED.size)
+                )  # idle: blocks
             except OSError:
                 return
             sender = _sender_uid(ancillary)
@@ -264,11 +268,73 @@ class Daemon:
             if control.is_forget(data):
                 self.forgotten()
                 continue
+            if data in control.QUESTIONS:
+                self._asked(sock, data, asker)
+                continue
             replan, bus = control.read_message(data)
             if bus is not None and self._take_desktop(bus):
                 replan = True
             if replan:
                 self.poke()
+
+    # doctor's questions ---------------------------------------------------------------------
+
+    def _asked(self, sock: socket.socket, question: bytes, asker: object) -> None:
+        """Answer `doctor` (HOW at once; TEST from a thread of its own, one at a time, as a test
+        push may take seconds) at the address it asked from; a question from no address is ignored."""
+        if not asker:
+            return
+        if question == control.HOW:
+            control.answer(sock, asker, self.how())
+            return
+        with self._poke_lock:
+            if self._testing:
+                return  # one test at a time: a flood of questions costs one
+            self._testing = True
+        try:
+            threading.Thread(target=self._test, args=(sock, asker), name="doctor", daemon=True).start()
+        except RuntimeError:
+            with self._poke_lock:
+                self._testing = False
+
+    def how(self) -> dict[str, object]:
+        """How this daemon's reminders go: its last one (when, by whom, with buttons or not) and
+        whether it has a desktop session to reach."""
+        return {
+            "pid": os.getpid(),
+            "session_bus": bool(os.environ.get("DBUS_SESSION_BUS_ADDRESS")),
+            "desktop_down": self.notifier.desktop_down,
+            "last_reminder": self._last,
+        }
+
+    def _test(self, sock: socket.socket, asker: object) -> None:
+        """doctor's test, sent as this daemon sends its reminders: its notifier, its session, its
+        environment (a push goes through its own child process, with its proxy settings)."""
+        from therapy_timer.push import check
+
+        try:
+            delivery = self.notifier.send(Note(*texts.DOCTOR_TEST))
+            pushed = check((self._config or Config()).push)  # through a child process, as its reminders
+            tested = {"delivered_by": delivery.backend, "buttons": self._buttons(delivery)}
+            control.answer(sock, asker, {**self.how(), "test": tested, "push": pushed})
+        except Exception as exc:  # a bug must not end silently in a thread nobody watches
+            self.log(f"doctor's test failed: {type(exc).__name__}: {exc}")
+        finally:
+            with self._poke_lock:
+                self._testing = False
+
+    def _buttons(self, delivery: Delivery) -> bool:
+        """Whether notifications delivered this way show buttons (the server offers actions)."""
+        from therapy_timer.notify import bounded
+
+        for backend in self.notifier.desktop:
+            capabilities = getattr(backend, "capabilities", None)
+            if backend.name == delivery.backend and capabilities is not None:
+                try:
+                    return "actions" in bounded(capabilities, self.notifier.timeout)
+                except Exception:
+                    return False
+        return False
 
     def _take_desktop(self, bus: str) -> bool:
         """Take the session bus a command offered, when this daemon has none or its own has stopped
@@ -438,6 +504,12 @@ class Daemon:
         )
         before = next((s for s in self._shown.values() if (s.plan_id, s.session) == (plan_id, reminder.session)), None)
         delivery = self.notifier.send(note, replacing=self._ours(before))
+        self._last = {
+            "title": reminder.title,
+            "at": self.clock.now().isoformat(timespec="seconds"),
+            "delivered_by": delivery.backend,
+            "buttons": bool(note.buttons) and self._shown_buttons(delivery),
+        }
         if before is not None:
             del self._shown[before.delivery.id]
         if delivery.id:
@@ -456,6 +528,11 @@ class Daemon:
     def _ours(self, shown: Shown | None) -> Delivery | None:
         """`shown`'s delivery, to replace or close, while the server that gave its id still runs."""
         return shown.delivery if shown is not None and shown.server == self._server else None
+
+    def _shown_buttons(self, delivery: Delivery) -> bool:
+        """Whether the notification just delivered showed its buttons (the backend says, where it can)."""
+        backend = next((b for b in self.notifier.desktop if b.name == delivery.backend), None)
+        return bool(getattr(backend, "showed_buttons", False))
 
     def _answer_presses(self) -> None:
         """Record the buttons pressed since the last recompute, oldest first. A press is taken off

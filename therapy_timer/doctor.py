@@ -49,6 +49,10 @@ def notification_server() -> str | None:
 
 
 def checkup(app: Any) -> dict[str, Any]:
+    """The report. Where reminders run, their daemon is asked how its reminders go and sends the
+    test notification and push itself (its session, environment and route may differ from this
+    terminal's); this terminal's own session is tested apart, under `notifications`."""
+    from therapy_timer import texts
     from therapy_timer.notify import Note, Notifier, PlyerBackend, TerminalBackend, linux_backend
 
     report: dict[str, Any] = {"config": {"path": str(paths.config_path())}, "data": {"folder": str(app.folder)}}
@@ -57,21 +61,28 @@ def checkup(app: Any) -> dict[str, Any]:
         report["config"]["ok"] = True
     except TherapyTimerError as exc:
         report["config"].update(ok=False, problem=str(exc))
-    report["push"] = push_check(app.config if report["config"]["ok"] else None)
+    config = app.config if report["config"]["ok"] else None
     try:
         stored = app.store.active_plan()
         report["data"].update(ok=True, database=str(app.store.path), active_plan=stored is not None)
     except TherapyTimerError as exc:
         report["data"].update(ok=False, problem=str(exc))
     report["daemon_running"] = control.is_running(app.folder)
+    daemon = ask_daemon(app.folder, pushing=bool(config and config.push.url)) if report["daemon_running"] else None
+    report["daemon"] = daemon or {"answered": False}
+    if daemon is not None and "push" in daemon:
+        report["push"] = {**daemon.pop("push"), "sent_from": "the running reminders"}
+    else:
+        report["push"] = {**push_check(config), "sent_from": "this terminal"}
     desktop = PlyerBackend()
     problem = desktop.problem()
     log: list[str] = []
     # The terminal fallback speaks on stderr, so the report on stdout stays one JSON document.
     terminal = TerminalBackend(lambda line: print(line, file=sys.stderr, flush=True))
     notifier = Notifier(fallback=terminal, log=log.append)
-    delivered = notifier.send(Note("therapy-timer test", "If you can read this, reminders will reach you.")).backend
+    delivered = notifier.send(Note(*texts.TERMINAL_TEST)).backend
     report["notifications"] = {
+        "session": "this terminal",
         "platform": sys.platform,
         "plyer_backend": linux_backend() if sys.platform.startswith("linux") else "native",
         "notification_server": notification_server(),
@@ -79,9 +90,26 @@ def checkup(app: Any) -> dict[str, Any]:
         "delivered_by": delivered,
         "buttons": buttons(notifier),
     }
+    tested = daemon.get("test") if daemon else None
+    reaches = (tested["delivered_by"] if tested else delivered) != "terminal"  # the reminders' route decides
     pushed = report["push"]["arrived"] is not False  # off, or a test reached the server
-    report["ok"] = bool(report["config"].get("ok") and report["data"].get("ok") and delivered != "terminal" and pushed)
+    report["ok"] = bool(report["config"].get("ok") and report["data"].get("ok") and reaches and pushed)
     return report
+
+
+def ask_daemon(folder: Any, pushing: bool) -> dict[str, Any] | None:
+    """Ask the running reminders how their last reminder went, then have them send a test (and a
+    test push when push is on) their own way; None when they do not answer (a daemon from before
+    it could). The first question is quick, so such a daemon costs two seconds, not a push's wait."""
+    from therapy_timer.notify import SEND_TIMEOUT
+    from therapy_timer.push import START, TIMEOUT
+
+    control.offer_desktop(folder)  # as any command from the desktop does: a daemon without one takes it
+    how = control.ask(folder, control.HOW, 2.0)
+    if how is None:
+        return None
+    patience = 2 * SEND_TIMEOUT + (TIMEOUT + START if pushing else 0) + 2
+    return {"answered": True, "test": None, **(control.ask(folder, control.TEST, patience) or how)}
 
 
 def push_check(config: Any) -> dict[str, Any]:
@@ -126,20 +154,30 @@ def render(report: dict[str, Any]) -> list[str]:
         )
     )
     out.append("Reminders: " + ("running" if report["daemon_running"] else "not running"))
+    daemon = report.get("daemon") or {}
+    tested = daemon.get("test")
+    out += render_daemon(daemon) if report["daemon_running"] else []
     out.append(
-        f"Notifications: a test was delivered by {note['delivered_by']} (plyer backend: {note['plyer_backend']})"
+        f"This terminal: a test was delivered by {note['delivered_by']} (plyer backend: {note['plyer_backend']})"
     )
     out.append(
-        "  buttons on reminders: "
+        "  buttons from here: "
         + ("yes" if note["buttons"] else "no (answer by typing the command each reminder names)")
     )
     if note["notification_server"]:
         out.append(f"  notification server on the session bus: {note['notification_server']}")
     if note["problem"]:
         out.append(f"  problem: {note['problem']}")
-    if note["delivered_by"] == "terminal":
+    reminders_reach = (tested["delivered_by"] if tested else note["delivered_by"]) != "terminal"
+    if tested and reminders_reach and note["delivered_by"] == "terminal":
         out.append(
-            "  Desktop notifications are not working, so reminders would only reach the daemon's log "
+            "  That is this terminal only: it is not in your desktop session. The reminders come from the "
+            "running daemon, and its test above went to the desktop."
+        )
+    elif not reminders_reach:
+        whose = "The running reminders' desktop notifications" if tested else "Desktop notifications"
+        out.append(
+            f"  {whose} are not working, so reminders would only reach the daemon's log "
             "(and this terminal, for `therapy-timer run`)."
         )
         out.append(
@@ -152,7 +190,44 @@ def render(report: dict[str, Any]) -> list[str]:
     return out + render_push(report["push"])
 
 
+def render_daemon(daemon: dict[str, Any]) -> list[str]:
+    """What the running reminders said about themselves."""
+    if not daemon.get("answered"):
+        return ["  (they did not answer doctor's question; they may be from an older version: `therapy-timer stop` "
+                "and `start` again, or look in their log)"]  # fmt: skip
+    out = []
+    last = daemon.get("last_reminder")
+    if last:
+        carried = "with buttons" if last.get("buttons") else "without buttons"
+        from datetime import datetime
+
+        at = f"{datetime.fromisoformat(last['at']).astimezone():%a %H:%M}"
+        out.append(f"  their last reminder ({last['title']}, {at}): delivered by {last['delivered_by']}, {carried}")
+    else:
+        out.append("  they have shown no reminder since they started")
+    tested = daemon.get("test")
+    if tested:
+        out.append(
+            f"  a test from them now: delivered by {tested['delivered_by']}; "
+            f"buttons on reminders: {'yes' if tested['buttons'] else 'no'}"
+        )
+    else:
+        out.append("  a test from them now: no answer in time")
+    if not daemon.get("session_bus"):
+        out.append(
+            "  they have no desktop session: run any therapy-timer command from your desktop session and they take it"
+        )
+    return out
+
+
 def render_push(push: dict[str, Any]) -> list[str]:
+    lines = _push_lines(push)
+    if push.get("sent_from") == "the running reminders" and push["on"]:
+        lines[0] += " (sent by the running reminders, as they send theirs)"
+    return lines
+
+
+def _push_lines(push: dict[str, Any]) -> list[str]:
     if push["on"] is None:
         return ["Push: unknown until config.toml can be read"]
     if not push["on"]:

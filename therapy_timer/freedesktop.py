@@ -242,6 +242,7 @@ class DBusBackend:
         self._failures = 0
         self._retry_at = 0.0
         self._lock = threading.Lock()
+        self.showed_buttons = False  # whether the last notification sent carried its buttons
 
     def problem(self) -> str | None:
         from therapy_timer.notify import session_bus_available
@@ -275,6 +276,7 @@ class DBusBackend:
 
         try:
             args = notify_args(note, self.capabilities())
+            self.showed_buttons = bool(args[5])  # for doctor: the server showed them (it offers actions)
             return int(self._call("Notify", "susssasa{sv}i", args)[0])
         except Exception as exc:
             raise NotifyError(f"the notification server did not take it: {_said(exc)}") from None

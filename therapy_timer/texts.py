@@ -274,6 +274,10 @@ def snoozed(title: str) -> str:
 PLAN_ENDED = Notice(
     "Reminders stopped", "Your therapy-timer plan has ended; no more reminders. Take care of your back."
 )
+DOCTOR_TEST = Notice("therapy-timer test", "A test from your running reminders, sent the way they send theirs.")
+"""doctor's test from the daemon: where it shows is where the reminders show."""
+TERMINAL_TEST = Notice("therapy-timer test", "A test from the terminal you ran doctor in.")
+"""doctor's test from its own terminal: it says nothing about where the reminders show (the daemon's may differ)."""
 SETTINGS_BROKEN = "config.toml has a problem; reminders keep the previous settings until it is fixed"
 DESKTOP_DOWN = "desktop notifications are not reaching you; reminders go to this terminal/log until they work again"
 
