@@ -545,3 +545,54 @@ def test_a_reminder_shown_as_the_server_restarts_keeps_its_new_id(isolated):
         p.recorder.press("Ice on now", "skip")
         p.scheduler.step()
         assert logged(p.daemon.store) == [("skip", reminders_session(p), "notification")]
+
+
+# One plan state: a snooze moves the session, and what is promised comes -------------------------------
+
+
+def test_made_it_worse_during_a_snoozed_heat_stops_it_at_once_and_says_when_ice_follows(isolated):
+    """The bug: "Stop the heat now" came only when the snooze ended (10 minutes late with the button),
+    saying "ice follows in about 15 minutes" when fewer were left."""
+    new_plan(isolated, injured=HEAT_DAY)
+    clock = HandClock(T0)
+    with stepping_daemon(isolated, clock) as p:
+        p.scheduler.step()
+        clock.advance(minutes=1)
+        p.recorder.press("Moist heat on now", "snooze")  # the heat moves to 09:11
+        p.scheduler.step()
+        p.scheduler.run_until(T0 + timedelta(minutes=13))
+        assert p.recorder.titles[-1] == "Again: moist heat on now"
+        clock.advance(minutes=0)
+        p.recorder.press("Again: moist heat on now", "heat-worse")
+        p.scheduler.step()
+        assert p.recorder.titles[-1] == "Stop the heat now"
+        stop = p.daemon.store.reminders(1)[-1]
+        assert stop.key.endswith("/stop") and stop.fired_at == clock.now() == T0 + timedelta(minutes=13)
+        body = p.recorder.notes[-1].body
+        ice = next(r for r in p.daemon.pending(p.daemon.store.require_plan(), clock.now()) if r.what == "ice")
+        minutes = round((ice.due - clock.now()) / timedelta(minutes=1))
+        assert f"ice follows in about {minutes} minutes" in body and minutes == 15
+
+
+def test_later_on_a_walk_comes_again_when_it_said(isolated):
+    new_plan(isolated)
+    clock = HandClock(T0)
+    with stepping_daemon(isolated, clock) as p:
+        p.scheduler.run_until(T0 + timedelta(hours=6))
+        walk = next(n for n in p.recorder.notes if n.title.startswith("Time for a short walk"))
+        fired = next(r for r in p.daemon.store.reminders(1) if r.title == walk.title)
+        assert fired.fired_at is not None
+    # a fresh plan, stopped at the walk's moment, so "Later" is pressed while it is in front
+    folder = isolated.parent / "again"
+    new_plan(folder)
+    clock = HandClock(fired.fired_at)
+    with stepping_daemon(folder, clock) as p:
+        p.scheduler.step()
+        assert p.recorder.titles[-1] == walk.title
+        p.recorder.press(walk.title, "later")
+        p.scheduler.step()
+        said = [line for line in p.logged if "answered from the notification" in line]
+        assert said and "snoozed until" in said[-1], p.logged
+        p.scheduler.run_until(clock.now() + timedelta(minutes=31))
+        again = [r for r in p.daemon.store.reminders(1) if "/snoozed-" in r.key]
+        assert again and again[-1].fired_at == fired.fired_at + timedelta(minutes=30)
