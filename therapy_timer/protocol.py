@@ -109,8 +109,10 @@ def parse_key(key: str) -> tuple[Kind, datetime] | None:
     kind, _, stamp = key.partition("@")
     if kind not in ("ice", "heat", "walk"):
         return None
-    try:
-        planned = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    if len(stamp) != 20 or not stamp.endswith("Z"):
+        return None
+    try:  # fromisoformat, not strptime: strptime loads a module and compiles patterns on every command
+        planned = datetime.fromisoformat(stamp[:-1]).replace(tzinfo=timezone.utc)
     except ValueError:
         return None
     return kind, planned  # type: ignore[return-value]
