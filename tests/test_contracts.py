@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 from click.testing import CliRunner
 from freezegun import freeze_time
@@ -361,7 +362,7 @@ def with_json() -> Iterator[str]:
     for words in every_command():
         command: Any = cli
         for word in words:
-            command = command.commands[word]
+            command = command.get_command(click.Context(command), word)
         if any("--json" in p.opts for p in command.params):
             yield " ".join(words)
 

@@ -9,7 +9,8 @@ import icalendar
 import pytest
 from freezegun import freeze_time
 
-from therapy_timer import calendar_feed, cli
+from therapy_timer import calendar_feed
+from therapy_timer.cli import records
 
 T0 = "2026-11-24 09:00:00+01:00"  # a Tuesday morning in Berlin
 
@@ -152,7 +153,7 @@ def test_no_plan_no_export(run):
 
 
 def test_the_bound_on_days_is_the_cores():
-    assert cli.EXPORT_MAX_DAYS == calendar_feed.MAX_DAYS
+    assert records.EXPORT_MAX_DAYS == calendar_feed.MAX_DAYS
 
 
 def test_stdout_export_in_a_real_process_is_a_calendar(tmp_path: Path):

@@ -8,14 +8,15 @@ from pathlib import Path
 import click
 import pytest
 
-from therapy_timer.cli import cli
+from therapy_timer.cli import Cli, cli
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
 
 def every_command(group: click.Group = cli, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     found = []
-    for name, command in group.commands.items():
+    commands = group.declared() if isinstance(group, Cli) else group.commands.items()
+    for name, command in commands:
         found.append((*prefix, name))
         if isinstance(command, click.Group):
             found += every_command(command, (*prefix, name))

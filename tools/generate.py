@@ -22,7 +22,7 @@ sys.path.insert(0, str(TOP))
 import click  # noqa: E402
 
 from therapy_timer import config  # noqa: E402
-from therapy_timer.cli import cli  # noqa: E402
+from therapy_timer.cli import Cli, cli  # noqa: E402
 
 
 def settings_table() -> str:
@@ -39,7 +39,8 @@ def settings_table() -> str:
 
 def commands(group: click.Group, prefix: str = "") -> Iterator[tuple[str, click.Command]]:
     """(full name, command) for every command under `group`, groups expanded, in declaration order."""
-    for name, command in group.commands.items():
+    listed = group.declared() if isinstance(group, Cli) else group.commands.items()  # the top group: lazily loaded
+    for name, command in listed:
         if command.hidden:
             continue
         if isinstance(command, click.Group):
