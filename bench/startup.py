@@ -1,5 +1,6 @@
-"""Command start-up as users get it: `therapy-timer status` on an active plan, from an installed
-wheel, as a multiple of a bare `python -c pass` in the same venv.
+"""Command start-up as users get it: `therapy-timer status` on a 14-day plan with a realistic record
+(pain scores, answers, a switch), from an installed wheel, as a multiple of a bare `python -c pass`
+in the same venv.
 
 Measured in the development venv the figure flatters: an editable install (`pip install -e`) adds
 setuptools' `__editable__` finder to every start of that interpreter (about 21 ms), the baseline
@@ -61,6 +62,21 @@ def user_env(home: Path) -> dict[str, str]:
     return env
 
 
+def record(script: str, env: dict[str, str]) -> None:
+    """A plan in its fourteenth day with a record as people leave one: a pain score and a few answers a
+    day, and one switch back to cold (status works it all out at every start)."""
+
+    def tt(*args: str) -> None:
+        subprocess.run([script, *args], env=env, check=True, capture_output=True)
+
+    tt("start", "--no-daemon", "--injured", "-14d", "--at", "-14d")
+    for day in range(13, -1, -1):
+        tt("log", "pain", str(3 + day % 5), "--at", f"-{day}d")
+        for hours in (3, 7):
+            subprocess.run([script, "done", "--at", f"-{day * 24 + hours}h"], env=env, capture_output=True)
+    tt("log", "heat-worse", "--at", "-10d")
+
+
 def import_times(python: str, script: str, env: dict[str, str]) -> tuple[list[tuple[int, str]], set[str]]:
     """The top-level imports of `script status` with their cumulative microseconds, and every module."""
     stderr = subprocess.run(
@@ -84,7 +100,7 @@ def measure(quick: bool) -> list[Result]:
         bin_dir = install(scratch)
         python, script = str(bin_dir / "python"), str(bin_dir / "therapy-timer")
         env = user_env(scratch / "home")
-        subprocess.run([script, "start", "--no-daemon", "--injured", "-1h"], env=env, check=True, capture_output=True)
+        record(script, env)
         bare, status = [], []
         for _ in range(runs):  # interleaved, so drift in machine load hits both alike
             bare.append(timed([python, "-c", "pass"], env))

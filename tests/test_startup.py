@@ -43,5 +43,12 @@ def test_status_loads_neither_the_daemon_nor_what_only_other_commands_need(user_
     assert {m for m in loaded if m.split(".")[0] in unwanted or m in unwanted} == set()
 
 
+def test_status_loads_no_other_commands_module(user_env):
+    """The command line is a package with one module per command group, each imported only when its
+    command runs: `status` must not pay for the others."""
+    loaded = {m for m in imported("status", env=user_env) if m.startswith("therapy_timer.cli.")}
+    assert loaded == {"therapy_timer.cli.context", "therapy_timer.cli.plans"}, loaded
+
+
 def test_json_is_loaded_when_asked_for(user_env):
     assert "json" in imported("status", "--json", env=user_env)
