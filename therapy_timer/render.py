@@ -8,32 +8,13 @@ from typing import TYPE_CHECKING, Any
 from therapy_timer import texts
 from therapy_timer.protocol import SKIN_REST
 from therapy_timer.text import visible
+from therapy_timer.texts import days, span, when
 
 if TYPE_CHECKING:
     from therapy_timer.protocol import SwitchResult, TryHeatResult
     from therapy_timer.usecases import CalendarExport, CheckResult, EndResult, StartResult
 
 LABEL = {"ice": "ICE ", "heat": "HEAT", "walk": "walk"}
-
-
-def when(value: str | datetime | None, zone: tzinfo, now: datetime | None = None) -> str:
-    """ "14:30" today, "Wed 14:30" within a week, else "Wed 2 Dec 14:30"."""
-    if value is None:
-        return "-"
-    moment = (datetime.fromisoformat(value) if isinstance(value, str) else value).astimezone(zone)
-    if now is not None:
-        today = now.astimezone(zone).date()
-        if moment.date() == today:
-            return f"{moment:%H:%M}"
-        if abs((moment.date() - today).days) < 6:
-            return f"{moment:%a %H:%M}"
-    return f"{moment:%a} {moment.day} {moment:%b %H:%M}"
-
-
-def span(minutes: float) -> str:
-    minutes = round(minutes)
-    hours, rest = divmod(minutes, 60)
-    return f"{hours} h {rest} min" if hours and rest else (f"{hours} h" if hours else f"{rest} min")
 
 
 def session_line(s: dict[str, Any], zone: tzinfo, now: datetime) -> str:
@@ -292,14 +273,6 @@ def recovered(result: EndResult) -> list[str]:
         out.append(f"Pain went from {result.pain_first}/10 to {result.pain_last}/10.")
     out.append("To help your back stay well:")
     return out + [f"  - {tip}" for tip in texts.PREVENTION]
-
-
-def days(count: float) -> str:
-    """ "less than a day", "1 day", "3 days": whole days as people count them."""
-    whole = round(count)
-    if whole < 1:
-        return "less than a day"
-    return "1 day" if whole == 1 else f"{whole} days"
 
 
 def signs_answer(found: list[Any], number: str | None = None) -> list[str]:

@@ -5,7 +5,7 @@ Kept apart from the logic so the wording can be reviewed (and one day translated
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -37,6 +37,37 @@ WALK_EXERCISE = "gentle walk (stairs too, if they feel fine)"
 ACUTE_DAYS = 3
 """The first days of a spasm, when rest helps most (the protocol's two to three days)."""
 TRY_HEAT_COMMAND = "therapy-timer log try-heat-again"
+
+
+# Moments and lengths, as people read them (shared by every shell: terminal, notifications) ----------
+
+
+def when(value: str | datetime | None, zone: tzinfo, now: datetime | None = None) -> str:
+    """ "14:30" today, "Wed 14:30" within a week, else "Wed 2 Dec 14:30"."""
+    if value is None:
+        return "-"
+    moment = (datetime.fromisoformat(value) if isinstance(value, str) else value).astimezone(zone)
+    if now is not None:
+        today = now.astimezone(zone).date()
+        if moment.date() == today:
+            return f"{moment:%H:%M}"
+        if abs((moment.date() - today).days) < 6:
+            return f"{moment:%a %H:%M}"
+    return f"{moment:%a} {moment.day} {moment:%b %H:%M}"
+
+
+def span(minutes: float) -> str:
+    minutes = round(minutes)
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest} min" if hours and rest else (f"{hours} h" if hours else f"{rest} min")
+
+
+def days(count: float) -> str:
+    """ "less than a day", "1 day", "3 days": whole days as people count them."""
+    whole = round(count)
+    if whole < 1:
+        return "less than a day"
+    return "1 day" if whole == 1 else f"{whole} days"
 
 
 def times(count: int) -> str:

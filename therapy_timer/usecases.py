@@ -19,7 +19,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from therapy_timer import config as config_module
-from therapy_timer import progress, protocol, reminders, render, views
+from therapy_timer import progress, protocol, reminders, texts, views
 from therapy_timer.config import Config
 from therapy_timer.errors import RefusedError, UsageError
 from therapy_timer.protocol import Session, Settings, SwitchResult, Timeline, TryHeatResult
@@ -230,7 +230,7 @@ class Loaded:
     def __init__(self, deps: Deps, stored: StoredPlan, horizon: datetime, record: bool = False) -> None:
         if too_old(stored, deps.now):
             raise RefusedError(
-                f"the active plan started {render.when(stored.plan.started_at, deps.zone)}, over a year ago, so it "
+                f"the active plan started {texts.when(stored.plan.started_at, deps.zone)}, over a year ago, so it "
                 "cannot be followed any more; `therapy-timer stop` ends it (your record stays)",
                 "plan-too-old",
             )
@@ -399,7 +399,7 @@ def try_heat_again(deps: Deps, at: datetime, source: Source = "command") -> TryH
     loaded = load(deps, at + LOOKAHEAD, record=True)
     decision = protocol.try_heat(loaded.settings, loaded.plan, loaded.events, at, deps.zone, loaded.facts)
     if not decision.accepted:
-        when = f"; heat is planned again from {render.when(decision.heat_again_at, deps.zone, deps.now)}"
+        when = f"; heat is planned again from {texts.when(decision.heat_again_at, deps.zone, deps.now)}"
         raise RefusedError(
             "heat is not on hold, so there is nothing to lift" + (when if decision.heat_again_at else "")
         )
@@ -494,7 +494,7 @@ def snooze(deps: Deps, minutes: int, key: str | None = None, source: Source = "c
         ahead = next((r for r in coming if r.due >= again and r.role == "on" and r.what != "walk"), None)
         raise RefusedError(
             f"snoozed {minutes} minutes, this reminder would run into the next session"
-            + (f" ({ahead.title.lower()} at {render.when(ahead.due, deps.zone, deps.now)})" if ahead else "")
+            + (f" ({ahead.title.lower()} at {texts.when(ahead.due, deps.zone, deps.now)})" if ahead else "")
             + ", so it would not come again: snooze it for less, or skip it",
             "snooze-too-long",
         )
@@ -533,7 +533,7 @@ def press(deps: Deps, plan_id: int, reminder_key: str, session_key: str, button:
             return PressResult(True, f"{views.label(answered.session, deps.zone)} marked {outcome}")
         if button in SNOOZE_MINUTES:
             snoozed = snooze(deps, SNOOZE_MINUTES[button], key=reminder_key, source="notification")
-            return PressResult(True, f"snoozed until {render.when(snoozed.again_at, deps.zone, deps.now)}")
+            return PressResult(True, f"snoozed until {texts.when(snoozed.again_at, deps.zone, deps.now)}")
         if button in ("heat-worse", "heat-no-help"):
             switched = switch(deps, button, deps.now, source="notification")
             return PressResult(True, f"{BUTTONS[button].label.lower()}: back to cold ({switched.switches} so far)")

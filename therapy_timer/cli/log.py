@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
+from therapy_timer import texts
 from therapy_timer.cli.context import (
     AT_HELP,
     SIGN_NAMES,
@@ -132,7 +133,7 @@ def log_note(app: App, words: tuple[str, ...], at_text: str, as_json: bool) -> N
 
 
 def _answer(app: App, outcome: Literal["done", "skip"], at_text: str, as_json: bool) -> None:
-    from therapy_timer import render, usecases, views
+    from therapy_timer import usecases, views
 
     result = usecases.answer(app.deps(), outcome, app.when(at_text, "--at"))
     said = "done" if outcome == "done" else "skipped"
@@ -143,7 +144,7 @@ def _answer(app: App, outcome: Literal["done", "skip"], at_text: str, as_json: b
         left = round((session.end - result.at) / timedelta(minutes=1))
         text.append(
             f"It had {left} min to go, so no take-it-off reminder will come: if it is still on, "
-            f"take it off by {render.when(session.end, app.zone, app.now)} yourself."
+            f"take it off by {texts.when(session.end, app.zone, app.now)} yourself."
         )
     print_result(app, as_json, outcome, result, text)
 
@@ -172,8 +173,8 @@ def skip(app: App, at_text: str, as_json: bool) -> None:
 @pass_app
 def snooze(app: App, minutes: int, as_json: bool) -> None:
     """Snooze 10 min (or Later, 30 min): remind me again in MINUTES (default 10, at most 60)."""
-    from therapy_timer import render, usecases
+    from therapy_timer import usecases
 
     result = usecases.snooze(app.deps(), minutes)
-    text = [f'Snoozed: "{result.title}" comes again at {render.when(result.again_at, app.zone, app.now)}.']
+    text = [f'Snoozed: "{result.title}" comes again at {texts.when(result.again_at, app.zone, app.now)}.']
     print_result(app, as_json, "snooze", result, text)
