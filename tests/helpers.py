@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 from therapy_timer import bootstrap, live_calendar
 from therapy_timer.clock import Clock
 from therapy_timer.daemon import Daemon
-from therapy_timer.freedesktop import ServerEvent
 from therapy_timer.notify import Note, Notifier, TerminalBackend
+from therapy_timer.notify.dbus import ServerEvent
 from therapy_timer.store import Store
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -14,8 +14,8 @@ from freezegun import freeze_time
 
 from tests.helpers import HandClock, stepping_daemon
 from therapy_timer import reminders, texts
-from therapy_timer.freedesktop import SOUND, notify_args
 from therapy_timer.notify import Delivery, Note, Notifier, TerminalBackend
+from therapy_timer.notify.dbus import SOUND, notify_args
 from therapy_timer.store import Store, StoreError
 
 T0 = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)  # 09:00 in Berlin
@@ -170,7 +170,7 @@ def test_a_press_on_a_session_already_answered_changes_nothing_and_says_so(isola
 
 
 def reminders_press(note_id: int, button: str):
-    from therapy_timer.freedesktop import ServerEvent
+    from therapy_timer.notify.dbus import ServerEvent
 
     return ServerEvent("pressed", note_id, action=button)
 
@@ -404,7 +404,7 @@ def signal_from(sender: str, member: str, signature: str, body: tuple, interface
     """A signal as the bus delivers it: the bus writes the sender's unique name into the header."""
     from jeepney import DBusAddress, HeaderFields, new_signal
 
-    from therapy_timer.freedesktop import PATH, SERVICE
+    from therapy_timer.notify.dbus import PATH, SERVICE
 
     path = "/org/freedesktop/DBus" if interface == "org.freedesktop.DBus" else PATH
     message = new_signal(DBusAddress(path, interface=interface or SERVICE), member, signature, body)
@@ -413,7 +413,7 @@ def signal_from(sender: str, member: str, signature: str, body: tuple, interface
 
 
 def test_only_the_owner_of_the_notification_service_presses_or_closes():
-    from therapy_timer.freedesktop import ServerEvent, judge
+    from therapy_timer.notify.dbus import ServerEvent, judge
 
     server, forger = ":1.3", ":1.42"
     assert judge(signal_from(server, "ActionInvoked", "us", (7, "done")), server) == (
@@ -432,7 +432,7 @@ def test_only_the_owner_of_the_notification_service_presses_or_closes():
 
 
 def test_only_the_bus_itself_says_who_owns_the_notification_service():
-    from therapy_timer.freedesktop import SERVICE, judge
+    from therapy_timer.notify.dbus import SERVICE, judge
 
     bus = "org.freedesktop.DBus"
     changed = (SERVICE, ":1.3", ":1.9")
@@ -445,7 +445,7 @@ def test_only_the_bus_itself_says_who_owns_the_notification_service():
 
 
 def server_event(kind: str, note_id: int = 0, action: str = "", sender: str = ""):
-    from therapy_timer.freedesktop import ServerEvent
+    from therapy_timer.notify.dbus import ServerEvent
 
     return ServerEvent(kind, note_id, action=action, sender=sender)  # type: ignore[arg-type]
 

@@ -293,12 +293,13 @@ def bus_without_server(monkeypatch):
 
 def test_a_failed_notify_send_is_known_as_failed_and_falls_back(bus_without_server):
     """Issue 11.3: notify-send exits 1 with no server; plyer hid that, so the reminder counted as delivered."""
+    from therapy_timer.bootstrap import desktop_backends
     from therapy_timer.notify import Note, Notifier, NotifyError, NotifySendBackend, TerminalBackend
 
     with pytest.raises(NotifyError, match="notify-send failed"):
         NotifySendBackend().send(Note("Ice on now", "body"))
     shown, logged = [], []
-    delivered = Notifier(fallback=TerminalBackend(shown.append), log=logged.append).send(Note("Ice on", "b"))
+    delivered = Notifier(desktop_backends(), TerminalBackend(shown.append), log=logged.append).send(Note("Ice on", "b"))
     assert delivered.backend == "terminal" and shown == [">>> Ice on: b"]
     assert "notify-send failed" in logged[0]
 
@@ -326,8 +327,8 @@ def test_a_hanging_notify_send_is_killed_and_reaped(tmp_path, monkeypatch):
 def test_a_lost_session_bus_falls_back_then_reconnects_with_backoff(tmp_path, monkeypatch):
     """The bus goes away (session restarted): reminders go to the fallback, and once a bus answers
     at the address again, buttons work again, without a restart of the daemon."""
-    from therapy_timer.freedesktop import DBusBackend
     from therapy_timer.notify import Note, Notifier, TerminalBackend
+    from therapy_timer.notify.dbus import DBusBackend
 
     if not all(shutil.which(tool) for tool in NEEDED):
         if os.environ.get("CI"):

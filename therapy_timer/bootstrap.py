@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from therapy_timer.config import Config
     from therapy_timer.daemon import Daemon
     from therapy_timer.live_calendar import Start
-    from therapy_timer.notify import Notifier
+    from therapy_timer.notify import Backend, Notifier
     from therapy_timer.scheduler import Scheduler
     from therapy_timer.store import Store, StoredPlan
     from therapy_timer.usecases import Deps
@@ -83,6 +83,20 @@ class Wiring:
         from therapy_timer.usecases import Deps
 
         return Deps(store, now, self.zone(store.active_plan()), config, nudge, zone_of=self.zone)
+
+
+def desktop_backends() -> list[Backend]:
+    """The desktop path for this system: on Linux the D-Bus service with buttons first, then
+    notify-send we can check (or plyer); plyer everywhere else. Decided here, where a process is
+    wired, so the notifier imports no backend (and `Notifier()` loads no jeepney)."""
+    from therapy_timer.notify import NotifySendBackend, PlyerBackend, linux_backend
+
+    if not sys.platform.startswith("linux"):
+        return [PlyerBackend()]
+    from therapy_timer.notify.dbus import DBusBackend
+
+    second: Backend = NotifySendBackend() if linux_backend() == "notify-send" else PlyerBackend()
+    return [DBusBackend(), second]
 
 
 def _unreadable(exc: Exception) -> str:
@@ -141,7 +155,7 @@ def build(
     if notifier is None:
         from therapy_timer.notify import Notifier, TerminalBackend
 
-        notifier = Notifier(fallback=TerminalBackend(safe), log=safe)
+        notifier = Notifier(desktop_backends(), fallback=TerminalBackend(safe), log=safe)
     calendar = LiveCalendar(folder, config_path, safe, spawn if calendar_writer == "spawn" else calendar_writer)
     return Daemon(
         folder,

@@ -55,8 +55,8 @@ from therapy_timer.text import one_line
 
 if TYPE_CHECKING:
     from therapy_timer.bootstrap import Wiring
-    from therapy_timer.freedesktop import ServerEvent
     from therapy_timer.live_calendar import LiveCalendar
+    from therapy_timer.notify.dbus import ServerEvent
     from therapy_timer.push import Pusher
     from therapy_timer.scheduler import Scheduler
     from therapy_timer.usecases import Deps, PressResult

@@ -79,7 +79,9 @@ def checkup(app: Any) -> dict[str, Any]:
     log: list[str] = []
     # The terminal fallback speaks on stderr, so the report on stdout stays one JSON document.
     terminal = TerminalBackend(lambda line: print(line, file=sys.stderr, flush=True))
-    notifier = Notifier(fallback=terminal, log=log.append)
+    from therapy_timer.bootstrap import desktop_backends
+
+    notifier = Notifier(desktop_backends(), fallback=terminal, log=log.append)
     delivered = notifier.send(Note(*texts.TERMINAL_TEST)).backend
     report["notifications"] = {
         "session": "this terminal",
@@ -122,7 +124,7 @@ def push_check(config: Any) -> dict[str, Any]:
 
 def buttons(notifier: Any) -> bool:
     """Whether reminders will carry buttons: the D-Bus path is there and its server shows actions."""
-    from therapy_timer.freedesktop import DBusBackend
+    from therapy_timer.notify.dbus import DBusBackend
 
     for backend in notifier.desktop:
         if isinstance(backend, DBusBackend) and backend.problem() is None:

@@ -40,7 +40,7 @@ from therapy_timer.text import one_line
 if TYPE_CHECKING:
     from jeepney import Message
 
-    from therapy_timer.notify import Note
+    from therapy_timer.notify.base import Note
 
 SERVICE = "org.freedesktop.Notifications"
 PATH = "/org/freedesktop/Notifications"
@@ -245,7 +245,7 @@ class DBusBackend:
         self.showed_buttons = False  # whether the last notification sent carried its buttons
 
     def problem(self) -> str | None:
-        from therapy_timer.notify import session_bus_available
+        from therapy_timer.notify.base import session_bus_available
 
         if not session_bus_available():
             return "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset): run inside your desktop session"
@@ -272,7 +272,7 @@ class DBusBackend:
         return frozenset(self._call("GetCapabilities")[0])
 
     def send(self, note: Note) -> int:
-        from therapy_timer.notify import NotifyError
+        from therapy_timer.notify.base import NotifyError
 
         try:
             args = notify_args(note, self.capabilities())
@@ -283,7 +283,7 @@ class DBusBackend:
 
     def close(self, note_id: int) -> None:
         """Take a notification off the screen (answered elsewhere); one already gone is no error."""
-        from therapy_timer.notify import NotifyError
+        from therapy_timer.notify.base import NotifyError
 
         try:
             self._call("CloseNotification", "u", (note_id,))
