@@ -432,16 +432,37 @@ def test_the_modules_run_with_python_m_still_resolve(module):
     by an older version still starts them): the module must be found under that name and its
     `__main__` block must call its entry point. Checked without running it, so no daemon starts."""
     spec = importlib.util.find_spec(module)
-    assert spec is not None and spec.loader is not None and not spec.submodule_search_locations
-    source = spec.loader.get_source(module)  # type: ignore[attr-defined]
+    assert spec is not None and spec.loader is not None
     where, name = ENTRY_POINTS[module].split(":")
     assert callable(getattr(importlib.import_module(where), name))
-    blocks = [
-        node
-        for node in ast.parse(source).body
-        if isinstance(node, ast.If) and ast.unparse(node.test) in ("__name__ == '__main__'", '__name__ == "__main__"')
-    ]
+    if spec.submodule_search_locations:  # a package: `python -m` runs its __main__, top to bottom
+        main_spec = importlib.util.find_spec(f"{module}.__main__")
+        assert main_spec is not None and main_spec.loader is not None, f"{module} has no __main__"
+        tree = ast.parse(main_spec.loader.get_source(f"{module}.__main__"))  # type: ignore[attr-defined]
+        blocks = [node for node in tree.body if isinstance(node, ast.Expr)]
+    else:
+        source = spec.loader.get_source(module)  # type: ignore[attr-defined]
+        blocks = [
+            node
+            for node in ast.parse(source).body
+            if isinstance(node, ast.If)
+            and ast.unparse(node.test) in ("__name__ == '__main__'", '__name__ == "__main__"')
+        ]
     called = {
         n.func.id for b in blocks for n in ast.walk(b) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
     }
-    assert name in called, f"{module}'s `if __name__ == '__main__':` no longer calls {name}"
+    assert name in called, f"{module}'s `if __name__ == '__main__':` (or __main__) no longer calls {name}"
+
+
+def test_python_m_therapy_timer_daemon_runs_and_refuses_without_a_plan(tmp_path):
+    """The daemon's process, as older login entries start it: it runs, and with no plan it refuses in
+    one line (exit 1) rather than failing to import."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, THERAPY_TIMER_DATA_DIR=str(tmp_path / "data"), THERAPY_TIMER_CONFIG=str(tmp_path / "c.toml"))
+    done = subprocess.run(
+        [sys.executable, "-m", "therapy_timer.daemon"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 1 and "no active plan" in done.stderr and done.stderr.count("\n") == 1, done.stderr

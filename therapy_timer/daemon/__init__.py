@@ -32,18 +32,11 @@ import contextlib
 import os
 import socket
 import struct
-import sys
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
-
-if __name__ == "__main__":
-    # The daemon never uses the network (a push to a phone goes through a child process: push.py).
-    # APScheduler imports asyncio, which would load ssl (and libssl/libcrypto, about 4 MB resident);
-    # keep them out of a process that idles all day.
-    sys.modules.setdefault("ssl", None)  # type: ignore[arg-type]
 
 from therapy_timer import control, reminders, texts
 from therapy_timer.clock import Clock
@@ -715,9 +708,3 @@ def _sender_uid(ancillary: list[tuple[int, int, bytes]]) -> int | None:
 def _outside(text: str, limit: int = 80) -> str:
     """Text another program sent us, fit for one log line: control characters escaped, cut short."""
     return one_line(text[:limit]) + ("..." if len(text) > limit else "")
-
-
-if __name__ == "__main__":
-    from therapy_timer.bootstrap import main
-
-    main()
