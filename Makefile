@@ -21,12 +21,14 @@ $(BIN)/therapy-timer: pyproject.toml
 demo: $(BIN)/therapy-timer
 	$(BIN)/therapy-timer demo
 
-# The gates CI enforces before any test runs: formatting, lint, strict types, and the files
+# The gates CI enforces before any test runs: formatting, lint, strict types, the layering
+# (import-linter contracts in pyproject.toml), and the files
 # generated from the settings and commands (default config, README tables) being current.
 lint: $(BIN)/therapy-timer
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python tools/generate.py --check
 
 # Everything CI runs: the gates, then every tier (unit, cli, daemon, system).

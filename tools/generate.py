@@ -71,6 +71,22 @@ def command_table() -> str:
     return "\n".join(rows)
 
 
+def module_table() -> str:
+    """Every module of the package with the first line of its own docstring (read, not imported), so
+    the table cannot drift from the code: a new module without a docstring fails `--check`."""
+    import ast
+
+    rows = ["| module | what it is for (its docstring's first line) |", "| --- | --- |"]
+    package = TOP / "therapy_timer"
+    for path in sorted(package.rglob("*.py"), key=lambda p: p.relative_to(package).parts):
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+        if not doc:
+            raise SystemExit(f"{path.relative_to(TOP)} has no docstring: say in one line what it is for")
+        first = " ".join(doc.split("\n\n")[0].split()).replace("|", "\\|")
+        rows.append(f"| `{path.relative_to(package).as_posix()}` | {first} |")
+    return "\n".join(rows)
+
+
 def with_block(text: str, name: str, block: str) -> str:
     pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
     if not pattern.search(text):
@@ -84,6 +100,7 @@ def wanted() -> dict[Path, str]:
     readme = (TOP / "README.md").read_text(encoding="utf-8")
     readme = with_block(readme, "settings", settings_table())
     readme = with_block(readme, "commands", command_table())
+    readme = with_block(readme, "modules", module_table())
     return {
         TOP / "therapy_timer" / "default_config.toml": default,
         TOP / "config.toml": default,
