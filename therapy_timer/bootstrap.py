@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import sys
-import threading
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -184,6 +182,9 @@ def end_at(daemon: Daemon, moment: datetime, message: str) -> None:
 
 def main() -> None:
     """`python -m therapy_timer.daemon`: what `therapy-timer run`, `start` and the login entry execute."""
+    import signal  # the daemon's process only: a command that asks for its wiring need not load these
+    import threading
+
     from therapy_timer import logfile, paths
     from therapy_timer.errors import TherapyTimerError, fail
 
