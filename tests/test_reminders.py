@@ -170,3 +170,19 @@ def test_snoozing_again_and_again_never_reaches_into_the_next_session():
     first, second = [s for s in moved.sessions if s.kind == "ice"][:2]  # the snoozes moved the first ice
     assert first.start == injured + 123 * M and second.start >= first.end + SKIN_REST
     assert max(r.due for r in reminders if r.session == first.key) < second.start
+
+
+def test_repeats_stop_before_a_snoozed_next_session_s_first_reminder():
+    """Found by the property test: with ice every hour and repeats every 16 minutes, the next session
+    snoozed by a minute moved its start, but its first "on" came as planned, in the same minute as
+    the last "ice off" repeat. Repeats stop before the next session's first reminder."""
+    from therapy_timer.config import Cold
+
+    config = Config(cold=Cold(every_hours=1, minutes=12), reminders=Reminders(repeat_after_minutes=16, repeat_times=3))
+    injured, timeline, _ = setup(config=config)
+    first, second = [s for s in timeline.sessions if s.kind == "ice"][:2]
+    snoozed = Event(second.start + 0 * M, "snooze", second.key, 1, f"{second.key}/on")
+    _, _, due = setup([snoozed], config=config)
+    ons = {r.due for r in due if r.session == second.key and r.role == "on"}
+    offs = {r.due for r in due if r.session == first.key and r.role == "off"}
+    assert second.start in ons and not ons & offs and max(offs) < second.start

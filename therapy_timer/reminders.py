@@ -126,7 +126,8 @@ def build(
     settings = protocol.as_settings(config)
     events = sorted(events, key=lambda e: e.at)
     done = answered(events)
-    starts = [s.start for s in timeline.sessions if s.kind != "walk"]
+    # Where each ice or heat session's first reminder comes: a snoozed one's "on" came as planned.
+    starts = sorted(min(s.start, s.planned_start or s.start) for s in timeline.sessions if s.kind != "walk")
     out: list[Reminder] = []
     following: dict[str, datetime | None] = {}
     for session in timeline.sessions:
@@ -137,7 +138,7 @@ def build(
             if session.start > until + timedelta(days=1):  # sorted by start: nothing later can be due
                 break
             continue
-        index = bisect_right(starts, session.start)
+        index = bisect_right(starts, min(session.start, session.planned_start or session.start))
         following[session.key] = starts[index] if index < len(starts) else None
         out += _for_session(here, timeline, session, following[session.key])
     for snooze in (e for e in events if e.kind == SNOOZE):
