@@ -179,7 +179,7 @@ def test_repeats_stop_before_a_snoozed_next_session_s_first_reminder():
     from therapy_timer.config import Cold
 
     config = Config(cold=Cold(every_hours=1, minutes=12), reminders=Reminders(repeat_after_minutes=16, repeat_times=3))
-    injured, timeline, _ = setup(config=config)
+    _, timeline, _ = setup(config=config)
     first, second = [s for s in timeline.sessions if s.kind == "ice"][:2]
     snoozed = Event(second.start + 0 * M, "snooze", second.key, 1, f"{second.key}/on")
     _, _, due = setup([snoozed], config=config)
