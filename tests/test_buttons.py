@@ -578,10 +578,16 @@ def test_later_on_a_walk_comes_again_when_it_said(isolated):
     new_plan(isolated)
     clock = HandClock(T0)
     with stepping_daemon(isolated, clock) as p:
-        p.scheduler.run_until(T0 + timedelta(hours=6))
-        walk = next(n for n in p.recorder.notes if n.title.startswith("Time for a short walk"))
-        fired = next(r for r in p.daemon.store.reminders(1) if r.title == walk.title)
-        assert fired.fired_at is not None
+        p.scheduler.run_until(T0 + timedelta(hours=12))
+        record = [r for r in p.daemon.store.reminders(1) if r.fired_at is not None]
+        treatments = [r.fired_at for r in record if not r.key.startswith("walk@") and r.key.endswith("/on")]
+        fired = next(  # a walk with room for "Later" (30 min) before the next ice or heat
+            r
+            for r in record
+            if r.key.startswith("walk@")
+            and not any(r.fired_at < t <= r.fired_at + timedelta(minutes=50) for t in treatments)
+        )
+        walk = next(n for n in p.recorder.notes if n.title == fired.title)
     # a fresh plan, stopped at the walk's moment, so "Later" is pressed while it is in front
     folder = isolated.parent / "again"
     new_plan(folder)
