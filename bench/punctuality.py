@@ -16,7 +16,7 @@ from typing import Any
 
 from common import Result, main
 
-from therapy_timer import bootstrap, reminders
+from therapy_timer import bootstrap, checkin, reminders
 from therapy_timer.clock import FastClock, local_zone
 from therapy_timer.config import Config
 from therapy_timer.notify import Note, Notifier, TerminalBackend
@@ -74,6 +74,7 @@ def measure(quick: bool) -> list[Result]:
         shutil.rmtree(folder, ignore_errors=True)
     # The plan's own reminders, a day past the end: the run may fire one due at the very end.
     expected = reminders.for_plan(Config(), stored.plan, [], start, end + timedelta(days=1), zone)
+    expected += checkin.for_plan(Config(), stored.plan, [], [], start, end + timedelta(days=1), zone)
     late = sorted(
         (r.fired_at - r.due_at).total_seconds() / speed for r in record if r.fired_at and r.outcome == "fired"
     )

@@ -50,6 +50,7 @@ TIERS = {
     "test_paths": "unit",
     "test_report": "unit",
     "test_calendar": "unit",
+    "test_checkin": "unit",
     "test_cli": "cli",
     "test_usecases": "cli",
     "test_hardening": "cli",

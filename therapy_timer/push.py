@@ -7,9 +7,9 @@ to the topic's address, with the headers Title, Priority (1-5) and Tags, and an 
 
 What is sent, exactly (the README repeats it): to `[push] url` only, the title, the text, a priority
 (4, high, for a take-it-off reminder; 3 otherwise), with `detail = "full"` a tag naming ice, heat or
-a walk, and the token if one is set. With `detail = "generic"` the title and text are one of two
-fixed sentences that say nothing about health. Redirects are not followed, so the token and the
-text reach no address but that one.
+a walk, and the token if one is set. With `detail = "generic"` the title and text are one of three
+fixed sentences that say nothing about health (a session to begin, one to end, a daily check due).
+Redirects are not followed, so the token and the text reach no address but that one.
 
 The daemon sends each push through a short-lived child process (`python -m therapy_timer.push`,
 the request on its stdin: the token never shows in a process list). Measured (bench/push.py): in
@@ -52,6 +52,7 @@ TAGS = {"ice": "snowflake", "heat": "hotsprings", "walk": "walking"}
 """ntfy shows these tags as emoji before the title (detail "full" only)."""
 GENERIC_ON = ("Reminder", "Time for your next session.")
 GENERIC_OFF = ("Reminder", "Time to end your session.")
+GENERIC_CHECK = ("Reminder", "A daily check is due.")
 TEST = {"full": ("therapy-timer test", "If this reached your phone, so will the reminders."),
         "generic": ("Reminder test", "If this reached your phone, so will the reminders.")}  # fmt: skip
 
@@ -87,10 +88,10 @@ class PushError(Exception):
 
 
 def message(reminder: Reminder, detail: PushDetail) -> Message:
-    """A reminder as a push: its own words with `detail="full"`, one of two fixed sentences otherwise."""
+    """A reminder as a push: its own words with `detail="full"`, one of three fixed sentences otherwise."""
     priority = HIGH if reminder.sticky else DEFAULT
     if detail == "generic":
-        title, body = GENERIC_OFF if reminder.sticky else GENERIC_ON
+        title, body = GENERIC_CHECK if reminder.what == "check" else GENERIC_OFF if reminder.sticky else GENERIC_ON
         return Message(title, body, priority)
     body = f"{reminder.body} {reminder.typed}" if reminder.typed else reminder.body  # no buttons on the phone
     return Message(reminder.title, body, priority, (TAGS[reminder.what],) if reminder.what in TAGS else ())

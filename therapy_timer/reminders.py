@@ -30,6 +30,8 @@ LATE = timedelta(minutes=1)
 """An "on" reminder fired this late says how long is left of its session."""
 
 Role = Literal["on", "off"]
+What = Literal["ice", "heat", "walk", "check"]
+"""What a reminder is about: a session's kind, or the daily warning-sign check-in (`checkin`)."""
 
 
 class Reminder(NamedTuple):
@@ -41,7 +43,7 @@ class Reminder(NamedTuple):
     sticky: bool  # should stay on screen until dismissed (the "take it off" ones)
     relevant_until: datetime  # after this, a reminder that could not fire in time is recorded as missed
     role: Role = "on"
-    what: protocol.Kind = "ice"
+    what: What = "ice"
     ends: datetime | None = None  # "on" reminders: when the session ends (to say how long is left)
     opens: str = ""
     purpose: str = ""

@@ -259,6 +259,8 @@ BUTTONS = {
     "later": Button("Later", "therapy-timer snooze 30", "to be reminded in 30 minutes"),
     "heat-worse": Button("Made it worse", "therapy-timer log heat-worse", "if the heat made it worse", needed=True),
     "heat-no-help": Button("Didn't help", "therapy-timer log heat-no-help", "if the heat did not help"),
+    "check-none": Button("None of these", "therapy-timer check --none", "if none of them is new", needed=True),
+    "check-new": Button("One of these is new", "therapy-timer check", "to say which", needed=True),
 }
 """Every answer a notification offers, by its action key."""
 SNOOZE_MINUTES = {"snooze": 10, "later": 30}
@@ -300,6 +302,56 @@ def nothing_changed(reason: str) -> Notice:
 
 def snoozed(title: str) -> str:
     return f"Again: {title[0].lower()}{title[1:]}"
+
+
+CHECKIN_SIGNS = (
+    "chest pain, sudden breathlessness, a tearing pain through to the back or belly, fainting, confusion "
+    "with a fever; numbness between the legs, new bladder or bowel trouble, a leg getting weak or a foot "
+    "that drags, fever, or pain after a bad fall"
+)
+"""The emergency and urgent signs in a few words, as the daily check-in names them."""
+
+
+def checkin(again: bool = False) -> Notice:
+    """The daily check-in, and its one repeat: are any of the emergency or urgent signs new?"""
+    title = "Daily check, still open: any of these new?" if again else "Daily check: any of these new?"
+    return Notice(
+        title, f"A quick question once a day: is any of these new? {CHECKIN_SIGNS[0].upper()}{CHECKIN_SIGNS[1:]}."
+    )
+
+
+CHECKIN_WORDS = {
+    "chest-pain": "chest pain or pressure",
+    "breathless": "sudden breathlessness",
+    "tearing": "a sudden tearing pain through to the back or belly",
+    "collapse": "fainting or collapsing",
+    "confused-fever": "sudden confusion with a fever",
+    "saddle": "numbness or pins and needles between the legs or around the bottom",
+    "bladder-bowel": "new trouble passing or holding urine or stool",
+    "leg-weakness": "a leg getting weaker, a foot that drags, or numbness in both legs",
+    "fever": "fever or chills",
+    "trauma": "pain that began with a bad fall or an accident",
+}
+"""Each emergency and urgent sign in a few words, for the list "One of these is new" shows."""
+
+
+def checkin_signs(groups: list[tuple[str, list[str]]]) -> Notice:
+    """ "One of these is new": each group of signs (their names) with the advice they share, then how
+    to log which one. No markup and no backticks: this is a notification."""
+    parts = [
+        "For " + "; ".join(f"{CHECKIN_WORDS[name]} ({name})" for name in names) + f": {advice}"
+        for advice, names in groups
+    ]
+    return Notice(
+        "Warning signs: what to do",
+        " ".join(parts)
+        + " Then log which one, by the name in brackets: therapy-timer check --sign NAME (or therapy-timer log "
+        "symptom --sign NAME).",
+    )
+
+
+CHECKED_NONE = "noted: none of the warning signs is new"
+CHECKED_ALREADY = "today's check is answered already"
 
 
 PLAN_ENDED = Notice(

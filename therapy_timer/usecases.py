@@ -15,7 +15,7 @@ the moment it is recorded, whichever command runs first, and a read-only record 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from therapy_timer import config as config_module
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from therapy_timer.calendar_feed import CalendarEvent
     from therapy_timer.reminders import Reminder
     from therapy_timer.report import Report
+    from therapy_timer.texts import Notice
 
 SETTINGS = "settings"
 PROTOCOL_SECTIONS = ("cold", "heat", "walk", "quiet_hours", "reminders")
@@ -279,11 +280,40 @@ class DaemonView(NamedTuple):
 
 
 def daemon_view(deps: Deps, stored: StoredPlan, since: datetime, until: datetime) -> DaemonView:
-    """The plan's reminders in [since, until] and its answered sessions. The daemon records a settings
-    edit as soon as it sees it (it is the one writer that runs all the time), then follows it."""
+    """The plan's reminders in [since, until], its daily check-ins among them, and its answered
+    sessions (and check-ins). The daemon records a settings edit as soon as it sees it (it is the one
+    writer that runs all the time), then follows it."""
+    from therapy_timer import checkin
+
     loaded = Loaded(deps, stored, until, record=True)
     loaded.record_settings()
-    return DaemonView(loaded.reminders(since, until), frozenset(reminders.answered(loaded.events)))
+    answers = checkin_answers(deps.store.events())
+    checks = checkin.build(
+        loaded.settings, loaded.plan, loaded.timeline, loaded.events, answers, since, until, deps.zone
+    )
+    due = sorted([*loaded.reminders(since, until), *checks], key=lambda r: (r.due, r.key))
+    answered = set(reminders.answered(loaded.events)) | {
+        checkin.session_key(day) for day in checkin_days(deps, answers)
+    }
+    return DaemonView(due, frozenset(answered))
+
+
+def checkin_answers(logged: Sequence[LoggedEvent]) -> list[datetime]:
+    """When a daily check-in was answered, in any plan: a `check` (at `start`, typed, or from the
+    check-in's button), or an emergency or urgent sign logged by name (`log symptom --sign`)."""
+    from therapy_timer import signs
+
+    out = []
+    for e in logged:
+        named = signs.named_sign(e.text or "") if e.kind == "symptom" else None
+        if e.kind == CHECK or (named is not None and named.level in signs.SERIOUS):
+            out.append(e.at)
+    return out
+
+
+def checkin_days(deps: Deps, answers: Sequence[datetime]) -> set[date]:
+    """The local days (in the plan's zone) whose check-in is answered."""
+    return {at.astimezone(deps.zone).date() for at in answers}
 
 
 # Plans ---------------------------------------------------------------------------------------------
@@ -511,10 +541,38 @@ def snooze(deps: Deps, minutes: int, key: str | None = None, source: Source = "c
 
 
 class PressResult(NamedTuple):
-    """What a button pressed on a reminder did: recorded (with what), or why nothing changed."""
+    """What a button pressed on a reminder did: recorded (with what), or why nothing changed; and
+    what to show in the pressed notification's place, when the button asks to see something."""
 
     changed: bool
     said: str
+    shows: Notice | None = None
+
+
+def checkin_none(deps: Deps, session_key: str) -> PressResult:
+    """ "None of these" on a daily check-in: recorded as `check --none` would record it, once a day."""
+    from therapy_timer import checkin, texts
+
+    day = checkin.parse_key(session_key)
+    if day is None:
+        return PressResult(False, f"that reminder ({session_key}) is not a daily check")
+    if day in checkin_days(deps, checkin_answers(deps.store.events())):
+        return PressResult(False, texts.CHECKED_ALREADY)
+    check(deps, (), source="notification")
+    deps.nudge()
+    return PressResult(True, texts.CHECKED_NONE)
+
+
+def checkin_list(deps: Deps) -> Notice:
+    """What "One of these is new" shows: the emergency and urgent signs, grouped by the advice each
+    has (with the emergency number in the settings), and how to log which one."""
+    from therapy_timer import signs, texts
+
+    groups: dict[str, list[str]] = {}
+    for sign in signs.SIGNS:
+        if sign.level in signs.SERIOUS:
+            groups.setdefault(signs.advice(sign, deps.config.advice.emergency_number), []).append(sign.name)
+    return texts.checkin_signs(list(groups.items()))
 
 
 def press(deps: Deps, plan_id: int, reminder_key: str, session_key: str, button: str) -> PressResult:
@@ -523,10 +581,14 @@ def press(deps: Deps, plan_id: int, reminder_key: str, session_key: str, button:
     nothing, and the result says why."""
     from therapy_timer.texts import BUTTONS, SNOOZE_MINUTES
 
+    if button == "check-new":  # the list and its advice, whatever became of the plan: nothing to record yet
+        return PressResult(False, "showed the warning signs and what to do", checkin_list(deps))
     stored = deps.store.active_plan()
     if stored is None or stored.id != plan_id:
         return PressResult(False, "that reminder belongs to a plan that has ended")
     try:
+        if button == "check-none":
+            return checkin_none(deps, session_key)
         if button in ("done", "walked", "skip"):
             outcome: Literal["done", "skip"] = "skip" if button == "skip" else "done"
             answered = answer(deps, outcome, deps.now, session_key=session_key, source="notification")

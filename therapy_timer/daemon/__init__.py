@@ -562,6 +562,12 @@ class Daemon:
             self.log(f"answered from the notification: {result.said}")
             self._spent.append(shown)  # its follow-up may take its place at this recompute
             return
+        if result.shows is not None:  # "One of these is new": the signs and what to do, in its place
+            self.log(f"a button ({button}) {result.said}")
+            note = Note(result.shows.title, result.shows.body, expire_seconds=EXPIRE_AT_MOST.total_seconds())
+            self.notifier.send(note, replacing=self._ours(shown))
+            self._shown.pop(shown.delivery.id, None)
+            return
         self.log(f"a button ({button}) changed nothing: {result.said}")
         said = texts.nothing_changed(result.said)
         self.notifier.send(Note(said.title, said.body, expire_seconds=SAID_FOR), replacing=self._ours(shown))
