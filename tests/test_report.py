@@ -646,3 +646,33 @@ def test_recovered_with_the_same_pain_first_and_last_does_not_say_from_5_to_5():
     assert "Pain was 5/10 when you first logged it and when you last did." in said
     assert not any("from 5/10 to 5/10" in line for line in said)
     assert "Pain went from 7/10 to 2/10." in render.recovered(same._replace(pain_first=7, pain_last=2))
+
+
+def test_warning_sign_checks_are_counted_per_day_and_listed_with_where_they_came_from():
+    checked = [
+        *LOG,
+        logged(MON + 9 * H, "check", text="none"),  # the start screening, typed
+        logged(TUE + 7 * H + 30 * M, "check", text="fever saddle")._replace(source="notification"),
+    ]
+    made = report.build(PLAN, TIMELINE, sorted(checked, key=lambda e: e.at), SETTINGS, NOW, BERLIN)
+    assert [d.checks for d in made.days] == [1, 1]
+    first, second = made.checks
+    assert (first.answer, first.signs, first.source) == ("none", (), "command")
+    assert second.signs == (signs.BY_NAME["fever"].label, signs.BY_NAME["saddle"].label)
+    out = report.text_lines(made, BERLIN)
+    at = out.index("Warning-sign checks answered: 2:")
+    assert out[at + 1] == "  Mon 23 Nov 09:00  none of the warning signs (typed)"
+    assert out[at + 2].startswith("  Tue 24 Nov 07:30  fever or chills") and out[at + 2].endswith(
+        "(from the daily check-in)"
+    )
+    from therapy_timer import report_html, views
+
+    assert "none of the warning signs (typed)" in report_html.page(made, BERLIN)
+    as_json = views.result("report", made, BERLIN)
+    assert [d["checks"] for d in as_json["days"]] == [1, 1] and as_json["checks"][1]["answer"] == "fever saddle"
+    assert (
+        report.text_lines(report.build(PLAN, TIMELINE, LOG, SETTINGS, NOW, BERLIN), BERLIN).count(
+            "Warning-sign checks answered: 0."
+        )
+        == 1
+    )

@@ -12,7 +12,9 @@ How the counts are made (the issue leaves these open; the README says the same):
   to make things worse or not to help counts as done (the heat was on); an unanswered session that
   ended before the report's end (the plan's end, or now) is *missed*; the rest are *to come*;
 - a switch back to cold is a report that took the plan back to cold (as `status` counts them); a
-  report made while cold was in force already is listed, marked as changing nothing.
+  report made while cold was in force already is listed, marked as changing nothing;
+- a warning-sign check is an answer to the questions (at `start`, by `check`, or from the daily
+  check-in's button): counted on its day, and listed with what it said and where it came from.
 """
 
 from __future__ import annotations
@@ -91,6 +93,16 @@ class Day(NamedTuple):
     pain_last: int | None
     back_to_cold: int
     signs: int  # symptoms logged that match a listed warning sign
+    checks: int = 0  # warning-sign checks answered (the daily check-in, `check`, the start screening)
+
+
+class Check(NamedTuple):
+    """A warning-sign check answered: "none", or the names of the signs said yes to."""
+
+    at: datetime
+    answer: str
+    signs: tuple[str, ...]  # the labels of the signs said yes to (none for "none")
+    source: str | None  # "command" (typed, or at `start`) or "notification" (the check-in's button)
 
 
 class SettingsChange(NamedTuple):
@@ -116,6 +128,7 @@ class Report(NamedTuple):
     symptoms: list[Logged]
     notes: list[Logged]
     settings: list[SettingsChange]
+    checks: tuple[Check, ...] = ()
 
 
 def build(
@@ -139,6 +152,7 @@ def build(
         for e in logged
         if e.kind in ("note", "pain") and e.text  # a pain score's note is a note too
     ]
+    checks = [check(e) for e in logged if e.kind == signs.CHECK]
     first_day = min([plan.started_at, *(e.at for e in logged)]).astimezone(zone).date()
     last_day = until.astimezone(zone).date()
     days = []
@@ -165,6 +179,7 @@ def build(
                 pain_last=scores[-1] if scores else None,
                 back_to_cold=sum(1 for s in switches if s.changed and s.at.astimezone(zone).date() == day),
                 signs=sum(1 for s in symptoms if s.signs and s.at.astimezone(zone).date() == day),
+                checks=sum(1 for c in checks if c.at.astimezone(zone).date() == day),
             )
         )
     return Report(
@@ -187,7 +202,23 @@ def build(
         symptoms=symptoms,
         notes=notes,
         settings=settings_changes(settings, until),
+        checks=tuple(checks),
     )
+
+
+def check(event: LoggedEvent) -> Check:
+    """A recorded check, with the labels of the signs it names (a name this version does not know is kept as it is)."""
+    answer = event.text or signs.CHECK_NONE
+    names = [] if answer == signs.CHECK_NONE else answer.split()
+    labels = tuple(signs.BY_NAME[name].label if name in signs.BY_NAME else name for name in names)
+    return Check(event.at, answer, labels, event.source)
+
+
+def check_said(found: Check) -> str:
+    """A check's answer in words: "none of the signs" or the signs said yes to, and where it came from."""
+    said = "; ".join(found.signs) if found.signs else "none of the warning signs"
+    where = {"notification": " (from the daily check-in)", "command": " (typed)"}.get(found.source or "", "")
+    return said + where
 
 
 def switch_marks(timeline: Timeline, logged: Sequence[LoggedEvent]) -> list[SwitchMark]:
@@ -341,6 +372,8 @@ def text_lines(report: Report, zone: tzinfo) -> list[str]:
             f"  {moment(s.at, zone)}  {SWITCH_SAYS.get(s.kind, s.kind)}" + ("" if s.changed else " (cold already)")
             for s in report.switches
         ]
+    out += ["", f"Warning-sign checks answered: {len(report.checks)}" + (":" if report.checks else ".")]
+    out += [f"  {moment(c.at, zone)}  {check_said(c)}" for c in report.checks]
     if report.symptoms:
         out += ["", "Symptoms logged:"]
         for entry in report.symptoms:

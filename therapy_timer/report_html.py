@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from html import escape
 
 from therapy_timer import __version__, texts
-from therapy_timer.report import SWITCH_SAYS, Report, Tally, day_name, moment
+from therapy_timer.report import SWITCH_SAYS, Report, Tally, check_said, day_name, moment
 
 # The chart's drawing area, in SVG units (it scales to the page's width).
 WIDTH, HEIGHT = 720, 330
@@ -73,6 +73,8 @@ def page(report: Report, zone: tzinfo) -> str:
         switches(report, zone),
         "<h2>Symptoms and warning signs</h2>",
         symptoms(report, zone),
+        "<h2>Warning-sign checks</h2>",
+        checks(report, zone),
         "<h2>Notes</h2>",
         notes(report, zone),
         "<h2>Settings</h2>",
@@ -285,6 +287,18 @@ def symptoms(report: Report, zone: tzinfo) -> str:
         '<thead><tr><th class="text">When</th><th class="text">As logged</th>'
         '<th class="text">Listed sign it matches</th></tr></thead>'
     )
+    return f"<table>{head}<tbody>" + "".join(rows) + "</tbody></table>"
+
+
+def checks(report: Report, zone: tzinfo) -> str:
+    """Each answer to the warning-sign questions: at the start, typed, or at the daily check-in."""
+    if not report.checks:
+        return "<p>No warning-sign check answered.</p>"
+    rows = [
+        f'<tr><td class="text">{escape(moment(c.at, zone))}</td><td class="text">{escape(check_said(c))}</td></tr>'
+        for c in report.checks
+    ]
+    head = '<thead><tr><th class="text">When</th><th class="text">Answer</th></tr></thead>'
     return f"<table>{head}<tbody>" + "".join(rows) + "</tbody></table>"
 
 
