@@ -438,3 +438,40 @@ def test_a_daemon_started_outside_the_desktop_takes_the_session_a_command_offers
     tt(env, "start", "--replace", "--injured", "-3d")  # the next reminder
     assert wait_until(lambda: count(env, "displayed") == 1, PATIENCE), "the reminder did not reach the desktop"
     assert wait_until(lambda: fired(env)[-1] == ("Moist heat on now", "desktop (D-Bus)"), PATIENCE)
+
+
+def due_check_in(env) -> dict[str, str]:
+    """An environment in which the daily check-in fell due a minute ago: the plan's clock is set
+    near midday (so no midnight is near), and the night's quiet period ended 31 minutes ago."""
+    from datetime import datetime, timedelta, timezone
+
+    utc = datetime.now(timezone.utc)
+    ahead = 12 - utc.hour  # hours ahead of UTC that put the local clock near 12:00
+    ahead += 24 if ahead < -12 else 0
+    zone = f"Etc/GMT{-ahead:+d}" if ahead else "Etc/UTC"  # Etc/GMT-5 is five hours ahead of UTC
+    night_ends = (utc + timedelta(hours=ahead) - timedelta(minutes=31)).replace(second=0, microsecond=0)
+    night = f"{night_ends - timedelta(hours=1):%H:%M}-{night_ends:%H:%M}"
+    Path(env["THERAPY_TIMER_CONFIG"]).write_text(f'[quiet_hours]\nperiods = ["{night}"]\n[walk]\ntimes_per_day = 1\n')
+    return {**env, "TZ": zone}
+
+
+@pytest.mark.parametrize("label", ["None of these", "One of these is new"])
+def test_the_daily_check_in_is_answered_on_a_real_server(desktop, label):
+    env = due_check_in(desktop)
+    tt(env, "start", "--injured", "-3d", "--at", "-2h")  # moist heat began two hours ago: nothing else is due
+    checkin = ("Daily check: any of these new?", "desktop (D-Bus)")
+    assert wait_until(lambda: checkin in fired(env), PATIENCE), fired(env)
+    assert wait_until(lambda: count(env, "displayed") == 1, PATIENCE)
+    press(env, label)
+    if label == "None of these":
+        assert wait_until(lambda: ("check", "notification") in answers(env), PATIENCE), answers(env)
+        assert wait_until(lambda: count(env, "displayed") == 0, PATIENCE), "the answered check-in is still on screen"
+        assert "none" in tt(env, "history")
+        return
+    log = Path(env["THERAPY_TIMER_DATA_DIR"], "daemon.log")
+    assert wait_until(lambda: "showed the warning signs" in log.read_text(), PATIENCE), log.read_text()
+    assert count(env, "displayed") == 1  # in the check-in's place
+    shown = history(env)
+    assert shown[-1]["summary"] == "Warning signs: what to do", shown
+    assert "therapy-timer check --sign NAME" in shown[-1]["body"] and "(chest-pain)" in shown[-1]["body"]
+    assert ("check", "notification") not in answers(env)  # which one is not said yet
