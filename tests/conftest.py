@@ -67,6 +67,7 @@ TIERS = {
     "test_daemon": "daemon",
     "test_lifecycle": "daemon",
     "test_push": "daemon",
+    "test_phone": "daemon",
     "test_bench_smoke": "system",
     "test_desktop": "system",
     "test_bus": "system",

@@ -190,7 +190,9 @@ def test_a_bad_push_setting_stops_a_command_with_one_line_and_no_traceback(run, 
 def test_config_show_shows_the_address_but_not_the_token(run, config_file):
     push_config(config_file, "https://ntfy.sh/back-a7Xq93kLm", token="tk_s3cret")
     shown = run.json("config", "show")
-    assert shown["push"] == {"url": "https://ntfy.sh/back-a7Xq93kLm", "token": "(set, not shown)", "detail": "full"}
+    assert shown["push"] == {
+        "url": "https://ntfy.sh/back-a7Xq93kLm", "token": "(set, not shown)", "detail": "full", "answers": "off"
+    }  # fmt: skip
 
 
 # What a push says ------------------------------------------------------------------------------------

@@ -252,6 +252,7 @@ def _token_problem(token: str) -> str | None:
 
 
 PushDetail = Literal["generic", "full"]
+PushAnswers = Literal["off", "on"]
 
 
 class Push(NamedTuple):
@@ -281,6 +282,16 @@ class Push(NamedTuple):
             'with no health details; "full": the reminder\'s own title and text, as on the desktop.'
         ),
     ] = "generic"
+    answers: Annotated[
+        PushAnswers,
+        choice(
+            '"on": each pushed reminder carries its buttons (Done, it\'s off; Made it worse; ...), and a press '
+            "on the phone is recorded as the desktop button would record it. Each button sends only a random "
+            "single-use code to a reply topic of this installation, which the running reminders read every "
+            "5 seconds while a pushed reminder with buttons is still current, and at no other time. "
+            '"off": pushes carry no buttons and nothing is read.'
+        ),
+    ] = "off"
 
 
 def _emergency_number_problem(number: str) -> str | None:

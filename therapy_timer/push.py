@@ -48,6 +48,8 @@ START = 5.0
 HIGH, DEFAULT = 4, 3
 """ntfy priorities: a take-it-off reminder (skin at stake) vibrates longer on the phone; 5, urgent,
 pops over whatever is on screen, which is more than a reminder should do."""
+READ_AT_MOST = 256 * 1024
+"""Bytes of a server's answer that are read (a poll of the answers from the phone: a few dozen lines)."""
 TAGS = {"ice": "snowflake", "heat": "hotsprings", "walk": "walking"}
 """ntfy shows these tags as emoji before the title (detail "full" only)."""
 GENERIC_ON = ("Reminder", "Time for your next session.")
@@ -57,21 +59,31 @@ TEST = {"full": ("therapy-timer test", "If this reached your phone, so will the 
         "generic": ("Reminder test", "If this reached your phone, so will the reminders.")}  # fmt: skip
 
 
+class Action(NamedTuple):
+    """A button on the pushed reminder (an ntfy `http` action): pressed, the phone POSTs `body` to `url`."""
+
+    label: str
+    url: str
+    body: str
+
+
 class Message(NamedTuple):
-    """What one push says."""
+    """What one push says (with buttons: published as JSON, `post`)."""
 
     title: str
     body: str
     priority: int = DEFAULT
     tags: tuple[str, ...] = ()
+    actions: tuple[Action, ...] = ()
 
 
 class Post(NamedTuple):
-    """One HTTP request to the ntfy server, ready to send."""
+    """One HTTP request to the ntfy server, ready to send (a publish, or a poll of the answers: GET)."""
 
     url: str
     headers: dict[str, str]
     body: bytes
+    method: str = "POST"
 
     @property
     def server(self) -> str:
@@ -87,14 +99,16 @@ class PushError(Exception):
         self.status = status  # the server's HTTP status, when it answered one
 
 
-def message(reminder: Reminder, detail: PushDetail) -> Message:
-    """A reminder as a push: its own words with `detail="full"`, one of three fixed sentences otherwise."""
+def message(reminder: Reminder, detail: PushDetail, actions: tuple[Action, ...] = ()) -> Message:
+    """A reminder as a push: its own words with `detail="full"`, one of three fixed sentences otherwise;
+    with `actions` (answers from the phone are on), its buttons too."""
     priority = HIGH if reminder.sticky else DEFAULT
     if detail == "generic":
         title, body = GENERIC_CHECK if reminder.what == "check" else GENERIC_OFF if reminder.sticky else GENERIC_ON
-        return Message(title, body, priority)
-    body = f"{reminder.body} {reminder.typed}" if reminder.typed else reminder.body  # no buttons on the phone
-    return Message(reminder.title, body, priority, (TAGS[reminder.what],) if reminder.what in TAGS else ())
+        return Message(title, body, priority, actions=actions)
+    typed = reminder.typed if not actions else ""  # with buttons on the phone, nothing to type
+    body = f"{reminder.body} {typed}" if typed else reminder.body
+    return Message(reminder.title, body, priority, (TAGS[reminder.what],) if reminder.what in TAGS else (), actions)
 
 
 def test_message(detail: PushDetail) -> Message:
@@ -136,7 +150,10 @@ def check(settings: Push | None) -> dict[str, Any]:
 
 
 def post(settings: Push, said: Message) -> Post:
-    """The request that publishes `said` to the topic at `settings.url`."""
+    """The request that publishes `said` to the topic at `settings.url`: with buttons as JSON to
+    the server's root (`as_json`), else as the body of a POST to the topic with headers."""
+    if said.actions:
+        return as_json(settings, said)
     headers = {
         "Title": _header_text(said.title),
         "Priority": str(said.priority),
@@ -147,6 +164,37 @@ def post(settings: Push, said: Message) -> Post:
     if settings.token:
         headers["Authorization"] = f"Bearer {settings.token}"
     return Post(settings.url, headers, said.body.encode("utf-8"))
+
+
+def as_json(settings: Push, said: Message) -> Post:
+    """`said` published as JSON, as ntfy documents it ("Publish as JSON"): one object POSTed to the
+    server's root naming the topic, the title, the message, the priority, the tags and the buttons
+    (`http` actions: POST `body` to `url`, then clear the notification). No header carries a label,
+    so "Done, it's off" needs no quoting and any language arrives as it is."""
+    import json
+
+    root, topic = split_topic(settings.url)
+    data: dict[str, Any] = {"topic": topic, "message": said.body, "title": said.title, "priority": said.priority}
+    if said.tags:
+        data["tags"] = list(said.tags)
+    data["actions"] = [
+        {"action": "http", "label": a.label, "url": a.url, "method": "POST", "body": a.body, "clear": True}
+        for a in said.actions
+    ]
+    headers = {"Content-Type": "application/json"}
+    if settings.token:
+        headers["Authorization"] = f"Bearer {settings.token}"
+    return Post(root, headers, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+
+def split_topic(url: str) -> tuple[str, str]:
+    """A topic's address as (the server's root, the topic): "https://ntfy.sh/back-x" gives
+    ("https://ntfy.sh/", "back-x"); a path before the topic and a query stay with the root."""
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(url)
+    folder, _, topic = parts.path.rstrip("/").rpartition("/")
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, folder + "/", parts.query, "")), topic
 
 
 def _header_text(text: str) -> str:
@@ -161,14 +209,22 @@ def _header_text(text: str) -> str:
 
 def deliver(request: Post, timeout: float = TIMEOUT) -> int:
     """Send one request; the server's HTTP status (2xx), or PushError saying why not."""
+    return exchange(request, timeout)[0]
+
+
+def exchange(request: Post, timeout: float = TIMEOUT) -> tuple[int, bytes]:
+    """Send one request; the server's HTTP status (2xx) and the first `READ_AT_MOST` bytes of its
+    answer, or PushError saying why not."""
     opener = _opener(proxy_for(request.url))
     import urllib.request
 
-    sent = urllib.request.Request(request.url, data=request.body, headers=request.headers, method="POST")
+    body = request.body if request.method != "GET" else None
+    sent = urllib.request.Request(request.url, data=body, headers=request.headers, method=request.method)
     try:
         with opener.open(sent, timeout=timeout) as answer:
-            answer.read(64 * 1024)  # ntfy answers with the message it stored; read it so the server is done
-            return int(answer.status)
+            # A publish: ntfy answers with the message it stored (read, so the server is done). A poll:
+            # the messages, one JSON object a line, bounded so a flooded topic cannot swell a process.
+            return int(answer.status), answer.read(READ_AT_MOST)
     except Exception as exc:
         from therapy_timer.text import one_line
 
@@ -265,45 +321,56 @@ def as_bytes(request: Post) -> bytes:
 
     Line breaks cannot hide in the lines: the address and the token are checked when the config is
     read (no spaces, no control characters) and a title becomes a single line (`_header_text`)."""
-    head = [request.url, *(f"{name}: {value}" for name, value in request.headers.items()), "", ""]
+    first = f"{request.method} {request.url}"
+    head = [first, *(f"{name}: {value}" for name, value in request.headers.items()), "", ""]
     return "\n".join(head).encode("utf-8") + request.body
 
 
 def from_bytes(data: bytes) -> Post:
     """The request `as_bytes` wrote."""
     head, _, body = data.partition(b"\n\n")
-    url, *lines = head.decode("utf-8").split("\n")
-    return Post(url, dict(line.split(": ", 1) for line in lines), body)
+    first, *lines = head.decode("utf-8").split("\n")
+    method, _, url = first.partition(" ")
+    return Post(url, dict(line.split(": ", 1) for line in lines), body, method)
 
 
 def child_main() -> None:
-    """`python -m therapy_timer.push TIMEOUT`: one push read from stdin; prints the HTTP status
-    (exit 0) or, in one line, the server's status (- for none), a tab and why it failed (exit 1)."""
+    """`python -m therapy_timer.push TIMEOUT`: one request read from stdin; prints the HTTP status
+    and a line break, then the server's answer (exit 0), or, in one line, the server's status (-
+    for none), a tab and why it failed (exit 1)."""
     try:
-        print(deliver(from_bytes(sys.stdin.buffer.read()), float(sys.argv[1])))
+        status, answer = exchange(from_bytes(sys.stdin.buffer.read()), float(sys.argv[1]))
     except PushError as exc:
         print(f"{'-' if exc.status is None else exc.status}\t{exc}")
         sys.exit(1)
+    sys.stdout.buffer.write(f"{status}\n".encode() + answer)
 
 
 def in_child(request: Post, timeout: float) -> int:
     """`deliver`, run by a child process that is killed (and reaped) after `timeout + START` seconds."""
+    return exchanged_in_child(request, timeout)[0]
+
+
+def exchanged_in_child(request: Post, timeout: float, what: str = "push") -> tuple[int, bytes]:
+    """`exchange`, run by a child process that is killed (and reaped) after `timeout + START` seconds
+    (`what` it is, for the reasons it gives)."""
     command = [sys.executable, "-m", "therapy_timer.push", f"{timeout:g}"]
     try:
         done = subprocess.run(command, input=as_bytes(request), capture_output=True, timeout=timeout + START)
     except subprocess.TimeoutExpired:
-        raise PushError(f"no answer within {timeout + START:g} s (the push was stopped)") from None
+        raise PushError(f"no answer within {timeout + START:g} s (the {what} was stopped)") from None
     except OSError as exc:
-        raise PushError(f"could not start the push: {exc.strerror}") from None
+        raise PushError(f"could not start the {what}: {exc.strerror}") from None
+    status_line, _, answer = done.stdout.partition(b"\n")
+    if done.returncode == 0 and status_line.strip().isdigit():
+        return int(status_line), answer
     said = done.stdout.decode("utf-8", "replace").strip()
-    if done.returncode == 0 and said.isdigit():
-        return int(said)
     status, tab, why = said.partition("\t")
     if tab:
         said = why
     if not said:  # it did not get to say why: a crash, say; its last line of stderr tells
         lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        said = lines[-1] if lines else f"the push ended with exit status {done.returncode}"
+        said = lines[-1] if lines else f"the {what} ended with exit status {done.returncode}"
     from therapy_timer.text import one_line
 
     raise PushError(one_line(said), int(status) if tab and status.isdigit() else None)
@@ -326,11 +393,12 @@ class Pusher:
         self._waiting: Post | None = None
         self._failing = False
 
-    def send(self, settings: Push, reminder: Reminder) -> bool:
-        """Push `reminder` when push is on, without waiting for it; False when push is off."""
+    def send(self, settings: Push, reminder: Reminder, actions: tuple[Action, ...] = ()) -> bool:
+        """Push `reminder` (with `actions` as its buttons) when push is on, without waiting for it;
+        False when push is off."""
         if not settings.url:
             return False
-        request = post(settings, message(reminder, settings.detail))
+        request = post(settings, message(reminder, settings.detail, actions))
         with self._lock:
             self._waiting = request
             if self._under_way is not None:

@@ -175,6 +175,8 @@ def history(entries: list[dict[str, Any]], zone: tzinfo) -> list[str]:
             detail.append(visible(e["text"]).replace("\n", "\n" + " " * 34))
         if e["source"] == "notification":
             detail.append("(from the notification)")
+        elif e["source"] == "phone":
+            detail.append("(from the phone)")
         lines.append(f"{when(e['at'], zone):<18} {e['kind']:<14} {' '.join(detail)}".rstrip())
     return lines
 

@@ -65,6 +65,7 @@ class SwitchMark(NamedTuple):
     at: datetime
     kind: str  # "heat-worse" or "heat-no-help"
     changed: bool  # False: cold was in force already, so it only stands in the record
+    source: str | None = None  # "command", "notification" or "phone" (None: recorded before sources were)
 
 
 class Logged(NamedTuple):
@@ -234,7 +235,7 @@ def switch_marks(timeline: Timeline, logged: Sequence[LoggedEvent]) -> list[Swit
         if e.kind in SWITCH_KINDS:
             changed = unclaimed[(e.at, e.kind)] > 0
             unclaimed[(e.at, e.kind)] -= changed
-            out.append(SwitchMark(e.at, e.kind, changed))
+            out.append(SwitchMark(e.at, e.kind, changed, e.source))
     return out
 
 
@@ -351,6 +352,9 @@ ROW = "{:10} {:>7} {:>4} {:>7} {:>6} {:>7}  {:>5} {:>3} {:>4} {:>4}  {:>4}  {:>5
 """One day of the text report: 80 columns at most."""
 
 
+ANSWERED_FROM = {"notification": " (from the notification)", "phone": " (from the phone)"}
+
+
 def text_lines(report: Report, zone: tzinfo) -> list[str]:
     """The report for a terminal: a headline, the pain trend, one line per day, then what was logged."""
     out = [*headline(report, zone), pain_summary(report), ""]
@@ -369,7 +373,9 @@ def text_lines(report: Report, zone: tzinfo) -> list[str]:
     if report.switches:
         out += ["", "Back to cold:"]
         out += [
-            f"  {moment(s.at, zone)}  {SWITCH_SAYS.get(s.kind, s.kind)}" + ("" if s.changed else " (cold already)")
+            f"  {moment(s.at, zone)}  {SWITCH_SAYS.get(s.kind, s.kind)}"
+            + ("" if s.changed else " (cold already)")
+            + (ANSWERED_FROM.get(s.source or "", ""))
             for s in report.switches
         ]
     out += ["", f"Warning-sign checks answered: {len(report.checks)}" + (":" if report.checks else ".")]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,7 +19,7 @@ from therapy_timer.errors import RefusedError, TherapyTimerError
 from therapy_timer.protocol import Event, Plan
 
 DB_NAME = "therapy-timer.sqlite3"
-SCHEMA_VERSION = 3  # 2: plans.zone, the IANA zone the plan is computed in; 3: events.source
+SCHEMA_VERSION = 4  # 2: plans.zone, the IANA zone the plan is computed in; 3: events.source; 4: phone_*
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS plans (
     id INTEGER PRIMARY KEY,
@@ -54,6 +54,24 @@ CREATE TABLE IF NOT EXISTS reminders (
     title TEXT,
     UNIQUE (plan_id, key)
 );
+CREATE TABLE IF NOT EXISTS phone_buttons (
+    id TEXT PRIMARY KEY,
+    plan_id INTEGER NOT NULL,
+    reminder TEXT NOT NULL,
+    session TEXT NOT NULL,
+    button TEXT NOT NULL,
+    issued_at TEXT NOT NULL,
+    until TEXT NOT NULL,
+    used_at TEXT
+);
+CREATE TABLE IF NOT EXISTS phone_heard (
+    mid TEXT PRIMARY KEY,
+    heard_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS phone_state (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 """
 
 
@@ -82,6 +100,19 @@ class LoggedEvent(NamedTuple):
 
     def as_event(self) -> Event:
         return Event(self.at, self.kind, self.session, self.minutes, self.text)
+
+
+class PhoneButton(NamedTuple):
+    """A button on a pushed reminder: the random code it sends, and what it means (kept here only)."""
+
+    id: str
+    plan_id: int
+    reminder: str
+    session: str
+    button: str
+    issued_at: datetime
+    until: datetime  # the reminder stops being in front of the person: a later press is refused
+    used_at: datetime | None = None
 
 
 class FiredReminder(NamedTuple):
@@ -379,6 +410,80 @@ class Store:
             (plan_id,),
         )
         return [FiredReminder(r[0], _time(r[1]), _time(r[2]), r[3], r[4], r[5]) for r in rows]  # type: ignore[arg-type]
+
+    # Answers from the phone ---------------------------------------------------------------
+    # The buttons' random codes and what each means, the reply topic, and the server's message ids
+    # read already: the phone's buttons carry nothing else, so this record is the only key to them.
+
+    def phone_topic(self, make: Callable[[], str]) -> str:
+        """This installation's reply topic, made (by `make`) the first time it is asked for."""
+        with self.write() as db:
+            row = db.execute("SELECT value FROM phone_state WHERE key = 'topic'").fetchone()
+            if row:
+                return str(row[0])
+            topic = make()
+            db.execute("INSERT INTO phone_state (key, value) VALUES ('topic', ?)", (topic,))
+            return topic
+
+    def phone_state(self, key: str) -> str | None:
+        rows = self._query("SELECT value FROM phone_state WHERE key = ?", (key,))
+        return str(rows[0][0]) if rows else None
+
+    def issue_phone_buttons(self, buttons: Sequence[PhoneButton]) -> None:
+        with self.write() as db:
+            db.executemany(
+                "INSERT INTO phone_buttons (id, plan_id, reminder, session, button, issued_at, until)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(b.id, b.plan_id, b.reminder, b.session, b.button, iso(b.issued_at), iso(b.until)) for b in buttons],
+            )
+
+    def open_phone_buttons(self, now: datetime) -> list[PhoneButton]:
+        """The buttons not pressed yet whose reminder is still in front of the person."""
+        rows = self._query(
+            "SELECT id, plan_id, reminder, session, button, issued_at, until, used_at FROM phone_buttons"
+            " WHERE used_at IS NULL AND until > ? ORDER BY issued_at",
+            (iso(now),),
+        )
+        return [_phone_button(r) for r in rows]
+
+    def use_phone_button(self, mid: str, code: str, now: datetime) -> tuple[bool, PhoneButton | None]:
+        """The server's message `mid` carrying `code` was read: in one transaction, note the message
+        (so it is judged once, whatever the server sends again) and use up the button it names.
+        Returns whether the message is new, and the button as it was before (None: no such code)."""
+        with self.write() as db:
+            if db.execute("SELECT 1 FROM phone_heard WHERE mid = ?", (mid,)).fetchone():
+                return False, None
+            db.execute("INSERT INTO phone_heard (mid, heard_at) VALUES (?, ?)", (mid, iso(now)))
+            db.execute("DELETE FROM phone_heard WHERE heard_at < ?", (_days_before(now, 2),))  # kept 2 days
+            db.execute("INSERT OR REPLACE INTO phone_state (key, value) VALUES ('since', ?)", (mid,))
+            row = db.execute(
+                "SELECT id, plan_id, reminder, session, button, issued_at, until, used_at FROM phone_buttons"
+                " WHERE id = ?",
+                (code,),
+            ).fetchone()
+            if row is None:
+                return True, None
+            button = _phone_button(row)
+            if button.used_at is None:
+                db.execute("UPDATE phone_buttons SET used_at = ? WHERE id = ?", (iso(now), code))
+            db.execute("DELETE FROM phone_buttons WHERE until < ?", (_days_before(now, 2),))
+            return True, button
+
+    def last_from(self, source: str) -> datetime | None:
+        """When the latest answer from `source` ("phone", "notification", ...) was recorded."""
+        rows = self._query("SELECT max(recorded_at) FROM events WHERE source = ?", (source,))
+        return _time(rows[0][0]) if rows else None
+
+
+def _days_before(moment: datetime, days: int) -> str:
+    """Past the 12 hours an ntfy server keeps a message by default: it cannot come again."""
+    from datetime import timedelta
+
+    return iso(moment - timedelta(days=days))
+
+
+def _phone_button(row: tuple[Any, ...]) -> PhoneButton:
+    return PhoneButton(row[0], row[1], row[2], row[3], row[4], _time(row[5]), _time(row[6]), _time(row[7]))  # type: ignore[arg-type]
 
 
 def forget(folder: Path) -> list[Path]:

@@ -36,7 +36,8 @@ PROTOCOL_SECTIONS = ("cold", "heat", "walk", "quiet_hours", "reminders")
 """The sections the plan is made from: recorded with the plan when they change."""
 LOOKAHEAD = timedelta(days=3)
 LOOKBACK = timedelta(hours=6)
-Source = Literal["command", "notification"]
+Source = Literal["command", "notification", "phone"]
+"""Where an answer came from: typed, a button on the desktop notification, a button on the phone's push."""
 
 
 class Deps:
@@ -416,7 +417,7 @@ def switch(deps: Deps, kind: str, at: datetime, source: Source = "command") -> S
     if at < loaded.stored.plan.started_at:
         raise UsageError("--at is before this plan started")
     decision = protocol.switch(loaded.settings, loaded.plan, loaded.events, kind, at, deps.zone, loaded.facts)
-    if source == "notification" and not decision.changed:
+    if source != "command" and not decision.changed:
         raise RefusedError("the plan is on cold already, so there was nothing to switch", "cold-already")
     loaded.record_settings()
     deps.store.log(loaded.stored.id, at, kind, deps.now, source=source)
@@ -575,10 +576,12 @@ def checkin_list(deps: Deps) -> Notice:
     return texts.checkin_signs(list(groups.items()))
 
 
-def press(deps: Deps, plan_id: int, reminder_key: str, session_key: str, button: str) -> PressResult:
+def press(
+    deps: Deps, plan_id: int, reminder_key: str, session_key: str, button: str, source: Source = "notification"
+) -> PressResult:
     """A button on a reminder: the same answer the equivalent command gives, marked as coming from
-    the notification. A reminder of a plan that has ended, or a session answered already, changes
-    nothing, and the result says why."""
+    the notification (or from the phone, `source`). A reminder of a plan that has ended, or a
+    session answered already, changes nothing, and the result says why."""
     from therapy_timer.texts import BUTTONS, SNOOZE_MINUTES
 
     if button == "check-new":  # the list and its advice, whatever became of the plan: nothing to record yet
@@ -591,13 +594,13 @@ def press(deps: Deps, plan_id: int, reminder_key: str, session_key: str, button:
             return checkin_none(deps, session_key)
         if button in ("done", "walked", "skip"):
             outcome: Literal["done", "skip"] = "skip" if button == "skip" else "done"
-            answered = answer(deps, outcome, deps.now, session_key=session_key, source="notification")
+            answered = answer(deps, outcome, deps.now, session_key=session_key, source=source)
             return PressResult(True, f"{views.label(answered.session, deps.zone)} marked {outcome}")
         if button in SNOOZE_MINUTES:
-            snoozed = snooze(deps, SNOOZE_MINUTES[button], key=reminder_key, source="notification")
+            snoozed = snooze(deps, SNOOZE_MINUTES[button], key=reminder_key, source=source)
             return PressResult(True, f"snoozed until {texts.when(snoozed.again_at, deps.zone, deps.now)}")
         if button in ("heat-worse", "heat-no-help"):
-            switched = switch(deps, button, deps.now, source="notification")
+            switched = switch(deps, button, deps.now, source=source)
             return PressResult(True, f"{BUTTONS[button].label.lower()}: back to cold ({switched.switches} so far)")
     except RefusedError as exc:
         from therapy_timer.texts import refused_on_a_button

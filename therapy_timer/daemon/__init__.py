@@ -43,13 +43,14 @@ from therapy_timer.clock import Clock
 from therapy_timer.config import Config
 from therapy_timer.errors import RefusedError
 from therapy_timer.notify import Delivery, Note, Notifier
-from therapy_timer.store import DB_NAME, Store, StoredPlan
+from therapy_timer.store import DB_NAME, PhoneButton, Store, StoredPlan
 from therapy_timer.text import one_line
 
 if TYPE_CHECKING:
     from therapy_timer.bootstrap import Wiring
     from therapy_timer.live_calendar import LiveCalendar
     from therapy_timer.notify.dbus import ServerEvent
+    from therapy_timer.phone import Heard, Reader
     from therapy_timer.push import Pusher
     from therapy_timer.scheduler import Scheduler
     from therapy_timer.usecases import Deps, PressResult
@@ -123,6 +124,7 @@ class Daemon:
         lock: control.DaemonLock,
         pusher: Pusher,
         calendar: LiveCalendar,
+        phone_reader: Reader | None = None,
     ) -> None:
         self.folder, self.config_path, self.notifier, self.wiring = folder, config_path, notifier, wiring
         self.clock, self.scheduler, self.log, self.listen = clock, scheduler, log, listen
@@ -154,6 +156,7 @@ class Daemon:
         self._answered: frozenset[str] = frozenset()
         self._spent: list[Shown] = []  # pressed notifications: closed after this recompute, unless replaced
         self.calendar = calendar  # plan.ics in the data folder, for a phone
+        self._phone_init(phone_reader)
 
     # Life cycle ----------------------------------------------------------------------------
 
@@ -407,6 +410,7 @@ class Daemon:
             return
         try:  # a press that cannot be recorded now stays queued; it must not hold up the reminders
             self._answer_presses()
+            self._answer_from_phone()
             unrecorded: Exception | None = None
         except Exception as exc:
             unrecorded = exc
@@ -428,6 +432,7 @@ class Daemon:
         later = [r.due for r in upcoming if r.due > now]
         self.scheduler.at("tick", min(later) if later else now + LOOKAHEAD / 2, self.tick)
         self.calendar.follow(self.store, now, self.zone)
+        self._plan_phone_reading(now)
         if unrecorded is not None:
             raise unrecorded  # the retry comes sooner than the next reminder, and records the press
 
@@ -473,7 +478,7 @@ class Daemon:
         if sent is None:
             sent = (self.clock.now(), self._show(reminder, plan_id))
             self._unrecorded[reminder.key] = sent
-            self.pusher.send((self._config or Config()).push, reminder)  # in the background, never in the way
+            self._push(reminder, plan_id)  # in the background, never in the way
         fired_at, backend = sent
         self.store.record_reminder(plan_id, reminder.key, reminder.due, fired_at, "fired", backend, reminder.title)
         del self._unrecorded[reminder.key]
@@ -641,6 +646,134 @@ class Daemon:
             self._deps(now), [t for t in fired if t.astimezone(zone).date() == today]
         )
         return texts.not_better_note(notice) if notice else ""
+
+    # Answers from the phone -----------------------------------------------------------------
+    # The push carries the reminder's buttons; while one is in front of the person, the reply topic
+    # is read in the background (`phone.Reader`); each press is recorded at the next recompute, as
+    # a desktop button's is. See phone.py.
+
+    def _phone_init(self, reader: Reader | None) -> None:
+        self._phone_reader = reader  # made when first needed: with answers off, phone.py is never loaded
+        self._from_phone: list[Heard] = []  # read from the reply topic, waiting for the next recompute
+        self._phone_next: datetime | None = None  # the next reading planned
+
+    @property
+    def phone_reader(self) -> Reader:
+        if self._phone_reader is None:
+            from therapy_timer.phone import Reader
+
+            self._phone_reader = Reader(self.log)
+        return self._phone_reader
+
+    def _push(self, reminder: reminders.Reminder, plan_id: int) -> None:
+        """Push `reminder` when push is on; with answers from the phone on, with its buttons, each
+        a new random code whose meaning only the record keeps."""
+        from therapy_timer.push import Action
+
+        assert self.store is not None
+        settings = (self._config or Config()).push
+        actions: tuple[Action, ...] = ()
+        if settings.url and settings.answers == "on" and reminder.buttons:  # `phone.on`, unloaded otherwise
+            from therapy_timer import phone
+
+            try:
+                issued = phone.issue(reminder, plan_id, self.clock.now())
+                topic = self.store.phone_topic(phone.new_topic)
+                self.store.issue_phone_buttons(issued)
+                actions = phone.actions(issued, phone.reply_url(settings.url, topic))
+            except Exception as exc:  # a full disk, say: the push goes without buttons, the desktop has them
+                self.log(f"this push carries no buttons: {type(exc).__name__}: {exc}")
+        self.pusher.send(settings, reminder, actions)
+
+    def _phone_waiting(self, now: datetime) -> list[PhoneButton]:
+        """The buttons pushed and not pressed whose reminder is still in front of the person (of an
+        unanswered session of the plan served); none while answers from the phone are off."""
+        settings = (self._config or Config()).push
+        if self.store is None or not (settings.url and settings.answers == "on"):  # `phone.on`, unloaded
+            return []
+        return [
+            b
+            for b in self.store.open_phone_buttons(now)
+            if b.plan_id == self._plan_id and b.session not in self._answered
+        ]
+
+    def _plan_phone_reading(self, now: datetime) -> None:
+        """Plan the next reading of the reply topic while an answer may come; none otherwise."""
+        if self._phone_next is not None and now < self._phone_next:
+            return  # one is planned already
+        if not self._phone_waiting(now):
+            return
+        from therapy_timer.phone import FETCH_EVERY
+
+        self._phone_next = now + FETCH_EVERY
+        self.scheduler.at("phone", self._phone_next, self._read_phone)
+
+    def _read_phone(self) -> None:
+        """Start a reading of the reply topic in the background (the scheduler's call); the
+        messages read come back through `_heard_from_phone`."""
+        from therapy_timer import phone
+
+        with self._tick_lock:
+            self._phone_next = None
+            try:
+                now = self.clock.now()
+                waiting = self._phone_waiting(now)
+                if not waiting:
+                    return
+                assert self.store is not None
+                topic = self.store.phone_state("topic")
+                since = self.store.phone_state("since") or phone.first_since(waiting)
+                if topic is not None:
+                    request = phone.poll((self._config or Config()).push, topic, since)
+                    self.phone_reader.start(request, self._heard_from_phone)
+                self._plan_phone_reading(now)
+            except Exception as exc:  # never the end of the reminders; the next recompute plans again
+                self.log(f"problem reading the answers from the phone: {type(exc).__name__}: {exc}")
+
+    def _heard_from_phone(self, heard: list[Heard]) -> None:
+        """Messages read from the reply topic (the reading's thread): queue them and recompute."""
+        with self._heard_lock:
+            room = max(HEARD_AT_MOST - len(self._from_phone), 0)
+            self._from_phone += heard[:room]
+        self.poke()
+
+    def _answer_from_phone(self) -> None:
+        """Judge each message read, oldest first, and record the answers as the desktop buttons'
+        (`usecases.press`, source "phone"); one that changes nothing is logged in one line. A
+        message leaves the queue only once judged, so a failure (a full disk) leaves it for the retry."""
+        while True:
+            with self._heard_lock:
+                if not self._from_phone:
+                    return
+                heard = self._from_phone[0]
+            self._answer_one_from_phone(heard)
+            with self._heard_lock:
+                self._from_phone.pop(0)
+
+    def _answer_one_from_phone(self, heard: Heard) -> None:
+        from therapy_timer import phone, usecases
+
+        assert self.store is not None
+        now = self.clock.now()
+        new, button = self.store.use_phone_button(heard.mid, heard.body, now)
+        if not new:
+            return  # read before: the server sent it again
+        verdict = phone.judge(button, heard.body, heard.pressed_at(now))
+        if verdict != "answer" or button is None:
+            self._occasional.say(f"phone {verdict}", phone.REFUSED[verdict])
+            return
+        result = usecases.press(
+            self._deps(), button.plan_id, button.reminder, button.session, button.button, source="phone"
+        )
+        if not result.changed:
+            self.log(f"an answer from the phone ({texts.BUTTONS[button.button].label}) changed nothing: {result.said}")
+            return
+        self.log(f"answered from the phone: {result.said}")
+        on_desk = next(
+            (s for s in self._shown.values() if (s.plan_id, s.session) == (button.plan_id, button.session)), None
+        )
+        if on_desk is not None:
+            self._spent.append(on_desk)  # the desktop's copy leaves the screen, unless a follow-up takes its place
 
     def _deps(self, now: datetime | None = None, config: Config | None = None) -> Deps:
         """What a use case needs, wired as for every command: the record, now, the plan's zone, the settings."""

@@ -1,0 +1,438 @@
+"""Answers from the phone: the pushed reminder carries its buttons, and a press comes home.
+
+Against the stand-in ntfy server of tests/ntfy_server.py (written from ntfy's documentation) and its
+stand-in phone, which presses a button by making the action's own HTTP request. The daemon is the
+stepped one (hand clock, and the server on the same clock); its readings of the reply topic run in
+real threads and child processes, which the tests wait for (`Reader.wait`) instead of sleeping. One
+test runs the whole way through a real daemon process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import HandClock, Parts, stepping_daemon
+from tests.ntfy_server import Ntfy, Phone
+from therapy_timer import phone, push
+from therapy_timer.config import Push
+from therapy_timer.store import PhoneButton, Store
+
+T0 = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)  # 09:00 in Berlin
+TOPIC = "back-a7Xq93kLm"
+pure = pytest.mark.unit
+
+
+@pytest.fixture
+def clock() -> HandClock:
+    return HandClock(T0)
+
+
+@pytest.fixture
+def ntfy(clock: HandClock) -> Iterator[Ntfy]:
+    server = Ntfy(now=lambda: clock.now().timestamp())
+    yield server
+    server.close()
+
+
+def answers_config(path: Path, url: str, detail: str = "full", answers: str = "on") -> None:
+    path.write_text(f'[push]\nurl = "{url}"\ndetail = "{detail}"\nanswers = "{answers}"\n')
+
+
+def heat_plan(folder: Path) -> None:
+    """Injured three days ago: the plan starts with heat, at T0."""
+    store = Store(folder)
+    store.start_plan(T0 - timedelta(days=3), T0, False, T0)
+    store.close()
+
+
+def ice_plan(folder: Path) -> None:
+    store = Store(folder)
+    store.start_plan(T0, T0, False, T0)
+    store.close()
+
+
+def fire_next(p: Parts) -> None:
+    """Run the daemon up to its next reminder (and its push)."""
+    shown = len(p.recorder.sent)
+    while len(p.recorder.sent) == shown:
+        assert p.scheduler.step()
+    assert p.daemon.pusher.wait(15)
+
+
+def read_answers(p: Parts) -> None:
+    """Run the daemon until its next reading of the reply topic is over and what it read is recorded."""
+    before = p.daemon.phone_reader.readings
+    while p.daemon.phone_reader.readings == before:
+        assert p.scheduler.step(), "no reading was planned"
+    assert p.daemon.phone_reader.wait(15)
+    while p.scheduler.queue:  # the recompute the reading asked for
+        p.scheduler.step()
+    assert p.daemon.pusher.wait(15)
+
+
+def events(folder: Path) -> list[tuple[str, str | None]]:
+    return [(e.kind, e.source) for e in Store(folder).events() if e.kind not in ("plan-start", "settings")]
+
+
+def refused_lines(logged: list[str]) -> list[str]:
+    return [line for line in logged if line.startswith("ignored") and "phone" in line]
+
+
+# What the buttons are, and what they carry -------------------------------------------------------
+
+
+@pure
+def test_answers_from_the_phone_are_off_by_default_and_need_push():
+    assert Push().answers == "off" and not phone.on(Push())
+    assert not phone.on(Push(answers="on")) and phone.on(Push(url="https://ntfy.sh/x", answers="on"))
+
+
+@pure
+@pytest.mark.parametrize(
+    "offered, on_the_phone",
+    [
+        (("heat-worse", "heat-no-help", "skip", "snooze"), ("heat-worse", "heat-no-help", "skip")),
+        (("done", "heat-worse", "heat-no-help"), ("heat-worse", "done", "heat-no-help")),
+        (("skip", "snooze"), ("skip", "snooze")),
+        (("walked", "skip", "later"), ("walked", "skip", "later")),
+        (("done",), ("done",)),
+    ],
+)
+def test_the_push_offers_the_reminders_own_answers_made_it_worse_first_three_at_most(offered, on_the_phone):
+    assert phone.phone_buttons(offered) == on_the_phone
+
+
+@pure
+def test_a_push_with_buttons_is_json_to_the_server_root_with_http_actions_that_clear():
+    settings = Push(url="https://ntfy.example.org/back-a7Xq93kLm", token="tk_x", detail="full", answers="on")
+    said = push.Message(
+        "Heat off now",
+        "Take the heat off.",
+        4,
+        ("hotsprings",),
+        (push.Action("Done, it's off", "https://r/x", "c0de"),),
+    )
+    request = push.post(settings, said)
+    assert (request.method, request.url) == ("POST", "https://ntfy.example.org/")
+    assert request.headers == {"Content-Type": "application/json", "Authorization": "Bearer tk_x"}
+    assert json.loads(request.body) == {
+        "topic": "back-a7Xq93kLm",
+        "message": "Take the heat off.",
+        "title": "Heat off now",
+        "priority": 4,
+        "tags": ["hotsprings"],
+        "actions": [
+            {"action": "http", "label": "Done, it's off", "url": "https://r/x", "method": "POST", "body": "c0de",
+             "clear": True},
+        ],
+    }  # fmt: skip
+    assert push.from_bytes(push.as_bytes(request)) == request  # as the child process reads it
+
+
+@pure
+def test_the_reading_is_a_poll_of_the_reply_topic_since_a_time_then_since_the_last_message():
+    settings = Push(url="https://ntfy.sh/back-a7Xq93kLm", token="tk_x", answers="on")
+    request = phone.poll(settings, "reply-abc", "1795507140")
+    assert request.method == "GET" and request.headers == {"Authorization": "Bearer tk_x"}
+    assert request.url == "https://ntfy.sh/reply-abc/json?poll=1&since=1795507140"
+    button = PhoneButton("c", 1, "k", "s", "done", T0, T0 + timedelta(minutes=30))
+    assert phone.first_since([button]) == str(int(T0.timestamp()) - 60)
+
+
+@pure
+def test_a_reading_keeps_only_message_events_and_survives_a_cut_off_line():
+    answer = (
+        b'{"id":"a1","time":1795507200,"event":"open","topic":"r"}\n'
+        b'{"id":"b2","time":1795507201,"event":"message","topic":"r","message":"xyz"}\n'
+        b'{"id":"c3","time":1795507202,"event":"keepalive","topic":"r"}\n'
+        b'{"id":"d4","time":1795507203,"event":"mess'
+    )
+    assert phone.read(answer) == [phone.Heard("b2", datetime.fromtimestamp(1795507201, timezone.utc), "xyz")]
+
+
+@pure
+def test_each_code_is_judged_unknown_used_late_or_an_answer():
+    code = phone.new_code()
+    fresh = PhoneButton(code, 1, "s/off", "s", "done", T0, T0 + timedelta(minutes=30))
+    assert phone.judge(fresh, code, T0 + timedelta(minutes=1)) == "answer"
+    assert phone.judge(fresh, code, T0 + timedelta(minutes=30)) == "late"
+    assert phone.judge(fresh._replace(used_at=T0), code, T0) == "used"
+    assert phone.judge(None, phone.new_code(), T0) == "unknown"
+    assert phone.judge(fresh, code + "x", T0) == "not-ours"
+    assert phone.judge(fresh, "heat-worse", T0) == "not-ours"
+
+
+# Through the daemon, to the stand-in server and back ----------------------------------------------
+
+
+def test_each_pushed_reminder_carries_its_buttons_and_they_carry_only_a_random_code(isolated, config_file, ntfy, clock):
+    answers_config(config_file, ntfy.topic_url(TOPIC), "generic")
+    heat_plan(isolated)
+    with stepping_daemon(isolated, clock) as p:
+        fire_next(p)  # heat on
+        ntfy.wait_for(lambda: len(ntfy.on(TOPIC)) == 1)
+    (published,) = [r for r in ntfy.requests if r.method == "POST"]
+    assert published.path == "/" and published.headers["Content-Type"] == "application/json"
+    (message,) = ntfy.on(TOPIC)
+    assert (message["title"], message["message"], message["priority"]) == ("Reminder", "Time for your next session.", 3)
+    assert [a["label"] for a in message["actions"]] == ["Made it worse", "Didn't help", "Skip"]
+    (reply,) = {a["url"] for a in message["actions"]}
+    assert reply.startswith(ntfy.root) and TOPIC not in reply and len(reply.rpartition("/")[2]) >= 32
+    codes = [a["body"] for a in message["actions"]]
+    assert len(set(codes)) == 3 and all(phone.is_code(c) for c in codes)
+    assert all(a["method"] == "POST" and a["clear"] is True and set(a) == {"action", "label", "url", "method", "body",
+               "clear"} for a in message["actions"])  # fmt: skip
+    carried = json.dumps([(a["url"], a["body"]) for a in message["actions"]]).lower()
+    assert not any(word in carried for word in ("heat", "ice", "worse", "help", "skip", "@", "/on", "session"))
+    topic = reply.rpartition("/")[2]
+    assert not any(topic in line or any(c in line for c in codes) for line in p.logged)
+
+
+def test_made_it_worse_pressed_on_the_phone_turns_the_plan_back_to_cold_and_closes_the_desktop_copy(
+    isolated, config_file, ntfy, clock
+):
+    answers_config(config_file, ntfy.topic_url(TOPIC))
+    heat_plan(isolated)
+    with stepping_daemon(isolated, clock) as p:
+        fire_next(p)  # heat on
+        handset = Phone(ntfy, TOPIC)
+        heat_on = handset.latest()
+        assert heat_on["title"] == "Moist heat on now" and "Type therapy-timer" not in heat_on["message"]
+        assert handset.press(heat_on, "Made it worse") == 200
+        assert heat_on["id"] not in [m["id"] for m in handset.shown()]  # `clear`: gone from the phone
+        read_answers(p)
+        assert events(isolated) == [("heat-worse", "phone")]
+        assert p.recorder.titles[-1] == "Stop the heat now"  # the desktop button's follow-up, at once
+        assert list(p.recorder.on_screen.values())[-1].title == "Stop the heat now"  # in the heat's place
+        ntfy.wait_for(lambda: handset.latest()["title"] == "Stop the heat now")
+        assert handset.labels(handset.latest()) == ["Done, it's off"]
+        assert handset.press(handset.latest(), "Done, it's off") == 200
+        read_answers(p)
+        assert events(isolated) == [("heat-worse", "phone"), ("done", "phone")]
+        assert p.recorder.on_screen == {}  # answered: the session's notification left the desk
+    said = [line for line in p.logged if "from the phone" in line]
+    assert len(said) == 2 and "back to cold" in said[0] and "marked done" in said[1]
+
+
+def test_the_reply_topic_is_polled_since_a_time_then_since_the_last_message_read(isolated, config_file, ntfy, clock):
+    answers_config(config_file, ntfy.topic_url(TOPIC))
+    ice_plan(isolated)
+    with stepping_daemon(isolated, clock) as p:
+        fire_next(p)  # ice on: Skip, Snooze 10 min
+        read_answers(p)
+        handset = Phone(ntfy, TOPIC)
+        handset.press(handset.latest(), "Snooze 10 min")
+        read_answers(p)
+        read_answers(p)
+    first, second, third = ntfy.polls()[:3]
+    reply = handset.latest()["actions"][0]["url"].rpartition("/")[2]
+    assert first.path == f"/{reply}/json?poll=1&since={int(T0.timestamp()) - 60}"
+    assert second.path == first.path  # nothing read yet
+    (press,) = ntfy.on(reply)
+    assert third.path == f"/{reply}/json?poll=1&since={press['id']}"
+    assert events(isolated) == [("snooze", "phone")]
+
+
+def send(url: str, body: str) -> None:
+    """A message to the reply topic sent by hand (not a button of ours), as anyone who knows it could."""
+    urllib.request.urlopen(urllib.request.Request(url, data=body.encode(), method="POST"), timeout=10).close()
+
+
+def test_unknown_altered_and_late_codes_change_nothing_and_are_logged_once_each(isolated, config_file, ntfy, clock):
+    answers_config(config_file, ntfy.topic_url(TOPIC))
+    heat_plan(isolated)
+    with stepping_daemon(isolated, clock) as p:
+        fire_next(p)  # heat on: in front of the person until half its session
+        handset = Phone(ntfy, TOPIC)
+        heat_on = handset.latest()
+        worse = next(a for a in heat_on["actions"] if a["label"] == "Made it worse")
+        reply, code = worse["url"], worse["body"]
+        send(reply, phone.new_code())  # unknown: a code this app never gave
+        send(reply, code[:-1] + ("A" if code[-1] != "A" else "B"))  # altered by one character: unknown too
+        send(reply, code + "-heat-worse")  # altered: more than a code
+        read_answers(p)
+        assert events(isolated) == []
+        clock.advance(minutes=8)  # past half the heat session: "Heat on" is no longer in front
+        fire_next(p)  # heat off, with its own buttons: the readings go on
+        assert handset.press(heat_on, "Made it worse") == 200  # late
+        read_answers(p)
+        read_answers(p)  # read once: nothing is judged twice
+        assert events(isolated) == []
+        assert p.recorder.titles == ["Moist heat on now", "Heat off now"]
+    refused = refused_lines(p.logged)
+    assert len(refused) == 3, refused  # unknown (both), not ours, late: one line each kind
+    assert "never gave" in refused[0] and "not an answer this app gave" in refused[1]
+    assert "stopped being current" in refused[2]
+    assert all(reply.rpartition("/")[2] not in line and code not in line for line in p.logged)
+
+
+def test_a_replayed_press_changes_nothing_and_is_logged_once(isolated, config_file, ntfy, clock):
+    answers_config(config_file, ntfy.topic_url(TOPIC))
+    ice_plan(isolated)
+    with stepping_daemon(isolated, clock) as p:
+        fire_next(p)  # ice on: Skip, Snooze 10 min
+        handset = Phone(ntfy, TOPIC)
+        snooze = next(a for a in handset.latest()["actions"] if a["label"] == "Snooze 10 min")
+        assert handset.press(handset.latest(), "Snooze 10 min") == 200
+        read_answers(p)
+        send(snooze["url"], snooze["body"])  # the same request again
+        send(snooze["url"], snooze["body"])
+        read_answers(p)
+    assert events(isolated) == [("snooze", "phone")]
+    (refused,) = refused_lines(p.logged)
+    assert "pressed before (a replay)" in refused
+
+
+# Reading only while an answer may come, and never in a reminder's way --------------------------------
+
+
+def test_nothing_is_read_before_a_push_with_buttons_nor_after_its_reminder_stops_being_current(
+    isolated, config_file, ntfy, clock
+):
+    answers_config(config_file, ntfy.topic_url(TOPIC))
+    ice_plan(isolated)
+    with stepping_daemon(isolated, clock) as p:
+        assert ntfy.polls() == [] and p.scheduler.next_at("phone") is None
+        fire_next(p)  # ice on (Skip, Snooze): in front until half the session
+        assert p.scheduler.next_at("phone") == T0 + phone.FETCH_EVERY
+        while p.scheduler.next_at("phone") is not None and p.scheduler.next_at("phone") < p.scheduler.next_at():
+            p.scheduler.step()
+            assert p.daemon.phone_reader.wait(15)
+        readings = p.daemon.phone_reader.readings
+        assert readings == 89  # every 5 s while "Ice on" was in front: until half its session (7.5 min)
+        p.scheduler.run_until(T0 + timedelta(minutes=14, seconds=59))  # the window closed: nothing is read
+        assert p.daemon.phone_reader.readings == readings and p.scheduler.next_at("phone") is None
+        fire_next(p)  # ice off: a take-it-off reminder is in front for 30 minutes, unless answered
+        handset = Phone(ntfy, TOPIC)
+        handset.press(handset.latest(), "Done, it's off")
+        read_answers(p)
+        answered_at = p.daemon.phone_reader.readings
+        p.scheduler.run_until(T0 + timedelta(minutes=60))
+        assert p.daemon.phone_reader.readings == answered_at  # answered: no longer in front of the person
+    assert events(isolated) == [("done", "phone")]
+
+
+def test_with_answers_off_a_push_has_no_buttons_and_nothing_is_read(isolated, config_file, ntfy, clock):
+    answers_config(config_file, ntfy.topic_url(TOPIC), answers="off")
+    heat_plan(isolated)
+    with stepping_daemon(isolated, clock) as p:
+        p.scheduler.run_until(T0 + timedelta(minutes=20))
+        assert p.daemon.pusher.wait(15)
+        ntfy.wait_for(lambda: len(ntfy.on(TOPIC)) == 2)
+    assert all("actions" not in m for m in ntfy.on(TOPIC)) and ntfy.polls() == []
+    assert {r.path for r in ntfy.requests} == {f"/{TOPIC}"}  # published to the topic, as before
+    assert "Type therapy-timer" in ntfy.on(TOPIC)[1]["message"]  # no buttons: what to type instead
+    assert Store(isolated).phone_state("topic") is None
+
+
+def test_a_server_that_is_down_holds_up_no_reminder_and_is_logged_once(isolated, config_file, ntfy, clock):
+    answers_config(config_file, ntfy.topic_url(TOPIC))
+    ice_plan(isolated)
+    with stepping_daemon(isolated, clock) as p:
+        fire_next(p)
+        ntfy.close()  # down from here on
+        for _ in range(3):
+            read_answers(p)
+        p.scheduler.run_until(T0 + timedelta(minutes=15))
+        assert p.daemon.pusher.wait(15)
+        assert p.recorder.titles == ["Ice on now", "Ice off now"]
+    failed = [line for line in p.logged if line.startswith("reading the answers from the phone")]
+    assert len(failed) == 1 and "connection refused" in failed[0] and TOPIC not in failed[0]
+
+
+def test_a_slow_server_holds_up_no_reminder_and_one_reading_at_most_is_under_way(isolated, config_file, ntfy, clock):
+    answers_config(config_file, ntfy.topic_url(TOPIC))
+    ntfy.hold = True  # no answer to a reading until released
+    ice_plan(isolated)
+    with stepping_daemon(isolated, clock) as p:
+        p.daemon.phone_reader.timeout = 30
+        fire_next(p)  # ice on
+        ntfy.wait_for(lambda: len(ntfy.on(TOPIC)) == 1)
+        p.scheduler.run_until(T0 + timedelta(minutes=15))  # ice off fires, on time, while the reading waits
+        assert p.recorder.titles == ["Ice on now", "Ice off now"]
+        ntfy.wait_for(lambda: len(ntfy.polls()) == 1)
+        assert p.daemon.phone_reader.readings == 1 and not p.daemon.phone_reader.wait(0)
+        ntfy.release.set()
+        assert p.daemon.phone_reader.wait(15)
+        assert [r.outcome for r in Store(isolated).reminders(1)] == ["fired", "fired"]
+
+
+def test_a_server_that_trickles_its_answer_forever_is_cut_off(isolated, config_file, ntfy, clock, monkeypatch):
+    monkeypatch.setattr(push, "START", 1.0)
+    answers_config(config_file, ntfy.topic_url(TOPIC))
+    ntfy.trickle = True
+    ice_plan(isolated)
+    with stepping_daemon(isolated, clock) as p:
+        p.daemon.phone_reader.timeout = 0.5
+        fire_next(p)
+        began = time.monotonic()
+        read_answers(p)
+        assert time.monotonic() - began < 10
+        p.scheduler.run_until(T0 + timedelta(minutes=15))
+        assert p.recorder.titles == ["Ice on now", "Ice off now"]
+    (failed,) = [line for line in p.logged if line.startswith("reading the answers from the phone")]
+    assert "no answer within 1.5 s (the reading was stopped)" in failed
+
+
+# The whole way --------------------------------------------------------------------------------------
+
+
+def test_made_it_worse_pressed_on_the_phone_reaches_a_real_daemon_process(isolated, config_file):
+    """`therapy-timer run` as installed: it pushes the catch-up "heat on" with its buttons; the phone
+    presses "Made it worse" (the action's own HTTP request); within the budget the daemon reads it,
+    records it as the desktop button would, and pushes its follow-up, "Stop the heat now"."""
+    server = Ntfy()
+    try:
+        answers_config(config_file, server.topic_url(TOPIC))
+        env = {k: v for k, v in os.environ.items() if k != "DBUS_SESSION_BUS_ADDRESS"}  # reminders to the log
+        tt = [sys.executable, "-m", "therapy_timer"]
+        start = [*tt, "start", "--no-daemon", "--injured", "-3d", "--at", "-1m"]
+        subprocess.run(start, env=env, check=True, timeout=60, capture_output=True)
+        daemon = subprocess.Popen([*tt, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            server.wait_for(lambda: any("actions" in m for m in server.on(TOPIC)), 30)
+            handset = Phone(server, TOPIC)
+            heat_on = handset.latest()
+            assert handset.labels(heat_on) == ["Made it worse", "Didn't help", "Skip"]
+            pressed = time.monotonic()
+            assert handset.press(heat_on, "Made it worse") == 200
+            server.wait_for(lambda: handset.latest()["title"] == "Stop the heat now", 30)
+            took = time.monotonic() - pressed
+        finally:
+            daemon.terminate()
+            out, _ = daemon.communicate(timeout=30)
+        history = subprocess.run([*tt, "history", "--json"], env=env, check=True, capture_output=True, timeout=60)
+        said = subprocess.run([*tt, "history"], env=env, check=True, capture_output=True, text=True, timeout=60)
+    finally:
+        server.close()
+    switched = [e for e in json.loads(history.stdout)["events"] if e["kind"] == "heat-worse"]
+    assert [e["source"] for e in switched] == ["phone"], out
+    assert "(from the phone)" in said.stdout
+    assert took < 30, f"{took:.1f} s from the press to the follow-up"
+    assert "answered from the phone: made it worse: back to cold" in out and ">>> Stop the heat now" in out
+    assert heat_on["id"] not in [m["id"] for m in handset.shown()]  # cleared on the phone
+
+
+# doctor, history and the report ---------------------------------------------------------------------
+
+
+@pytest.mark.cli
+def test_history_and_the_report_say_an_answer_came_from_the_phone(run, isolated):
+    run("start", "--no-daemon", "--injured", "-3d", "--at", "-10m")
+    store, now = Store(isolated), datetime.now(timezone.utc)
+    store.log(1, now, "heat-worse", now, source="phone")
+    store.close()
+    assert "(from the phone)" in run("history").stdout
+    assert [e["source"] for e in run.json("history")["events"] if e["kind"] == "heat-worse"] == ["phone"]
+    assert "(from the phone)" in run("report").stdout
+    assert [s["source"] for s in run.json("report")["switches"]] == ["phone"]
