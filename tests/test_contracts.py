@@ -334,6 +334,16 @@ def doctor_checks(tt: Scene) -> None:
     try:
         push_config(tt.config, server.url, "generic")
         tt.json("doctor", code=1)  # a test push arrives
+        with tt.config.open("a") as more:
+            more.write('answers = "on"\n')
+        from datetime import datetime, timezone
+
+        from therapy_timer.store import Store
+
+        store, now = Store(tt.folder), datetime.now(timezone.utc)
+        store.log(None, now, "note", now, text="as if answered from the phone", source="phone")
+        store.close()
+        tt.json("doctor", code=1)  # answers from the phone on, the last one recorded just now
     finally:
         server.http.shutdown()
         server.http.server_close()

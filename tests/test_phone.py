@@ -18,6 +18,7 @@ import urllib.request
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -424,6 +425,46 @@ def test_made_it_worse_pressed_on_the_phone_reaches_a_real_daemon_process(isolat
 
 
 # doctor, history and the report ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_desktop(monkeypatch):
+    """No session bus: doctor's desktop test goes to the terminal (and doctor exits 1 for that)."""
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    monkeypatch.setenv("PATH", "/nonexistent")
+
+
+@pytest.mark.cli
+def test_doctor_says_whether_answers_from_the_phone_are_on_and_when_the_last_arrived(
+    run, config_file, isolated, no_desktop
+):
+    server = Ntfy()
+    try:
+        answers_config(config_file, server.topic_url(TOPIC), answers="off")
+        assert json.loads(run("doctor", "--json", code=1).stdout)["phone_answers"] == {
+            "on": False, "last_arrived": None, "desk_clears_phone": False
+        }  # fmt: skip
+        assert (
+            'Answers from the phone: off (pushes carry no buttons; [push] answers = "on" adds them)'
+            in run("doctor", code=1).stdout
+        )
+        answers_config(config_file, server.topic_url(TOPIC))
+        assert "Answers from the phone: on (none has arrived yet)" in run("doctor", code=1).stdout
+        run("start", "--no-daemon", "--injured", "-3d")
+        store, now = Store(isolated), datetime.now(timezone.utc)
+        store.log(1, now, "heat-worse", now, source="phone")
+        store.close()
+        report = json.loads(run("doctor", "--json", code=1).stdout)["phone_answers"]
+        said = run("doctor", code=1).stdout
+    finally:
+        server.close()
+    assert report["on"] is True and datetime.fromisoformat(report["last_arrived"]) == now.replace(microsecond=0)
+    assert (
+        f"Answers from the phone: on (the last arrived {now.astimezone(ZoneInfo('Europe/Berlin')):%a %d %b %H:%M})"
+        in said
+    )
+    assert "stays on the phone until you swipe it away" in said
+    assert TOPIC not in json.dumps(report)
 
 
 @pytest.mark.cli

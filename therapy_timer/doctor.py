@@ -74,6 +74,7 @@ def checkup(app: Any) -> dict[str, Any]:
         report["push"] = {**daemon.pop("push"), "sent_from": "the running reminders"}
     else:
         report["push"] = {**push_check(config), "sent_from": "this terminal"}
+    report["phone_answers"] = phone_answers(app, config, report["data"].get("ok"))
     desktop = PlyerBackend()
     problem = desktop.problem()
     log: list[str] = []
@@ -112,6 +113,21 @@ def ask_daemon(folder: Any, pushing: bool) -> dict[str, Any] | None:
         return None
     patience = 2 * SEND_TIMEOUT + (TIMEOUT + START if pushing else 0) + 2
     return {"answered": True, "test": None, **(control.ask(folder, control.TEST, patience) or how)}
+
+
+def phone_answers(app: Any, config: Any, data_ok: object) -> dict[str, Any]:
+    """Whether pushed reminders carry buttons whose answers come home, and when the last one was
+    recorded (`on` is None when config.toml cannot be read). `desk_clears_phone`: an ntfy server
+    cannot take back a message, so an answer given at the desk leaves the phone's copy in place."""
+    from therapy_timer import views
+
+    last = app.store.last_from("phone") if data_ok else None
+    zone = app.wiring.zone(app.store.active_plan()) if last is not None else None
+    return {
+        "on": None if config is None else bool(config.push.url) and config.push.answers == "on",
+        "last_arrived": views.stamp(last, zone) if last is not None and zone is not None else None,
+        "desk_clears_phone": False,
+    }
 
 
 def push_check(config: Any) -> dict[str, Any]:
@@ -189,7 +205,7 @@ def render(report: dict[str, Any]) -> list[str]:
         out.append("  macOS: pip install pyobjus. Windows: notifications work out of the box (neither has buttons).")
     else:
         out.append("  If no test notification appeared on your screen, check your desktop's do-not-disturb setting.")
-    return out + render_push(report["push"])
+    return out + render_push(report["push"]) + render_phone_answers(report["phone_answers"], report["push"])
 
 
 def render_daemon(daemon: dict[str, Any]) -> list[str]:
@@ -220,6 +236,22 @@ def render_daemon(daemon: dict[str, Any]) -> list[str]:
             "  they have no desktop session: run any therapy-timer command from your desktop session and they take it"
         )
     return out
+
+
+def render_phone_answers(answers: dict[str, Any], push: dict[str, Any]) -> list[str]:
+    if answers["on"] is None or not push["on"]:
+        return []
+    if not answers["on"]:
+        return ['Answers from the phone: off (pushes carry no buttons; [push] answers = "on" adds them)']
+    from datetime import datetime
+
+    last = answers["last_arrived"]
+    when = f"the last arrived {datetime.fromisoformat(last):%a %d %b %H:%M}" if last else "none has arrived yet"
+    return [
+        f"Answers from the phone: on ({when})",
+        "  A reminder answered here at the desk stays on the phone until you swipe it away: "
+        "an ntfy server cannot take back a message it has delivered.",
+    ]
 
 
 def render_push(push: dict[str, Any]) -> list[str]:
