@@ -63,24 +63,36 @@ class StandIn:
 
 
 @contextmanager
-def https_server() -> Iterator[tuple[StandIn, Path]]:
-    """The stand-in server, and the CA bundle (the system's plus its certificate) to trust it with."""
+def certificate() -> Iterator[tuple[Path, Path, Path]]:
+    """A certificate for 127.0.0.1 made for this run, its key, and the CA bundle (the system's plus
+    this certificate) to trust it with."""
+    if not shutil.which("openssl"):
+        raise SystemExit("this benchmark needs the openssl command (apt install openssl) to make a certificate")
     folder = Path(tempfile.mkdtemp(prefix="therapy-timer-push-"))
     cert, key, bundle = folder / "cert.pem", folder / "key.pem", folder / "bundle.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
-    system = SYSTEM_BUNDLE.read_bytes() if SYSTEM_BUNDLE.exists() else b""
-    bundle.write_bytes(system + b"\n" + cert.read_bytes())
-    server = StandIn(cert, key)
     try:
-        yield server, bundle
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+            check=True, capture_output=True, timeout=60,
+        )  # fmt: skip
+        system = SYSTEM_BUNDLE.read_bytes() if SYSTEM_BUNDLE.exists() else b""
+        bundle.write_bytes(system + b"\n" + cert.read_bytes())
+        yield cert, key, bundle
     finally:
-        server.http.shutdown()
-        server.http.server_close()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def https_server() -> Iterator[tuple[StandIn, Path]]:
+    """The stand-in server, and the CA bundle (the system's plus its certificate) to trust it with."""
+    with certificate() as (cert, key, bundle):
+        server = StandIn(cert, key)
+        try:
+            yield server, bundle
+        finally:
+            server.http.shutdown()
+            server.http.server_close()
 
 
 def timed(call: Callable[[], object], runs: int) -> list[float]:
@@ -94,8 +106,6 @@ def timed(call: Callable[[], object], runs: int) -> list[float]:
 
 
 def measure(quick: bool) -> list[Result]:
-    if not shutil.which("openssl"):
-        raise SystemExit("bench/push.py needs the openssl command (apt install openssl) to make a certificate")
     with https_server() as (server, bundle):
         os.environ["SSL_CERT_FILE"] = str(bundle)  # the daemon inherits it through the sandbox
         settings = Push(url=server.url, detail="full")

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["startup", "daemon_idle", "push", "punctuality", "reaction", "buttons", "plan_compute", "report"]
+BENCHMARKS = ["startup", "daemon_idle", "push", "phone", "punctuality", "reaction", "buttons", "plan_compute", "report"]
 
 
 def main() -> int:
