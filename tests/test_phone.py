@@ -107,6 +107,7 @@ def test_answers_from_the_phone_are_off_by_default_and_need_push():
         (("skip", "snooze"), ("skip", "snooze")),
         (("walked", "skip", "later"), ("walked", "skip", "later")),
         (("done",), ("done",)),
+        (("check-none", "check-new"), ()),  # the daily check-in: its answer is a list the phone cannot show
     ],
 )
 def test_the_push_offers_the_reminders_own_answers_made_it_worse_first_three_at_most(offered, on_the_phone):
@@ -292,6 +293,27 @@ def test_a_replayed_press_changes_nothing_and_is_logged_once(isolated, config_fi
     assert events(isolated) == [("snooze", "phone")]
     (refused,) = refused_lines(p.logged)
     assert "pressed before (a replay)" in refused
+
+
+def test_the_daily_check_in_comes_to_the_phone_without_buttons_and_with_what_to_type(
+    isolated, config_file, ntfy, clock
+):
+    """Its "One of these is new" answers with the list of signs and what to do: a press on the phone
+    could not show it, so the push names the commands instead, and nothing is read for it."""
+    answers_config(config_file, ntfy.topic_url(TOPIC), answers="off")
+    ice_plan(isolated)
+    with stepping_daemon(isolated, clock) as p:
+        p.scheduler.run_until(datetime(2026, 11, 25, 6, 29, tzinfo=timezone.utc))  # 07:29 in Berlin
+        assert p.daemon.pusher.wait(15)
+        answers_config(config_file, ntfy.topic_url(TOPIC))
+        p.scheduler.run_until(datetime(2026, 11, 25, 6, 31, tzinfo=timezone.utc))  # the check-in, 07:30
+        assert p.daemon.pusher.wait(15)
+        assert p.recorder.titles[-1] == "Daily check: any of these new?"
+        ntfy.wait_for(lambda: ntfy.on(TOPIC)[-1]["title"] == "Daily check: any of these new?")
+        assert p.scheduler.next_at("phone") is None
+    pushed = ntfy.on(TOPIC)[-1]
+    assert "actions" not in pushed and "therapy-timer check --none" in pushed["message"]
+    assert ntfy.polls() == []
 
 
 # Reading only while an answer may come, and never in a reminder's way --------------------------------

@@ -678,9 +678,10 @@ class Daemon:
 
             try:
                 issued = phone.issue(reminder, plan_id, self.clock.now())
-                topic = self.store.phone_topic(phone.new_topic)
-                self.store.issue_phone_buttons(issued)
-                actions = phone.actions(issued, phone.reply_url(settings.url, topic))
+                if issued:  # none for a daily check-in (`phone.ANSWERS`)
+                    topic = self.store.phone_topic(phone.new_topic)
+                    self.store.issue_phone_buttons(issued)
+                    actions = phone.actions(issued, phone.reply_url(settings.url, topic))
             except Exception as exc:  # a full disk, say: the push goes without buttons, the desktop has them
                 self.log(f"this push carries no buttons: {type(exc).__name__}: {exc}")
         self.pusher.send(settings, reminder, actions)
