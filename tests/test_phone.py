@@ -18,6 +18,7 @@ import urllib.request
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -243,6 +244,34 @@ def test_the_reply_topic_is_polled_since_a_time_then_since_the_last_message_read
     (press,) = ntfy.on(reply)
     assert third.path == f"/{reply}/json?poll=1&since={press['id']}"
     assert events(isolated) == [("snooze", "phone")]
+
+
+def test_a_press_that_could_not_be_recorded_is_recorded_at_the_retry_once(
+    isolated, config_file, ntfy, clock, monkeypatch
+):
+    """Its code is used up when it is read; a failure to record the answer (a full disk) must not
+    lose it: the retry records it, once."""
+    from therapy_timer import usecases
+
+    answers_config(config_file, ntfy.topic_url(TOPIC))
+    heat_plan(isolated)
+    real, failures = usecases.press, [OSError(28, "No space left on device")]
+
+    def press(*args: Any, **kwargs: Any) -> Any:
+        if failures:
+            raise failures.pop()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(usecases, "press", press)
+    with stepping_daemon(isolated, clock) as p:
+        fire_next(p)
+        handset = Phone(ntfy, TOPIC)
+        handset.press(handset.latest(), "Made it worse")
+        read_answers(p)
+        assert events(isolated) == [] and any(line.startswith("problem, retrying") for line in p.logged)
+        p.scheduler.run_until(clock.now() + timedelta(seconds=30))
+        assert p.daemon.pusher.wait(15) and p.daemon.phone_reader.wait(15)
+    assert events(isolated) == [("heat-worse", "phone")] and refused_lines(p.logged) == []
 
 
 def send(url: str, body: str) -> None:

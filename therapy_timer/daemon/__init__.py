@@ -656,6 +656,7 @@ class Daemon:
         self._phone_reader = reader  # made when first needed: with answers off, phone.py is never loaded
         self._from_phone: list[Heard] = []  # read from the reply topic, waiting for the next recompute
         self._phone_next: datetime | None = None  # the next reading planned
+        self._phone_taken: dict[str, PhoneButton] = {}  # codes used up whose answer is not recorded yet
 
     @property
     def phone_reader(self) -> Reader:
@@ -756,16 +757,20 @@ class Daemon:
 
         assert self.store is not None
         now = self.clock.now()
-        new, button = self.store.use_phone_button(heard.mid, heard.body, now)
-        if not new:
-            return  # read before: the server sent it again
-        verdict = phone.judge(button, heard.body, heard.pressed_at(now))
-        if verdict != "answer" or button is None:
-            self._occasional.say(f"phone {verdict}", phone.REFUSED[verdict])
-            return
+        button = self._phone_taken.get(heard.mid)  # taken at an earlier try whose recording failed
+        if button is None:
+            new, button = self.store.use_phone_button(heard.mid, heard.body, now)
+            if not new:
+                return  # read before: the server sent it again
+            verdict = phone.judge(button, heard.body, heard.pressed_at(now))
+            if verdict != "answer" or button is None:
+                self._occasional.say(f"phone {verdict}", phone.REFUSED[verdict])
+                return
+            self._phone_taken[heard.mid] = button
         result = usecases.press(
             self._deps(), button.plan_id, button.reminder, button.session, button.button, source="phone"
         )
+        del self._phone_taken[heard.mid]  # recorded (a failure above leaves it for the retry)
         if not result.changed:
             self.log(f"an answer from the phone ({texts.BUTTONS[button.button].label}) changed nothing: {result.said}")
             return
