@@ -3,7 +3,7 @@
 Not a timing: it prints how well free text is read. Two families of corpora:
 
 - the earlier ones (`symptom_corpus*.tsv`: class, sign, text), the first written by the rules'
-  author, the other three blind; the reader's regression set (tests/test_signs.py);
+  author, the other three blind; the reader's regression set (tests/unit/test_signs.py);
 - the blind measure of issue 20 (`blind_*.tsv`: level, text), written by someone who saw neither
   the rules nor the earlier corpora, in the guidance's levels (emergency, urgent, doctor, soon,
   skin, none), and split at random before anyone read it: `blind_tune.tsv` to tune on,

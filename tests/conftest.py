@@ -6,8 +6,9 @@ Every test belongs to exactly one tier, so `make check` can run the fast ones wh
 - cli: the command line in-process or as a subprocess, with a real database;
 - daemon: the scheduler with real threads, sockets and timing, or crash and fault runs;
 - system: the whole installed set-up against real outside things (a notification server, the benchmarks).
-A module's tier comes from TIERS below; a test may name another tier with its own marker.
-A test module that is in no tier is an error, so a new file cannot slip out of `make check`'s view.
+A test's tier is its folder (tests/unit, tests/cli, tests/daemon, tests/system): no table to keep.
+A test module outside them, or a test marked for another tier, is an error, so a new file cannot
+slip out of `make check`'s view.
 """
 
 from __future__ import annotations
@@ -33,62 +34,21 @@ from therapy_timer.cli import cli
 
 BERLIN = "Europe/Berlin"
 TIER_NAMES = ("unit", "cli", "daemon", "system")
-TIERS = {
-    "test_protocol": "unit",
-    "test_reminders": "unit",
-    "test_properties": "unit",
-    "test_config": "unit",
-    "test_when": "unit",
-    "test_zones": "unit",
-    "test_plan_state": "unit",
-    "test_notify": "unit",
-    "test_buttons": "unit",
-    "test_signs": "unit",
-    "test_progress": "unit",
-    "test_texts": "unit",
-    "test_docs": "unit",
-    "test_paths": "unit",
-    "test_report": "unit",
-    "test_calendar": "unit",
-    "test_checkin": "unit",
-    "test_cli": "cli",
-    "test_usecases": "cli",
-    "test_hardening": "cli",
-    "test_help": "cli",
-    "test_startup": "cli",
-    "test_export": "cli",
-    "test_readonly": "cli",
-    "test_plan_state_cli": "cli",
-    "test_plan_state_properties": "cli",
-    "test_contracts": "cli",
-    "test_screening": "cli",
-    "test_live_calendar": "unit",
-    "test_logfile": "unit",
-    "test_daemon": "daemon",
-    "test_lifecycle": "daemon",
-    "test_push": "daemon",
-    "test_phone": "daemon",
-    "test_bench_smoke": "system",
-    "test_desktop": "system",
-    "test_bus": "system",
-    "test_report_browser": "system",
-    "test_khal": "system",
-    "test_shared_folder": "system",
-}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Give each test its module's tier, unless the test names its own."""
+    """Give each test the tier of its folder (tests/unit, tests/cli, tests/daemon, tests/system); a
+    test that names another tier with a marker is an error: move it to that folder."""
     for item in items:
-        own = [name for name in TIER_NAMES if item.get_closest_marker(name)]
-        if len(own) > 1:
-            raise pytest.UsageError(f"{item.nodeid} is in tiers {', '.join(own)}: one tier per test")
+        tier = item.path.parent.name
+        if tier not in TIER_NAMES:
+            raise pytest.UsageError(
+                f"{item.path.name} is in no tier folder: move it to tests/unit, cli, daemon or system"
+            )
+        own = [name for name in TIER_NAMES if item.get_closest_marker(name) and name != tier]
         if own:
-            continue
-        module = item.path.stem
-        if module not in TIERS:
-            raise pytest.UsageError(f"{item.path.name} has no test tier: add it to TIERS in tests/conftest.py")
-        item.add_marker(getattr(pytest.mark, TIERS[module]))
+            raise pytest.UsageError(f"{item.nodeid} is marked {own[0]} but lives in tests/{tier}: move it")
+        item.add_marker(getattr(pytest.mark, tier))
 
 
 RUN_MARK = "THERAPY_TIMER_TEST_RUN"

@@ -3,7 +3,7 @@
 `python tools/report_screenshot.py` records a realistic five-day demo plan in a throwaway folder
 (pain scores, a switch back to cold, a symptom, a note), writes its page with the real
 `therapy-timer report --html`, and saves Chromium's screenshot of it as docs/report.png.
-tests/test_report_browser.py uses the same helpers to check a page in a real browser.
+tests/system/test_report_browser.py uses the same helpers to check a page in a real browser.
 The PNG reader needs only the standard library (zlib, struct).
 """
 

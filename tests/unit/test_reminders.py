@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.test_protocol import BERLIN, local
+from tests.unit.test_protocol import BERLIN, local
 from therapy_timer.config import Config, Reminders
 from therapy_timer.protocol import SKIN_REST, Event, Plan, build
 from therapy_timer.reminders import build as reminders_for

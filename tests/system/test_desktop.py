@@ -28,7 +28,7 @@ PICK = "TEST_BUTTON_FILE"
 """The environment variable naming the file that holds the label of the button the test presses."""
 
 
-BUS_CONFIG = Path(__file__).parent / "data" / "session-bus.conf"
+BUS_CONFIG = Path(__file__).resolve().parents[1] / "data" / "session-bus.conf"
 """A session bus with no service activation: in a desktop session the standard config would start
 the installed dunst for the first call to org.freedesktop.Notifications (issue 21.15)."""
 
@@ -390,7 +390,7 @@ GTK_SERVER = "/usr/lib/notification-daemon/notification-daemon"
 def test_a_reminder_shows_its_buttons_on_a_server_that_draws_them(tmp_path):
     """GNOME's stand-alone notification server draws actions as buttons: a screenshot of the
     virtual screen shows the reminder the daemon sent (and is the README's picture)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
     from xwd2png import content_box, convert, pixels
 
     if not (os.path.exists(GTK_SERVER) and shutil.which("Xvfb")):

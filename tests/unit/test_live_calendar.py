@@ -7,11 +7,7 @@ test shows the daemon itself never loads icalendar and that the final copy is th
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -204,40 +200,3 @@ def test_a_stuck_writer_holds_up_no_reminder_and_is_ended_when_the_daemon_stops(
         assert p.recorder.titles == ["Ice on now", "Ice off now"] and writer.asked == []
     assert stuck.returncode == -9 and writer.asked == []  # ended at close; nothing written after it
     assert any("was not written: exit status -9" in line for line in p.logged)
-
-
-@pytest.mark.daemon
-def test_the_real_daemon_writes_the_copy_in_a_process_of_its_own_and_the_last_one_when_it_stops(isolated, tmp_path):
-    env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}  # the daemon's imports, on its stderr
-    therapy_timer = [sys.executable, "-m", "therapy_timer"]
-    subprocess.run([*therapy_timer, "start", "--no-daemon"], env=env, check=True, capture_output=True, timeout=60)
-    out = (tmp_path / "daemon.out").open("wb")  # a file, not a pipe: thousands of import lines never block it
-    daemon = subprocess.Popen([*therapy_timer, "run"], env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        copy = isolated / live_calendar.NAME
-        for _ in range(300):
-            if copy.exists():
-                break
-            time.sleep(0.05)
-        assert copy.exists(), "no calendar copy within 15 s"
-        assert all(e["status"] == "CONFIRMED" for e in copy_of(isolated))
-        subprocess.run([*therapy_timer, "stop"], env=env, check=True, capture_output=True, timeout=60)
-        daemon.wait(timeout=30)
-    finally:
-        if daemon.poll() is None:
-            daemon.kill()
-        out.close()
-    output = (tmp_path / "daemon.out").read_text(errors="replace")
-    imported = [line for line in output.splitlines() if line.startswith("import time:")]
-    assert any("therapy_timer.daemon" in line for line in imported)
-    assert not [line for line in imported if "icalendar" in line]
-    assert "CANCELLED" in {str(e["status"]) for e in copy_of(isolated)}
-
-
-@pytest.mark.cli
-def test_forget_deletes_the_calendar_copy_too(isolated, run):
-    started(run)
-    live_calendar.write(isolated, isolated.parent / "config.toml", T0)
-    assert (isolated / live_calendar.NAME).exists()
-    removed = run.json("forget", "--yes")["removed"]
-    assert str(isolated / live_calendar.NAME) in removed and not (isolated / live_calendar.NAME).exists()

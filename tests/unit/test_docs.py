@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-TOP = Path(__file__).resolve().parent.parent
+TOP = Path(__file__).resolve().parents[2]
 
 
 def generator():
@@ -33,17 +33,24 @@ def test_the_readme_tables_list_every_setting_and_command():
 
 
 def defined_tests() -> dict[str, set[str]]:
-    """Test file name -> the test functions it defines."""
+    """Test file name -> the test functions it defines, in whichever tier folder it lives; a module's
+    tests of another tier (test_daemon_unit.py) count as the module's (test_daemon.py), so a citation
+    survives a test's move to the tier it belongs to."""
     import ast
+    import re
 
-    return {
-        path.name: {
+    found: dict[str, set[str]] = {}
+    paths = list((TOP / "tests").rglob("test_*.py"))
+    names = {path.name for path in paths}
+    for path in paths:
+        base = re.sub(r"_(unit|cli|daemon|system)\.py$", ".py", path.name)
+        name = base if base in names else path.name
+        found.setdefault(name, set()).update(
             node.name
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test_")
-        }
-        for path in (TOP / "tests").glob("test_*.py")
-    }
+        )
+    return found
 
 
 def test_every_test_the_reliability_notes_cite_exists():

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 from report_screenshot import chromium, demo_record, dom, rgb_rows, screenshot, write_page
 
 from therapy_timer import report_html

@@ -11,7 +11,7 @@ import pytest
 from therapy_timer import config
 from therapy_timer.config import Config, ConfigError, parse
 
-TOP = Path(__file__).resolve().parent.parent
+TOP = Path(__file__).resolve().parents[2]
 
 
 def test_the_example_file_is_the_packaged_default_and_parses_to_the_defaults():

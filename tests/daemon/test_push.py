@@ -26,8 +26,8 @@ from typing import Any, NamedTuple
 import pytest
 
 from tests.helpers import HandClock, stepping_daemon
-from therapy_timer import config, push
-from therapy_timer.config import ConfigError, Push
+from therapy_timer import push
+from therapy_timer.config import Push
 from therapy_timer.store import Store
 
 T0 = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)  # 09:00 in Berlin
@@ -126,75 +126,6 @@ def failed_lines(logged: list[str]) -> list[str]:
 # Settings ------------------------------------------------------------------------------------------
 
 
-@pure
-def test_push_is_off_by_default_and_says_nothing_about_health_until_asked():
-    assert Push() == Push(url="", token="", detail="generic")
-    assert config.parse(b"")[0].push.url == ""
-
-
-@pure
-@pytest.mark.parametrize(
-    "url",
-    [
-        "https://ntfy.sh/back-a7Xq93kLm",
-        "https://ntfy.example.org:8443/topic?x=1",
-        "http://localhost:8080/back",
-        "http://127.0.0.1/back",
-        "http://[::1]:2586/back",
-        "",
-    ],
-)
-def test_a_push_address_is_https_or_this_machine(url):
-    built, warnings = config.parse(f'[push]\nurl = "{url}"\n'.encode())
-    assert built.push.url == url and warnings == []
-
-
-@pure
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ('url = "ntfy.sh/back"', 'must be an ntfy topic address like "https://ntfy.sh/your-topic", not "ntfy.sh/back"'),
-        ('url = "ftp://ntfy.sh/back"', "must be an ntfy topic address"),
-        ('url = "https://ntfy.sh"', 'must name a topic after the server, like "https://ntfy.sh/your-topic"'),
-        ('url = "https://ntfy.sh/"', "must name a topic"),
-        ('url = "http://ntfy.sh/back"', "must start with https:// so reminders travel encrypted"),
-        ('url = "http://localhost.evil.example/back"', "must start with https://"),
-        ('url = "https://me:pw@ntfy.sh/back"', "must not hold a user name or password"),
-        ('url = "https://ntfy.sh/back up"', "no spaces"),
-        ('url = "https://ntfy.sh/r\u00fccken"', "must be plain ASCII"),
-        ("url = 1", "must be text in quotes, not 1"),
-        ('detail = "everything"', 'must be "generic" or "full", not "everything"'),
-        ('token = "tk_abc def"', "must be the token alone"),
-        ('token = "tk_abc\\r\\nX-Evil: 1"', "must be the token alone"),
-        ("token = 12345", "must be text in quotes"),
-    ],
-)
-def test_a_bad_push_setting_is_one_line_naming_the_key(text, expected):
-    with pytest.raises(ConfigError) as caught:
-        config.parse(f"[push]\n{text}\n".encode(), "c.toml")
-    said = str(caught.value)
-    key = text.split(" ")[0]
-    assert said.startswith(f"c.toml: [push] {key} ") and expected in said and "\n" not in said
-    assert "12345" not in said and "abc" not in said  # a token is not repeated on the screen
-
-
-@pytest.mark.cli
-def test_a_bad_push_setting_stops_a_command_with_one_line_and_no_traceback(run, config_file):
-    config_file.write_text('[push]\nurl = "http://ntfy.sh/back"\n')
-    result = run("config", "show", code=2)
-    assert result.stderr.count("\n") == 1 and "[push] url must start with https://" in result.stderr
-    assert run("status").stderr.count("\n") == 1  # elsewhere a one-line warning: logging must go on
-
-
-@pytest.mark.cli
-def test_config_show_shows_the_address_but_not_the_token(run, config_file):
-    push_config(config_file, "https://ntfy.sh/back-a7Xq93kLm", token="tk_s3cret")
-    shown = run.json("config", "show")
-    assert shown["push"] == {
-        "url": "https://ntfy.sh/back-a7Xq93kLm", "token": "(set, not shown)", "detail": "full", "answers": "off"
-    }  # fmt: skip
-
-
 # What a push says ------------------------------------------------------------------------------------
 
 
@@ -206,44 +137,7 @@ def reminder(title: str = "Ice off now", sticky: bool = True, what: Any = "ice")
     )
 
 
-@pure
-def test_full_detail_is_the_reminder_itself_with_what_to_type_and_a_priority_that_matches():
-    said = push.message(reminder(), "full")
-    assert said.title == "Ice off now" and said.priority == push.HIGH == 4 and said.tags == ("snowflake",)
-    assert said.body.startswith("Take the ice off and let the skin rest. ") and "therapy-timer done" in said.body
-    walk = push.message(reminder("Time for a short walk", sticky=False, what="walk"), "full")
-    assert walk.priority == push.DEFAULT == 3 and walk.tags == ("walking",)
-
-
-@pure
-def test_generic_detail_says_nothing_about_ice_heat_or_the_back():
-    off = push.message(reminder(), "generic")
-    on = push.message(reminder("Ice on now", sticky=False), "generic")
-    assert (off.title, off.body, off.priority, off.tags) == ("Reminder", "Time to end your session.", 4, ())
-    assert (on.title, on.body, on.priority) == ("Reminder", "Time for your next session.", 3)
-    words = f"{off} {on}".lower()
-    assert not any(w in words for w in ("ice", "heat", "walk", "back", "pain", "therapy", "skin"))
-
-
 # Through the daemon, to a real HTTP server -----------------------------------------------------------
-
-
-@pure
-def test_with_push_off_the_daemon_fires_its_reminders_without_touching_the_network(isolated, monkeypatch):
-    used: list[object] = []
-    real_connect = socket.socket.connect
-
-    def connect(self, address):
-        if self.family != socket.AF_UNIX:
-            used.append(address)
-        return real_connect(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    new_plan(isolated)
-    with stepping_daemon(isolated, HandClock(T0)) as p:
-        p.scheduler.run_until(T0 + timedelta(minutes=25))
-        assert p.daemon.pusher.wait(0)
-    assert len(p.recorder.sent) == 4 and used == [] and "push" not in {t.name for t in threading.enumerate()}
 
 
 def test_each_reminder_is_posted_to_the_topic_with_its_title_priority_tags_and_token(isolated, config_file, server):
@@ -409,15 +303,6 @@ def test_a_real_daemon_process_pushes_its_reminder(isolated, config_file, server
 # The request itself ------------------------------------------------------------------------------------
 
 
-@pure
-def test_the_request_reaches_the_child_process_whole():
-    settings = Push(url="https://ntfy.sh/back-a7Xq93kLm", token="tk_x", detail="full")
-    request = push.post(
-        settings, push.Message("Eis ab \u2013 jetzt", "Line one\n\nline three: done", 4, ("snowflake",))
-    )
-    assert push.from_bytes(push.as_bytes(request)) == request
-
-
 def test_a_title_beyond_latin_1_reaches_the_server_as_an_encoded_word(server):
     said = push.Message("Eis ab \u2013 jetzt \u2744", "Körper", 4)
     assert push.deliver(push.post(Push(url=server.url), said)) == 200
@@ -456,51 +341,6 @@ def test_a_refused_token_says_to_check_it(server):
 def no_desktop(monkeypatch):
     """No session bus: doctor's desktop test goes to the terminal (and doctor exits 1 for that)."""
     monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
-
-
-@pytest.mark.cli
-def test_doctor_sends_a_test_push_and_says_it_arrived_with_the_http_status(run, config_file, server, no_desktop):
-    push_config(config_file, server.url, "generic", token="tk_doc")
-    report = json.loads(run("doctor", "--json", code=1).stdout)["push"]
-    port = server.url.split(":")[2].split("/")[0]
-    assert report["seconds"] > 0
-    assert {**report, "seconds": None} == {
-        "on": True,
-        "server": f"127.0.0.1:{port}",
-        "detail": "generic",
-        "arrived": True,
-        "status": 200,
-        "seconds": None,
-        "problem": None,
-        "proxy": None,
-        "sent_from": "this terminal",  # no reminders run: doctor sends it itself
-    }
-    (got,) = server.received
-    assert (got.headers["Title"], got.headers["Authorization"]) == ("Reminder test", "Bearer tk_doc")
-    said = run("doctor", code=1).stdout
-    assert f"Push: a test reached 127.0.0.1:{port} (HTTP 200 in " in said and "detail: generic" in said
-
-
-@pytest.mark.cli
-def test_doctor_says_plainly_when_the_test_push_did_not_arrive(run, config_file, server, no_desktop):
-    push_config(config_file, server.url)
-    server.status = 500
-    report = json.loads(run("doctor", "--json", code=1).stdout)
-    assert (report["push"]["arrived"], report["push"]["status"], report["ok"]) == (False, 500, False)
-    assert "HTTP 500" in report["push"]["problem"]
-    assert "Push: PROBLEM: a test did not reach 127.0.0.1:" in run("doctor", code=1).stdout
-
-
-@pytest.mark.cli
-def test_doctor_with_push_off_sends_nothing_and_says_so(run, server, no_desktop):
-    report = json.loads(run("doctor", "--json", code=1).stdout)["push"]
-    assert report == dict.fromkeys(("server", "arrived", "status", "seconds", "problem", "proxy"), None) | {
-        "on": False,
-        "detail": "generic",
-        "sent_from": "this terminal",
-    }
-    assert "Push: off (nothing is sent anywhere" in run("doctor", code=1).stdout
-    assert server.received == []
 
 
 # Proxies -----------------------------------------------------------------------------------------------
@@ -626,49 +466,7 @@ def tls_server(tmp_path: Path, server: Server, monkeypatch: pytest.MonkeyPatch) 
     return server
 
 
-@pytest.mark.cli
-def test_doctor_says_which_proxy_an_https_push_went_through(run, config_file, tls_server, monkeypatch, no_desktop):
-    tunnel = Proxy(tunnel_to=tls_server.http.server_address[1])
-    try:
-        every_proxy_variable(monkeypatch, tunnel.url)
-        push_config(config_file, "https://ntfy.proxied.test/back-a7Xq93kLm", "generic", token="tk_x")
-        report = json.loads(run("doctor", "--json", code=1).stdout)["push"]
-        assert (report["arrived"], report["status"], report["proxy"]) == (True, 200, tunnel.url)
-        assert tunnel.requests == ["CONNECT ntfy.proxied.test:443"]  # a tunnel: the token went inside TLS
-        (got,) = tls_server.received
-        assert got.headers["Authorization"] == "Bearer tk_x"
-        said = run("doctor", code=1).stdout
-        assert f"Push: a test reached ntfy.proxied.test through the proxy {tunnel.url} (HTTP 200 in" in said
-        assert len(tunnel.requests) == 2
-        monkeypatch.setenv("no_proxy", "proxied.test")  # straight to the server, which resolves nowhere
-        report = json.loads(run("doctor", "--json", code=1).stdout)["push"]
-        assert (report["arrived"], report["proxy"]) == (False, None) and len(tunnel.requests) == 2
-    finally:
-        tunnel.close()
-
-
 # One deadline for doctor's test push -------------------------------------------------------------------
-
-
-@pytest.mark.cli
-def test_doctor_against_a_server_that_trickles_gives_up_at_one_deadline(
-    run, config_file, server, monkeypatch, no_desktop
-):
-    """A byte every 50 ms keeps every network wait short, so only a bound on the whole push ends it:
-    TIMEOUT + START seconds (10; 2 here). A watchdog ends the trickle after 20 s, should that bound be gone."""
-    monkeypatch.setattr(push, "TIMEOUT", 1.0)
-    monkeypatch.setattr(push, "START", 1.0)
-    push_config(config_file, server.url)
-    server.trickle = True
-    watchdog = threading.Timer(20, server.release.set)
-    watchdog.start()
-    try:
-        report = json.loads(run("doctor", "--json", code=1).stdout)["push"]
-    finally:
-        watchdog.cancel()
-    assert not server.release.is_set(), "the test push went on until the watchdog ended the trickle"
-    assert report["arrived"] is False and report["seconds"] < 6
-    assert report["problem"] == "no answer within 2 s (the push was stopped)"
 
 
 @pytest.mark.daemon

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.test_protocol import local
+from tests.unit.test_protocol import local
 from therapy_timer import store as store_module
 from therapy_timer import usecases, views
 from therapy_timer.bootstrap import Wiring

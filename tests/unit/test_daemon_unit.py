@@ -1,43 +1,24 @@
-"""The reminder daemon: on time, once, after sleep and restarts, through failures.
-
-Most tests step time: the daemon runs on a hand clock and a stepping scheduler, and the test moves
-from one scheduled tick to the next. The few marked `real_threads` run the real APScheduler with
-real threads, for what only they can show: the suspend cap, the socket, the config watch.
-"""
+"""The unit-tier tests of `tests/daemon/test_daemon.py` (they share its helpers)."""
 
 from __future__ import annotations
 
-import os
-import socket
-import time
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 from freezegun import freeze_time
 
-from tests.helpers import HandClock, make_daemon, run_in_thread, stepping_daemon, wait_idle, wait_until
+from tests.daemon.test_daemon import (
+    T0,
+    end_plan,
+    new_plan,
+)
+from tests.helpers import HandClock, stepping_daemon
 from therapy_timer import control, signs
-from therapy_timer.errors import RefusedError
-from therapy_timer.notify import NotifyError, bounded
+from therapy_timer.notify import NotifyError
 from therapy_timer.store import Store
 
-T0 = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)  # 09:00 in Berlin
-stepped = pytest.mark.unit  # a hand clock and a stepping scheduler: no threads, no sleeping (make check)
-real_threads = pytest.mark.daemon  # the real APScheduler and real threads
 
-
-def new_plan(folder, injured=T0, started=T0) -> int:
-    store = Store(folder)
-    plan_id = store.start_plan(injured, started, False, started).id
-    store.close()
-    return plan_id
-
-
-# Stepped time --------------------------------------------------------------------------------------
-
-
-@stepped
 def test_a_tick_fires_what_is_due_and_plans_the_next_one_at_its_due_time(isolated):
     new_plan(isolated)
     clock = HandClock(T0 + timedelta(seconds=0.3))
@@ -55,7 +36,6 @@ def test_a_tick_fires_what_is_due_and_plans_the_next_one_at_its_due_time(isolate
         assert len(p.recorder.sent) == 2  # nothing fires twice
 
 
-@stepped
 def test_after_downtime_only_the_latest_relevant_reminder_fires_the_rest_are_recorded_missed(isolated):
     new_plan(isolated)
     with stepping_daemon(isolated, HandClock(T0 + timedelta(minutes=17))) as p:
@@ -65,7 +45,6 @@ def test_after_downtime_only_the_latest_relevant_reminder_fires_the_rest_are_rec
     assert outcomes == {"on": "missed", "off": "fired"}
 
 
-@stepped
 def test_an_ice_off_reminder_hours_late_is_not_fired(isolated):
     new_plan(isolated)
     with stepping_daemon(isolated, HandClock(T0 + timedelta(hours=2, minutes=5))) as p:
@@ -74,7 +53,6 @@ def test_an_ice_off_reminder_hours_late_is_not_fired(isolated):
         assert sum(r.outcome == "missed" for r in p.daemon.store.reminders(1)) >= 4
 
 
-@stepped
 def test_a_restarted_daemon_continues_the_same_plan(isolated):
     new_plan(isolated)
     clock = HandClock(T0 + timedelta(seconds=1))
@@ -86,7 +64,6 @@ def test_a_restarted_daemon_continues_the_same_plan(isolated):
     assert first.recorder.titles == ["Ice on now"] and second.recorder.titles == ["Ice off now"]
 
 
-@stepped
 def test_repeats_until_done_and_a_nudge_after_done_stops_them(isolated, run):
     new_plan(isolated)
     clock = HandClock(T0)
@@ -101,7 +78,6 @@ def test_repeats_until_done_and_a_nudge_after_done_stops_them(isolated, run):
         assert p.scheduler.next_at() == T0 + timedelta(hours=2)  # the next ice session
 
 
-@stepped
 def test_the_plan_runs_for_a_day_of_stepped_time(isolated):
     new_plan(isolated)
     with stepping_daemon(isolated, HandClock(T0)) as p:
@@ -112,7 +88,6 @@ def test_the_plan_runs_for_a_day_of_stepped_time(isolated):
     assert len(p.recorder.sent) == len(record)
 
 
-@stepped
 def test_any_number_of_nudges_cost_one_recompute(isolated):
     new_plan(isolated)
     with stepping_daemon(isolated, HandClock(T0)) as p:
@@ -125,7 +100,6 @@ def test_any_number_of_nudges_cost_one_recompute(isolated):
         assert len(p.scheduler.queue) == 1
 
 
-@stepped
 def test_a_nudge_while_a_tick_runs_is_not_lost(isolated, run):
     """The pending flag is cleared before the recompute reads the database."""
     new_plan(isolated, injured=T0 - timedelta(days=3))  # heat phase
@@ -145,7 +119,6 @@ def test_a_nudge_while_a_tick_runs_is_not_lost(isolated, run):
     assert p.recorder.titles[-1] == "Stop the heat now"
 
 
-@stepped
 def test_desktop_failure_falls_back_to_the_terminal_says_so_once_and_recovers(isolated):
     new_plan(isolated)
     with stepping_daemon(isolated, HandClock(T0)) as p:
@@ -160,20 +133,6 @@ def test_desktop_failure_falls_back_to_the_terminal_says_so_once_and_recovers(is
         assert any("work again" in line for line in p.logged)
 
 
-@real_threads
-def test_a_hanging_notification_is_bounded(isolated):
-    new_plan(isolated)
-    with stepping_daemon(isolated, HandClock(T0), timeout=0.3) as p:
-        p.recorder.hang = True
-        began = time.monotonic()  # real time: nothing is frozen here
-        p.scheduler.step()
-        assert time.monotonic() - began < 2
-        assert p.daemon.store.reminders(1)[0].backend == "terminal"
-    with pytest.raises(NotifyError, match="no answer"):
-        bounded(lambda: time.sleep(5), 0.1)
-
-
-@stepped
 def test_a_broken_config_keeps_the_last_good_one_and_says_why(isolated, config_file):
     config_file.write_text("[cold]\nminutes = 12\n")
     new_plan(isolated)
@@ -186,7 +145,6 @@ def test_a_broken_config_keeps_the_last_good_one_and_says_why(isolated, config_f
     assert any("keep the previous settings" in line and "minutes = 99" in line for line in p.logged)
 
 
-@stepped
 @pytest.mark.parametrize("first", ["good", "none"])
 def test_a_config_that_breaks_the_parser_itself_keeps_the_last_good_settings(isolated, config_file, first):
     """A TOML array nested 5000 deep makes tomllib raise RecursionError, not a ConfigError."""
@@ -202,7 +160,6 @@ def test_a_config_that_breaks_the_parser_itself_keeps_the_last_good_settings(iso
     assert any("nested too deeply" in line for line in p.logged)
 
 
-@stepped
 def test_a_failing_tick_is_retried_even_when_logging_fails_too(isolated):
     """Logging raises and the record cannot be written: the retry is planned regardless."""
     new_plan(isolated)
@@ -226,7 +183,6 @@ def test_a_failing_tick_is_retried_even_when_logging_fails_too(isolated):
         assert p.scheduler.next_at() == T0 + timedelta(minutes=15)
 
 
-@stepped
 def test_the_daemon_and_every_command_follow_the_zone_recorded_with_the_plan(isolated, run, monkeypatch):
     """Started in New York at 15:00. The daemon runs with TZ=Asia/Kolkata, where it is 01:30 and the
     next session (two hours on) would fall in quiet hours; `done` comes from a Kolkata shell too.
@@ -252,25 +208,6 @@ def test_the_daemon_and_every_command_follow_the_zone_recorded_with_the_plan(iso
         assert len(p.recorder.titles) == sent  # the answer reached the daemon's session: no repeats
 
 
-@real_threads
-def test_a_shutdown_before_the_daemon_runs_still_ends_it(isolated):
-    """The cause of the old race: APScheduler ignores a shutdown that comes before it started."""
-    new_plan(isolated)
-    daemon, _, _ = make_daemon(isolated)
-    daemon.shutdown()
-    thread = run_in_thread(daemon)
-    thread.join(5)
-    assert not thread.is_alive()
-    assert not control.is_running(isolated)
-
-
-def end_plan(folder) -> None:
-    store = Store(folder)
-    store.end_plan(store.active_plan().id, T0 + timedelta(minutes=1), "stopped")
-    store.close()
-
-
-@stepped
 def test_a_plan_started_as_the_daemon_ends_is_carried_on_with(isolated):
     """Issue 21.1: `stop; start`. The daemon reads "no plan"; before it lets go of its lock the new
     `start` records its plan, sees the lock held and only nudges. The daemon must serve that plan."""
@@ -298,7 +235,6 @@ def test_a_plan_started_as_the_daemon_ends_is_carried_on_with(isolated):
         assert p.daemon.store.reminders(2) != []
 
 
-@stepped
 def test_a_plan_ended_for_good_ends_the_daemon_and_lets_go_of_its_lock(isolated):
     new_plan(isolated)
     with stepping_daemon(isolated, HandClock(T0 + timedelta(seconds=1))) as p:
@@ -310,7 +246,6 @@ def test_a_plan_ended_for_good_ends_the_daemon_and_lets_go_of_its_lock(isolated)
         assert p.recorder.titles[-1] == "Reminders stopped"
 
 
-@stepped
 def test_a_daemon_that_a_newer_one_replaced_as_it_ended_leaves_the_plan_to_it(isolated):
     """`start` found the lock free (the daemon had let go) and began a daemon of its own, which took it."""
     new_plan(isolated)
@@ -334,189 +269,10 @@ def test_a_daemon_that_a_newer_one_replaced_as_it_ended_leaves_the_plan_to_it(is
         newer.release()
 
 
-@stepped
 def test_run_refuses_without_a_plan(run):
     assert "no active plan" in run("run", code=1).stderr
 
 
-# Real threads ---------------------------------------------------------------------------------------
-
-
-@real_threads
-def test_wall_clock_jump_forward_fires_within_the_idle_cap_once(isolated):
-    """A suspended laptop: the monotonic clock stood still while the wall clock moved on.
-
-    With a 0.2 s cap the late reminder must come within 1.5 s of real time (the real daemon
-    uses a 50 s cap: within 50 s of waking); the next test shows it would not come without one.
-    """
-    new_plan(isolated)
-    with freeze_time(T0 + timedelta(seconds=1)) as frozen:
-        daemon, recorder, _ = make_daemon(isolated, max_idle=0.2)
-        thread = run_in_thread(daemon)
-        recorder.wait_for("Ice on now")
-        wait_idle(daemon, thread)
-        frozen.move_to(T0 + timedelta(minutes=15, seconds=20))  # ice-off fell due "during sleep"
-        recorder.wait_for("Ice off now", seconds=1.5)
-        frozen.move_to(T0 + timedelta(minutes=10))  # and a manual change back: nothing fires twice
-        time.sleep(0.6)  # three cap periods in which a second "Ice off now" could come
-        daemon.shutdown()
-        thread.join(3)
-    assert recorder.titles == ["Ice on now", "Ice off now"]
-
-
-@real_threads
-def test_without_the_cap_apscheduler_alone_would_miss_the_jump(isolated):
-    new_plan(isolated)
-    with freeze_time(T0 + timedelta(seconds=1)) as frozen:
-        daemon, recorder, _ = make_daemon(isolated, max_idle=None)
-        thread = run_in_thread(daemon)
-        recorder.wait_for("Ice on now")
-        wait_idle(daemon, thread)
-        frozen.move_to(T0 + timedelta(minutes=15, seconds=20))
-        with pytest.raises(AssertionError, match="not sent within"):
-            recorder.wait_for("Ice off now", seconds=1.5)
-        daemon.shutdown()
-        thread.join(3)
-
-
-@real_threads
-def test_one_daemon_per_user(isolated):
-    new_plan(isolated)
-    daemon, _, _ = make_daemon(isolated)
-    thread = run_in_thread(daemon)
-    assert wait_until(lambda: control.is_running(isolated))
-    second, _, _ = make_daemon(isolated)
-    with pytest.raises(RefusedError, match="already running"):
-        second.run()
-    daemon.shutdown()
-    thread.join(3)
-    assert not thread.is_alive() and not control.is_running(isolated)
-
-
-@real_threads
-def test_commands_reach_the_running_daemon_at_once(isolated, run):
-    run("start", "--no-daemon", "--injured", "-3d")
-    daemon, recorder, _ = make_daemon(isolated, max_idle=30)
-    thread = run_in_thread(daemon)
-    recorder.wait_for("Moist heat on now")
-    run("log", "heat-worse")
-    recorder.wait_for("Stop the heat now", seconds=1.0)
-    run("stop")
-    recorder.wait_for("Reminders stopped", seconds=2.0)
-    thread.join(2)
-    assert not thread.is_alive()
-
-
-@real_threads
-def test_a_replaced_plan_reaches_the_running_daemon_even_with_no_daemon(isolated, run):
-    run("start", "--no-daemon")
-    daemon, recorder, _ = make_daemon(isolated, max_idle=30)
-    thread = run_in_thread(daemon)
-    recorder.wait_for("Ice on now")
-    assert "they follow the new plan" in run("start", "--replace", "--no-daemon", "--injured", "-3d").stdout
-    recorder.wait_for("Moist heat on now", seconds=1.0)
-    daemon.shutdown()
-    thread.join(3)
-
-
-@real_threads
-def test_a_flood_of_nudges_costs_a_few_recomputes(isolated, run):
-    run("start", "--no-daemon")
-    daemon, recorder, _ = make_daemon(isolated, max_idle=30)
-    recomputes = []
-    real_tick = daemon._tick
-    daemon._tick = lambda: (recomputes.append(1), real_tick())[1]
-    thread = run_in_thread(daemon)
-    recorder.wait_for("Ice on now")
-    with daemon._tick_lock:  # hold the recompute while the flood arrives
-        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sender:
-            for _ in range(16_000):
-                sender.sendto(control.NUDGE, control.address(isolated))
-        before = len(recomputes)
-    assert wait_until(lambda: len(recomputes) > before)
-    time.sleep(0.3)  # let the receiver drain what is still queued
-    daemon.shutdown()
-    thread.join(3)
-    assert len(recomputes) - before <= 5, len(recomputes) - before
-
-
-@real_threads
-def test_the_socket_is_a_short_private_path_never_an_abstract_name(isolated, tmp_path, monkeypatch):
-    runtime = tmp_path / "r"
-    runtime.mkdir(mode=0o700)
-    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
-    deep = isolated / ("x" * 120)  # a data folder path far longer than a socket path may be
-    now = datetime.now(timezone.utc)
-    new_plan(deep, now, now)
-    daemon, _, _ = make_daemon(deep)
-    thread = run_in_thread(daemon)
-    assert wait_until(lambda: daemon.socket is not None)
-    address = control.address(deep)
-    assert address.startswith(str(runtime / "therapy-timer") + "/") and len(address) < 100
-    assert os.stat(runtime / "therapy-timer").st_mode & 0o777 == 0o700
-    assert control.nudge(deep)
-    daemon.shutdown()
-    thread.join(3)
-    assert not os.path.exists(address)
-
-
-@real_threads
-def test_sockets_that_nobody_listens_on_are_removed_before_binding_and_a_live_one_is_kept(isolated, runtime_dir):
-    """Issue 21.15: a daemon killed with its socket bound left the file behind, one per data folder."""
-    folder = runtime_dir / "therapy-timer"
-    folder.mkdir(mode=0o700)
-    stale = [folder / f"{n:08x}.sock" for n in range(3)]
-    for path in stale:  # bound, then the process "died": the file stays, nobody listens
-        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as gone:
-            gone.bind(str(path))
-    live = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    live.bind(str(folder / "0000beef.sock"))  # another data folder's daemon, alive
-    (folder / "notes.sock").write_text("")  # not a socket: not ours to judge
-    new_plan(isolated)
-    daemon, _, _ = make_daemon(isolated)
-    thread = run_in_thread(daemon)
-    try:
-        assert wait_until(lambda: daemon.socket is not None)
-        assert not any(path.exists() for path in stale)
-        assert (folder / "0000beef.sock").exists() and (folder / "notes.sock").exists()
-        assert control.nudge(isolated)  # its own, bound after the sweep
-    finally:
-        live.close()
-        daemon.shutdown()
-        thread.join(3)
-
-
-@real_threads
-def test_a_hand_edit_of_the_config_reaches_the_running_daemon_at_once(isolated, config_file, run):
-    config_file.write_text("[cold]\nminutes = 15\n")
-    run("start", "--no-daemon")
-    daemon, recorder, logged = make_daemon(isolated, max_idle=30)
-    thread = run_in_thread(daemon)
-    recorder.wait_for("Ice on now")
-    config_file.write_text("[cold]\nminutes = 99\n")  # as an editor would save it
-    recorder.wait_for("therapy-timer settings problem", seconds=1.0)
-    assert any("minutes = 99" in line for line in logged)
-    daemon.shutdown()
-    thread.join(3)
-
-
-@real_threads
-def test_a_config_folder_made_after_the_daemon_started_is_still_watched(isolated, tmp_path, run):
-    config = tmp_path / "not-yet" / "therapy-timer" / "config.toml"
-    run("start", "--no-daemon")
-    daemon, recorder, logged = make_daemon(isolated, max_idle=30, config_path=config)
-    thread = run_in_thread(daemon)
-    recorder.wait_for("Ice on now")
-    config.parent.mkdir(parents=True)  # the folder appears only now, then the file in it
-    config.write_text("[cold]\nminutes = 99\n")
-    recorder.wait_for("therapy-timer settings problem", seconds=1.0)
-    config.write_text("[cold]\nminutes = 12\n")  # and later edits there are seen too
-    assert wait_until(lambda: any("fine again" in line for line in logged), 1.0)
-    daemon.shutdown()
-    thread.join(3)
-
-
-@stepped
 def test_the_next_reminder_repeats_a_logged_warning_sign_once(isolated):
     plan_id = new_plan(isolated)
     store = Store(isolated)
@@ -530,7 +286,6 @@ def test_the_next_reminder_repeats_a_logged_warning_sign_once(isolated):
         assert all("you logged" not in body for body in bodies[1:]) and len(bodies) >= 2
 
 
-@stepped
 def test_from_day_14_pain_no_lower_than_at_the_start_is_said_in_the_first_reminder_of_each_day(isolated):
     plan_id = new_plan(isolated, injured=T0 - timedelta(days=15))  # day 16 of recovery
     store = Store(isolated)
@@ -548,7 +303,6 @@ def test_from_day_14_pain_no_lower_than_at_the_start_is_said_in_the_first_remind
         assert all("no lower" not in body for body in tomorrow[1:])
 
 
-@stepped
 def test_pain_that_has_fallen_adds_nothing_to_the_reminders(isolated):
     plan_id = new_plan(isolated, injured=T0 - timedelta(days=15))
     store = Store(isolated)
@@ -560,7 +314,6 @@ def test_pain_that_has_fallen_adds_nothing_to_the_reminders(isolated):
         assert p.recorder.notes and all("doctor" not in note.body for note in p.recorder.notes)
 
 
-@stepped
 def test_a_daemon_started_while_the_config_is_broken_keeps_the_plans_recorded_settings(isolated, run, config_file):
     """A reboot while config.toml has a typo: the daemon keeps the settings recorded with the plan
     (12-minute ice), as every command does, and records nothing over them (it used to record the

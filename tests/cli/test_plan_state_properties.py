@@ -17,7 +17,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.test_protocol import BERLIN, local
+from tests.unit.test_protocol import BERLIN, local
 from therapy_timer import protocol, usecases
 from therapy_timer.bootstrap import Wiring
 from therapy_timer.config import Cold, Config, Heat

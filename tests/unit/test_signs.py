@@ -11,7 +11,7 @@ import pytest
 from therapy_timer import signs
 from therapy_timer.cli import SIGN_NAMES
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 CORPORA = [
     "symptom_corpus.tsv",
     "symptom_corpus_independent.tsv",

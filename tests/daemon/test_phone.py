@@ -19,15 +19,13 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from tests.helpers import HandClock, Parts, stepping_daemon
 from tests.ntfy_server import Ntfy, Phone
 from therapy_timer import phone, push
-from therapy_timer.config import Push
-from therapy_timer.store import PhoneButton, Store
+from therapy_timer.store import Store
 
 T0 = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)  # 09:00 in Berlin
 TOPIC = "back-a7Xq93kLm"
@@ -91,88 +89,6 @@ def refused_lines(logged: list[str]) -> list[str]:
 
 
 # What the buttons are, and what they carry -------------------------------------------------------
-
-
-@pure
-def test_answers_from_the_phone_are_off_by_default_and_need_push():
-    assert Push().answers == "off" and not phone.on(Push())
-    assert not phone.on(Push(answers="on")) and phone.on(Push(url="https://ntfy.sh/x", answers="on"))
-
-
-@pure
-@pytest.mark.parametrize(
-    "offered, on_the_phone",
-    [
-        (("heat-worse", "heat-no-help", "skip", "snooze"), ("heat-worse", "heat-no-help", "skip")),
-        (("done", "heat-worse", "heat-no-help"), ("heat-worse", "done", "heat-no-help")),
-        (("skip", "snooze"), ("skip", "snooze")),
-        (("walked", "skip", "later"), ("walked", "skip", "later")),
-        (("done",), ("done",)),
-        (("check-none", "check-new"), ()),  # the daily check-in: its answer is a list the phone cannot show
-    ],
-)
-def test_the_push_offers_the_reminders_own_answers_made_it_worse_first_three_at_most(offered, on_the_phone):
-    assert phone.phone_buttons(offered) == on_the_phone
-
-
-@pure
-def test_a_push_with_buttons_is_json_to_the_server_root_with_http_actions_that_clear():
-    settings = Push(url="https://ntfy.example.org/back-a7Xq93kLm", token="tk_x", detail="full", answers="on")
-    said = push.Message(
-        "Heat off now",
-        "Take the heat off.",
-        4,
-        ("hotsprings",),
-        (push.Action("Done, it's off", "https://r/x", "c0de"),),
-    )
-    request = push.post(settings, said)
-    assert (request.method, request.url) == ("POST", "https://ntfy.example.org/")
-    assert request.headers == {"Content-Type": "application/json", "Authorization": "Bearer tk_x"}
-    assert json.loads(request.body) == {
-        "topic": "back-a7Xq93kLm",
-        "message": "Take the heat off.",
-        "title": "Heat off now",
-        "priority": 4,
-        "tags": ["hotsprings"],
-        "actions": [
-            {"action": "http", "label": "Done, it's off", "url": "https://r/x", "method": "POST", "body": "c0de",
-             "clear": True},
-        ],
-    }  # fmt: skip
-    assert push.from_bytes(push.as_bytes(request)) == request  # as the child process reads it
-
-
-@pure
-def test_the_reading_is_a_poll_of_the_reply_topic_since_a_time_then_since_the_last_message():
-    settings = Push(url="https://ntfy.sh/back-a7Xq93kLm", token="tk_x", answers="on")
-    request = phone.poll(settings, "reply-abc", "1795507140")
-    assert request.method == "GET" and request.headers == {"Authorization": "Bearer tk_x"}
-    assert request.url == "https://ntfy.sh/reply-abc/json?poll=1&since=1795507140"
-    button = PhoneButton("c", 1, "k", "s", "done", T0, T0 + timedelta(minutes=30))
-    assert phone.first_since([button]) == str(int(T0.timestamp()) - 60)
-
-
-@pure
-def test_a_reading_keeps_only_message_events_and_survives_a_cut_off_line():
-    answer = (
-        b'{"id":"a1","time":1795507200,"event":"open","topic":"r"}\n'
-        b'{"id":"b2","time":1795507201,"event":"message","topic":"r","message":"xyz"}\n'
-        b'{"id":"c3","time":1795507202,"event":"keepalive","topic":"r"}\n'
-        b'{"id":"d4","time":1795507203,"event":"mess'
-    )
-    assert phone.read(answer) == [phone.Heard("b2", datetime.fromtimestamp(1795507201, timezone.utc), "xyz")]
-
-
-@pure
-def test_each_code_is_judged_unknown_used_late_or_an_answer():
-    code = phone.new_code()
-    fresh = PhoneButton(code, 1, "s/off", "s", "done", T0, T0 + timedelta(minutes=30))
-    assert phone.judge(fresh, code, T0 + timedelta(minutes=1)) == "answer"
-    assert phone.judge(fresh, code, T0 + timedelta(minutes=30)) == "late"
-    assert phone.judge(fresh._replace(used_at=T0), code, T0) == "used"
-    assert phone.judge(None, phone.new_code(), T0) == "unknown"
-    assert phone.judge(fresh, code + "x", T0) == "not-ours"
-    assert phone.judge(fresh, "heat-worse", T0) == "not-ours"
 
 
 # Through the daemon, to the stand-in server and back ----------------------------------------------
@@ -483,48 +399,3 @@ def no_desktop(monkeypatch):
     """No session bus: doctor's desktop test goes to the terminal (and doctor exits 1 for that)."""
     monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
     monkeypatch.setenv("PATH", "/nonexistent")
-
-
-@pytest.mark.cli
-def test_doctor_says_whether_answers_from_the_phone_are_on_and_when_the_last_arrived(
-    run, config_file, isolated, no_desktop
-):
-    server = Ntfy()
-    try:
-        answers_config(config_file, server.topic_url(TOPIC), answers="off")
-        assert json.loads(run("doctor", "--json", code=1).stdout)["phone_answers"] == {
-            "on": False, "last_arrived": None, "desk_clears_phone": False
-        }  # fmt: skip
-        assert (
-            'Answers from the phone: off (pushes carry no buttons; [push] answers = "on" adds them)'
-            in run("doctor", code=1).stdout
-        )
-        answers_config(config_file, server.topic_url(TOPIC))
-        assert "Answers from the phone: on (none has arrived yet)" in run("doctor", code=1).stdout
-        run("start", "--no-daemon", "--injured", "-3d")
-        store, now = Store(isolated), datetime.now(timezone.utc)
-        store.log(1, now, "heat-worse", now, source="phone")
-        store.close()
-        report = json.loads(run("doctor", "--json", code=1).stdout)["phone_answers"]
-        said = run("doctor", code=1).stdout
-    finally:
-        server.close()
-    assert report["on"] is True and datetime.fromisoformat(report["last_arrived"]) == now.replace(microsecond=0)
-    assert (
-        f"Answers from the phone: on (the last arrived {now.astimezone(ZoneInfo('Europe/Berlin')):%a %d %b %H:%M})"
-        in said
-    )
-    assert "stays on the phone until you swipe it away" in said
-    assert TOPIC not in json.dumps(report)
-
-
-@pytest.mark.cli
-def test_history_and_the_report_say_an_answer_came_from_the_phone(run, isolated):
-    run("start", "--no-daemon", "--injured", "-3d", "--at", "-10m")
-    store, now = Store(isolated), datetime.now(timezone.utc)
-    store.log(1, now, "heat-worse", now, source="phone")
-    store.close()
-    assert "(from the phone)" in run("history").stdout
-    assert [e["source"] for e in run.json("history")["events"] if e["kind"] == "heat-worse"] == ["phone"]
-    assert "(from the phone)" in run("report").stdout
-    assert [s["source"] for s in run.json("report")["switches"]] == ["phone"]

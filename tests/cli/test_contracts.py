@@ -13,7 +13,7 @@ a note no score). Every `--help` is compared as text with tests/golden/help/WORD
 the bare command), rendered at a fixed width of 80 columns whatever the terminal.
 
 Regenerating (review the diff and say why in the commit):
-    UPDATE_GOLDEN=1 pytest tests/test_contracts.py
+    UPDATE_GOLDEN=1 pytest tests/cli/test_contracts.py
 writes the help texts as they are now, and adds to each JSON golden the keys it lacks (and a type
 for a value that was only ever null); it refuses, writing nothing, when a golden key is missing or
 has another type, as that breaks the scripts that read it. UPDATE_GOLDEN=force rewrites the JSON
@@ -38,12 +38,12 @@ import pytest
 from click.testing import CliRunner
 from freezegun import freeze_time
 
+from tests.cli.test_help import every_command
 from tests.conftest import BERLIN
-from tests.test_help import every_command
-from tests.test_push import Server, push_config, refused_url
+from tests.daemon.test_push import Server, push_config, refused_url
 from therapy_timer.cli import cli
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN", "")
 FORCE = UPDATE == "force"
 HELP_WIDTH = 80  # click's terminal_width: the goldens do not depend on the terminal running the tests

@@ -1,0 +1,23 @@
+"""The cli-tier tests of `tests/unit/test_live_calendar.py` (they share its helpers)."""
+
+from __future__ import annotations
+
+from tests.unit.test_live_calendar import (  # noqa: F401 (fixtures are used by name)
+    T0,
+    Counting,
+    M,
+    Stuck,
+    at,
+    copy_of,
+    started,
+    step,
+)
+from therapy_timer import live_calendar
+
+
+def test_forget_deletes_the_calendar_copy_too(isolated, run):
+    started(run)
+    live_calendar.write(isolated, isolated.parent / "config.toml", T0)
+    assert (isolated / live_calendar.NAME).exists()
+    removed = run.json("forget", "--yes")["removed"]
+    assert str(isolated / live_calendar.NAME) in removed and not (isolated / live_calendar.NAME).exists()

@@ -1,0 +1,47 @@
+"""The daemon-tier tests of `tests/unit/test_live_calendar.py` (they share its helpers)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+from tests.unit.test_live_calendar import (  # noqa: F401 (fixtures are used by name)
+    T0,
+    Counting,
+    M,
+    Stuck,
+    at,
+    copy_of,
+    started,
+    step,
+)
+from therapy_timer import live_calendar
+
+
+def test_the_real_daemon_writes_the_copy_in_a_process_of_its_own_and_the_last_one_when_it_stops(isolated, tmp_path):
+    env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}  # the daemon's imports, on its stderr
+    therapy_timer = [sys.executable, "-m", "therapy_timer"]
+    subprocess.run([*therapy_timer, "start", "--no-daemon"], env=env, check=True, capture_output=True, timeout=60)
+    out = (tmp_path / "daemon.out").open("wb")  # a file, not a pipe: thousands of import lines never block it
+    daemon = subprocess.Popen([*therapy_timer, "run"], env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        copy = isolated / live_calendar.NAME
+        for _ in range(300):
+            if copy.exists():
+                break
+            time.sleep(0.05)
+        assert copy.exists(), "no calendar copy within 15 s"
+        assert all(e["status"] == "CONFIRMED" for e in copy_of(isolated))
+        subprocess.run([*therapy_timer, "stop"], env=env, check=True, capture_output=True, timeout=60)
+        daemon.wait(timeout=30)
+    finally:
+        if daemon.poll() is None:
+            daemon.kill()
+        out.close()
+    output = (tmp_path / "daemon.out").read_text(errors="replace")
+    imported = [line for line in output.splitlines() if line.startswith("import time:")]
+    assert any("therapy_timer.daemon" in line for line in imported)
+    assert not [line for line in imported if "icalendar" in line]
+    assert "CANCELLED" in {str(e["status"]) for e in copy_of(isolated)}
