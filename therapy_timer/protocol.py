@@ -265,8 +265,10 @@ def build(
     walker = _Walker(settings, plan, triggers, horizon, zone, [f for f in pinned if f.kind != "walk"])
     walker.run()
     walks = _walks(settings, plan, walker.sessions, horizon, zone, [f for f in pinned if f.kind == "walk"])
-    sessions = sorted((s for s in walker.sessions + walks if s.start < cut), key=lambda s: (s.start, s.end))
-    phases = _heat_begins_with_its_session([p for p in walker.phases if p.start < cut] or walker.phases[:1], sessions)
+    worked = sorted(walker.sessions + walks, key=lambda s: (s.start, s.end))  # to the horizon, past the cut
+    phases = _heat_begins_with_its_session(walker.phases, worked)  # so no window can move "heat from"
+    sessions = [s for s in worked if s.start < cut]
+    phases = [p for p in phases if p.start < cut] or phases[:1]
     return Timeline(sessions, phases, [s for s in walker.switches if s.at < cut])
 
 

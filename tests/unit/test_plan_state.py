@@ -138,3 +138,23 @@ def test_done_answers_the_take_it_off_reminder_in_front_not_the_walk_that_began(
     due = reminders.build(Config(), with_walk, [], DAY2 - H, walk.at)
     shown = reminders.answer_in_front(due, walk.at)
     assert shown is not None and shown.session == ice.key and shown.sticky
+
+
+def test_heat_from_is_the_same_in_every_window_however_short():
+    """Found by a newcomer: `plan --hours 24` said cold until 18:30 while `status` said heat from 19:00;
+    after a switch, a short window invented a heat phase at the window's end."""
+    injured = local(2026, 11, 23, 18, 30)
+    plan = Plan(injured, DAY2)
+    full = build(Config(), plan, [], DAY2 + 4 * 24 * H, BERLIN)
+    first_heat = of(full, "heat")[0].start
+    for hours in (1, 6, 24, 30, 33, 34, 37, 38, 60):
+        short = build(Config(), plan, [], DAY2 + hours * H, BERLIN)
+        assert short.phases[0].end == first_heat, hours
+        assert all(p.start < DAY2 + hours * H for p in short.phases)
+    switched = [Event(local(2026, 11, 27, 5, 2), "heat-no-help")]
+    late = Plan(local(2026, 11, 21, 9, 0), local(2026, 11, 27, 5, 0))
+    returns = build(Config(), late, switched, late.started_at + 4 * 24 * H, BERLIN).heat_returns(switched[0].at)
+    for hours in (1, 12, 24, 30):
+        short = build(Config(), late, switched, late.started_at + hours * H, BERLIN)
+        cold = next(p for p in short.phases if p.reason == "heat-no-help")
+        assert cold.end == returns, hours
