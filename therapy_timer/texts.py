@@ -285,6 +285,7 @@ BUTTON_REFUSALS = {
     "nothing-to-snooze": "there is no reminder to snooze right now",
     "take-off-first": "a take-it-off reminder cannot be snoozed: longer ice or heat can hurt the skin, so take it off",
     "snooze-too-long": "snoozed that long, it would run into the next session, so it would not come again",
+    "snoozed-ahead": "that {kind} was snoozed until {moved}, so it has not begun",
 }
 """A use case's refusal (`errors.RefusedError.reason`), worded for a notification: no command to type."""
 

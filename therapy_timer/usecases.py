@@ -467,13 +467,21 @@ def answer(
         first = decision.upcoming
         raise RefusedError(
             "no session has started yet"
-            + (f"; the first is at {views.stamp(first.start, deps.zone)}" if first else ""),
+            + (f"; the first is at {texts.when(first.start, deps.zone, deps.now)}" if first else ""),
             "none-yet",
         )
     if decision.refused == "unknown":
         raise RefusedError("that session is not part of the plan (any more)", "not-planned")
     session = decision.session
     assert session is not None
+    if outcome == "done" and session.snoozed and at < session.start:  # snoozed: it has not begun
+        moved = texts.when(session.start, deps.zone, deps.now)
+        raise RefusedError(
+            f"that {session.kind} was snoozed until {moved}, so it has not begun: say done once it is off, or skip it",
+            "snoozed-ahead",
+            kind=session.kind,
+            moved=moved,
+        )
     if decision.refused == "already":
         raise RefusedError(
             f"{views.label(session, deps.zone)} is already marked {decision.previous}",

@@ -127,3 +127,27 @@ def test_snooze_promises_what_comes_and_moves_the_session(run):
     assert iso(status["snoozed"]["due"]) == iso(snoozed["again_at"])
     ice = next(s for s in window["sessions"] if s["key"] == snoozed["session"])
     assert iso(ice["start"]) == iso(snoozed["again_at"]) and iso(ice["end"]) == iso("2026-11-24T09:27:00+01:00")
+
+
+def test_done_after_a_snooze_is_refused_until_the_session_begins_and_skip_still_works(run):
+    """Found by a newcomer: done right after a snooze marked the moved session done, "with 25 min to
+    go", and a later done said "no session has started yet" with a raw ISO time."""
+    with freeze_time("2026-11-24 09:02:00+01:00"):
+        run("start", "--no-daemon", "--at", "09:00")
+        run("snooze", "10")  # the ice moves to 09:12
+        refused = run("done", code=1)
+        assert "snoozed until 09:12" in refused.stderr and "has not begun" in refused.stderr
+        assert refused.stderr.count("\n") == 1
+    with freeze_time("2026-11-24 09:05:00+01:00"):
+        assert "snoozed until 09:12" in run("done", "--at", "09:04", code=1).stderr
+        assert run("skip").stdout.startswith("Marked skipped: ice 09:12-09:27")
+
+
+def test_no_session_yet_names_its_time_as_people_read_it(run):
+    with freeze_time("2026-11-24 09:20:00+01:00"):
+        run("start", "--no-daemon", "--at", "09:00")
+        run("done", "--at", "09:15")
+        run("stop")
+        run("start", "--no-daemon")  # the skin rests: the first ice at 09:30
+        refused = run("done", code=1)
+    assert "no session has started yet; the first is at 09:30" in refused.stderr
