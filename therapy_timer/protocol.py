@@ -669,8 +669,11 @@ def switch(
     at: datetime,
     zone: tzinfo,
     facts: Iterable[str] = (),
+    now: datetime | None = None,
 ) -> SwitchResult:
-    """Decide what a switch of `kind` at `at` does to the plan (`events`: the log before it)."""
+    """Decide what a switch of `kind` at `at` does to the plan (`events`: the log before it); `now`:
+    when it is reported, so the ice it names is one still to come (a late report's first ice may
+    be over already)."""
     facts = tuple(facts)
     before = build(config, plan, events, at + 2 * MARGIN, zone, facts)
     timeline = build(config, plan, [*events, Event(at, kind)], at + 2 * MARGIN, zone, facts)
@@ -679,7 +682,7 @@ def switch(
     cut = next((s for s in timeline.sessions if s.cut_short and s.end == at and s.key not in was_cut), None)
     running = next((s for s in timeline.sessions if s.kind == "heat" and s.start <= at < s.end), None)
     phase = timeline.phase_at(at)
-    ice = next((s for s in timeline.sessions if s.kind == "ice" and s.start >= at), None)
+    ice = next((s for s in timeline.sessions if s.kind == "ice" and s.start >= max(at, now or at)), None)
     return SwitchResult(
         kind=kind,
         at=at,

@@ -215,19 +215,30 @@ def started(result: StartResult, reminders: str, zone: tzinfo, now: datetime) ->
 
 
 def switched(result: SwitchResult, zone: tzinfo, now: datetime) -> list[str]:
-    """What a switch means for the user, saying only what is true."""
-    out = []
+    """What a switch means for the user, saying only what is true: a report for a moment gone by
+    (`--at` in the past) is said in the past, and promises only what is still to come."""
+    late = result.at < now - timedelta(minutes=1)
+    out = [f"Recorded for {when(result.at, zone, now)}."] if late else []
     if result.heat_off_now:
-        out.append("Take the heat off now, and look at the skin.")
+        if late:
+            out.append(f"The heat came off at {when(result.at, zone, now)}; look at the skin.")
+        else:
+            out.append("Take the heat off now, and look at the skin.")
     if not result.changed:
         if not result.heat_off_now:
             out.append("No heat is planned right now (you are in a cold phase), so the plan stays as it is.")
         out.append("Keep to ice, wrapped in a towel.")
         return out
-    if result.heat_finishes_at:
+    if result.heat_finishes_at and result.heat_finishes_at > now:
         out.append(f"Finish this heat session (until {when(result.heat_finishes_at, zone, now)}).")
     if result.ice:
-        wait = "" if result.ice.start == result.at else " (the skin settles first)"
+        came_off = max(result.at, result.heat_finishes_at or result.at)
+        if result.ice.start <= came_off:
+            wait = ""
+        elif result.ice.start <= came_off + SKIN_REST + timedelta(minutes=1):
+            wait = " (the skin settles first)"
+        else:
+            wait = " (the next time outside your quiet hours)" if not late else ""
         out.append(
             f"Back to cold: ice, wrapped in a towel, {span(result.ice.minutes)} "
             f"from {when(result.ice.start, zone, now)}{wait}."

@@ -416,7 +416,9 @@ def switch(deps: Deps, kind: str, at: datetime, source: Source = "command") -> S
     loaded = load(deps, at + LOOKAHEAD, record=True)
     if at < loaded.stored.plan.started_at:
         raise UsageError("--at is before this plan started")
-    decision = protocol.switch(loaded.settings, loaded.plan, loaded.events, kind, at, deps.zone, loaded.facts)
+    decision = protocol.switch(
+        loaded.settings, loaded.plan, loaded.events, kind, at, deps.zone, loaded.facts, now=deps.now
+    )
     if source != "command" and not decision.changed:
         raise RefusedError("the plan is on cold already, so there was nothing to switch", "cold-already")
     loaded.record_settings()

@@ -151,3 +151,25 @@ def test_no_session_yet_names_its_time_as_people_read_it(run):
         run("start", "--no-daemon")  # the skin rests: the first ice at 09:30
         refused = run("done", code=1)
     assert "no session has started yet; the first is at 09:30" in refused.stderr
+
+
+def test_a_late_report_is_said_in_the_past_and_promises_only_what_is_to_come(run):
+    """Found by a newcomer: `log heat-worse --at -1h55m` said "Take the heat off now" and promised
+    ice at a time already gone."""
+    with freeze_time("2026-11-24 11:02:00+01:00"):
+        run("start", "--no-daemon", "--injured", "-3d", "--at", "09:00")
+        out = run("log", "heat-worse", "--at", "09:07").stdout
+        status = run.json("status")
+    assert out.startswith("Recorded for 09:07.") and "Take the heat off now" not in out
+    assert "The heat came off at 09:07" in out
+    ice = status["next"]
+    assert ice["kind"] == "ice" and f"from {iso(ice['start']):%H:%M}" in out  # the next ice still to come
+    assert datetime.fromisoformat(ice["start"]) > datetime.fromisoformat(status["now"])
+
+
+def test_didnt_help_at_night_says_why_the_ice_waits_for_the_morning(run):
+    with freeze_time("2026-11-24 05:02:00+01:00"):
+        run("start", "--no-daemon", "--injured", "-3d")  # heat now, inside the quiet hours
+        out = run("log", "heat-no-help").stdout
+    assert "Finish this heat session (until 05:17)" in out
+    assert "from 07:00 (the next time outside your quiet hours)" in out and "skin settles" not in out
