@@ -287,6 +287,8 @@ class Store:
 
     def plan(self, plan_id: int | None = None) -> StoredPlan | None:
         """The plan with `plan_id`, or the latest plan (active or ended) when None; None if there is none."""
+        if plan_id is not None and not 0 < plan_id < 2**63:  # no SQLite row can have it (and it cannot be asked)
+            return None
         sql = "SELECT id, injured_at, started_at, ended_at, end_reason, zone FROM plans"
         rows = self._query(
             sql + (" WHERE id = ?" if plan_id is not None else " ORDER BY id DESC LIMIT 1"),

@@ -633,7 +633,8 @@ class LogResult(NamedTuple):
 def log_entry(deps: Deps, kind: str, at: datetime, score: int | None = None, text: str | None = None) -> LogResult:
     """Record pain, a symptom or a note; no plan needed (it joins the active plan if there is one)."""
     if text is not None and not text.strip():
-        raise UsageError(f"the {kind} text is empty; nothing was saved")
+        what = "note" if kind in ("pain", "note") else f"{kind} text"  # a pain score's text is its --note
+        raise UsageError(f"the {what} is empty; nothing was saved")
     if text is not None and not text.isascii():
         try:
             text.encode("utf-8")
@@ -651,6 +652,12 @@ def log_entry(deps: Deps, kind: str, at: datetime, score: int | None = None, tex
 # Views -----------------------------------------------------------------------------------------
 
 
+def since_the_injury(events: Sequence[LoggedEvent], stored: StoredPlan) -> list[LoggedEvent]:
+    """What was logged since the injury of `stored`, whichever plan it was logged with: pain logged
+    before a `start --replace` or a `stop` and `start` for the same injury is part of this recovery."""
+    return [e for e in events if e.at >= stored.plan.injured_at]
+
+
 def status(deps: Deps) -> dict[str, Any]:
     stored = deps.store.active_plan()
     if stored is None:
@@ -658,7 +665,8 @@ def status(deps: Deps) -> dict[str, Any]:
     else:
         loaded = Loaded(deps, stored, deps.now + LOOKAHEAD)
         upcoming = loaded.reminders(deps.now - LOOKBACK, deps.now + LOOKAHEAD)
-        view = views.status(stored.plan, loaded.timeline, loaded.logged, upcoming, deps.now, deps.zone)
+        since_injury = since_the_injury(deps.store.events(), stored)  # a score from a plan it replaced counts
+        view = views.status(stored.plan, loaded.timeline, loaded.logged, upcoming, deps.now, deps.zone, since_injury)
         view["heat_first"] = heat_first(loaded.settings, deps.now)
     number = deps.config.advice.emergency_number
     shown = open_signs(deps)
@@ -749,7 +757,7 @@ def _progress(deps: Deps) -> tuple[list[tuple[datetime, int]], datetime, list[da
         for e in events
         if e.kind == "pain"
         and e.score is not None
-        and (e.plan_id == stored.id or (e.plan_id is None and e.at >= injured))
+        and e.at >= injured  # with or without a plan, or in the plan this one replaced
     ]
     return pains, injured, [e.at for e in events if e.kind == ACK]
 

@@ -85,10 +85,12 @@ def status(
     upcoming: Sequence[Reminder],
     now: datetime,
     zone: tzinfo,
+    pains: Sequence[LoggedEvent] | None = None,
 ) -> dict[str, Any]:
+    """`pains`: the pain scores to show the last of (by default the plan's own)."""
     answers = outcomes(events)
     phase = timeline.phase_at(now)
-    pains = [e for e in events if e.kind == "pain" and e.at <= now]
+    pains = [e for e in (events if pains is None else pains) if e.kind == "pain" and e.at <= now]
     return {
         "schema": SCHEMA,
         "phase": phase.mode if phase else None,

@@ -340,3 +340,16 @@ def test_a_stored_plan_from_year_1001_costs_nothing_and_can_be_stopped(run, isol
     run("stop")
     assert run.json("status")["phase"] is None
     assert [e["score"] for e in run.json("history")["events"] if e["kind"] == "pain"] == [5]
+
+
+def test_an_empty_file_name_a_huge_plan_id_and_an_empty_note_are_one_clear_line(run):
+    """Found by a newcomer: `export ics ""` said " is a folder", `report --html ""` "cannot write :",
+    `report --plan 99999999999999999999999` an unexpected OverflowError, and an empty --note on a
+    pain score "the pain text is empty"."""
+    run("start", "--no-daemon")
+    for args in (("export", "ics", ""), ("report", "--html", ""), ("report", "--csv", "")):
+        said = run(*args, code=2).stderr
+        assert said == "therapy-timer: the file name is empty: name a file, or - for standard output\n", args
+    huge = run("report", "--plan", "99999999999999999999999", code=1).stderr
+    assert huge.startswith("therapy-timer: there is no plan 99999999999999999999999") and "unexpected" not in huge
+    assert "the note is empty" in run("log", "pain", "5", "--note", "", code=2).stderr

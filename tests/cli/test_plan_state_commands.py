@@ -173,3 +173,16 @@ def test_didnt_help_at_night_says_why_the_ice_waits_for_the_morning(run):
         out = run("log", "heat-no-help").stdout
     assert "Finish this heat session (until 05:17)" in out
     assert "from 07:00 (the next time outside your quiet hours)" in out and "skin settles" not in out
+
+
+def test_pain_logged_before_a_replace_or_a_restart_still_shows(run):
+    """Found by a newcomer: pain 7 logged, then start --replace for the same injury: status said
+    "none logged"."""
+    with freeze_time("2026-11-24 09:20:00+01:00"):
+        run("start", "--no-daemon", "--injured", "yesterday 18:30")
+        run("log", "pain", "7")
+        run("start", "--no-daemon", "--replace", "--injured", "yesterday 17:00")
+        assert run.json("status")["last_pain"]["score"] == 7
+        run("stop")
+        run("start", "--no-daemon", "--injured", "yesterday 17:00")
+        assert "Last pain: 7/10" in run("status").stdout

@@ -54,6 +54,8 @@ def report_command(app: App, plan_id: int | None, csv_file: str | None, html_fil
     """
     from therapy_timer import usecases
 
+    if "" in (csv_file, html_file):
+        raise UsageError("the file name is empty: name a file, or - for standard output")
     if [csv_file, html_file, "-" if as_json else None].count("-") > 1:
         raise UsageError("only one of --csv -, --html - and --json can use standard output; name a file")
     wanted = as_json or html_file is not None or csv_file is None
@@ -133,6 +135,8 @@ def export_ics(app: App, file: str, days: int, as_json: bool) -> None:
 
     from therapy_timer import files, ics, usecases
 
+    if not file:
+        raise UsageError("the file name is empty: name a file, or - for standard output")
     target = None if file == "-" else Path(file)
     if target is None and as_json:
         raise UsageError("--json needs a FILE: without one the calendar itself goes to stdout")
