@@ -26,11 +26,11 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 from therapy_timer.clock import SYSTEM, Clock
 
 if TYPE_CHECKING:
-    from therapy_timer.config import Config
     from therapy_timer.daemon import Daemon
     from therapy_timer.live_calendar import Start
     from therapy_timer.notify import Backend, Notifier
     from therapy_timer.scheduler import Scheduler
+    from therapy_timer.settings import Config
     from therapy_timer.store import Store, StoredPlan
     from therapy_timer.usecases import Deps
 
@@ -64,14 +64,14 @@ class Wiring:
         """config.toml's settings; when it cannot be read (in any way: a broken file, or one that
         breaks the parser itself), the ones last recorded with the active plan over `last_good`
         (the defaults at first), with the problem said in one line."""
-        from therapy_timer import config
+        from therapy_timer import config_file, settings
         from therapy_timer.usecases import recorded_settings
 
         try:
-            loaded = config.load(self.config_path)
+            loaded = config_file.load(self.config_path)
         except Exception as exc:
-            problem = str(exc) if isinstance(exc, config.ConfigError) else f"{self.config_path}: {_unreadable(exc)}"
-            base = last_good or config.Config()
+            problem = str(exc) if isinstance(exc, settings.ConfigError) else f"{self.config_path}: {_unreadable(exc)}"
+            base = last_good or settings.Config()
             stored = store.active_plan() if store is not None else None
             return SettingsRead(recorded_settings(store, stored, base) if store and stored else base, problem)
         return SettingsRead(loaded.config, None, tuple(loaded.warnings))

@@ -28,8 +28,8 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Literal
 
 from therapy_timer import protocol, reminders, texts
-from therapy_timer.config import ClockRange, Config
 from therapy_timer.protocol import Event, Plan, Settings, Timeline
+from therapy_timer.settings import ClockRange, Config
 
 PREFIX = "checkin@"
 AFTER_NIGHT = timedelta(minutes=30)

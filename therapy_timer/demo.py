@@ -15,8 +15,8 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from therapy_timer import bootstrap, clock, usecases
-from therapy_timer.config import Config
 from therapy_timer.errors import RefusedError
+from therapy_timer.settings import Config
 from therapy_timer.store import Store
 from therapy_timer.when import local_moment
 

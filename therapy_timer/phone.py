@@ -41,8 +41,8 @@ from therapy_timer.push import TIMEOUT, Action, Post, PushError, exchanged_in_ch
 from therapy_timer.store import PhoneButton
 
 if TYPE_CHECKING:
-    from therapy_timer.config import Push
     from therapy_timer.reminders import Reminder
+    from therapy_timer.settings import Push
 
 FETCH_EVERY = timedelta(seconds=5)
 """How often the reply topic is read while an answer may come: a press is recorded within about this

@@ -38,7 +38,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Literal, NamedTuple
 
-from therapy_timer.config import ClockRange, Config
+from therapy_timer.settings import ClockRange, Config
 
 Kind = Literal["ice", "heat", "walk"]
 Mode = Literal["cold", "heat"]

@@ -38,8 +38,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
-    from therapy_timer.config import Push, PushDetail
     from therapy_timer.reminders import Reminder
+    from therapy_timer.settings import Push, PushDetail
 
 TIMEOUT = 5.0
 """Seconds a push may wait for the server (to connect, and for each answer)."""

@@ -20,8 +20,8 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Literal, NamedTuple
 
 from therapy_timer import protocol, texts
-from therapy_timer.config import Config
 from therapy_timer.protocol import SKIN_REST, SWITCH_KINDS, Event, Plan, Session, Settings, Timeline
+from therapy_timer.settings import Config
 
 ANSWERS = ("done", "skip")
 SNOOZE = "snooze"

@@ -18,11 +18,11 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from therapy_timer import config as config_module
 from therapy_timer import progress, protocol, reminders, texts, views
-from therapy_timer.config import Config
+from therapy_timer import settings as config_module
 from therapy_timer.errors import RefusedError, UsageError
 from therapy_timer.protocol import Session, Settings, SwitchResult, Timeline, TryHeatResult
+from therapy_timer.settings import Config
 from therapy_timer.store import FiredReminder, LoggedEvent, Store, StoredPlan
 
 if TYPE_CHECKING:

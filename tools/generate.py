@@ -1,6 +1,6 @@
 """Write the files derived from declarations, or check that they are current (`--check`, in CI).
 
-- `therapy_timer/default_config.toml` and `config.toml`: from the settings declared in config.py;
+- `therapy_timer/default_config.toml` and `config.toml`: from the settings declared in settings.py;
 - the README's settings table: from the same declarations;
 - the README's command table: from the click commands (usage and the first line of their help).
 
@@ -21,17 +21,17 @@ sys.path.insert(0, str(TOP))
 
 import click  # noqa: E402
 
-from therapy_timer import config  # noqa: E402
+from therapy_timer import settings, settings_doc  # noqa: E402
 from therapy_timer.cli import Cli, cli  # noqa: E402
 
 
 def settings_table() -> str:
     rows = ["| setting | default | allowed | advised | what it is |", "| --- | --- | --- | --- | --- |"]
-    for s in config.settings():
-        allowed, advised = config.limits(s.spec)
+    for s in settings.settings():
+        allowed, advised = settings.limits(s.spec)
         if allowed and s.spec.why:
             allowed += f" ({s.spec.why})"
-        default = config.toml_value(s.spec, s.default)
+        default = settings_doc.toml_value(s.spec, s.default)
         unit = f" {s.spec.unit}" if s.spec.unit and s.spec.kind in ("number", "whole") else ""
         rows.append(f"| `{s.section}.{s.key}` | {default}{unit} | {allowed} | {advised} | {s.spec.about} |")
     return "\n".join(rows)
@@ -96,7 +96,7 @@ def with_block(text: str, name: str, block: str) -> str:
 
 def wanted() -> dict[Path, str]:
     """Every generated file and what it should contain."""
-    default = config.render_default_file()
+    default = settings_doc.render_default_file()
     readme = (TOP / "README.md").read_text(encoding="utf-8")
     readme = with_block(readme, "settings", settings_table())
     readme = with_block(readme, "commands", command_table())

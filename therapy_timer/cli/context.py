@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # imported lazily at run time, to keep start-up fast
     from pathlib import Path
 
     from therapy_timer.bootstrap import Wiring
-    from therapy_timer.config import Config
+    from therapy_timer.settings import Config
     from therapy_timer.store import Store
     from therapy_timer.usecases import Deps
 
@@ -55,9 +55,9 @@ class App:
         `config show`; any other command warns in one line and goes on with the settings last
         recorded with the plan, as the reminders do: a typo must not keep someone from logging pain."""
         if self.strict_config:
-            from therapy_timer import config
+            from therapy_timer import config_file
 
-            loaded = config.load(paths.config_path())
+            loaded = config_file.load(paths.config_path())
             warnings, settings = loaded.warnings, loaded.config
         else:
             read = self.wiring.settings(self.store)

@@ -124,10 +124,10 @@ def config_show(app: App, as_json: bool) -> None:
     """Print the settings in effect (the file's values over the defaults)."""
     import json
 
-    from therapy_timer import config
+    from therapy_timer import settings_doc
 
     app.check_config()  # this is how a person checks the file: a broken one is the answer
-    values = config.as_dict(app.config)
+    values = settings_doc.as_dict(app.config)
     if as_json:
         emit(values, "config show")
         return
@@ -143,12 +143,12 @@ def config_show(app: App, as_json: bool) -> None:
 @pass_app
 def config_init(app: App, force: bool) -> None:
     """Write the commented default config.toml."""
-    from therapy_timer import config
+    from therapy_timer import settings_doc
 
     target = paths.config_path()
     if target.exists() and not force:
         raise RefusedError(f"{target} already exists; use --force to overwrite it")
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(config.default_text(), encoding="utf-8")
+    target.write_text(settings_doc.default_text(), encoding="utf-8")
     app.changed()
     click.echo(f"Wrote {target}")

@@ -40,9 +40,9 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from therapy_timer import control, reminders, texts
 from therapy_timer.clock import Clock
-from therapy_timer.config import Config
 from therapy_timer.errors import RefusedError
 from therapy_timer.notify import Delivery, Note, Notifier
+from therapy_timer.settings import Config
 from therapy_timer.store import DB_NAME, PhoneButton, Store, StoredPlan
 from therapy_timer.text import one_line
 
