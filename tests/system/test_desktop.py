@@ -450,7 +450,9 @@ def due_check_in(env) -> dict[str, str]:
     ahead += 24 if ahead < -12 else 0
     zone = f"Etc/GMT{-ahead:+d}" if ahead else "Etc/UTC"  # Etc/GMT-5 is five hours ahead of UTC
     night_ends = (utc + timedelta(hours=ahead) - timedelta(minutes=31)).replace(second=0, microsecond=0)
-    night = f"{night_ends - timedelta(hours=1):%H:%M}-{night_ends:%H:%M}"
+    # A long night, so the one walk of the day (halfway through the waking time) falls hours from
+    # now: with a one-hour night it fell near noon, beside the check-in, and showed with it.
+    night = f"{night_ends - timedelta(hours=8):%H:%M}-{night_ends:%H:%M}"
     Path(env["THERAPY_TIMER_CONFIG"]).write_text(f'[quiet_hours]\nperiods = ["{night}"]\n[walk]\ntimes_per_day = 1\n')
     return {**env, "TZ": zone}
 
