@@ -660,27 +660,29 @@ def since_the_injury(events: Sequence[LoggedEvent], stored: StoredPlan) -> list[
 
 def status(deps: Deps) -> dict[str, Any]:
     stored = deps.store.active_plan()
+    everything = deps.store.events()  # read once: the signs, the screening and the pain all come from it
     if stored is None:
         view = dict(views.NO_PLAN_STATUS)
     else:
         loaded = Loaded(deps, stored, deps.now + LOOKAHEAD)
         upcoming = loaded.reminders(deps.now - LOOKBACK, deps.now + LOOKAHEAD)
-        since_injury = since_the_injury(deps.store.events(), stored)  # a score from a plan it replaced counts
+        since_injury = since_the_injury(everything, stored)  # a score from a plan it replaced counts
         view = views.status(stored.plan, loaded.timeline, loaded.logged, upcoming, deps.now, deps.zone, since_injury)
         view["heat_first"] = heat_first(loaded.settings, deps.now)
     number = deps.config.advice.emergency_number
-    shown = open_signs(deps)
+    shown = open_signs(deps, everything)
     view["warning"] = views.warning(shown[0] if shown else None, deps.zone, number)
     view["open_signs"] = [views.warning(found, deps.zone, number) for found in shown]
-    view["screening_done"] = None if stored is None else screening_done(deps, stored)
-    view["not_better"] = views.not_better(not_better(deps))
+    view["screening_done"] = None if stored is None else screening_done(deps, stored, everything)
+    view["not_better"] = views.not_better(not_better(deps, everything))
     return view
 
 
-def open_signs(deps: Deps) -> list[Any]:
+def open_signs(deps: Deps, everything: Sequence[LoggedEvent] | None = None) -> list[Any]:
     """Every warning sign on show (logged with or without a plan, or answered at a check), most
-    serious first, until `signs ack` (`signs.open_signs`)."""
-    logged = [e for e in deps.store.events() if e.kind in ("symptom", ACK)]
+    serious first, until `signs ack` (`signs.open_signs`). `everything`: the whole record, when the
+    caller has read it already."""
+    logged = [e for e in (deps.store.events() if everything is None else everything) if e.kind in ("symptom", ACK)]
     acks = [e.at for e in logged if e.kind == ACK]
     symptoms = [(e.at, e.text or "") for e in logged if e.kind == "symptom"]
     if not symptoms or (acks and max(acks) >= max(at for at, _ in symptoms)):
@@ -700,11 +702,12 @@ CHECK = "check"
 """A check's answer (`signs.CHECK`, spelled out so `status` need not load the sign rules)."""
 
 
-def screening_done(deps: Deps, stored: StoredPlan) -> bool:
+def screening_done(deps: Deps, stored: StoredPlan, everything: Sequence[LoggedEvent] | None = None) -> bool:
     """Whether the warning-sign questions were answered since this plan's injury: at `start`, by
     `check`, or at a check-in. A `start --replace` that corrects the same plan keeps the answers;
     a new injury asks again."""
-    return any(e.kind == CHECK and e.at >= stored.plan.injured_at for e in deps.store.events())
+    logged = deps.store.events() if everything is None else everything
+    return any(e.kind == CHECK and e.at >= stored.plan.injured_at for e in logged)
 
 
 def screening_state(deps: Deps) -> bool | None:
@@ -744,14 +747,16 @@ def check(deps: Deps, names: Sequence[str], source: Source = "command") -> Check
 ACK = "signs-ack"
 
 
-def _progress(deps: Deps) -> tuple[list[tuple[datetime, int]], datetime, list[datetime]] | None:
-    """What `progress` compares for the active plan: its pain scores (and those logged with no plan
-    since the injury), the injury, and the acknowledgements; None with no plan."""
+def _progress(
+    deps: Deps, everything: Sequence[LoggedEvent] | None = None
+) -> tuple[list[tuple[datetime, int]], datetime, list[datetime]] | None:
+    """What `progress` compares for the active plan: the pain scores since its injury (whichever
+    plan they were logged with, or none), the injury, and the acknowledgements; None with no plan."""
     stored = deps.store.active_plan()
     if stored is None:
         return None
     injured = stored.plan.injured_at
-    events = deps.store.events()
+    events = deps.store.events() if everything is None else everything
     pains = [
         (e.at, e.score)
         for e in events
@@ -762,9 +767,9 @@ def _progress(deps: Deps) -> tuple[list[tuple[datetime, int]], datetime, list[da
     return pains, injured, [e.at for e in events if e.kind == ACK]
 
 
-def not_better(deps: Deps) -> progress.Stalled | None:
+def not_better(deps: Deps, everything: Sequence[LoggedEvent] | None = None) -> progress.Stalled | None:
     """The "see a doctor or physical therapist" notice (`progress.Stalled`) on show now, or None."""
-    found = _progress(deps)
+    found = _progress(deps, everything)
     if found is None:
         return None
     pains, injured, acks = found
