@@ -193,6 +193,8 @@ def skin_off_before(store: Store, stored: StoredPlan) -> datetime | None:
     previous = store.plan(stored.id - 1) if stored.id > 1 else None
     if previous is None or previous.plan.ended_at is None or too_old(previous, stored.plan.started_at):
         return None
+    if previous.plan.ended_at < stored.plan.started_at - timedelta(days=1):
+        return None  # long over (no session, snoozed or not, runs a day): its record need not be read
     logged = store.events(previous.id)
     events = [e.as_event() for e in logged]
     answers = reminders.first_answers(events)
