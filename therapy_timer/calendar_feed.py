@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Literal, NamedTuple
 
-from therapy_timer import texts
+from therapy_timer import wording
 from therapy_timer.protocol import Session, wall
 from therapy_timer.reminders import Reminder
 
@@ -126,13 +126,15 @@ def _event(plan_id: int, session: Session, reminders: list[Reminder]) -> Calenda
     if shown:
         description = shown[0].body
     else:
-        on = texts.session_on(session.kind, session.planned_minutes or session.minutes, session.opens, session.purpose)
+        on = wording.session_on(
+            session.kind, session.planned_minutes or session.minutes, session.opens, session.purpose
+        )
         description = on.body
     return CalendarEvent(
         uid=uid(plan_id, session.key),
         start=session.start.astimezone(timezone.utc),
         end=session.end.astimezone(timezone.utc),
-        summary=texts.event_title(session.kind, session.purpose, session.cut_short),
+        summary=wording.event_title(session.kind, session.purpose, session.cut_short),
         description=description,
         alarms=tuple(Alarm(r.due - session.start, f"{r.title}\n{r.body}") for r in shown),
     )

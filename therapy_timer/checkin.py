@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Literal
 
-from therapy_timer import protocol, reminders, texts
+from therapy_timer import protocol, reminders, wording
 from therapy_timer.protocol import Event, Plan, Settings, Timeline
 from therapy_timer.settings import ClockRange, Config
 
@@ -178,7 +178,7 @@ def _reminder(
 ) -> reminders.Reminder:
     """One check-in reminder; it matters until `stays`, or until the next quiet period begins."""
     quiet = [begin for begin, _ in protocol.quiet_spans(due, stays, periods, zone) if begin > due]
-    notice = texts.checkin(again=role == "again")
+    notice = wording.checkin(again=role == "again")
     session = session_key(day)
     return reminders.Reminder(
         f"{session}/{role}",

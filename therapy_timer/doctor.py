@@ -52,7 +52,7 @@ def checkup(app: Any) -> dict[str, Any]:
     """The report. Where reminders run, their daemon is asked how its reminders go and sends the
     test notification and push itself (its session, environment and route may differ from this
     terminal's); this terminal's own session is tested apart, under `notifications`."""
-    from therapy_timer import texts
+    from therapy_timer import wording
     from therapy_timer.notify import Note, Notifier, PlyerBackend, TerminalBackend, linux_backend
 
     report: dict[str, Any] = {"config": {"path": str(paths.config_path())}, "data": {"folder": str(app.folder)}}
@@ -83,7 +83,7 @@ def checkup(app: Any) -> dict[str, Any]:
     from therapy_timer.bootstrap import desktop_backends
 
     notifier = Notifier(desktop_backends(), fallback=terminal, log=log.append)
-    delivered = notifier.send(Note(*texts.TERMINAL_TEST)).backend
+    delivered = notifier.send(Note(*wording.TERMINAL_TEST)).backend
     report["notifications"] = {
         "session": "this terminal",
         "platform": sys.platform,

@@ -16,7 +16,7 @@ from typing import Any
 
 import icalendar
 
-from therapy_timer import __version__, texts
+from therapy_timer import __version__, wording
 from therapy_timer.calendar_feed import DOMAIN, Alarm, CalendarEvent, is_ours
 from therapy_timer.clock import zone_key
 
@@ -37,7 +37,7 @@ def render(events: Sequence[CalendarEvent], zone: tzinfo) -> bytes:
         prodid=PRODID,
         uid=f"calendar@{DOMAIN}",  # fixed: icalendar would make a random one, and the bytes would differ
         name="therapy-timer",
-        description=texts.NOT_ADVICE,
+        description=wording.NOT_ADVICE,
         refresh_interval=REFRESH,
     )
     calendar.add("x-published-ttl", icalendar.vDuration(REFRESH))  # the older spelling of REFRESH-INTERVAL

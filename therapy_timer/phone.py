@@ -119,7 +119,7 @@ def reply_url(push_url: str, topic: str) -> str:
 
 def actions(buttons: Sequence[PhoneButton], reply: str) -> tuple[Action, ...]:
     """The ntfy actions for `buttons`: each POSTs its code, and nothing else, to the reply topic."""
-    from therapy_timer.texts import BUTTONS
+    from therapy_timer.wording import BUTTONS
 
     return tuple(Action(BUTTONS[b.button].label, reply, b.id) for b in buttons)
 

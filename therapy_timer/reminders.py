@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Literal, NamedTuple
 
-from therapy_timer import protocol, texts
+from therapy_timer import protocol, wording
 from therapy_timer.protocol import SKIN_REST, SWITCH_KINDS, Event, Plan, Session, Settings, Timeline
 from therapy_timer.settings import Config
 
@@ -48,12 +48,12 @@ class Reminder(NamedTuple):
     opens: str = ""
     purpose: str = ""
     advice: str = ""  # a sentence added to the body (the doctor advice after switches)
-    buttons: tuple[str, ...] = ()  # the answers it offers (texts.BUTTONS keys), most needed first
+    buttons: tuple[str, ...] = ()  # the answers it offers (wording.BUTTONS keys), most needed first
 
     @property
     def typed(self) -> str:
         """What to type instead of pressing a button, for servers (and terminals) without them."""
-        return texts.typed(self.buttons)
+        return wording.typed(self.buttons)
 
 
 def buttons(kind: protocol.Kind, role: Role) -> tuple[str, ...]:
@@ -187,13 +187,13 @@ def _for_session(config: Config, timeline: Timeline, session: Session, following
     planned = session.planned_minutes or session.minutes
     advice = ""
     if session.opens in SWITCH_KINDS and timeline.see_doctor(session.start):
-        advice = texts.doctor_after_switches(timeline.switch_count(session.start))
-    on = texts.session_on(session.kind, planned, session.opens, session.purpose)
+        advice = wording.doctor_after_switches(timeline.switch_count(session.start))
+    on = wording.session_on(session.kind, planned, session.opens, session.purpose)
     first_due = session.planned_start or session.start  # a snoozed session: its first "on" came as planned
     half = first_due + timedelta(minutes=planned) / 2
     if session.cut_short:  # heat made it worse: it comes off at once, and nothing more of it is due
         ice = next((s.start for s in timeline.sessions if s.kind == "ice" and s.start >= session.end), None)
-        stop = texts.heat_stop(ice - session.end if ice is not None else SKIN_REST)
+        stop = wording.heat_stop(ice - session.end if ice is not None else SKIN_REST)
         cut = Reminder(
             f"{session.key}/stop",
             session.end,
@@ -235,7 +235,7 @@ def _for_session(config: Config, timeline: Timeline, session: Session, following
         due = session.end + every * repeat
         if repeat and following is not None and due >= following:
             break  # the next session's "on" takes over; "off" and "on" never share a minute
-        off = texts.session_off(session.kind, repeat)
+        off = wording.session_off(session.kind, repeat)
         key = f"{session.key}/off" if repeat == 0 else f"{session.key}/again{repeat}"
         reminders.append(
             Reminder(
@@ -297,7 +297,7 @@ def _apply_snooze(reminders: list[Reminder], event: Event) -> list[Reminder]:
             again = r._replace(
                 key=f"{r.key}/snoozed-{stamp}",
                 due=new_due,
-                title=texts.snoozed(r.title),
+                title=wording.snoozed(r.title),
                 relevant_until=new_due + OFF_STAYS_RELEVANT,
             )
             out += [r, again]
@@ -334,5 +334,5 @@ def as_fired(reminder: Reminder, now: datetime) -> Reminder:
     if reminder.role != "on" or reminder.ends is None or now - reminder.due < LATE or "/snoozed-" in reminder.key:
         return reminder
     left = max(round((reminder.ends - now) / timedelta(minutes=1)), 1)
-    notice = texts.session_on(reminder.what, left, reminder.opens, reminder.purpose, late=True)
+    notice = wording.session_on(reminder.what, left, reminder.opens, reminder.purpose, late=True)
     return reminder._replace(title=notice.title, body=f"{notice.body} {reminder.advice}".strip())

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from therapy_timer import texts
+from therapy_timer import wording
 from therapy_timer.protocol import SKIN_REST
 from therapy_timer.text import visible
-from therapy_timer.texts import days, span, when
+from therapy_timer.wording import days, span, when
 
 if TYPE_CHECKING:
     from therapy_timer.protocol import SwitchResult, TryHeatResult
@@ -19,7 +19,7 @@ LABEL = {"ice": "ICE ", "heat": "HEAT", "walk": "walk"}
 
 def session_line(s: dict[str, Any], zone: tzinfo, now: datetime) -> str:
     start, end = datetime.fromisoformat(s["start"]), datetime.fromisoformat(s["end"])
-    what = texts.what(s["kind"], s.get("purpose") or "")
+    what = wording.what(s["kind"], s.get("purpose") or "")
     if s.get("outcome"):
         answered = "done" if s["outcome"] == "done" else "skipped"
         return f"{s['kind']} {start.astimezone(zone):%H:%M}-{end.astimezone(zone):%H:%M}, marked {answered}"
@@ -40,9 +40,9 @@ def status(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]:
     phase = "cold (ice)" if view["phase"] == "cold" else "moist heat"
     lines = [f"Phase: {phase}, day {view['day']} of recovery (injured {when(view['injured_at'], zone, now)})"]
     if view["heat_on_hold"]:
-        lines.append(f"       heat waits until you choose to try it again ({texts.TRY_HEAT_COMMAND})")
+        lines.append(f"       heat waits until you choose to try it again ({wording.TRY_HEAT_COMMAND})")
     elif view["phase"] == "heat" and view.get("heat_first"):
-        lines.append(f"       {texts.HEAT_FIRST}")
+        lines.append(f"       {wording.HEAT_FIRST}")
     elif view["phase"] == "cold" and view.get("heat_from"):
         lines.append(f"       heat from {when(view['heat_from'], zone, now)}")
     elif view["phase_until"] and view["phase"] != "cold":
@@ -73,7 +73,7 @@ def status(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]:
             + ("running" if view["daemon_running"] else "NOT running; start them with `therapy-timer run`")
         )
     if view["see_doctor"]:
-        lines.append(texts.doctor_after_switches(len(switches), view["heat_on_hold"]))
+        lines.append(wording.doctor_after_switches(len(switches), view["heat_on_hold"]))
     if view.get("not_better"):
         lines += [
             f"See a doctor or physical therapist. {view['not_better']['advice']}",
@@ -116,9 +116,9 @@ def now_and_next(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]
         since = when(off["due"], zone, now)
         line = f"{off['title']} (since {since}): if it is still on, take it off, then run therapy-timer done"
     else:
-        line = "nothing planned; " + texts.meanwhile(view["day"])
+        line = "nothing planned; " + wording.meanwhile(view["day"])
     if current and current.get("outcome"):
-        line += "; " + texts.meanwhile(view["day"])
+        line += "; " + wording.meanwhile(view["day"])
     out = ["Now:  " + line]
     if view["next"]:
         out.append("Next: " + session_line(view["next"], zone, now))
@@ -133,7 +133,7 @@ def plan(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]:
         else:
             until = " until you choose to try heat again" if p["on_hold"] else " until you end the plan"
         chosen = (
-            f" ({texts.HEAT_FIRST})"
+            f" ({wording.HEAT_FIRST})"
             if view.get("heat_first") and p["mode"] == "heat" and p["reason"] == "plan-start"
             else ""
         )
@@ -187,31 +187,36 @@ def history(entries: list[dict[str, Any]], zone: tzinfo) -> list[str]:
 def started(result: StartResult, reminders: str, zone: tzinfo, now: datetime) -> list[str]:
     from therapy_timer import views
 
-    out = [texts.GUIDANCE, f"Plan started: injured {when(result.injured_at, zone, now)}, day {result.day} of recovery."]
+    out = [
+        wording.GUIDANCE,
+        f"Plan started: injured {when(result.injured_at, zone, now)}, day {result.day} of recovery.",
+    ]
     if result.skin_rest_from is not None:
         out.append(
             f"The last ice or heat came off at {when(result.skin_rest_from, zone, now)}, so the skin rests first: "
             f"no ice or heat before {when(result.skin_rest_from + SKIN_REST, zone, now)}."
         )
     if result.too_long_ago:
-        out.append(texts.ACUTE_ONLY)
+        out.append(wording.ACUTE_ONLY)
     if result.phase == "cold":
         out.append(
             f"Cold first: ice every {result.cold_every_hours:g} h until {when(result.phase_until, zone, now)}, "
             f"then moist heat every {result.heat_every_hours:g} h."
         )
     else:
-        first = texts.HEAT_FIRST[0].upper() + texts.HEAT_FIRST[1:] if result.heat_first else "The cold phase is over"
+        first = (
+            wording.HEAT_FIRST[0].upper() + wording.HEAT_FIRST[1:] if result.heat_first else "The cold phase is over"
+        )
         out.append(
             f"{first}: moist heat every {result.heat_every_hours:g} h. "
             "If heat makes it worse, run `therapy-timer log heat-worse` and the plan switches to ice."
         )
-    out += [texts.MOVING, texts.SKIN]
+    out += [wording.MOVING, wording.SKIN]
     view = {"current": views.session(result.current, zone), "next": views.session(result.next, zone), "day": result.day}
     out += now_and_next(view, zone, now)
     if not result.too_long_ago:
-        out.append(texts.NO_BETTER)
-    return [*out, *texts.SIGNS_AT_START, reminders, texts.NOT_ADVICE]
+        out.append(wording.NO_BETTER)
+    return [*out, *wording.SIGNS_AT_START, reminders, wording.NOT_ADVICE]
 
 
 def switched(result: SwitchResult, zone: tzinfo, now: datetime) -> list[str]:
@@ -244,7 +249,7 @@ def switched(result: SwitchResult, zone: tzinfo, now: datetime) -> list[str]:
             f"from {when(result.ice.start, zone, now)}{wait}."
         )
     if result.on_hold:
-        out.append(texts.doctor_after_switches(result.switches))
+        out.append(wording.doctor_after_switches(result.switches))
     elif result.heat_again_at:
         out.append(f"Heat will be tried again from {when(result.heat_again_at, zone, now)}.")
     return out
@@ -254,7 +259,7 @@ def tried_heat(result: TryHeatResult, zone: tzinfo, now: datetime) -> list[str]:
     out = ["Noted: you want to try heat again."]
     if result.heat:
         out.append(
-            f"Moist heat from {when(result.heat.start, zone, now)}, {texts.ON_CLOTH}: warm, never hot. "
+            f"Moist heat from {when(result.heat.start, zone, now)}, {wording.ON_CLOTH}: warm, never hot. "
             "If it makes things worse, stop at once."
         )
     elif result.heat_again_at:
@@ -275,7 +280,7 @@ def exported(result: CalendarExport, file: str, zone: tzinfo, now: datetime) -> 
 def recovered(result: EndResult) -> list[str]:
     done = result.done
     switches = result.switches_back_to_cold
-    back = f"back to cold {texts.times(switches)}" if switches else "no need to go back to cold"
+    back = f"back to cold {wording.times(switches)}" if switches else "no need to go back to cold"
     out = [
         f"Good news. Plan ended after {days(result.days)}: {done['ice']} ice, {done['heat']} heat and "
         f"{done['walk']} walk sessions marked done; {back}."
@@ -285,7 +290,7 @@ def recovered(result: EndResult) -> list[str]:
     elif result.pain_first is not None:
         out.append(f"Pain went from {result.pain_first}/10 to {result.pain_last}/10.")
     out.append("To help your back stay well:")
-    return out + [f"  - {tip}" for tip in texts.PREVENTION]
+    return out + [f"  - {tip}" for tip in wording.PREVENTION]
 
 
 def signs_answer(found: list[Any], number: str | None = None) -> list[str]:

@@ -13,7 +13,7 @@ import re
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from html import escape
 
-from therapy_timer import __version__, texts
+from therapy_timer import __version__, wording
 from therapy_timer.report import SWITCH_SAYS, Report, Tally, check_said, day_name, moment
 
 # The chart's drawing area, in SVG units (it scales to the page's width).
@@ -79,7 +79,7 @@ def page(report: Report, zone: tzinfo) -> str:
         notes(report, zone),
         "<h2>Settings</h2>",
         settings(report, zone),
-        f'<p class="advice">{escape(texts.NOT_ADVICE)}</p>',
+        f'<p class="advice">{escape(wording.NOT_ADVICE)}</p>',
         "</body>",
         "</html>",
     ]

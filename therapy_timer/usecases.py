@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from therapy_timer import progress, protocol, reminders, texts, views
+from therapy_timer import progress, protocol, reminders, views, wording
 from therapy_timer import settings as config_module
 from therapy_timer.errors import RefusedError, UsageError
 from therapy_timer.protocol import Session, Settings, SwitchResult, Timeline, TryHeatResult
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from therapy_timer.calendar_feed import CalendarEvent
     from therapy_timer.reminders import Reminder
     from therapy_timer.report import Report
-    from therapy_timer.texts import Notice
+    from therapy_timer.wording import Notice
 
 SETTINGS = "settings"
 PROTOCOL_SECTIONS = ("cold", "heat", "walk", "quiet_hours", "reminders")
@@ -234,7 +234,7 @@ class Loaded:
     def __init__(self, deps: Deps, stored: StoredPlan, horizon: datetime, record: bool = False) -> None:
         if too_old(stored, deps.now):
             raise RefusedError(
-                f"the active plan started {texts.when(stored.plan.started_at, deps.zone)}, over a year ago, so it "
+                f"the active plan started {wording.when(stored.plan.started_at, deps.zone)}, over a year ago, so it "
                 "cannot be followed any more; `therapy-timer stop` ends it (your record stays)",
                 "plan-too-old",
             )
@@ -434,7 +434,7 @@ def try_heat_again(deps: Deps, at: datetime, source: Source = "command") -> TryH
     loaded = load(deps, at + LOOKAHEAD, record=True)
     decision = protocol.try_heat(loaded.settings, loaded.plan, loaded.events, at, deps.zone, loaded.facts)
     if not decision.accepted:
-        when = f"; heat is planned again from {texts.when(decision.heat_again_at, deps.zone, deps.now)}"
+        when = f"; heat is planned again from {wording.when(decision.heat_again_at, deps.zone, deps.now)}"
         raise RefusedError(
             "heat is not on hold, so there is nothing to lift" + (when if decision.heat_again_at else "")
         )
@@ -471,7 +471,7 @@ def answer(
         first = decision.upcoming
         raise RefusedError(
             "no session has started yet"
-            + (f"; the first is at {texts.when(first.start, deps.zone, deps.now)}" if first else ""),
+            + (f"; the first is at {wording.when(first.start, deps.zone, deps.now)}" if first else ""),
             "none-yet",
         )
     if decision.refused == "unknown":
@@ -479,7 +479,7 @@ def answer(
     session = decision.session
     assert session is not None
     if outcome == "done" and session.snoozed and at < session.start:  # snoozed: it has not begun
-        moved = texts.when(session.start, deps.zone, deps.now)
+        moved = wording.when(session.start, deps.zone, deps.now)
         raise RefusedError(
             f"that {session.kind} was snoozed until {moved}, so it has not begun: say done once it is off, or skip it",
             "snoozed-ahead",
@@ -537,7 +537,7 @@ def snooze(deps: Deps, minutes: int, key: str | None = None, source: Source = "c
         ahead = next((r for r in coming if r.due >= again and r.role == "on" and r.what != "walk"), None)
         raise RefusedError(
             f"snoozed {minutes} minutes, this reminder would run into the next session"
-            + (f" ({ahead.title.lower()} at {texts.when(ahead.due, deps.zone, deps.now)})" if ahead else "")
+            + (f" ({ahead.title.lower()} at {wording.when(ahead.due, deps.zone, deps.now)})" if ahead else "")
             + ", so it would not come again: snooze it for less, or skip it",
             "snooze-too-long",
         )
@@ -564,28 +564,28 @@ class PressResult(NamedTuple):
 
 def checkin_none(deps: Deps, session_key: str) -> PressResult:
     """ "None of these" on a daily check-in: recorded as `check --none` would record it, once a day."""
-    from therapy_timer import checkin, texts
+    from therapy_timer import checkin, wording
 
     day = checkin.parse_key(session_key)
     if day is None:
         return PressResult(False, f"that reminder ({session_key}) is not a daily check")
     if day in checkin_days(deps, checkin_answers(deps.store.events())):
-        return PressResult(False, texts.CHECKED_ALREADY)
+        return PressResult(False, wording.CHECKED_ALREADY)
     check(deps, (), source="notification")
     deps.nudge()
-    return PressResult(True, texts.CHECKED_NONE)
+    return PressResult(True, wording.CHECKED_NONE)
 
 
 def checkin_list(deps: Deps) -> Notice:
     """What "One of these is new" shows: the emergency and urgent signs, grouped by the advice each
     has (with the emergency number in the settings), and how to log which one."""
-    from therapy_timer import signs, texts
+    from therapy_timer import signs, wording
 
     groups: dict[str, list[str]] = {}
     for sign in signs.SIGNS:
         if sign.level in signs.SERIOUS:
             groups.setdefault(signs.advice(sign, deps.config.advice.emergency_number), []).append(sign.name)
-    return texts.checkin_signs(list(groups.items()))
+    return wording.checkin_signs(list(groups.items()))
 
 
 def press(
@@ -594,7 +594,7 @@ def press(
     """A button on a reminder: the same answer the equivalent command gives, marked as coming from
     the notification (or from the phone, `source`). A reminder of a plan that has ended, or a
     session answered already, changes nothing, and the result says why."""
-    from therapy_timer.texts import BUTTONS, SNOOZE_MINUTES
+    from therapy_timer.wording import BUTTONS, SNOOZE_MINUTES
 
     if button == "check-new":  # the list and its advice, whatever became of the plan: nothing to record yet
         return PressResult(False, "showed the warning signs and what to do", checkin_list(deps))
@@ -610,12 +610,12 @@ def press(
             return PressResult(True, f"{views.label(answered.session, deps.zone)} marked {outcome}")
         if button in SNOOZE_MINUTES:
             snoozed = snooze(deps, SNOOZE_MINUTES[button], key=reminder_key, source=source)
-            return PressResult(True, f"snoozed until {texts.when(snoozed.again_at, deps.zone, deps.now)}")
+            return PressResult(True, f"snoozed until {wording.when(snoozed.again_at, deps.zone, deps.now)}")
         if button in ("heat-worse", "heat-no-help"):
             switched = switch(deps, button, deps.now, source=source)
             return PressResult(True, f"{BUTTONS[button].label.lower()}: back to cold ({switched.switches} so far)")
     except RefusedError as exc:
-        from therapy_timer.texts import refused_on_a_button
+        from therapy_timer.wording import refused_on_a_button
 
         return PressResult(False, refused_on_a_button(exc.reason, exc.facts) or "that answer could not be recorded")
     return PressResult(False, f"that button ({button}) is not one this version knows")

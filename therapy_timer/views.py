@@ -257,7 +257,7 @@ def not_better(notice: Stalled | None) -> dict[str, Any] | None:
     """From day 14, pain no lower than at the start (or no scores to tell): see a doctor or physical therapist."""
     if notice is None:
         return None
-    from therapy_timer import texts
+    from therapy_timer import wording
 
     return {
         "day": notice.day,
@@ -266,7 +266,7 @@ def not_better(notice: Stalled | None) -> dict[str, Any] | None:
         "recent_median": notice.recent_median,
         "recent_scores": notice.recent_scores,
         "needs_score": notice.needs_score,
-        "advice": texts.not_better(notice),
+        "advice": wording.not_better(notice),
     }
 
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 from freezegun import freeze_time
 
 from tests.helpers import HandClock, stepping_daemon
-from therapy_timer import reminders, texts
+from therapy_timer import reminders, wording
 from therapy_timer.notify import Delivery, Note, Notifier, TerminalBackend
 from therapy_timer.notify.dbus import SOUND, notify_args
 from therapy_timer.store import Store, StoreError
@@ -47,33 +47,33 @@ def test_each_reminder_offers_the_answers_that_fit_it():
     assert reminders.buttons("heat", "on") == ("heat-worse", "heat-no-help", "skip", "snooze")
     assert reminders.buttons("heat", "off") == ("done", "heat-worse", "heat-no-help")
     assert reminders.buttons("walk", "on") == ("walked", "skip", "later")
-    labels = [texts.BUTTONS[key].label for key in ("done", "heat-worse", "heat-no-help", "walked", "later")]
+    labels = [wording.BUTTONS[key].label for key in ("done", "heat-worse", "heat-no-help", "walked", "later")]
     assert labels == ["Done, it's off", "Made it worse", "Didn't help", "Walked", "Later"]
 
 
 def test_without_buttons_the_body_names_the_command_to_type_without_backticks():
-    assert texts.typed(("done",)) == "Type therapy-timer done when it is off."
-    assert texts.typed(("heat-worse", "heat-no-help", "skip", "snooze")) == (
+    assert wording.typed(("done",)) == "Type therapy-timer done when it is off."
+    assert wording.typed(("heat-worse", "heat-no-help", "skip", "snooze")) == (
         "Type therapy-timer log heat-worse if the heat made it worse."
     )
-    assert texts.typed(("skip", "snooze")) == ""  # nothing that must be said: skip and snooze are in --help
+    assert wording.typed(("skip", "snooze")) == ""  # nothing that must be said: skip and snooze are in --help
     heat_off = reminders.buttons("heat", "off")
-    assert "`" not in texts.typed(heat_off) and "therapy-timer done" in texts.typed(heat_off)
+    assert "`" not in wording.typed(heat_off) and "therapy-timer done" in wording.typed(heat_off)
 
 
 def test_the_command_line_help_uses_the_button_words(run):
     for command, keys in (("done", ("done", "walked")), ("skip", ("skip",)), ("snooze", ("snooze", "later"))):
         shown = " ".join(run(command, "--help").stdout.split())
-        assert all(texts.BUTTONS[key].label in shown for key in keys), (command, shown)
+        assert all(wording.BUTTONS[key].label in shown for key in keys), (command, shown)
     for command in ("heat-worse", "heat-no-help"):
-        assert texts.BUTTONS[command].label in run("log", command, "--help").stdout
+        assert wording.BUTTONS[command].label in run("log", command, "--help").stdout
 
 
 # What the server is sent ------------------------------------------------------------------------------
 
 
 def test_a_server_with_actions_gets_buttons_and_the_body_without_commands():
-    note = Note("Ice off now", "Take the ice off.", True, ("done",), texts.typed(("done",)), replaces=7)
+    note = Note("Ice off now", "Take the ice off.", True, ("done",), wording.typed(("done",)), replaces=7)
     app, replaces, _icon, title, body, actions, hints, expire = notify_args(note, frozenset({"actions", "body"}))
     assert (app, replaces, title, body) == ("therapy-timer", 7, "Ice off now", "Take the ice off.")
     assert actions == ["done", "Done, it's off"]
@@ -81,7 +81,7 @@ def test_a_server_with_actions_gets_buttons_and_the_body_without_commands():
 
 
 def test_a_server_without_actions_gets_the_command_to_type():
-    note = Note("Ice off now", "Take the ice off.", True, ("done",), texts.typed(("done",)))
+    note = Note("Ice off now", "Take the ice off.", True, ("done",), wording.typed(("done",)))
     body, actions = notify_args(note, frozenset({"body"}))[4:6]
     assert body == "Take the ice off. Type therapy-timer done when it is off." and actions == []
 
@@ -335,7 +335,7 @@ def test_a_refused_press_is_worded_for_the_notification_never_with_a_command_to_
     assert said[1].said.endswith("is already marked done") and "not part of the plan" in said[2].said
     for result in said:
         assert "therapy-timer" not in result.said and "`" not in result.said and "--" not in result.said
-    for text in texts.BUTTON_REFUSALS.values():
+    for text in wording.BUTTON_REFUSALS.values():
         assert "therapy-timer" not in text and "`" not in text and "--" not in text
 
 

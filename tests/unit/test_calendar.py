@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from therapy_timer import calendar_feed, ics, reminders, texts
+from therapy_timer import calendar_feed, ics, reminders, wording
 from therapy_timer.calendar_feed import Alarm, CalendarEvent, uid
 from therapy_timer.config import Config
 from therapy_timer.protocol import Event, Phase, Session, Timeline
@@ -52,7 +52,7 @@ def test_the_window_runs_from_today_midnight_to_the_end_of_the_last_day():
 
 def test_ice_has_an_alarm_at_its_start_and_one_at_its_end_with_the_notifications_words():
     (ice,) = made([ICE])
-    on, off = texts.session_on("ice", 15, "", ""), texts.session_off("ice", 0)
+    on, off = wording.session_on("ice", 15, "", ""), wording.session_off("ice", 0)
     assert (ice.start, ice.end) == (local(2026, 11, 24, 9, 0), local(2026, 11, 24, 9, 15))
     assert ice.summary == "Ice" and ice.description == on.body
     assert ice.alarms == (Alarm(0 * M, f"{on.title}\n{on.body}"), Alarm(15 * M, f"{off.title}\n{off.body}"))

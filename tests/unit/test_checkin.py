@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 
 from tests.helpers import BERLIN, HandClock, stepping_daemon
-from therapy_timer import checkin, config, protocol, push, reminders, signs, texts, usecases
+from therapy_timer import checkin, config, protocol, push, reminders, signs, usecases, wording
 from therapy_timer.config import Config
 from therapy_timer.protocol import Event, Plan, Settings
 from therapy_timer.store import Store
@@ -204,7 +204,7 @@ def test_it_names_the_emergency_and_urgent_signs_and_where_there_are_no_buttons_
     first = checkins(until=local(25, 8))[0]
     for words in ("chest pain", "breathlessness", "tearing", "fainting", "between the legs", "bladder", "foot"):
         assert words in first.body.lower()
-    assert [texts.BUTTONS[key].label for key in first.buttons] == ["None of these", "One of these is new"]
+    assert [wording.BUTTONS[key].label for key in first.buttons] == ["None of these", "One of these is new"]
     assert "therapy-timer check" in first.typed and "`" not in first.typed
 
 
@@ -213,7 +213,7 @@ def test_the_list_has_every_emergency_and_urgent_sign_with_its_own_advice_and_ho
     deps = usecases.Deps(store, START, BERLIN, with_settings(advice={"emergency_number": "999"}))
     shown = usecases.checkin_list(deps)
     serious = [s for s in signs.SIGNS if s.level in signs.SERIOUS]
-    assert {s.name for s in serious} <= texts.CHECKIN_WORDS.keys()
+    assert {s.name for s in serious} <= wording.CHECKIN_WORDS.keys()
     assert all(f"({s.name})" in shown.body for s in serious)
     assert "Call the emergency number now (999)" in shown.body and "Go to an emergency department now" in shown.body
     assert shown.body.index("(chest-pain)") < shown.body.index("999") < shown.body.index("(saddle)")

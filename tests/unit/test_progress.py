@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from therapy_timer import texts
+from therapy_timer import wording
 from therapy_timer.progress import Stalled, in_reminder, median, stalled
 
 INJURED = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
@@ -60,7 +60,7 @@ def test_no_score_at_all_or_none_lately_asks_for_one():
     old_only = stalled([(day(1, 1), 6), (day(10), 6)], INJURED, day(16))  # none on days 14-16
     assert old_only is not None and old_only.needs_score and old_only.recent_median is None
     assert old_only.first_median == 6.0
-    assert "please log one each day (`therapy-timer log pain N`)" in texts.not_better(old_only)
+    assert "please log one each day (`therapy-timer log pain N`)" in wording.not_better(old_only)
 
 
 def test_scores_only_from_the_last_three_days_have_nothing_to_compare_with_and_ask_for_more():
@@ -105,14 +105,14 @@ def test_the_notice_goes_into_the_first_reminder_of_each_day_it_is_on():
 def test_the_words_compare_the_scores_and_never_say_it_is_fine():
     found = stalled(STILL_SIX, INJURED, day(14, 10))
     assert found is not None
-    said = texts.not_better(found)
+    said = wording.not_better(found)
     assert said.startswith(
         "It is day 14, and your pain is no lower than at the start: 6/10 (the middle of your 3 scores of the "
         "last three days) against 6/10 on day 1."
     )
     assert "doctor or physical therapist" in said and "better" not in said.replace("no better", "")
-    one = texts.not_better(found._replace(recent_scores=1))
+    one = wording.not_better(found._replace(recent_scores=1))
     assert "6/10 (your score of the last three days) against 6/10 on day 1" in one
-    assert texts.not_better_note(found) == (
+    assert wording.not_better_note(found) == (
         " Day 14 and your pain is no lower than at the start: please see a doctor or physical therapist."
     )

@@ -376,7 +376,7 @@ def test_the_page_escapes_what_people_typed_and_needs_nothing_from_the_network(m
 
 
 def test_the_page_has_the_settings_the_signs_and_the_advice_line(made):
-    from therapy_timer import texts
+    from therapy_timer import wording
 
     page = page_of(made)
     assert "In force from the start (Mon 23 Nov 09:00):</p>\n<pre>cold.minutes = 15\nheat.minutes = 15</pre>" in page
@@ -384,7 +384,7 @@ def test_the_page_has_the_settings_the_signs_and_the_advice_line(made):
     page = page_of(report.build(PLAN, TIMELINE, LOG, changed, NOW, BERLIN))
     assert "<p>Changed Tue 24 Nov 00:00:</p>\n<pre>cold.minutes = 12\nwalk.minutes = 7.5</pre>" in page
     assert signs.BY_NAME["nerve"].label in page and "tingling down my left leg" in page
-    assert texts.NOT_ADVICE in page and "@page { size: A4" in page
+    assert wording.NOT_ADVICE in page and "@page { size: A4" in page
     assert "7 sessions planned: 3 done, 1 skipped, 1 missed, 2 still to come." in page
     assert "Pain went from 7 to 6 out of 10 (lowest 5, highest 8, 4 scores). Back to cold: 1 time." in page
 

@@ -152,9 +152,9 @@ AT_HELP = 'when it happened: now (default), 14:30, -20m, "yesterday 22:15" or IS
 def saved_at(app: App, at: datetime) -> str:
     """ " for Tue 15:40" when an entry was logged for another moment than now: say which, as --at
     is read in the plan's zone and a person may mean another."""
-    from therapy_timer import texts
+    from therapy_timer import wording
 
-    return "" if abs(at - app.now) <= FUTURE_SLACK else f" for {texts.when(at, app.zone, app.now)}"
+    return "" if abs(at - app.now) <= FUTURE_SLACK else f" for {wording.when(at, app.zone, app.now)}"
 
 
 SIGN_NAMES = (

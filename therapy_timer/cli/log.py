@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
-from therapy_timer import texts
+from therapy_timer import wording
 from therapy_timer.cli.context import (
     AT_HELP,
     SIGN_NAMES,
@@ -144,7 +144,7 @@ def _answer(app: App, outcome: Literal["done", "skip"], at_text: str, as_json: b
         left = round((session.end - result.at) / timedelta(minutes=1))
         text.append(
             f"It had {left} min to go, so no take-it-off reminder will come: if it is still on, "
-            f"take it off by {texts.when(session.end, app.zone, app.now)} yourself."
+            f"take it off by {wording.when(session.end, app.zone, app.now)} yourself."
         )
     print_result(app, as_json, outcome, result, text)
 
@@ -176,5 +176,5 @@ def snooze(app: App, minutes: int, as_json: bool) -> None:
     from therapy_timer import usecases
 
     result = usecases.snooze(app.deps(), minutes)
-    text = [f'Snoozed: "{result.title}" comes again at {texts.when(result.again_at, app.zone, app.now)}.']
+    text = [f'Snoozed: "{result.title}" comes again at {wording.when(result.again_at, app.zone, app.now)}.']
     print_result(app, as_json, "snooze", result, text)

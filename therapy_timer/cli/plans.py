@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from therapy_timer import clock, control, texts
+from therapy_timer import clock, control, wording
 from therapy_timer.cli.context import (
     App,
     FiniteRange,
@@ -162,7 +162,7 @@ def recovered(app: App, as_json: bool) -> None:
 
     result = usecases.end(app.deps(), "recovered")
     _ended(app)
-    print_result(app, as_json, "recovered", result, render.recovered(result), prevention=list(texts.PREVENTION))
+    print_result(app, as_json, "recovered", result, render.recovered(result), prevention=list(wording.PREVENTION))
 
 
 @click.command("run")

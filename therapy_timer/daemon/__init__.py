@@ -38,7 +38,7 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from therapy_timer import control, reminders, texts
+from therapy_timer import control, reminders, wording
 from therapy_timer.clock import Clock
 from therapy_timer.errors import RefusedError
 from therapy_timer.notify import Delivery, Note, Notifier
@@ -309,7 +309,7 @@ class Daemon:
         from therapy_timer.push import check
 
         try:
-            delivery = self.notifier.send(Note(*texts.DOCTOR_TEST))
+            delivery = self.notifier.send(Note(*wording.DOCTOR_TEST))
             pushed = check((self._config or Config()).push)  # through a child process, as its reminders
             tested = {"delivered_by": delivery.backend, "buttons": self._buttons(delivery)}
             control.answer(sock, asker, {**self.how(), "test": tested, "push": pushed})
@@ -574,7 +574,7 @@ class Daemon:
             self._shown.pop(shown.delivery.id, None)
             return
         self.log(f"a button ({button}) changed nothing: {result.said}")
-        said = texts.nothing_changed(result.said)
+        said = wording.nothing_changed(result.said)
         self.notifier.send(Note(said.title, said.body, expire_seconds=SAID_FOR), replacing=self._ours(shown))
         self._shown.pop(shown.delivery.id, None)
 
@@ -645,7 +645,7 @@ class Daemon:
         notice = usecases.not_better_in_reminder(
             self._deps(now), [t for t in fired if t.astimezone(zone).date() == today]
         )
-        return texts.not_better_note(notice) if notice else ""
+        return wording.not_better_note(notice) if notice else ""
 
     # Answers from the phone -----------------------------------------------------------------
     # The push carries the reminder's buttons; while one is in front of the person, the reply topic
@@ -772,7 +772,9 @@ class Daemon:
         )
         del self._phone_taken[heard.mid]  # recorded (a failure above leaves it for the retry)
         if not result.changed:
-            self.log(f"an answer from the phone ({texts.BUTTONS[button.button].label}) changed nothing: {result.said}")
+            self.log(
+                f"an answer from the phone ({wording.BUTTONS[button.button].label}) changed nothing: {result.said}"
+            )
             return
         self.log(f"answered from the phone: {result.said}")
         on_desk = next(
@@ -815,7 +817,7 @@ class Daemon:
         """Take the plan's notifications off the screen and say it has ended (once per plan)."""
         self._close_all()
         if self._plan_id is not None:
-            self.notifier.send(Note(*texts.PLAN_ENDED))
+            self.notifier.send(Note(*wording.PLAN_ENDED))
             self._plan_id = None
 
     def _load_config(self) -> Config:
@@ -830,8 +832,8 @@ class Daemon:
                 self._close_settings_note()
             self._last_good = read.config
         elif read.problem != self._config_problem:
-            self.log(f"{texts.SETTINGS_BROKEN}: {read.problem}")
-            note = Note("therapy-timer settings problem", f"{texts.SETTINGS_BROKEN}: {read.problem}")
+            self.log(f"{wording.SETTINGS_BROKEN}: {read.problem}")
+            note = Note("therapy-timer settings problem", f"{wording.SETTINGS_BROKEN}: {read.problem}")
             delivery = self.notifier.send(note, replacing=self._ours(self._settings_note))
             self._settings_note = Shown(0, "", "", delivery, server=self._server) if delivery.id else None
         self._config_problem = read.problem

@@ -20,7 +20,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from therapy_timer import texts
+from therapy_timer import wording
 from therapy_timer.notify.base import (
     SEND_TIMEOUT,
     Backend,
@@ -99,7 +99,7 @@ class Notifier:
                     return Delivery(backend.name, int(note_id or 0))
             reasons.append(f"{backend.name}: {reason}")
         if not self.desktop_down:
-            self.log(f"{texts.DESKTOP_DOWN} ({'; '.join(reasons) or 'no desktop backend'})")
+            self.log(f"{wording.DESKTOP_DOWN} ({'; '.join(reasons) or 'no desktop backend'})")
             self.desktop_down = True
         self.fallback.send(note)
         return Delivery(self.fallback.name)

@@ -21,7 +21,7 @@ class Note(NamedTuple):
     title: str
     body: str
     sticky: bool = False  # a take-it-off reminder: stays (critical urgency) until answered
-    buttons: tuple[str, ...] = ()  # texts.BUTTONS keys, for servers that show buttons
+    buttons: tuple[str, ...] = ()  # wording.BUTTONS keys, for servers that show buttons
     typed: str = ""  # what to type instead, added to the body where there are no buttons
     replaces: int = 0  # the server's id of the notification this one takes the place of
     expire_seconds: float = 30  # how long a non-sticky notification stays

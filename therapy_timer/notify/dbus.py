@@ -34,7 +34,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from therapy_timer import APP_NAME, texts
+from therapy_timer import APP_NAME, wording
 from therapy_timer.text import one_line
 
 if TYPE_CHECKING:
@@ -218,7 +218,7 @@ def notify_args(note: Note, capabilities: frozenset[str]) -> tuple[Any, ...]:
     body = note.body if pressable or not note.typed else f"{note.body} {note.typed}"
     if "body-markup" in capabilities:
         body = html.escape(body, quote=False)
-    actions = list(itertools.chain.from_iterable((key, texts.BUTTONS[key].label) for key in note.buttons))
+    actions = list(itertools.chain.from_iterable((key, wording.BUTTONS[key].label) for key in note.buttons))
     hints: dict[str, tuple[str, Any]] = {"urgency": ("y", URGENCY["critical" if note.sticky else "normal"])}
     if note.sticky and "sound" in capabilities:
         hints["sound-name"] = ("s", SOUND)

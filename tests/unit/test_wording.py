@@ -9,50 +9,50 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from therapy_timer import render, texts
+from therapy_timer import render, wording
 from therapy_timer.protocol import SKIN_REST
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)
 
 
-def every_reminder() -> list[texts.Notice]:
+def every_reminder() -> list[wording.Notice]:
     found = [
-        texts.session_on(kind, minutes, opens, purpose, late)
+        wording.session_on(kind, minutes, opens, purpose, late)
         for kind in ("ice", "heat", "walk")
         for minutes in (1, 15)
         for opens in ("", "plan-start", "cold-over", "heat-again", "heat-worse", "heat-no-help")
         for purpose in ("rest", "exercise")
         for late in (False, True)
     ]
-    found += [texts.session_off(kind, repeat) for kind in ("ice", "heat") for repeat in (0, 1, 2)]
-    return [*found, texts.heat_stop(SKIN_REST), texts.PLAN_ENDED]
+    found += [wording.session_off(kind, repeat) for kind in ("ice", "heat") for repeat in (0, 1, 2)]
+    return [*found, wording.heat_stop(SKIN_REST), wording.PLAN_ENDED]
 
 
 @pytest.mark.parametrize("opens", ["", "cold-over", "heat-again"])
 def test_heat_goes_over_a_layer_of_cloth_and_is_warm_never_hot(opens):
-    body = texts.session_on("heat", 15, opens, "").body
+    body = wording.session_on("heat", 15, opens, "").body
     assert "over a layer of cloth, not on bare skin" in body and "Warm, never hot." in body
     assert "burning" not in body  # "warm, never burning" set the limit too late
-    assert "over a layer of cloth, not on bare skin: warm, never hot" in texts.what("heat")
+    assert "over a layer of cloth, not on bare skin: warm, never hot" in wording.what("heat")
 
 
 def test_ice_is_wrapped_in_a_towel_never_on_bare_skin():
-    body = texts.session_on("ice", 15, "", "").body
+    body = wording.session_on("ice", 15, "", "").body
     assert "wrapped in a towel" in body and "Never straight on bare skin." in body
 
 
 @pytest.mark.parametrize("kind", ["ice", "heat"])
 def test_every_take_it_off_reminder_says_to_look_at_the_skin(kind):
-    off = texts.session_off(kind, 0)
+    off = wording.session_off(kind, 0)
     assert "look at" in off.body and "therapy-timer signs says what to do" in off.body
-    assert "then look at the skin" in texts.session_off(kind, 1).body
-    assert "look at the skin" in texts.heat_stop(SKIN_REST).body
+    assert "then look at the skin" in wording.session_off(kind, 1).body
+    assert "look at the skin" in wording.heat_stop(SKIN_REST).body
 
 
 def test_the_skin_signs_in_the_off_reminders_are_the_facts_signs():
-    assert "white, grey, hard or numb, or blisters" in texts.session_off("ice", 0).body
-    assert "Redness that lasts over an hour, blisters or broken skin" in texts.session_off("heat", 0).body
+    assert "white, grey, hard or numb, or blisters" in wording.session_off("ice", 0).body
+    assert "Redness that lasts over an hour, blisters or broken skin" in wording.session_off("heat", 0).body
 
 
 def test_no_reminder_frightens_or_asks_for_avoidance_or_rest_after_every_session():
@@ -63,16 +63,18 @@ def test_no_reminder_frightens_or_asks_for_avoidance_or_rest_after_every_session
 
 
 def test_walks_say_to_keep_moving_as_the_pain_allows():
-    rest = texts.session_on("walk", 5, "", "rest").body
+    rest = wording.session_on("walk", 5, "", "rest").body
     assert rest.startswith("A slow walk for about 5 minutes, as far as the pain allows: gentle movement eases")
-    exercise = texts.session_on("walk", 5, "", "exercise").body
+    exercise = wording.session_on("walk", 5, "", "exercise").body
     assert "Build back up to your usual activities step by step" in exercise
-    assert texts.session_on("walk", 2, "", "rest", late=True).body.startswith("A slow walk for the 2 minutes left,")
+    assert wording.session_on("walk", 2, "", "rest", late=True).body.startswith("A slow walk for the 2 minutes left,")
 
 
 def test_between_sessions_rest_is_offered_in_the_first_days_and_ordinary_life_after():
-    assert texts.meanwhile(1) == texts.meanwhile(3) == "move about gently as the pain allows, and rest when it helps"
-    assert texts.meanwhile(4) == texts.meanwhile(10) == "carry on with your usual activities as the pain allows"
+    assert (
+        wording.meanwhile(1) == wording.meanwhile(3) == "move about gently as the pain allows, and rest when it helps"
+    )
+    assert wording.meanwhile(4) == wording.meanwhile(10) == "carry on with your usual activities as the pain allows"
 
 
 def status_view(day: int, current: dict | None = None) -> dict:
@@ -94,16 +96,16 @@ def test_status_on_day_ten_does_not_say_rest_comfortably():
 
 
 def test_a_plan_start_says_what_current_guidance_says_first():
-    assert texts.GUIDANCE == (
+    assert wording.GUIDANCE == (
         "Back spasms are common, rarely serious, and usually ease within days to weeks. Staying gently active helps."
     )
-    assert "avoid heavy lifting and sudden twisting" in texts.MOVING and "step by step" in texts.MOVING
-    assert "Rest when it helps" in texts.MOVING
+    assert "avoid heavy lifting and sudden twisting" in wording.MOVING and "step by step" in wording.MOVING
+    assert "Rest when it helps" in wording.MOVING
 
 
 def test_prevention_tips_say_it_as_current_guidance_does():
-    tips = " ".join(texts.PREVENTION)
-    assert texts.PREVENTION[0].startswith("Stay active")
+    tips = " ".join(wording.PREVENTION)
+    assert wording.PREVENTION[0].startswith("Stay active")
     for old in ("firm mattress", "Mind your posture", "bent knees"):
         assert old not in tips
     for fact in ("smoke", "high heels", "chair of the right height", "back and tummy muscles", "extra weight"):
@@ -111,5 +113,5 @@ def test_prevention_tips_say_it_as_current_guidance_does():
 
 
 def test_the_plan_start_says_the_skin_facts_once():
-    assert "over a layer of cloth, never on bare skin" in texts.SKIN and "warm, never hot" in texts.SKIN
-    assert "Look at the skin when the pack comes off" in texts.SKIN and "do not fall asleep" in texts.SKIN
+    assert "over a layer of cloth, never on bare skin" in wording.SKIN and "warm, never hot" in wording.SKIN
+    assert "Look at the skin when the pack comes off" in wording.SKIN and "do not fall asleep" in wording.SKIN
