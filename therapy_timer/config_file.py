@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
+from therapy_timer.safe_text import one_line
 from therapy_timer.settings import Config, ConfigError, _build
-from therapy_timer.text import one_line
 
 
 class Loaded(NamedTuple):

@@ -35,7 +35,7 @@ class RefusedError(TherapyTimerError):
 
 def fail(message: str, code: int) -> NoReturn:
     """End the process with one line on stderr: never a traceback in front of the user."""
-    from therapy_timer.text import one_line
+    from therapy_timer.safe_text import one_line
 
     print(f"therapy-timer: {one_line(message)}", file=sys.stderr, flush=True)
     sys.exit(code)

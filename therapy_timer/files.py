@@ -28,7 +28,7 @@ import stat
 from pathlib import Path
 
 from therapy_timer.errors import UsageError
-from therapy_timer.text import one_line
+from therapy_timer.safe_text import one_line
 
 NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 LINKS = 40

@@ -226,7 +226,7 @@ def exchange(request: Post, timeout: float = TIMEOUT) -> tuple[int, bytes]:
             # the messages, one JSON object a line, bounded so a flooded topic cannot swell a process.
             return int(answer.status), answer.read(READ_AT_MOST)
     except Exception as exc:
-        from therapy_timer.text import one_line
+        from therapy_timer.safe_text import one_line
 
         code = getattr(exc, "code", None)  # a server's words (its reason phrase) stay on one line of the log
         raise PushError(one_line(_why(exc, timeout)), code if isinstance(code, int) else None) from None
@@ -371,7 +371,7 @@ def exchanged_in_child(request: Post, timeout: float, what: str = "push") -> tup
     if not said:  # it did not get to say why: a crash, say; its last line of stderr tells
         lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
         said = lines[-1] if lines else f"the {what} ended with exit status {done.returncode}"
-    from therapy_timer.text import one_line
+    from therapy_timer.safe_text import one_line
 
     raise PushError(one_line(said), int(status) if tab and status.isdigit() else None)
 

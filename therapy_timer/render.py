@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from therapy_timer import wording
 from therapy_timer.protocol import SKIN_REST
-from therapy_timer.text import visible
+from therapy_timer.safe_text import visible
 from therapy_timer.wording import days, span, when
 
 if TYPE_CHECKING:

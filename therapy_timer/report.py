@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from therapy_timer import clock, signs, views
 from therapy_timer.protocol import SWITCH_KINDS, Timeline
-from therapy_timer.text import visible
+from therapy_timer.safe_text import visible
 
 if TYPE_CHECKING:
     from therapy_timer.store import LoggedEvent, StoredPlan

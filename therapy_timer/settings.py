@@ -30,7 +30,7 @@ from functools import cache
 from typing import Annotated, Any, Literal, NamedTuple
 
 from therapy_timer.errors import UsageError
-from therapy_timer.text import one_line
+from therapy_timer.safe_text import one_line
 
 Kind = Literal["number", "whole", "clock", "clock_ranges", "text", "choice"]
 

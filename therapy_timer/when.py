@@ -9,7 +9,7 @@ import re
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 from therapy_timer.errors import UsageError
-from therapy_timer.text import one_line
+from therapy_timer.safe_text import one_line
 
 _CLOCK = r"([01]?\d|2[0-3]):([0-5]\d)"
 _DAY_CLOCK = re.compile(rf"^(?:(today|yesterday)\s+)?{_CLOCK}$")

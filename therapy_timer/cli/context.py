@@ -12,7 +12,7 @@ import click
 
 from therapy_timer import clock, control, paths
 from therapy_timer.errors import UsageError
-from therapy_timer.text import one_line
+from therapy_timer.safe_text import one_line
 
 if TYPE_CHECKING:  # imported lazily at run time, to keep start-up fast
     from pathlib import Path

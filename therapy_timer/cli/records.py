@@ -17,7 +17,7 @@ from therapy_timer.cli.context import (
     print_result,
 )
 from therapy_timer.errors import RefusedError, UsageError
-from therapy_timer.text import one_line
+from therapy_timer.safe_text import one_line
 
 if TYPE_CHECKING:
     pass

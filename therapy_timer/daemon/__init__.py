@@ -42,9 +42,9 @@ from therapy_timer import control, reminders, wording
 from therapy_timer.clock import Clock
 from therapy_timer.errors import RefusedError
 from therapy_timer.notify import Delivery, Note, Notifier
+from therapy_timer.safe_text import one_line
 from therapy_timer.settings import Config
 from therapy_timer.store import DB_NAME, PhoneButton, Store, StoredPlan
-from therapy_timer.text import one_line
 
 if TYPE_CHECKING:
     from therapy_timer.bootstrap import Wiring

@@ -35,7 +35,7 @@ from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from therapy_timer import APP_NAME, wording
-from therapy_timer.text import one_line
+from therapy_timer.safe_text import one_line
 
 if TYPE_CHECKING:
     from jeepney import Message
