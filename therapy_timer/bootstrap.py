@@ -141,8 +141,8 @@ def build(
     `poke` themselves where a command would nudge. `calendar_writer`: what writes the live calendar
     copy (a child process by default; None for no copy, as most tests want).
     """
-    from therapy_timer.control import DaemonLock
     from therapy_timer.daemon import Daemon
+    from therapy_timer.daemon_client import DaemonLock
     from therapy_timer.live_calendar import LiveCalendar, spawn
     from therapy_timer.push import Pusher
     from therapy_timer.scheduler import MAX_IDLE, CappedScheduler

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from typing import Any
 
-from therapy_timer import control, paths
+from therapy_timer import daemon_client, paths
 from therapy_timer.errors import TherapyTimerError
 
 
@@ -67,7 +67,7 @@ def checkup(app: Any) -> dict[str, Any]:
         report["data"].update(ok=True, database=str(app.store.path), active_plan=stored is not None)
     except TherapyTimerError as exc:
         report["data"].update(ok=False, problem=str(exc))
-    report["daemon_running"] = control.is_running(app.folder)
+    report["daemon_running"] = daemon_client.is_running(app.folder)
     daemon = ask_daemon(app.folder, pushing=bool(config and config.push.url)) if report["daemon_running"] else None
     report["daemon"] = daemon or {"answered": False}
     if daemon is not None and "push" in daemon:
@@ -107,12 +107,12 @@ def ask_daemon(folder: Any, pushing: bool) -> dict[str, Any] | None:
     from therapy_timer.notify import SEND_TIMEOUT
     from therapy_timer.push import START, TIMEOUT
 
-    control.offer_desktop(folder)  # as any command from the desktop does: a daemon without one takes it
-    how = control.ask(folder, control.HOW, 2.0)
+    daemon_client.offer_desktop(folder)  # as any command from the desktop does: a daemon without one takes it
+    how = daemon_client.ask(folder, daemon_client.HOW, 2.0)
     if how is None:
         return None
     patience = 2 * SEND_TIMEOUT + (TIMEOUT + START if pushing else 0) + 2
-    return {"answered": True, "test": None, **(control.ask(folder, control.TEST, patience) or how)}
+    return {"answered": True, "test": None, **(daemon_client.ask(folder, daemon_client.TEST, patience) or how)}
 
 
 def phone_answers(app: Any, config: Any, data_ok: object) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """The daemon's log file kept to a size: `daemon.log`, and the one before it as `daemon.log.1`.
 
 Where `start` runs the daemon itself (no systemd), its output, stdout and stderr both, is
-`daemon.log` in the data folder (`control.spawn` opens it); a journal (systemd) or a terminal
+`daemon.log` in the data folder (`daemon_client.spawn` opens it); a journal (systemd) or a terminal
 (`run`) keeps its own and is left alone. Under a disk that stays full for months, or a flood of
 messages, that file would grow for ever. So before each line the daemon writes, it looks at the
 file's size, and past `MAX_BYTES` it does what logging's RotatingFileHandler does with one backup:
@@ -82,7 +82,7 @@ class CappedLog:
 
 def capped(folder: Path, write: Callable[[str], None]) -> Callable[[str], None]:
     """The daemon's log line `write`, capped when its output is `daemon.log` in `folder`."""
-    from therapy_timer.control import LOG_NAME
+    from therapy_timer.daemon_client import LOG_NAME
 
     log = CappedLog(folder / LOG_NAME, write)
     return log if log.outputs else write

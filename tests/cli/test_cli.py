@@ -550,15 +550,15 @@ def test_doctor_with_reminders_that_do_not_answer_judges_from_this_terminal_and_
     doctor two seconds, not a push's wait, and doctor says what it could not learn."""
     import socket as sockets
 
-    from therapy_timer import control, paths
+    from therapy_timer import daemon_client, paths
 
     monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
     run("start", "--no-daemon")
-    lock = control.DaemonLock(isolated)
+    lock = daemon_client.DaemonLock(isolated)
     assert lock.acquire()
     paths.ensure_runtime_dir()
     silent = sockets.socket(sockets.AF_UNIX, sockets.SOCK_DGRAM)
-    silent.bind(control.address(isolated))
+    silent.bind(daemon_client.address(isolated))
     try:
         began = time.monotonic()
         report = json.loads(run("doctor", "--json", code=1).stdout)

@@ -16,7 +16,7 @@ import pytest
 from freezegun import freeze_time
 
 from tests.helpers import HandClock, make_daemon, run_in_thread, stepping_daemon, wait_idle, wait_until
-from therapy_timer import control
+from therapy_timer import daemon_client
 from therapy_timer.errors import RefusedError
 from therapy_timer.notify import NotifyError, bounded
 from therapy_timer.store import Store
@@ -58,7 +58,7 @@ def test_a_shutdown_before_the_daemon_runs_still_ends_it(isolated):
     thread = run_in_thread(daemon)
     thread.join(5)
     assert not thread.is_alive()
-    assert not control.is_running(isolated)
+    assert not daemon_client.is_running(isolated)
 
 
 def end_plan(folder) -> None:
@@ -112,13 +112,13 @@ def test_one_daemon_per_user(isolated):
     new_plan(isolated)
     daemon, _, _ = make_daemon(isolated)
     thread = run_in_thread(daemon)
-    assert wait_until(lambda: control.is_running(isolated))
+    assert wait_until(lambda: daemon_client.is_running(isolated))
     second, _, _ = make_daemon(isolated)
     with pytest.raises(RefusedError, match="already running"):
         second.run()
     daemon.shutdown()
     thread.join(3)
-    assert not thread.is_alive() and not control.is_running(isolated)
+    assert not thread.is_alive() and not daemon_client.is_running(isolated)
 
 
 @real_threads
@@ -159,7 +159,7 @@ def test_a_flood_of_nudges_costs_a_few_recomputes(isolated, run):
     with daemon._tick_lock:  # hold the recompute while the flood arrives
         with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sender:
             for _ in range(16_000):
-                sender.sendto(control.NUDGE, control.address(isolated))
+                sender.sendto(daemon_client.NUDGE, daemon_client.address(isolated))
         before = len(recomputes)
     assert wait_until(lambda: len(recomputes) > before)
     time.sleep(0.3)  # let the receiver drain what is still queued
@@ -179,10 +179,10 @@ def test_the_socket_is_a_short_private_path_never_an_abstract_name(isolated, tmp
     daemon, _, _ = make_daemon(deep)
     thread = run_in_thread(daemon)
     assert wait_until(lambda: daemon.socket is not None)
-    address = control.address(deep)
+    address = daemon_client.address(deep)
     assert address.startswith(str(runtime / "therapy-timer") + "/") and len(address) < 100
     assert os.stat(runtime / "therapy-timer").st_mode & 0o777 == 0o700
-    assert control.nudge(deep)
+    assert daemon_client.nudge(deep)
     daemon.shutdown()
     thread.join(3)
     assert not os.path.exists(address)
@@ -207,7 +207,7 @@ def test_sockets_that_nobody_listens_on_are_removed_before_binding_and_a_live_on
         assert wait_until(lambda: daemon.socket is not None)
         assert not any(path.exists() for path in stale)
         assert (folder / "0000beef.sock").exists() and (folder / "notes.sock").exists()
-        assert control.nudge(isolated)  # its own, bound after the sweep
+        assert daemon_client.nudge(isolated)  # its own, bound after the sweep
     finally:
         live.close()
         daemon.shutdown()

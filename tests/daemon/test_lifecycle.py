@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import wait_until
-from therapy_timer import control, logfile
+from therapy_timer import daemon_client, logfile
 from therapy_timer.store import DB_NAME, Store
 
 OTHER = "tt-neighbour"
@@ -50,7 +50,7 @@ def tt(env: dict[str, str], *args: str, code: int | None = 0) -> subprocess.Comp
 
 
 def daemon_pid(folder: Path) -> int:
-    return int((folder / control.LOCK_NAME).read_text().split()[0])
+    return int((folder / daemon_client.LOCK_NAME).read_text().split()[0])
 
 
 def alive(pid: int) -> bool:
@@ -76,7 +76,7 @@ def daemons_for(folder: Path) -> list[int]:
 
 
 def log_of(folder: Path) -> str:
-    path = folder / control.LOG_NAME
+    path = folder / daemon_client.LOG_NAME
     return path.read_text(errors="replace") if path.exists() else ""
 
 
@@ -121,7 +121,7 @@ def test_a_full_disk_delays_a_reminder_and_never_silences_the_daemon(small_disk,
     due_in = timedelta(seconds=8)
     began = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(minutes=15) + due_in
     tt(env, "start", "--no-daemon", "--at", began.strftime("%Y-%m-%dT%H:%M:%SZ"))  # ice-off due in 8 s
-    log = open(folder / control.LOG_NAME, "ab")  # noqa: SIM115 - the daemon's stdout, as `start` opens it
+    log = open(folder / daemon_client.LOG_NAME, "ab")  # noqa: SIM115 - the daemon's stdout, as `start` opens it
     daemon = subprocess.Popen([sys.executable, "-m", "therapy_timer.daemon"], env=env, stdout=log, stderr=log)
     log.close()
     try:
@@ -132,7 +132,7 @@ def test_a_full_disk_delays_a_reminder_and_never_silences_the_daemon(small_disk,
         assert not wait_until(lambda: any(r.key.endswith("/off") for r in Store(folder).reminders(1)), seconds_past_due)
         filler.unlink()  # space returns; a retry comes within 5 s
         assert wait_until(lambda: any(r.key.endswith("/off") for r in Store(folder).reminders(1)), 15)
-        assert daemon.poll() is None and control.is_running(folder)
+        assert daemon.poll() is None and daemon_client.is_running(folder)
         off = [r for r in Store(folder).reminders(1) if r.key.endswith("/off")]
         assert [r.outcome for r in off] == ["fired"]
         assert "retrying in 5 s" in log_of(folder)  # the tick did fail on the full disk
@@ -147,18 +147,18 @@ def test_a_daemon_log_past_its_cap_is_set_aside_and_the_newest_lines_are_kept(is
     env = desktopless_env()
     tt(env, "start", "--no-daemon")
     old = b"".join(b"2026-11-01 09:00:00 an old line %06d\n" % n for n in range(logfile.MAX_BYTES // 34 + 1))
-    (isolated / control.LOG_NAME).write_bytes(old)
-    os.chmod(isolated / control.LOG_NAME, 0o600)
+    (isolated / daemon_client.LOG_NAME).write_bytes(old)
+    os.chmod(isolated / daemon_client.LOG_NAME, 0o600)
     tt(env, "start", "--replace")
     assert wait_until(lambda: "Ice on now" in log_of(isolated), 10), log_of(isolated)[-500:]
     pid = daemon_pid(isolated)
-    log = isolated / control.LOG_NAME
+    log = isolated / daemon_client.LOG_NAME
     assert log.stat().st_size < 10_000 and "an old line" not in log_of(isolated)
-    assert (isolated / (control.LOG_NAME + ".1")).read_bytes().startswith(old)
+    assert (isolated / (daemon_client.LOG_NAME + ".1")).read_bytes().startswith(old)
     for output in (1, 2):  # stdout and stderr (a traceback) both carry on in the new file
         assert os.readlink(f"/proc/{pid}/fd/{output}") == str(log)
     tt(env, "forget", "--yes")
-    assert not log.exists() and not (isolated / (control.LOG_NAME + ".1")).exists()
+    assert not log.exists() and not (isolated / (daemon_client.LOG_NAME + ".1")).exists()
 
 
 # Files deleted or replaced under a running daemon ----------------------------------------------------
@@ -170,7 +170,7 @@ def test_forget_while_the_daemon_runs_ends_it_first_and_a_new_start_gets_reminde
     assert wait_until(lambda: "Ice on now" in log_of(isolated), 10), log_of(isolated)
     pid = daemon_pid(isolated)
     tt(env, "forget", "--yes")
-    assert not control.is_running(isolated)  # it let go of its files before forget deleted them
+    assert not daemon_client.is_running(isolated)  # it let go of its files before forget deleted them
     assert wait_until(lambda: not alive(pid), 5)
     assert "Reminders: starting in the background" in tt(env, "start").stdout
     assert wait_until(lambda: "Ice on now" in log_of(isolated), 10), log_of(isolated)
@@ -189,10 +189,10 @@ def installed(env: dict[str, str], *args: str) -> str:
 
 def stays_running(folder: Path) -> bool:
     """A daemon serves `folder` now and still does a moment later (an ending one would be gone)."""
-    if not wait_until(lambda: control.is_running(folder), 5):
+    if not wait_until(lambda: daemon_client.is_running(folder), 5):
         return False
     time.sleep(0.7)
-    return control.is_running(folder) and len(daemons_for(folder)) == 1
+    return daemon_client.is_running(folder) and len(daemons_for(folder)) == 1
 
 
 @pytest.mark.parametrize("no_daemon", [False, True], ids=["start", "start --no-daemon"])
@@ -204,9 +204,9 @@ def test_stop_then_start_keeps_the_reminders_and_their_login_entry_every_time(is
     env = desktopless_env()
     installed(env, "start")
     for attempt in range(8):
-        if not control.is_running(isolated):
+        if not daemon_client.is_running(isolated):
             installed(env, "start", "--replace")
-        assert wait_until(lambda: control.is_running(isolated), 5)
+        assert wait_until(lambda: daemon_client.is_running(isolated), 5)
         installed(env, "stop")
         said = installed(env, "start", *(["--no-daemon"] if no_daemon else []))
         if no_daemon:
@@ -265,11 +265,11 @@ def test_a_data_folder_another_user_prepared_is_refused_and_nothing_is_written_t
     isolated.mkdir()
     shutil.chown(isolated, neighbour)
     os.chmod(isolated, 0o777)
-    (isolated / control.LOG_NAME).symlink_to(victim)
+    (isolated / daemon_client.LOG_NAME).symlink_to(victim)
     done = tt(desktopless_env(), "start", code=1)
     assert "belongs to another user" in done.stderr and done.stderr.count("\n") == 1
     assert "Traceback" not in done.stderr
-    assert victim.read_text() == "mine\n" and os.listdir(isolated) == [control.LOG_NAME]
+    assert victim.read_text() == "mine\n" and os.listdir(isolated) == [daemon_client.LOG_NAME]
 
 
 def test_a_log_planted_as_a_symlink_in_our_own_folder_is_not_written_through(isolated, tmp_path):
@@ -277,11 +277,11 @@ def test_a_log_planted_as_a_symlink_in_our_own_folder_is_not_written_through(iso
     victim.write_text("mine\n")
     env = desktopless_env()
     tt(env, "start", "--no-daemon")
-    (isolated / control.LOG_NAME).symlink_to(victim)
+    (isolated / daemon_client.LOG_NAME).symlink_to(victim)
     done = tt(env, "start", "--replace")  # the plan starts; the reminders say why they do not
     assert "Reminders: not started:" in done.stdout and "is a symbolic link" in done.stdout
     assert victim.read_text() == "mine\n"
-    assert not control.is_running(isolated)
+    assert not daemon_client.is_running(isolated)
 
 
 def test_the_daemon_runs_private_from_its_own_folder(isolated, ended, tmp_path):
@@ -292,7 +292,7 @@ def test_the_daemon_runs_private_from_its_own_folder(isolated, ended, tmp_path):
     assert os.readlink(f"/proc/{pid}/cwd") == "/"  # not the folder `start` was run from
     umask = next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("Umask"))
     assert umask.split()[1] == "0077"
-    for name in (control.LOG_NAME, control.LOCK_NAME, DB_NAME):
+    for name in (daemon_client.LOG_NAME, daemon_client.LOCK_NAME, DB_NAME):
         assert stat.S_IMODE(os.stat(isolated / name).st_mode) == 0o600, name
     tt(env, "stop")
 
@@ -301,7 +301,7 @@ def test_another_user_can_neither_reach_the_socket_nor_find_an_abstract_name(iso
     env = desktopless_env()
     tt(env, "start")
     assert wait_until(lambda: "Ice on now" in log_of(isolated), 10), log_of(isolated)
-    address = control.address(isolated)
+    address = daemon_client.address(isolated)
     assert Path(address).is_socket()
     probe = (
         "import socket, sys\n"
@@ -330,7 +330,7 @@ def test_a_runtime_folder_another_user_made_first_is_refused_by_start(isolated, 
     monkeypatch.setenv("TMPDIR", str(temp))
     done = tt(desktopless_env(), "start")  # the plan is recorded; the reminders say why they cannot start
     assert "Reminders: not started: there is no private runtime folder" in done.stdout
-    assert done.stderr == "" and not control.is_running(isolated)
+    assert done.stderr == "" and not daemon_client.is_running(isolated)
     assert os.listdir(taken) == []
 
 
@@ -351,7 +351,7 @@ def test_a_stale_runtime_folder_records_the_plan_and_says_the_reminders_did_not_
     assert said.startswith(f"Reminders: not started: XDG_RUNTIME_DIR ({blocked / 'run'}) cannot be used")
     assert "earlier login" in said and "The plan is recorded" in said and "`therapy-timer run`" in said
     assert json.loads(tt(env, "status", "--json").stdout)["phase"] is not None  # recorded, as it says
-    assert not control.is_running(isolated) and not autostart.entry_path().exists()  # nothing else was done
+    assert not daemon_client.is_running(isolated) and not autostart.entry_path().exists()  # nothing else was done
     stopped = tt(env, "stop")
     assert stopped.stdout.startswith("Plan ended") and stopped.stderr == ""
 
@@ -379,7 +379,7 @@ def test_without_a_home_folder_start_says_the_reminders_run_but_will_not_come_ba
     said = next(line for line in run("start").stdout.splitlines() if line.startswith("Reminders:"))
     assert said.startswith("Reminders: starting in the background")
     assert "They will not come back after a restart: there is no home folder" in said and "set HOME" in said
-    assert wait_until(lambda: control.is_running(isolated), 10)
+    assert wait_until(lambda: daemon_client.is_running(isolated), 10)
     assert not Path("/.config/autostart").exists()  # an empty HOME never meant the root folder
     stopped = run("stop")
     assert stopped.stdout.startswith("Plan ended")
@@ -452,10 +452,10 @@ def test_the_login_entry_is_valid_and_starts_the_daemon_for_an_awkward_folder(tm
     checked = subprocess.run(["desktop-file-validate", str(autostart.entry_path())], capture_output=True, text=True)
     assert checked.returncode == 0 and checked.stdout == "", checked.stdout
     subprocess.run(["gio", "launch", str(autostart.entry_path())], env=env, check=True, timeout=30)
-    assert wait_until(lambda: control.is_running(folder), 10), "the login entry did not start the daemon"
+    assert wait_until(lambda: daemon_client.is_running(folder), 10), "the login entry did not start the daemon"
     assert daemons_for(folder)  # for exactly this folder
     tt(env, "stop")
-    assert wait_until(lambda: not control.is_running(folder), 10)
+    assert wait_until(lambda: not daemon_client.is_running(folder), 10)
     assert not autostart.entry_path().exists()
 
 
@@ -493,7 +493,7 @@ def test_where_systemd_runs_the_session_start_installs_and_starts_a_user_service
         f"--user restart {autostart.UNIT}",
     ]
     assert autostart.unit_path().exists() and not autostart.entry_path().exists()
-    assert not control.is_running(isolated)  # systemd starts it, not `start`
+    assert not daemon_client.is_running(isolated)  # systemd starts it, not `start`
     tt(env, "stop")
     assert calls.read_text().splitlines()[3:] == [f"--user disable {autostart.UNIT}", "--user daemon-reload"]
     assert not autostart.unit_path().exists()
@@ -531,7 +531,7 @@ def test_a_nudge_from_another_user_is_ignored_even_through_a_misconfigured_folde
     env = desktopless_env()
     tt(env, "start")
     assert wait_until(lambda: "Ice on now" in log_of(isolated), 10), log_of(isolated)
-    address = control.address(isolated)
+    address = daemon_client.address(isolated)
     for opened in (Path(address).parent.parent, Path(address).parent, Path(address)):
         os.chmod(opened, 0o777)  # the mistake: everything open to everyone
     probe = "import socket, sys\nsocket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b'replan', sys.argv[1])\n"
@@ -542,7 +542,7 @@ def test_a_nudge_from_another_user_is_ignored_even_through_a_misconfigured_folde
     for opened in (Path(address).parent.parent, Path(address).parent):
         os.chmod(opened, 0o700)  # mistake mended; our own nudges are still heard
     tt(env, "stop")
-    assert wait_until(lambda: not control.is_running(isolated), 10)
+    assert wait_until(lambda: not daemon_client.is_running(isolated), 10)
 
 
 def test_a_full_or_read_only_disk_is_named_as_such_and_never_points_at_forget(small_disk, monkeypatch):

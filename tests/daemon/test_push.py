@@ -475,7 +475,7 @@ def test_doctor_has_the_running_reminders_send_the_test_push_their_own_way(isola
     reminders' pushes go from the daemon. Here push is on for the daemon only: the test must reach
     the daemon's server, sent by it, once."""
     from tests.helpers import wait_until
-    from therapy_timer import control
+    from therapy_timer import daemon_client
 
     daemon_config = tmp_path / "daemon.toml"
     push_config(daemon_config, server.url, "generic")
@@ -483,7 +483,7 @@ def test_doctor_has_the_running_reminders_send_the_test_push_their_own_way(isola
     command = [sys.executable, "-m", "therapy_timer"]
     subprocess.run([*command, "start"], env={**env, "THERAPY_TIMER_CONFIG": str(daemon_config)}, check=True, timeout=60)
     try:
-        assert wait_until(lambda: control.is_running(isolated), 10)
+        assert wait_until(lambda: daemon_client.is_running(isolated), 10)
         server.wait_for(1)  # the first reminder's push
         done = subprocess.run([*command, "doctor", "--json"], env=env, capture_output=True, text=True, timeout=60)
         report = json.loads(done.stdout)
@@ -493,4 +493,4 @@ def test_doctor_has_the_running_reminders_send_the_test_push_their_own_way(isola
         assert report["daemon"]["answered"] is True and report["daemon"]["test"]["delivered_by"] == "terminal"
     finally:
         subprocess.run([*command, "stop"], env=env, capture_output=True, timeout=60)
-        wait_until(lambda: not control.is_running(isolated), 10)
+        wait_until(lambda: not daemon_client.is_running(isolated), 10)

@@ -14,7 +14,7 @@ from tests.daemon.test_daemon import (
     new_plan,
 )
 from tests.helpers import HandClock, stepping_daemon
-from therapy_timer import control, signs
+from therapy_timer import daemon_client, signs
 from therapy_timer.notify import NotifyError
 from therapy_timer.store import Store
 
@@ -219,7 +219,7 @@ def test_a_plan_started_as_the_daemon_ends_is_carried_on_with(isolated):
         release = p.daemon.lock.release
 
         def a_start_comes_first() -> None:  # `start`, between the daemon's read and its letting go
-            assert control.is_running(isolated)  # so `start` would only nudge
+            assert daemon_client.is_running(isolated)  # so `start` would only nudge
             new_plan(isolated, injured=T0 + timedelta(minutes=2), started=T0 + timedelta(minutes=2))
             p.daemon.lock.release = release
             release()
@@ -229,7 +229,7 @@ def test_a_plan_started_as_the_daemon_ends_is_carried_on_with(isolated):
         p.daemon.poke()  # the nudge `stop` sent
         p.scheduler.step()
         assert not p.scheduler.stopped, "the daemon ended although a new plan had started"
-        assert control.is_running(isolated)  # it took its lock back
+        assert daemon_client.is_running(isolated)  # it took its lock back
         assert any("they carry on with it" in line for line in p.logged)
         assert p.recorder.titles[-2:] == ["Reminders stopped", "Ice on now"]  # the old plan's end, the new one's first
         assert p.daemon.store.reminders(2) != []
@@ -242,7 +242,7 @@ def test_a_plan_ended_for_good_ends_the_daemon_and_lets_go_of_its_lock(isolated)
         end_plan(isolated)
         p.daemon.poke()
         p.scheduler.step()
-        assert p.scheduler.stopped and not control.is_running(isolated)
+        assert p.scheduler.stopped and not daemon_client.is_running(isolated)
         assert p.recorder.titles[-1] == "Reminders stopped"
 
 
@@ -252,7 +252,7 @@ def test_a_daemon_that_a_newer_one_replaced_as_it_ended_leaves_the_plan_to_it(is
     with stepping_daemon(isolated, HandClock(T0 + timedelta(seconds=1))) as p:
         p.scheduler.step()
         end_plan(isolated)
-        newer = control.DaemonLock(isolated)
+        newer = daemon_client.DaemonLock(isolated)
         release = p.daemon.lock.release
 
         def the_newer_daemon_takes_over() -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from therapy_timer import logfile
-from therapy_timer.control import LOG_NAME
+from therapy_timer.daemon_client import LOG_NAME
 
 LIMIT = 4096
 

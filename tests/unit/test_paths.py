@@ -27,13 +27,18 @@ def test_the_folders_are_the_ones_platformdirs_gives(monkeypatch, tmp_path, xdg)
 
 
 def test_a_message_to_the_daemon_says_whether_to_replan_and_which_desktop_it_comes_from():
-    from therapy_timer import control
+    from therapy_timer import daemon_client
 
-    assert control.read_message(b"replan") == (True, None)
-    assert control.read_message(b"replan\nbus=unix:path=/run/user/1000/bus") == (True, "unix:path=/run/user/1000/bus")
-    assert control.read_message(b"desktop\nbus=unix:path=/x") == (False, "unix:path=/x")
-    assert control.read_message(b"desktop\nsomething else") == (False, None)
-    assert control.read_message(control.HOW) == control.read_message(control.TEST) == (False, None)  # doctor's
+    assert daemon_client.read_message(b"replan") == (True, None)
+    assert daemon_client.read_message(b"replan\nbus=unix:path=/run/user/1000/bus") == (
+        True,
+        "unix:path=/run/user/1000/bus",
+    )
+    assert daemon_client.read_message(b"desktop\nbus=unix:path=/x") == (False, "unix:path=/x")
+    assert daemon_client.read_message(b"desktop\nsomething else") == (False, None)
+    assert (
+        daemon_client.read_message(daemon_client.HOW) == daemon_client.read_message(daemon_client.TEST) == (False, None)
+    )  # doctor's
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="HOME and the user database are Unix")
@@ -90,9 +95,9 @@ def test_a_folder_whose_name_is_not_utf8_has_a_socket_address_and_others_keep_th
     import os
     import zlib
 
-    from therapy_timer import control
+    from therapy_timer import daemon_client
 
     odd = Path(os.fsdecode(bytes(tmp_path) + b"/d\xff"))
-    assert control.address(odd).endswith(f"{zlib.crc32(bytes(tmp_path) + b'/d' + bytes([255])):08x}.sock")
+    assert daemon_client.address(odd).endswith(f"{zlib.crc32(bytes(tmp_path) + b'/d' + bytes([255])):08x}.sock")
     plain = tmp_path / "d\u00e9"  # unchanged for a name that is UTF-8: a running daemon keeps its address
-    assert control.address(plain).endswith(f"{zlib.crc32(str(plain).encode()):08x}.sock")
+    assert daemon_client.address(plain).endswith(f"{zlib.crc32(str(plain).encode()):08x}.sock")

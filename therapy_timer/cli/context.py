@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from therapy_timer import clock, control, paths
+from therapy_timer import clock, daemon_client, paths
 from therapy_timer.errors import UsageError
 from therapy_timer.safe_text import one_line
 
@@ -102,11 +102,11 @@ class App:
         return self.wiring.deps(self.store, self.now, self.config, self.changed)
 
     def daemon_running(self) -> bool:
-        return control.is_running(self.folder)
+        return daemon_client.is_running(self.folder)
 
     def changed(self) -> None:
         """Tell a running daemon the plan changed, so its next reminders follow it at once."""
-        control.nudge(self.folder)
+        daemon_client.nudge(self.folder)
 
 
 def emit(data: Any, command: str | None = None) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from therapy_timer import clock, control, wording
+from therapy_timer import clock, daemon_client, wording
 from therapy_timer.cli.context import (
     App,
     FiniteRange,
@@ -75,7 +75,7 @@ def _start_reminders(app: App, no_daemon: bool) -> str:
             return "Reminders: running; they follow the new plan."
         return "Reminders: not started (--no-daemon); `therapy-timer run` starts them."
     try:
-        started = control.start_daemon(app.folder)
+        started = daemon_client.start_daemon(app.folder)
     except Exception as exc:  # the plan is recorded; only the reminders cannot start here
         if os.environ.get("THERAPY_TIMER_DEBUG") and not isinstance(exc, TherapyTimerError):
             raise
@@ -87,10 +87,12 @@ def _start_reminders(app: App, no_daemon: bool) -> str:
     back = f" They will not come back after a restart: {started.no_comeback}." if started.no_comeback else ""
     if started.already_running:
         return "Reminders: running; they follow the new plan." + back
-    missing = control.no_desktop_session()
+    missing = daemon_client.no_desktop_session()
     if missing:
         way = started.way
-        log = "journal (journalctl --user -u therapy-timer)" if way == "systemd" else app.folder / control.LOG_NAME
+        log = (
+            "journal (journalctl --user -u therapy-timer)" if way == "systemd" else app.folder / daemon_client.LOG_NAME
+        )
         return (
             f"Reminders: starting in the background, but {missing}: they reach only the log ({log}) "
             "until you run any therapy-timer command (status, say) from your desktop session." + back
@@ -101,7 +103,7 @@ def _start_reminders(app: App, no_daemon: bool) -> str:
 def _ended(app: App) -> None:
     """After a plan ended: the reminders no longer come back at login; where that could not be
     undone, say so (the plan has ended all the same, and the exit status stays 0)."""
-    problem = control.remove_autostart()
+    problem = daemon_client.remove_autostart()
     if problem:
         click.echo(
             f"therapy-timer: warning: the plan has ended, but the login entry (or user service) that starts "
@@ -120,7 +122,7 @@ def status(app: App, as_json: bool) -> None:
     view = usecases.status(app.deps())
     view["daemon_running"] = app.daemon_running()
     if view["daemon_running"]:
-        control.offer_desktop(app.folder)  # a daemon started outside the desktop takes this session
+        daemon_client.offer_desktop(app.folder)  # a daemon started outside the desktop takes this session
     emit(view, "status") if as_json else lines(render.status(view, app.zone, app.now))
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from therapy_timer import control, paths
+from therapy_timer import daemon_client, paths
 from therapy_timer.cli.context import (
     App,
     FiniteRange,
@@ -90,10 +90,10 @@ def forget(app: App, yes: bool, as_json: bool) -> None:
         text = [f"Moved the damaged database to {moved}; delete it when you are sure."]
         print_result(app, as_json, "forget", None, text, folder=str(app.folder), removed=[], moved_to=str(moved))
         return
-    control.remove_autostart()
+    daemon_client.remove_autostart()
     # First, so no daemon keeps reminding from deleted files; asked to, it closes its notifications
     # (a take-it-off reminder whose buttons nobody would record must not stay on screen).
-    if not control.end_daemon(app.folder, asking=control.FORGET):
+    if not daemon_client.end_daemon(app.folder, asking=daemon_client.FORGET):
         raise RefusedError("the reminders did not stop, so nothing was deleted; please try again")
     removed = store.forget(app.folder)
     files = "1 file" if len(removed) == 1 else f"{len(removed)} files"

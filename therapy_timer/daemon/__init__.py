@@ -38,7 +38,7 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from therapy_timer import control, reminders, wording
+from therapy_timer import daemon_client, reminders, wording
 from therapy_timer.clock import Clock
 from therapy_timer.errors import RefusedError
 from therapy_timer.notify import Delivery, Note, Notifier
@@ -121,7 +121,7 @@ class Daemon:
         scheduler: Scheduler,
         log: Callable[[str], None],
         listen: bool,
-        lock: control.DaemonLock,
+        lock: daemon_client.DaemonLock,
         pusher: Pusher,
         calendar: LiveCalendar,
         phone_reader: Reader | None = None,
@@ -229,8 +229,8 @@ class Daemon:
             return
         from therapy_timer.paths import ensure_runtime_dir
 
-        control.remove_stale_sockets(ensure_runtime_dir())  # left by daemons that were killed
-        address = control.address(self.folder)
+        daemon_client.remove_stale_sockets(ensure_runtime_dir())  # left by daemons that were killed
+        address = daemon_client.address(self.folder)
         if len(address.encode()) >= 100:  # a Unix socket path holds about 100 bytes
             raise RefusedError(f"the runtime folder path is too long for a socket: {address}; set XDG_RUNTIME_DIR")
         Path(address).unlink(missing_ok=True)  # left by a daemon that was killed; we hold the lock
@@ -246,7 +246,7 @@ class Daemon:
         while True:
             try:
                 data, ancillary, _, asker = sock.recvmsg(
-                    control.MESSAGE, socket.CMSG_SPACE(_UCRED.size)
+                    daemon_client.MESSAGE, socket.CMSG_SPACE(_UCRED.size)
                 )  # idle: blocks
             except OSError:
                 return
@@ -261,13 +261,13 @@ class Daemon:
                         f"check the permissions of {sock.getsockname()}"
                     )
                 continue
-            if control.is_forget(data):
+            if daemon_client.is_forget(data):
                 self.forgotten()
                 continue
-            if data in control.QUESTIONS:
+            if data in daemon_client.QUESTIONS:
                 self._asked(sock, data, asker)
                 continue
-            replan, bus = control.read_message(data)
+            replan, bus = daemon_client.read_message(data)
             if bus is not None and self._take_desktop(bus):
                 replan = True
             if replan:
@@ -280,8 +280,8 @@ class Daemon:
         push may take seconds) at the address it asked from; a question from no address is ignored."""
         if not asker:
             return
-        if question == control.HOW:
-            control.answer(sock, asker, self.how())
+        if question == daemon_client.HOW:
+            daemon_client.answer(sock, asker, self.how())
             return
         with self._poke_lock:
             if self._testing:
@@ -312,7 +312,7 @@ class Daemon:
             delivery = self.notifier.send(Note(*wording.DOCTOR_TEST))
             pushed = check((self._config or Config()).push)  # through a child process, as its reminders
             tested = {"delivered_by": delivery.backend, "buttons": self._buttons(delivery)}
-            control.answer(sock, asker, {**self.how(), "test": tested, "push": pushed})
+            daemon_client.answer(sock, asker, {**self.how(), "test": tested, "push": pushed})
         except Exception as exc:  # a bug must not end silently in a thread nobody watches
             self.log(f"doctor's test failed: {type(exc).__name__}: {exc}")
         finally:
