@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from therapy_timer import bootstrap, live_calendar
+from therapy_timer import bootstrap
+from therapy_timer.calendar import live as live_calendar
 from therapy_timer.clock import Clock
 from therapy_timer.daemon import Daemon
 from therapy_timer.notify import Note, Notifier, TerminalBackend

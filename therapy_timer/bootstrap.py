@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 from therapy_timer.clock import SYSTEM, Clock
 
 if TYPE_CHECKING:
+    from therapy_timer.calendar.live import Start
     from therapy_timer.daemon import Daemon
-    from therapy_timer.live_calendar import Start
     from therapy_timer.notify import Backend, Notifier
     from therapy_timer.scheduler import Scheduler
     from therapy_timer.settings import Config
@@ -141,9 +141,9 @@ def build(
     `poke` themselves where a command would nudge. `calendar_writer`: what writes the live calendar
     copy (a child process by default; None for no copy, as most tests want).
     """
+    from therapy_timer.calendar.live import LiveCalendar, spawn
     from therapy_timer.daemon import Daemon
     from therapy_timer.daemon_client import DaemonLock
-    from therapy_timer.live_calendar import LiveCalendar, spawn
     from therapy_timer.push import Pusher
     from therapy_timer.scheduler import MAX_IDLE, CappedScheduler
 

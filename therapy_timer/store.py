@@ -490,7 +490,7 @@ def _phone_button(row: tuple[Any, ...]) -> PhoneButton:
 
 def forget(folder: Path) -> list[Path]:
     """Delete every record in `folder`: the database (with its journal files), the daemon's log (and
-    the one before it, `logfile`) and its calendar copy (`live_calendar.NAME`).
+    the one before it, `logfile`) and its calendar copy (`calendar.live.NAME`).
 
     Returns what was removed. The caller has asked the user first.
     """

@@ -26,7 +26,7 @@ from therapy_timer.settings import Config
 from therapy_timer.store import FiredReminder, LoggedEvent, Store, StoredPlan
 
 if TYPE_CHECKING:
-    from therapy_timer.calendar_feed import CalendarEvent
+    from therapy_timer.calendar.events import CalendarEvent
     from therapy_timer.reminders import Reminder
     from therapy_timer.report import Report
     from therapy_timer.wording import Notice
@@ -831,7 +831,7 @@ def report(deps: Deps, plan_id: int | None = None) -> Report:
 
 
 class CalendarExport(NamedTuple):
-    """The plan's sessions as calendar events over a stretch of days (`calendar_feed`)."""
+    """The plan's sessions as calendar events over a stretch of days (`calendar.events`)."""
 
     plan_id: int
     zone: str | None  # the plan's IANA zone: the events' TZID
@@ -846,7 +846,8 @@ def export_calendar(deps: Deps, days: int, previous: Sequence[CalendarEvent] = (
     """The latest plan (active or ended) as calendar events from the start of today through `days` days
     from now; `previous`: the events of the file written last time, so what is no longer planned is
     marked cancelled. Read-only, like `report`: a settings change it sees is applied, not recorded."""
-    from therapy_timer import calendar_feed, clock
+    from therapy_timer import clock
+    from therapy_timer.calendar import events as calendar_events
 
     stored = deps.store.plan()
     if stored is None:
@@ -855,8 +856,8 @@ def export_calendar(deps: Deps, days: int, previous: Sequence[CalendarEvent] = (
     if plan.ended_at is None and too_old(stored, deps.now):
         raise RefusedError("the active plan started over a year ago; `therapy-timer stop` ends it (your record stays)")
     zone = deps.zone_of(stored)
-    span = calendar_feed.window(deps.now, zone, days)
-    farthest = deps.now + timedelta(days=calendar_feed.MAX_DAYS + 1)  # a file from a longer --days earlier
+    span = calendar_events.window(deps.now, zone, days)
+    farthest = deps.now + timedelta(days=calendar_events.MAX_DAYS + 1)  # a file from a longer --days earlier
     until = max([span[1], *(p.start for p in previous if p.start < farthest)])
     sessions: list[Session] = []
     due: list[reminders.Reminder] = []
@@ -866,7 +867,7 @@ def export_calendar(deps: Deps, days: int, previous: Sequence[CalendarEvent] = (
         sessions = timeline.sessions
         due = reminders.build(settings, timeline, events, span[0] - timedelta(days=1), until + timedelta(days=1))
     known_until = until if plan.ended_at is None else datetime.max.replace(tzinfo=timezone.utc)  # ended: all known
-    made = calendar_feed.events(stored.id, sessions, known_until, due, span, previous, deps.now)
+    made = calendar_events.events(stored.id, sessions, known_until, due, span, previous, deps.now)
     cancelled = sum(1 for e in made if e.status == "CANCELLED")
     return CalendarExport(stored.id, clock.zone_key(zone), span[0], span[1], made, len(made) - cancelled, cancelled)
 

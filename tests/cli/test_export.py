@@ -9,7 +9,7 @@ import icalendar
 import pytest
 from freezegun import freeze_time
 
-from therapy_timer import calendar_feed
+from therapy_timer.calendar import events as calendar_events
 from therapy_timer.cli import records
 
 T0 = "2026-11-24 09:00:00+01:00"  # a Tuesday morning in Berlin
@@ -60,7 +60,7 @@ def test_a_switch_back_to_cold_marks_the_heat_exported_before_as_cancelled(run, 
     # Cold holds for 24 hours: Tuesday's later heat is off; whatever heat was exported stays in the file,
     # as planned still (the same session, the same UID) or cancelled.
     heat_today = {e["uid"] for e in before if e["summary"] == "Moist heat" and e.decoded("dtstart").day == 24}
-    heat_today -= {calendar_feed.uid(1, "heat@2026-11-24T08:00:00Z")}  # the one cut at 09:05
+    heat_today -= {calendar_events.uid(1, "heat@2026-11-24T08:00:00Z")}  # the one cut at 09:05
     assert len(heat_today) == 3 and heat_today <= {e["uid"] for e in cancelled}  # 13:00, 17:00, 21:00
     assert {e["uid"] for e in before} <= {e["uid"] for e in after}
     assert all(int(e["sequence"]) == 1 and not list(e.walk("VALARM")) for e in cancelled)
@@ -153,7 +153,7 @@ def test_no_plan_no_export(run):
 
 
 def test_the_bound_on_days_is_the_cores():
-    assert records.EXPORT_MAX_DAYS == calendar_feed.MAX_DAYS
+    assert records.EXPORT_MAX_DAYS == calendar_events.MAX_DAYS
 
 
 def test_stdout_export_in_a_real_process_is_a_calendar(tmp_path: Path):
@@ -211,7 +211,7 @@ def test_a_device_or_a_fifo_is_refused_in_one_line_at_once_and_nothing_is_read(t
 
 
 def test_a_previous_file_past_the_size_limit_is_not_read_whole_and_not_overwritten(run, tmp_path):
-    from therapy_timer import ics
+    from therapy_timer.calendar import ics
 
     big = tmp_path / "plan.ics"
     big.write_bytes(b"BEGIN:VCALENDAR\r\n" + b"X" * ics.MAX_BYTES)

@@ -12,7 +12,7 @@ from tests.unit.test_live_calendar import (  # noqa: F401 (fixtures are used by 
     started,
     step,
 )
-from therapy_timer import live_calendar
+from therapy_timer.calendar import live as live_calendar
 
 
 def test_forget_deletes_the_calendar_copy_too(isolated, run):

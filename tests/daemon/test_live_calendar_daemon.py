@@ -17,7 +17,7 @@ from tests.unit.test_live_calendar import (  # noqa: F401 (fixtures are used by 
     started,
     step,
 )
-from therapy_timer import live_calendar
+from therapy_timer.calendar import live as live_calendar
 
 
 def test_the_real_daemon_writes_the_copy_in_a_process_of_its_own_and_the_last_one_when_it_stops(isolated, tmp_path):

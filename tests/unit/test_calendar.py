@@ -1,4 +1,4 @@
-"""The calendar export's pure core (`calendar_feed`) on hand-made sessions, and the iCalendar file
+"""The calendar export's pure core (`calendar.events`) on hand-made sessions, and the iCalendar file
 `ics` makes of it. Every expected time below is worked out by hand from the scenario."""
 
 from __future__ import annotations
@@ -9,8 +9,10 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from therapy_timer import calendar_feed, ics, reminders, wording
-from therapy_timer.calendar_feed import Alarm, CalendarEvent, uid
+from therapy_timer import reminders, wording
+from therapy_timer.calendar import events as calendar_events
+from therapy_timer.calendar import ics
+from therapy_timer.calendar.events import Alarm, CalendarEvent, uid
 from therapy_timer.config import Config
 from therapy_timer.protocol import Event, Phase, Session, Timeline
 
@@ -34,18 +36,18 @@ HEAT_CUT = Session("heat", local(2026, 11, 24, 13, 0), local(2026, 11, 24, 13, 5
 def made(sessions: list[Session], log: list[Event] = (), previous: list[CalendarEvent] = (), now: datetime = NOW):  # type: ignore[assignment]
     timeline = Timeline(sessions, [Phase("cold", local(2026, 11, 24, 0, 0), None, "plan-start")], [])
     due = reminders.build(Config(), timeline, log, DAY[0] - 24 * H, DAY[1] + 24 * H)
-    return calendar_feed.events(7, sessions, DAY[1], due, DAY, previous, now)
+    return calendar_events.events(7, sessions, DAY[1], due, DAY, previous, now)
 
 
 def test_uid_names_the_plan_and_the_session_and_a_domain_of_nobody():
     assert uid(7, ICE.key) == "plan7-ice-20261124T080000Z@therapy-timer.invalid"
-    assert calendar_feed.is_ours(uid(7, ICE.key)) and not calendar_feed.is_ours("1234@example.org")
+    assert calendar_events.is_ours(uid(7, ICE.key)) and not calendar_events.is_ours("1234@example.org")
 
 
 def test_the_window_runs_from_today_midnight_to_the_end_of_the_last_day():
-    assert calendar_feed.window(NOW, BERLIN, 3) == (local(2026, 11, 24, 0, 0), local(2026, 11, 28, 0, 0))
+    assert calendar_events.window(NOW, BERLIN, 3) == (local(2026, 11, 24, 0, 0), local(2026, 11, 28, 0, 0))
     # Across the end of summer time (Sun 25 Oct 2026, 03:00 -> 02:00) the local midnights stay midnights.
-    start, end = calendar_feed.window(local(2026, 10, 24, 10, 0), BERLIN, 1)
+    start, end = calendar_events.window(local(2026, 10, 24, 10, 0), BERLIN, 1)
     assert start == datetime(2026, 10, 23, 22, 0, tzinfo=UTC) and end == datetime(2026, 10, 25, 23, 0, tzinfo=UTC)
     assert end - start == 49 * H  # Saturday 24 h, Sunday 25 h
 
@@ -71,7 +73,7 @@ def test_the_repeats_of_the_off_reminder_are_left_to_the_desktop():
     timeline = Timeline([ICE], [], [])
     due = reminders.build(Config(), timeline, [], DAY[0], DAY[1])
     assert any("/again" in r.key for r in due)  # the desktop has repeats at 09:20 and 09:25...
-    (ice,) = calendar_feed.events(7, [ICE], DAY[1], due, DAY, [], NOW)
+    (ice,) = calendar_events.events(7, [ICE], DAY[1], due, DAY, [], NOW)
     assert len(ice.alarms) == 2  # ...the calendar only the start and the end
 
 
@@ -113,7 +115,7 @@ def test_a_session_exported_before_and_no_longer_planned_is_cancelled_until_it_i
     assert made([ICE], previous=[ice, dropped], now=later + H) == [ice, dropped]
     # ... until a window that starts after it ended: then it leaves the file.
     next_day = (DAY[1], DAY[1] + 24 * H)
-    assert calendar_feed.events(7, [ICE], next_day[1], [], next_day, [ice, dropped], later) == []
+    assert calendar_events.events(7, [ICE], next_day[1], [], next_day, [ice, dropped], later) == []
 
 
 def test_what_is_over_still_planned_or_beyond_what_was_worked_out_is_not_cancelled():
@@ -125,16 +127,16 @@ def test_what_is_over_still_planned_or_beyond_what_was_worked_out_is_not_cancell
     outside = Session("ice", local(2026, 11, 25, 9, 0), local(2026, 11, 25, 9, 15))  # planned, after the window
     beyond = exported(local(2026, 11, 26, 9, 0))  # after what was worked out (DAY[1]): not judged
     previous = [past, exported(outside.start), beyond]
-    (ice,) = calendar_feed.events(7, [ICE, outside], DAY[1], [], DAY, previous, NOW)
+    (ice,) = calendar_events.events(7, [ICE, outside], DAY[1], [], DAY, previous, NOW)
     assert ice.uid == uid(7, ICE.key)
     # The same file when `outside` is no longer planned: that one is cancelled, the others still not.
-    _, cancelled = calendar_feed.events(7, [ICE], DAY[1] + 24 * H, [], DAY, previous, NOW)
+    _, cancelled = calendar_events.events(7, [ICE], DAY[1] + 24 * H, [], DAY, previous, NOW)
     assert cancelled.start == outside.start and cancelled.status == "CANCELLED"
 
 
 def test_the_events_of_another_plan_are_cancelled_when_a_new_plan_replaces_it():
     old = made([ICE])
-    (cancelled, ice) = calendar_feed.events(8, [ICE._replace(start=ICE.start + M)], DAY[1], [], DAY, old, NOW)
+    (cancelled, ice) = calendar_events.events(8, [ICE._replace(start=ICE.start + M)], DAY[1], [], DAY, old, NOW)
     assert cancelled.uid == old[0].uid and cancelled.status == "CANCELLED"
     assert ice.uid == uid(8, "ice@2026-11-24T08:01:00Z") and ice.status == "CONFIRMED"
 

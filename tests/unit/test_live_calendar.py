@@ -16,7 +16,7 @@ import pytest
 from freezegun import freeze_time
 
 from tests.helpers import Finished, HandClock, stepping_daemon, write_here
-from therapy_timer import live_calendar
+from therapy_timer.calendar import live as live_calendar
 
 T0 = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)  # Tuesday 09:00 in Berlin
 M = timedelta(minutes=1)

@@ -109,7 +109,7 @@ def export_group() -> None:
     """Your plan for other programs: a calendar file with alarms."""
 
 
-EXPORT_MAX_DAYS = 14  # calendar_feed.MAX_DAYS, spelled out so `--help` loads no plan code (a test keeps them equal)
+EXPORT_MAX_DAYS = 14  # calendar.events.MAX_DAYS, spelled out so `--help` loads no plan code (a test keeps them equal)
 
 
 @export_group.command("ics")
@@ -133,7 +133,8 @@ def export_ics(app: App, file: str, days: int, as_json: bool) -> None:
     """
     from pathlib import Path
 
-    from therapy_timer import files, ics, usecases
+    from therapy_timer import files, usecases
+    from therapy_timer.calendar import ics
 
     if not file:
         raise UsageError("the file name is empty: name a file, or - for standard output")

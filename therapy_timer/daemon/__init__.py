@@ -48,7 +48,7 @@ from therapy_timer.store import DB_NAME, PhoneButton, Store, StoredPlan
 
 if TYPE_CHECKING:
     from therapy_timer.bootstrap import Wiring
-    from therapy_timer.live_calendar import LiveCalendar
+    from therapy_timer.calendar.live import LiveCalendar
     from therapy_timer.notify.dbus import ServerEvent
     from therapy_timer.phone import Heard, Reader
     from therapy_timer.push import Pusher

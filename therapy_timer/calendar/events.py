@@ -1,6 +1,6 @@
 """What a calendar file of the plan holds: its sessions as plain events, each with its alarms.
 
-Pure (no clock, no I/O, no icalendar): `ics.py` turns these values into an iCalendar file and
+Pure (no clock, no I/O, no icalendar): `calendar/ics.py` turns these values into an iCalendar file and
 reads them back, `usecases.export_calendar` gathers what they are made from.
 
 - One event per session, named by a UID made of the plan and the session key, so a calendar that

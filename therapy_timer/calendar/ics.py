@@ -2,7 +2,7 @@
 
 The only module that imports icalendar (about 120 ms and 8 MiB): `export ics` and the short-lived
 process that writes the daemon's live copy load it; the daemon itself and every other command never do.
-Events are made by the pure `calendar_feed`; this module renders them, reads a file written
+Events are made by the pure `calendar.events`; this module renders them, reads a file written
 earlier back into the same values, and replaces a file atomically only when its bytes change.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 import icalendar
 
 from therapy_timer import __version__, wording
-from therapy_timer.calendar_feed import DOMAIN, Alarm, CalendarEvent, is_ours
+from therapy_timer.calendar.events import DOMAIN, Alarm, CalendarEvent, is_ours
 from therapy_timer.clock import zone_key
 
 PRODID = f"-//therapy-timer//therapy-timer {__version__}//EN"
