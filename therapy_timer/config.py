@@ -4,7 +4,7 @@ declarations (`settings`), reading config.toml (`config_file`) and the words (`s
 New code imports from those modules; the pure core must (an import-linter contract says so).
 """
 
-from therapy_timer.config_file import MAX_BYTES, Loaded, load, parse
+from therapy_timer.config_file import MAX_BYTES, ConfigRead, load, parse
 from therapy_timer.settings import *  # noqa: F403
 from therapy_timer.settings import _build, _clock_range, _range, _section, _show, _value
 from therapy_timer.settings_doc import (
@@ -20,7 +20,7 @@ from therapy_timer.settings_doc import (
 __all__ = [
     "HEADER",
     "MAX_BYTES",
-    "Loaded",
+    "ConfigRead",
     "_build",
     "_clock_range",
     "_plain",

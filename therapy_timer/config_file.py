@@ -14,22 +14,24 @@ from therapy_timer.safe_text import one_line
 from therapy_timer.settings import Config, ConfigError, _build
 
 
-class Loaded(NamedTuple):
+class ConfigRead(NamedTuple):
+    """config.toml as read: its settings, a warning for each key it ignored, where, and whether it exists."""
+
     config: Config
     warnings: list[str]
     path: Path
     exists: bool
 
 
-def load(path: Path) -> Loaded:
+def load(path: Path) -> ConfigRead:
     """Read and check `path`; a missing file means the defaults."""
     try:
         raw = _read_regular(path)
     except FileNotFoundError:
-        return Loaded(Config(), [], path, False)
+        return ConfigRead(Config(), [], path, False)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the config file ({exc.strerror})") from None
-    return Loaded(*parse(raw, path), path, True)
+    return ConfigRead(*parse(raw, path), path, True)
 
 
 MAX_BYTES = 1_000_000

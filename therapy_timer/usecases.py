@@ -35,6 +35,7 @@ SETTINGS = "settings"
 PROTOCOL_SECTIONS = ("cold", "heat", "walk", "quiet_hours", "reminders")
 """The sections the plan is made from: recorded with the plan when they change."""
 LOOKAHEAD = timedelta(days=3)
+"""How far past now a query works the plan out: past the daemon's scheduling window."""
 LOOKBACK = timedelta(hours=6)
 Source = Literal["command", "notification", "phone"]
 """Where an answer came from: typed, a button on the desktop notification, a button on the phone's push."""
@@ -225,7 +226,7 @@ def skin_off_before(store: Store, stored: StoredPlan) -> datetime | None:
     return max(off, default=None)
 
 
-class Loaded:
+class PlanRead:
     """The active plan with its log, settings over time and timeline, read once for one use case.
 
     Reading never writes. A use case that writes passes `record=True`: a settings edit not yet
@@ -270,9 +271,9 @@ def too_old(stored: StoredPlan, now: datetime) -> bool:
     return stored.plan.started_at < now - MAX_PLAN_AGE
 
 
-def load(deps: Deps, horizon: datetime | None = None, record: bool = False) -> Loaded:
+def load(deps: Deps, horizon: datetime | None = None, record: bool = False) -> PlanRead:
     """The active plan, loaded (refused when there is none); `record`: for a use case that writes."""
-    return Loaded(deps, deps.store.require_plan(), horizon or deps.now + LOOKAHEAD, record)
+    return PlanRead(deps, deps.store.require_plan(), horizon or deps.now + LOOKAHEAD, record)
 
 
 class DaemonView(NamedTuple):
@@ -288,7 +289,7 @@ def daemon_view(deps: Deps, stored: StoredPlan, since: datetime, until: datetime
     writer that runs all the time), then follows it."""
     from therapy_timer import checkin
 
-    loaded = Loaded(deps, stored, until, record=True)
+    loaded = PlanRead(deps, stored, until, record=True)
     loaded.record_settings()
     answers = checkin_answers(deps.store.events())
     checks = checkin.build(
@@ -344,7 +345,7 @@ def start(deps: Deps, injured: datetime, started: datetime, replace: bool, zone_
     stored = deps.store.start_plan(injured, started, replace, deps.now, zone_name)
     record_settings(deps, stored, [], at=started)
     deps.nudge()
-    loaded = Loaded(deps, stored, deps.now + LOOKAHEAD)
+    loaded = PlanRead(deps, stored, deps.now + LOOKAHEAD)
     off = loaded.plan.skin_off  # the plan before it: its first ice or heat waits for the skin's rest
     waits = off is not None and off + protocol.SKIN_REST > started
     phase = loaded.timeline.phase_at(deps.now)
@@ -666,7 +667,7 @@ def status(deps: Deps) -> dict[str, Any]:
     if stored is None:
         view = dict(views.NO_PLAN_STATUS)
     else:
-        loaded = Loaded(deps, stored, deps.now + LOOKAHEAD)
+        loaded = PlanRead(deps, stored, deps.now + LOOKAHEAD)
         upcoming = loaded.reminders(deps.now - LOOKBACK, deps.now + LOOKAHEAD)
         since_injury = since_the_injury(everything, stored)  # a score from a plan it replaced counts
         view = views.status(stored.plan, loaded.timeline, loaded.logged, upcoming, deps.now, deps.zone, since_injury)

@@ -150,7 +150,7 @@ def _views_agree(deps: usecases.Deps, now: datetime) -> None:
     switched = sum(d.back_to_cold for d in report.days)
     assert switched == len(status["switches_back_to_cold"]), (switched, status["switches_back_to_cold"])
     stored = deps.store.require_plan()
-    loaded = usecases.Loaded(deps, stored, now + timedelta(days=2))
+    loaded = usecases.PlanRead(deps, stored, now + timedelta(days=2))
     coming = [r for r in loaded.reminders(now - timedelta(hours=6), now + timedelta(days=2)) if r.due > now]
     assert (status["next_reminder"] or {}).get("key") == (coming[0].key if coming else None)
 

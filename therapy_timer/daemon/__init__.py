@@ -56,7 +56,8 @@ if TYPE_CHECKING:
     from therapy_timer.usecases import Deps, PressResult
 
 LOOKBACK = timedelta(hours=6)
-LOOKAHEAD = timedelta(days=2)
+SCHEDULE_AHEAD = timedelta(days=2)
+"""How far ahead the daemon schedules reminders; a tick at least every half of it re-reads the plan."""
 RETRIES = (5, 10, 20, 40, 60)
 """Seconds before each retry of a failed tick: soon at first (a disk full for a moment), then each minute."""
 EXPIRE_AT_MOST = timedelta(minutes=30)
@@ -430,7 +431,7 @@ class Daemon:
         self._fire_due([r for r in upcoming if r.due <= now], stored.id, now)
         self._close_spent()
         later = [r.due for r in upcoming if r.due > now]
-        self.scheduler.at("tick", min(later) if later else now + LOOKAHEAD / 2, self.tick)
+        self.scheduler.at("tick", min(later) if later else now + SCHEDULE_AHEAD / 2, self.tick)
         self.calendar.follow(self.store, now, self.zone)
         self._plan_phone_reading(now)
         if unrecorded is not None:
@@ -455,7 +456,7 @@ class Daemon:
         assert self.store is not None
         from therapy_timer.usecases import daemon_view
 
-        view = daemon_view(self._deps(now, self._load_config()), stored, now - LOOKBACK, now + LOOKAHEAD)
+        view = daemon_view(self._deps(now, self._load_config()), stored, now - LOOKBACK, now + SCHEDULE_AHEAD)
         self._answered = view.answered
         recorded = {r.key for r in self.store.reminders(stored.id)}
         return [r for r in view.reminders if r.key not in recorded]
