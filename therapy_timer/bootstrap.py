@@ -21,9 +21,10 @@ import sys
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal
 
 from therapy_timer.clock import SYSTEM, Clock
+from therapy_timer.named_tuple import NamedTuple
 
 if TYPE_CHECKING:
     from therapy_timer.calendar.live import Start

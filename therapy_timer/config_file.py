@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import NamedTuple
 
+from therapy_timer.named_tuple import NamedTuple
 from therapy_timer.safe_text import one_line
 from therapy_timer.settings import Config, ConfigError, _build
 

@@ -13,7 +13,9 @@ import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, Any
+
+from therapy_timer.named_tuple import NamedTuple
 
 LOCK_NAME = "daemon.lock"
 LOG_NAME = "daemon.log"

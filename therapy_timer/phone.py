@@ -35,8 +35,9 @@ import string
 import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal
 
+from therapy_timer.named_tuple import NamedTuple
 from therapy_timer.push import TIMEOUT, Action, Post, PushError, exchanged_in_child, split_topic
 from therapy_timer.store import PhoneButton
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import NamedTuple
 
+from therapy_timer.named_tuple import NamedTuple
 from therapy_timer.protocol import Plan, day_of_recovery
 
 FROM_DAY = 14

@@ -36,8 +36,9 @@ import itertools
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from typing import Literal, NamedTuple
+from typing import Literal
 
+from therapy_timer.named_tuple import NamedTuple
 from therapy_timer.settings import ClockRange, Config
 
 Kind = Literal["ice", "heat", "walk"]

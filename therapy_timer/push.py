@@ -35,7 +35,9 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
+
+from therapy_timer.named_tuple import NamedTuple
 
 if TYPE_CHECKING:
     from therapy_timer.reminders import Reminder

@@ -17,9 +17,10 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, timezone, tzinfo
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from therapy_timer import protocol, wording
+from therapy_timer.named_tuple import NamedTuple
 from therapy_timer.protocol import SKIN_REST, SWITCH_KINDS, Event, Plan, Session, Settings, Timeline
 from therapy_timer.settings import Config
 

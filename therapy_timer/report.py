@@ -26,9 +26,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from therapy_timer import clock, signs, views
+from therapy_timer.named_tuple import NamedTuple
 from therapy_timer.protocol import SWITCH_KINDS, Timeline
 from therapy_timer.safe_text import visible
 

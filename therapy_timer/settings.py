@@ -27,9 +27,10 @@ import re
 from collections.abc import Callable
 from datetime import time
 from functools import cache
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal
 
 from therapy_timer.errors import UsageError
+from therapy_timer.named_tuple import NamedTuple
 from therapy_timer.safe_text import one_line
 
 Kind = Literal["number", "whole", "clock", "clock_ranges", "text", "choice"]

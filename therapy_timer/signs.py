@@ -21,7 +21,9 @@ from __future__ import annotations
 import functools
 import re
 from datetime import datetime
-from typing import Literal, NamedTuple
+from typing import Literal
+
+from therapy_timer.named_tuple import NamedTuple
 
 Level = Literal["emergency", "urgent", "doctor", "see-soon", "skin"]
 NAMED_PREFIX = "[sign: "

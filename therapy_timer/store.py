@@ -13,9 +13,10 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from therapy_timer.errors import RefusedError, TherapyTimerError
+from therapy_timer.named_tuple import NamedTuple
 from therapy_timer.protocol import Event, Plan
 
 DB_NAME = "therapy-timer.sqlite3"

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, timezone, tzinfo
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal
 
 from therapy_timer import progress, protocol, reminders, views, wording
 from therapy_timer import settings as config_module
 from therapy_timer.errors import RefusedError, UsageError
+from therapy_timer.named_tuple import NamedTuple
 from therapy_timer.protocol import Session, Settings, SwitchResult, Timeline, TryHeatResult
 from therapy_timer.settings import Config
 from therapy_timer.store import FiredReminder, LoggedEvent, Store, StoredPlan

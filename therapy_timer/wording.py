@@ -6,7 +6,9 @@ Kept apart from the logic so the wording can be reviewed (and one day translated
 from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
+
+from therapy_timer.named_tuple import NamedTuple
 
 if TYPE_CHECKING:
     from therapy_timer.progress import Stalled

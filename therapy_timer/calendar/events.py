@@ -21,9 +21,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from therapy_timer import wording
+from therapy_timer.named_tuple import NamedTuple
 from therapy_timer.protocol import Session, wall
 from therapy_timer.reminders import Reminder
 

@@ -36,11 +36,12 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from therapy_timer import daemon_client, reminders, wording
 from therapy_timer.clock import Clock
 from therapy_timer.errors import RefusedError
+from therapy_timer.named_tuple import NamedTuple
 from therapy_timer.notify import Delivery, Note, Notifier
 from therapy_timer.safe_text import one_line
 from therapy_timer.settings import Config

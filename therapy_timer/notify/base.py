@@ -10,7 +10,9 @@ import shutil
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
+
+from therapy_timer.named_tuple import NamedTuple
 
 SEND_TIMEOUT = 5.0
 

@@ -32,9 +32,10 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal
 
 from therapy_timer import APP_NAME, wording
+from therapy_timer.named_tuple import NamedTuple
 from therapy_timer.safe_text import one_line
 
 if TYPE_CHECKING:
