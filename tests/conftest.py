@@ -30,7 +30,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from therapy_timer.cli import cli
+from therapy_timer.cli.group import cli
 
 BERLIN = "Europe/Berlin"
 TIER_NAMES = ("unit", "cli", "daemon", "system")

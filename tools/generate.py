@@ -22,7 +22,7 @@ sys.path.insert(0, str(TOP))
 import click  # noqa: E402
 
 from therapy_timer import settings, settings_doc  # noqa: E402
-from therapy_timer.cli import Cli, cli  # noqa: E402
+from therapy_timer.cli.group import Cli, cli  # noqa: E402
 
 
 def settings_table() -> str:

@@ -41,7 +41,7 @@ from freezegun import freeze_time
 from tests.cli.test_help import every_command
 from tests.conftest import BERLIN
 from tests.daemon.test_push import Server, push_config, refused_url
-from therapy_timer.cli import cli
+from therapy_timer.cli.group import cli
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN", "")

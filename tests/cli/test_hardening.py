@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers import next_reminder_key
-from therapy_timer.cli import cli
+from therapy_timer.cli.group import cli
 from therapy_timer.notify import Note, PlyerBackend
 from therapy_timer.store import Store
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import pytest
 
-from therapy_timer.cli import Cli, cli
+from therapy_timer.cli.group import Cli, cli
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from unittest import mock
 
 import pytest
+from freezegun import freeze_time
 
 
 def imported(*args: str, env: dict[str, str]) -> set[str]:
@@ -39,16 +41,81 @@ def test_status_loads_neither_the_daemon_nor_what_only_other_commands_need(user_
     unwanted |= {"therapy_timer.report", "therapy_timer.report_html"}  # loaded by `report` alone
     if sys.platform == "linux":
         unwanted.add("platformdirs")  # the XDG rule is read directly there
-    assert "click" in loaded and "therapy_timer.views" in loaded and "therapy_timer.reminders" in loaded
+    assert "therapy_timer.views" in loaded and "therapy_timer.reminders" in loaded
     assert {m for m in loaded if m.split(".")[0] in unwanted or m in unwanted} == set()
 
 
-def test_status_loads_no_other_commands_module(user_env):
-    """The command line is a package with one module per command group, each imported only when its
-    command runs: `status` must not pay for the others."""
-    loaded = {m for m in imported("status", env=user_env) if m.startswith("therapy_timer.cli.")}
-    assert loaded == {"therapy_timer.cli.context", "therapy_timer.cli.plans"}, loaded
+def test_status_loads_no_command_module_and_not_click(user_env):
+    """The glance: `status` and `status --json` are answered before click is loaded (about twice a
+    bare interpreter's start), by the code the click command runs (`cli.app`)."""
+    for args in (("status",), ("status", "--json")):
+        loaded = imported(*args, env=user_env)
+        assert "click" not in loaded, args
+        assert {m for m in loaded if m.startswith("therapy_timer.cli.")} == {"therapy_timer.cli.app"}, args
+
+
+@pytest.mark.parametrize("args", [("status", "--help"), ("status", "--jsn"), ("--help",), ("plan",)])
+def test_anything_else_goes_through_click_loading_only_its_commands_module(user_env, args):
+    """`status --help`, a typo, the group's help and every other command are click's to parse; a
+    command still loads only its own group's module (the group's help loads them all, to list them)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "therapy_timer", *args],
+        env=user_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "click" in loaded and "therapy_timer.cli.group" in loaded
+    if args != ("--help",):
+        commands = {m for m in loaded if m.startswith("therapy_timer.cli.")} - {"therapy_timer.cli.group"}
+        assert commands == {"therapy_timer.cli.app", "therapy_timer.cli.context", "therapy_timer.cli.plans"}, args
+    if args == ("status", "--jsn"):
+        assert done.returncode == 2 and "No such option '--jsn'" in done.stderr
 
 
 def test_json_is_loaded_when_asked_for(user_env):
     assert "json" in imported("status", "--json", env=user_env)
+
+
+def answered(argv: list[str], through_click: bool, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """What `therapy-timer ARGV` prints and exits with, by the glance (`cli.main`) or through click."""
+    from therapy_timer import cli
+    from therapy_timer.cli.group import cli as group
+
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as ended:
+        if through_click:
+            group.main(argv)
+        else:
+            with mock.patch.object(sys, "argv", ["therapy-timer", *argv]):
+                cli.main()
+    out, err = capsys.readouterr()
+    return int(ended.value.code or 0), out, err
+
+
+@pytest.mark.parametrize(
+    "state", ["no plan", "a plan", "a broken config.toml", "a plan ended", "a file as data folder"]
+)
+@pytest.mark.parametrize("argv", [["status"], ["status", "--json"]])
+def test_the_glance_answers_exactly_as_the_click_command_does(state, argv, run, config_file, isolated, capsys):
+    """Same output, same warnings, same exit status (and the same one-line refusal), either way."""
+    with freeze_time("2026-11-24 09:00:00+01:00"):
+        if state == "a file as data folder":
+            isolated.rmdir() if isolated.is_dir() else None
+            isolated.write_text("not a folder")
+        elif state != "no plan":
+            run("start", "--no-daemon", "--injured", "-1d")
+            run("log", "pain", "6")
+        if state == "a broken config.toml":
+            config_file.write_text("[cold\nminutes = 12\n")
+        if state == "a plan ended":
+            run("stop")
+        glance, clicked = answered(argv, False, capsys), answered(argv, True, capsys)
+    assert glance == clicked
+    code, out, err = glance
+    if state == "a file as data folder":
+        assert code != 0 and out == "" and err.startswith("therapy-timer: ") and err.count("\n") == 1
+    else:
+        assert code == 0 and out
+    assert ("warning" in err) == (state == "a broken config.toml")

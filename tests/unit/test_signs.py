@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from therapy_timer import signs
-from therapy_timer.cli import SIGN_NAMES
+from therapy_timer.cli.context import SIGN_NAMES
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 CORPORA = [

@@ -117,13 +117,9 @@ def _ended(app: App) -> None:
 @pass_app
 def status(app: App, as_json: bool) -> None:
     """Where you are in the plan: phase, day, current and next session, reminders, last pain score."""
-    from therapy_timer import render, usecases
+    from therapy_timer.cli import app as shared
 
-    view = usecases.status(app.deps())
-    view["daemon_running"] = app.daemon_running()
-    if view["daemon_running"]:
-        daemon_client.offer_desktop(app.folder)  # a daemon started outside the desktop takes this session
-    emit(view, "status") if as_json else lines(render.status(view, app.zone, app.now))
+    shared.status(app, as_json)
 
 
 @click.command()
