@@ -40,15 +40,27 @@ from typing import Literal
 
 from therapy_timer.named_tuple import NamedTuple
 from therapy_timer.settings import ClockRange, Config
+from therapy_timer.vocabulary import ANSWERS as ANSWERS
+from therapy_timer.vocabulary import HEAT_NO_HELP as HEAT_NO_HELP
+from therapy_timer.vocabulary import HEAT_WORSE as HEAT_WORSE
+from therapy_timer.vocabulary import (
+    PLAN_START,
+    EventKind,
+    PhaseReason,
+    SessionKind,
+    SwitchKind,
+    is_session_kind,
+    is_switch,
+)
+from therapy_timer.vocabulary import SNOOZE as SNOOZE
+from therapy_timer.vocabulary import SWITCH_KINDS as SWITCH_KINDS
+from therapy_timer.vocabulary import TRY_HEAT as TRY_HEAT
+from therapy_timer.vocabulary import Mode as Mode
 
-Kind = Literal["ice", "heat", "walk"]
-Mode = Literal["cold", "heat"]
+# The words imported `as` themselves (ANSWERS, HEAT_WORSE, ..., Mode) and `Kind` were defined here
+# once: they are `vocabulary`'s now, and stay importable from here for the modules that use them.
+Kind = SessionKind
 
-HEAT_WORSE = "heat-worse"
-HEAT_NO_HELP = "heat-no-help"
-TRY_HEAT = "try-heat-again"
-SWITCH_KINDS = (HEAT_WORSE, HEAT_NO_HELP)
-ANSWERS = ("done", "skip")  # the logged events that answer a session
 DOCTOR_AFTER_SWITCHES = 2
 SKIN_REST = timedelta(minutes=15)
 """Between two sessions of ice or heat the skin gets at least this long to return to normal."""
@@ -70,7 +82,7 @@ class Event(NamedTuple):
     """A logged event, as far as the protocol and the reminders care."""
 
     at: datetime
-    kind: str
+    kind: EventKind
     session: str | None = None
     minutes: float | None = None
     text: str | None = None
@@ -80,7 +92,7 @@ class Session(NamedTuple):
     kind: Kind
     start: datetime
     end: datetime
-    opens: str = ""  # the reason of the phase this session opens ("plan-start", "cold-over", ...)
+    opens: PhaseReason | Literal[""] = ""  # the reason of the phase this session opens, if it opens one
     purpose: str = ""  # walks: "rest" or "exercise"
     cut_short: bool = False  # a heat session stopped because heat made things worse
     planned_minutes: float = 0.0  # the length the settings gave it (before any cut)
@@ -108,7 +120,7 @@ def session_key(kind: str, planned: datetime) -> str:
 def parse_key(key: str) -> tuple[Kind, datetime] | None:
     """The kind and planned start a session key names (None for one this version cannot read)."""
     kind, _, stamp = key.partition("@")
-    if kind not in ("ice", "heat", "walk"):
+    if not is_session_kind(kind):
         return None
     if len(stamp) != 20 or not stamp.endswith("Z"):
         return None
@@ -116,10 +128,7 @@ def parse_key(key: str) -> tuple[Kind, datetime] | None:
         planned = datetime.fromisoformat(stamp[:-1]).replace(tzinfo=timezone.utc)
     except ValueError:
         return None
-    return kind, planned  # type: ignore[return-value]
-
-
-SNOOZE = "snooze"
+    return kind, planned
 
 
 def moved_starts(events: Iterable[Event]) -> dict[str, datetime]:
@@ -144,13 +153,13 @@ class Phase(NamedTuple):
     mode: Mode
     start: datetime
     end: datetime | None  # None: until the plan ends, or (on_hold) until the user tries heat again
-    reason: str  # "plan-start", "cold-over", "heat-worse", "heat-no-help", "heat-again"
+    reason: PhaseReason
     on_hold: bool = False  # cold after the doctor advice: heat waits for the user's word
 
 
 class Switch(NamedTuple):
     at: datetime
-    kind: str  # HEAT_WORSE or HEAT_NO_HELP
+    kind: SwitchKind
 
 
 class Settings(NamedTuple):
@@ -311,7 +320,7 @@ class _Walker:
         self.last_start: dict[Kind, datetime] = {}
         self.last_end: datetime | None = plan.skin_off  # the skin rests after what came off before the plan
         self.immediate: datetime | None = None
-        self.opens = ""
+        self.opens: PhaseReason | Literal[""] = ""
         # The cold phase: it ends `cold_length` after `cold_base`, not before `cold_floor` (a settings
         # change or the user's word to try heat again); on hold it waits for that word.
         self.cold_base = plan.injured_at
@@ -334,7 +343,7 @@ class _Walker:
     def mode(self) -> Mode:
         return self.phases[-1].mode
 
-    def open(self, mode: Mode, at: datetime, reason: str, immediate: bool) -> None:
+    def open(self, mode: Mode, at: datetime, reason: PhaseReason, immediate: bool) -> None:
         if self.phases:
             self.phases[-1] = self.phases[-1]._replace(end=at)
         self.phases.append(Phase(mode, at, None, reason, on_hold=mode == "cold" and self.hold))
@@ -344,7 +353,7 @@ class _Walker:
     def run(self) -> None:
         start = self.plan.started_at
         days = timedelta(days=self.settings.at(start).cold.days)
-        self.open("cold" if start < self.plan.injured_at + days else "heat", start, "plan-start", immediate=True)
+        self.open("cold" if start < self.plan.injured_at + days else "heat", start, PLAN_START, immediate=True)
         cursor = start
         while True:
             config = self.settings.at(cursor)
@@ -402,6 +411,8 @@ class _Walker:
                 self.hold = False
                 self.cold_floor = max(self.cold_floor, at)
                 self.phases[-1] = self.phases[-1]._replace(on_hold=False)
+            return
+        if not is_switch(event.kind):  # the triggers are switches and TRY_HEAT only
             return
         if event.kind == HEAT_WORSE:
             self.cut_heat(at)
@@ -650,7 +661,7 @@ def too_long_ago(injured_at: datetime, now: datetime) -> bool:
 class SwitchResult(NamedTuple):
     """What logging a switch back to cold did, worked out from the timeline with it."""
 
-    kind: str
+    kind: SwitchKind
     at: datetime
     changed: bool  # False: cold was in force already, so the plan stays as it was
     heat_off_now: bool  # a heat session was in progress and comes off at `at`
@@ -666,7 +677,7 @@ def switch(
     config: Config | Settings,
     plan: Plan,
     events: Sequence[Event],
-    kind: str,
+    kind: SwitchKind,
     at: datetime,
     zone: tzinfo,
     facts: Iterable[str] = (),

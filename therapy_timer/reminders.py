@@ -21,11 +21,12 @@ from typing import Literal
 
 from therapy_timer import protocol, wording
 from therapy_timer.named_tuple import NamedTuple
-from therapy_timer.protocol import SKIN_REST, SWITCH_KINDS, Event, Plan, Session, Settings, Timeline
+from therapy_timer.protocol import SKIN_REST, Event, Plan, Session, Settings, Timeline
 from therapy_timer.settings import Config
+from therapy_timer.vocabulary import ANSWERS as ANSWERS
+from therapy_timer.vocabulary import SNOOZE as SNOOZE
+from therapy_timer.vocabulary import SWITCH_KINDS, PhaseReason, SessionKind
 
-ANSWERS = ("done", "skip")
-SNOOZE = "snooze"
 OFF_STAYS_RELEVANT = timedelta(minutes=30)
 LATE = timedelta(minutes=1)
 """An "on" reminder fired this late says how long is left of its session."""
@@ -46,7 +47,7 @@ class Reminder(NamedTuple):
     role: Role = "on"
     what: What = "ice"
     ends: datetime | None = None  # "on" reminders: when the session ends (to say how long is left)
-    opens: str = ""
+    opens: PhaseReason | Literal[""] = ""
     purpose: str = ""
     advice: str = ""  # a sentence added to the body (the doctor advice after switches)
     buttons: tuple[str, ...] = ()  # the answers it offers (wording.BUTTONS keys), most needed first
@@ -57,7 +58,7 @@ class Reminder(NamedTuple):
         return wording.typed(self.buttons)
 
 
-def buttons(kind: protocol.Kind, role: Role) -> tuple[str, ...]:
+def buttons(kind: SessionKind, role: Role) -> tuple[str, ...]:
     """The answers a reminder offers: what the person can sensibly say at that moment.
 
     Heat gets "made it worse" and "didn't help" on both its reminders, as reporting them is one of

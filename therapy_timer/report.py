@@ -30,8 +30,9 @@ from typing import TYPE_CHECKING
 
 from therapy_timer import clock, signs, views
 from therapy_timer.named_tuple import NamedTuple
-from therapy_timer.protocol import SWITCH_KINDS, Timeline
+from therapy_timer.protocol import Timeline
 from therapy_timer.safe_text import visible
+from therapy_timer.vocabulary import LogKind, Source, SwitchKind, is_switch
 
 if TYPE_CHECKING:
     from therapy_timer.store import LoggedEvent, StoredPlan
@@ -40,7 +41,7 @@ KINDS = ("ice", "heat", "walk")
 BARS = "▁▂▃▄▅▆▇█"
 TREND_WIDTH = 60
 """At most this many characters of pain trend: longer records are shown as the mean of equal runs."""
-SWITCH_SAYS = {"heat-worse": "heat made it worse", "heat-no-help": "heat did not help"}
+SWITCH_SAYS: dict[SwitchKind, str] = {"heat-worse": "heat made it worse", "heat-no-help": "heat did not help"}
 
 
 class Tally(NamedTuple):
@@ -64,16 +65,16 @@ class Pain(NamedTuple):
 
 class SwitchMark(NamedTuple):
     at: datetime
-    kind: str  # "heat-worse" or "heat-no-help"
+    kind: SwitchKind
     changed: bool  # False: cold was in force already, so it only stands in the record
-    source: str | None = None  # "command", "notification" or "phone" (None: recorded before sources were)
+    source: Source | None = None  # None: recorded before sources were
 
 
 class Logged(NamedTuple):
     """A symptom or a note, with the listed warning signs a symptom matches (their labels)."""
 
     at: datetime
-    kind: str  # "symptom", "note", or "pain" (a note given with a pain score)
+    kind: LogKind  # "pain": a note given with a pain score
     text: str
     signs: tuple[str, ...]
 
@@ -104,7 +105,7 @@ class Check(NamedTuple):
     at: datetime
     answer: str
     signs: tuple[str, ...]  # the labels of the signs said yes to (none for "none")
-    source: str | None  # "command" (typed, or at `start`) or "notification" (the check-in's button)
+    source: Source | None  # "command" (typed, or at `start`) or "notification" (the check-in's button)
 
 
 class SettingsChange(NamedTuple):
@@ -233,7 +234,7 @@ def switch_marks(timeline: Timeline, logged: Sequence[LoggedEvent]) -> list[Swit
     unclaimed = Counter((s.at, s.kind) for s in timeline.switches)
     out = []
     for e in logged:
-        if e.kind in SWITCH_KINDS:
+        if is_switch(e.kind):
             changed = unclaimed[(e.at, e.kind)] > 0
             unclaimed[(e.at, e.kind)] -= changed
             out.append(SwitchMark(e.at, e.kind, changed, e.source))

@@ -24,6 +24,7 @@ from datetime import datetime
 from typing import Literal
 
 from therapy_timer.named_tuple import NamedTuple
+from therapy_timer.vocabulary import CHECK as CHECK
 
 Level = Literal["emergency", "urgent", "doctor", "see-soon", "skin"]
 NAMED_PREFIX = "[sign: "
@@ -157,9 +158,8 @@ SCREENING: tuple[Question, ...] = (
     ),
 )
 """The questions `start` asks once per injury, and `check` any time: each a key press."""
-CHECK = "check"
-"""The event that records a check's answer: "none", or the names of the signs said yes to."""
 CHECK_NONE = "none"
+"""The text of a `CHECK` event (a check's answer) when no sign was said yes to; else the signs' names."""
 
 
 def check_text(answered: list[Sign]) -> str:

@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from therapy_timer.errors import RefusedError, TherapyTimerError
 from therapy_timer.named_tuple import NamedTuple
 from therapy_timer.protocol import Event, Plan
+from therapy_timer.vocabulary import PLAN_END, PLAN_START, Answer, EndReason, EventKind, ReminderOutcome, Source
 
 DB_NAME = "therapy-timer.sqlite3"
 SCHEMA_VERSION = 4  # 2: plans.zone, the IANA zone the plan is computed in; 3: events.source; 4: phone_*
@@ -83,7 +84,7 @@ class StoreError(TherapyTimerError):
 class StoredPlan(NamedTuple):
     id: int
     plan: Plan
-    end_reason: str | None
+    end_reason: EndReason | None
     zone: str | None = None  # recorded at start, so the daemon and every command compute the same sessions
 
 
@@ -91,13 +92,13 @@ class LoggedEvent(NamedTuple):
     id: int
     plan_id: int | None
     at: datetime
-    kind: str
+    kind: EventKind
     score: int | None
     text: str | None
     session: str | None
     minutes: float | None
     recorded_at: datetime
-    source: str | None = None  # where the answer came from: "command", "notification"; None before schema 3
+    source: Source | None = None  # where the answer came from; None before schema 3, and for what is not an answer
 
     def as_event(self) -> Event:
         return Event(self.at, self.kind, self.session, self.minutes, self.text)
@@ -120,7 +121,7 @@ class FiredReminder(NamedTuple):
     key: str
     due_at: datetime
     fired_at: datetime | None
-    outcome: str
+    outcome: ReminderOutcome
     backend: str | None
     title: str | None
 
@@ -321,27 +322,27 @@ class Store:
                 "INSERT INTO plans (injured_at, started_at, zone) VALUES (?, ?, ?)",
                 (iso(injured_at), iso(started_at), zone),
             ).lastrowid
-            self._insert(db, plan_id, started_at, "plan-start", now=now, text=f"injured {iso(injured_at)}")
+            self._insert(db, plan_id, started_at, PLAN_START, now=now, text=f"injured {iso(injured_at)}")
         return StoredPlan(int(plan_id or 0), Plan(injured_at, started_at), None, zone)
 
-    def end_plan(self, plan_id: int, now: datetime, reason: str) -> None:
+    def end_plan(self, plan_id: int, now: datetime, reason: EndReason) -> None:
         with self.write() as db:
             self._end(db, plan_id, now, reason)
 
-    def _end(self, db: sqlite3.Connection, plan_id: int, now: datetime, reason: str) -> None:
+    def _end(self, db: sqlite3.Connection, plan_id: int, now: datetime, reason: EndReason) -> None:
         db.execute("UPDATE plans SET ended_at = ?, end_reason = ? WHERE id = ?", (iso(now), reason, plan_id))
-        self._insert(db, plan_id, now, "plan-end", now=now, text=reason)
+        self._insert(db, plan_id, now, PLAN_END, now=now, text=reason)
 
     # Events ------------------------------------------------------------------------------
 
-    def log(self, plan_id: int | None, at: datetime, kind: str, now: datetime, **fields: Any) -> int:
+    def log(self, plan_id: int | None, at: datetime, kind: EventKind, now: datetime, **fields: Any) -> int:
         """Record one event; returns its id once it is safely committed."""
         with self.write() as db:
             return self._insert(db, plan_id, at, kind, now=now, **fields)
 
     def log_answer(
-        self, plan_id: int, at: datetime, kind: str, now: datetime, session: str, source: str | None = None
-    ) -> str | None:
+        self, plan_id: int, at: datetime, kind: Answer, now: datetime, session: str, source: Source | None = None
+    ) -> Answer | None:
         """Record done/skip for a session unless it has one already, in one transaction, so two
         answers given at the same moment cannot both land; returns the earlier answer if there was one."""
         with self.write() as db:
@@ -350,7 +351,7 @@ class Store:
                 (plan_id, session),
             ).fetchone()
             if earlier:
-                return str(earlier[0])
+                return cast("Answer", str(earlier[0]))
             self._insert(db, plan_id, at, kind, now=now, session=session, source=source)
         return None
 
@@ -359,13 +360,13 @@ class Store:
         db: sqlite3.Connection,
         plan_id: int | None,
         at: datetime,
-        kind: str,
+        kind: EventKind,
         now: datetime,
         score: int | None = None,
         text: str | None = None,
         session: str | None = None,
         minutes: float | None = None,
-        source: str | None = None,
+        source: Source | None = None,
     ) -> int:
         cursor = db.execute(
             "INSERT INTO events (plan_id, at, kind, score, text, session, minutes, recorded_at, source)"
@@ -381,10 +382,13 @@ class Store:
             sql + (" WHERE plan_id = ?" if plan_id is not None else "") + " ORDER BY at, id",
             (plan_id,) if plan_id is not None else (),
         )
+        # Where a kind and a source come back from SQLite: read as the words they were written in
+        # (`vocabulary`); a word this version does not know matches nothing the core compares it with.
         return [
-            LoggedEvent(r[0], r[1], _time(r[2]), r[3], r[4], r[5], r[6], r[7], _time(r[8]), r[9])  # type: ignore[arg-type]
+            LoggedEvent(r[0], r[1], _time(r[2]), cast("EventKind", r[3]), r[4], r[5], r[6], r[7],  # type: ignore[arg-type]
+                        _time(r[8]), cast("Source | None", r[9]))  # type: ignore[arg-type]
             for r in rows
-        ]
+        ]  # fmt: skip
 
     # Reminders ---------------------------------------------------------------------------
 
@@ -394,7 +398,7 @@ class Store:
         key: str,
         due_at: datetime,
         fired_at: datetime | None,
-        outcome: str,
+        outcome: ReminderOutcome,
         backend: str | None = None,
         title: str | None = None,
     ) -> None:
@@ -412,7 +416,7 @@ class Store:
             " WHERE plan_id = ? ORDER BY due_at, id",
             (plan_id,),
         )
-        return [FiredReminder(r[0], _time(r[1]), _time(r[2]), r[3], r[4], r[5]) for r in rows]  # type: ignore[arg-type]
+        return [FiredReminder(r[0], _time(r[1]), _time(r[2]), cast("ReminderOutcome", r[3]), r[4], r[5]) for r in rows]  # type: ignore[arg-type]
 
     # Answers from the phone ---------------------------------------------------------------
     # The buttons' random codes and what each means, the reply topic, and the server's message ids
@@ -472,7 +476,7 @@ class Store:
             db.execute("DELETE FROM phone_buttons WHERE until < ?", (_days_before(now, 2),))
             return True, button
 
-    def last_from(self, source: str) -> datetime | None:
+    def last_from(self, source: Source) -> datetime | None:
         """When the latest answer from `source` ("phone", "notification", ...) was recorded."""
         rows = self._query("SELECT max(recorded_at) FROM events WHERE source = ?", (source,))
         return _time(rows[0][0]) if rows else None
@@ -518,4 +522,5 @@ def set_aside(path: Path, now: datetime) -> Path:
 
 
 def _plan(row: tuple[Any, ...]) -> StoredPlan:
-    return StoredPlan(row[0], Plan(_time(row[1]), _time(row[2]), _time(row[3])), row[4], row[5])  # type: ignore[arg-type]
+    plan = Plan(_time(row[1]), _time(row[2]), _time(row[3]))  # type: ignore[arg-type]
+    return StoredPlan(row[0], plan, cast("EndReason | None", row[4]), row[5])

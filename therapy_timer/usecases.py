@@ -25,6 +25,26 @@ from therapy_timer.named_tuple import NamedTuple
 from therapy_timer.protocol import Session, Settings, SwitchResult, Timeline, TryHeatResult
 from therapy_timer.settings import Config
 from therapy_timer.store import FiredReminder, LoggedEvent, Store, StoredPlan
+from therapy_timer.vocabulary import (
+    ANSWERS,
+    DONE,
+    HEAT_WORSE,
+    NOTE,
+    PAIN,
+    SIGNS_ACK,
+    SKIP,
+    SNOOZE,
+    SYMPTOM,
+    TRY_HEAT,
+    Answer,
+    EndReason,
+    LogKind,
+    SwitchKind,
+    is_switch,
+)
+from therapy_timer.vocabulary import CHECK as CHECK
+from therapy_timer.vocabulary import SETTINGS as SETTINGS
+from therapy_timer.vocabulary import Source as Source
 
 if TYPE_CHECKING:
     from therapy_timer.calendar.events import CalendarEvent
@@ -32,14 +52,12 @@ if TYPE_CHECKING:
     from therapy_timer.report import Report
     from therapy_timer.wording import Notice
 
-SETTINGS = "settings"
+ACK = SIGNS_ACK  # the old name (SETTINGS, CHECK and Source, imported `as` themselves, were defined here too)
 PROTOCOL_SECTIONS = ("cold", "heat", "walk", "quiet_hours", "reminders")
 """The sections the plan is made from: recorded with the plan when they change."""
 LOOKAHEAD = timedelta(days=3)
 """How far past now a query works the plan out: past the daemon's scheduling window."""
 LOOKBACK = timedelta(hours=6)
-Source = Literal["command", "notification", "phone"]
-"""Where an answer came from: typed, a button on the desktop notification, a button on the phone's push."""
 
 
 class Deps:
@@ -179,7 +197,7 @@ def work_out(
 def fact_keys(events: Sequence[protocol.Event], fired: Sequence[FiredReminder]) -> frozenset[str]:
     """The sessions that are facts: answered, or whose reminder went out or was recorded as missed
     (a snoozed one is read from the snooze itself)."""
-    answered = {e.session for e in events if e.kind in reminders.ANSWERS and e.session}
+    answered = {e.session for e in events if e.kind in ANSWERS and e.session}
     return frozenset(answered | {r.key.split("/", 1)[0] for r in fired})
 
 
@@ -204,7 +222,7 @@ def skin_off_before(store: Store, stored: StoredPlan) -> datetime | None:
         return None
     settings = settings_over_time(logged, Config())
     moved = protocol.moved_starts(events)
-    cuts = sorted(e.at for e in events if e.kind == protocol.HEAT_WORSE)
+    cuts = sorted(e.at for e in events if e.kind == HEAT_WORSE)
     off = []
     for key in fact_keys(events, store.reminders(previous.id)):
         parsed = protocol.parse_key(key)
@@ -217,7 +235,7 @@ def skin_off_before(store: Store, stored: StoredPlan) -> datetime | None:
         config = settings.at(planned)
         end = start + timedelta(minutes=config.cold.minutes if kind == "ice" else config.heat.minutes)
         answer = answers.get(key)
-        if answer is not None and answer.kind == "skip":
+        if answer is not None and answer.kind == SKIP:
             continue
         if answer is not None:
             end = min(end, max(answer.at, start))
@@ -310,7 +328,7 @@ def checkin_answers(logged: Sequence[LoggedEvent]) -> list[datetime]:
 
     out = []
     for e in logged:
-        named = signs.named_sign(e.text or "") if e.kind == "symptom" else None
+        named = signs.named_sign(e.text or "") if e.kind == SYMPTOM else None
         if e.kind == CHECK or (named is not None and named.level in signs.SERIOUS):
             out.append(e.at)
     return out
@@ -377,7 +395,7 @@ def heat_first(settings: Settings, at: datetime) -> bool:
 class EndResult(NamedTuple):
     plan_id: int
     ended_at: datetime
-    reason: Literal["stopped", "recovered"]
+    reason: EndReason
     days: float  # since the plan started
     done: dict[str, int]  # sessions marked done, by kind
     switches_back_to_cold: int
@@ -385,7 +403,7 @@ class EndResult(NamedTuple):
     pain_last: int | None
 
 
-def end(deps: Deps, reason: Literal["stopped", "recovered"]) -> EndResult:
+def end(deps: Deps, reason: EndReason) -> EndResult:
     """End the plan (stop, or recovered): the record stays; the daemon is told."""
     stored = deps.store.require_plan()
     if too_old(stored, deps.now):  # end it without computing its sessions: nothing to count
@@ -412,7 +430,7 @@ def end(deps: Deps, reason: Literal["stopped", "recovered"]) -> EndResult:
 # Heat and cold ----------------------------------------------------------------------------------
 
 
-def switch(deps: Deps, kind: str, at: datetime, source: Source = "command") -> SwitchResult:
+def switch(deps: Deps, kind: SwitchKind, at: datetime, source: Source = "command") -> SwitchResult:
     """Heat made it worse / did not help: decide, record, nudge.
 
     Typed, it is always recorded (it is the person's report); from a button on a reminder shown
@@ -441,7 +459,7 @@ def try_heat_again(deps: Deps, at: datetime, source: Source = "command") -> TryH
             "heat is not on hold, so there is nothing to lift" + (when if decision.heat_again_at else "")
         )
     loaded.record_settings()
-    deps.store.log(loaded.stored.id, at, protocol.TRY_HEAT, deps.now, source=source)
+    deps.store.log(loaded.stored.id, at, TRY_HEAT, deps.now, source=source)
     deps.nudge()
     return decision
 
@@ -450,14 +468,14 @@ def try_heat_again(deps: Deps, at: datetime, source: Source = "command") -> TryH
 
 
 class AnswerResult(NamedTuple):
-    outcome: Literal["done", "skip"]
+    outcome: Answer
     at: datetime
     session: Session
 
 
 def answer(
     deps: Deps,
-    outcome: Literal["done", "skip"],
+    outcome: Answer,
     at: datetime,
     session_key: str | None = None,
     source: Source = "command",
@@ -480,7 +498,7 @@ def answer(
         raise RefusedError("that session is not part of the plan (any more)", "not-planned")
     session = decision.session
     assert session is not None
-    if outcome == "done" and session.snoozed and at < session.start:  # snoozed: it has not begun
+    if outcome == DONE and session.snoozed and at < session.start:  # snoozed: it has not begun
         moved = wording.when(session.start, deps.zone, deps.now)
         raise RefusedError(
             f"that {session.kind} was snoozed until {moved}, so it has not begun: say done once it is off, or skip it",
@@ -533,7 +551,7 @@ def snooze(deps: Deps, minutes: int, key: str | None = None, source: Source = "c
         )
     target, again = decision.target, decision.again_at
     assert target is not None and again is not None
-    snoozed = protocol.Event(deps.now, reminders.SNOOZE, target.session, minutes, target.key)
+    snoozed = protocol.Event(deps.now, SNOOZE, target.session, minutes, target.key)
     coming = loaded.reminders_with(snoozed, deps.now - LOOKBACK, again + timedelta(hours=1))
     if not any(r.session == target.session and r.due == again for r in coming):
         ahead = next((r for r in coming if r.due >= again and r.role == "on" and r.what != "walk"), None)
@@ -545,7 +563,7 @@ def snooze(deps: Deps, minutes: int, key: str | None = None, source: Source = "c
         )
     loaded.record_settings()
     deps.store.log(
-        loaded.stored.id, deps.now, reminders.SNOOZE, deps.now, minutes=minutes, session=target.session,
+        loaded.stored.id, deps.now, SNOOZE, deps.now, minutes=minutes, session=target.session,
         text=target.key, source=source,
     )  # fmt: skip
     deps.nudge()
@@ -607,13 +625,13 @@ def press(
         if button == "check-none":
             return checkin_none(deps, session_key)
         if button in ("done", "walked", "skip"):
-            outcome: Literal["done", "skip"] = "skip" if button == "skip" else "done"
+            outcome: Answer = SKIP if button == "skip" else DONE
             answered = answer(deps, outcome, deps.now, session_key=session_key, source=source)
             return PressResult(True, f"{views.label(answered.session, deps.zone)} marked {outcome}")
         if button in SNOOZE_MINUTES:
             snoozed = snooze(deps, SNOOZE_MINUTES[button], key=reminder_key, source=source)
             return PressResult(True, f"snoozed until {wording.when(snoozed.again_at, deps.zone, deps.now)}")
-        if button in ("heat-worse", "heat-no-help"):
+        if is_switch(button):  # where a pressed button becomes an event kind
             switched = switch(deps, button, deps.now, source=source)
             return PressResult(True, f"{BUTTONS[button].label.lower()}: back to cold ({switched.switches} so far)")
     except RefusedError as exc:
@@ -627,17 +645,17 @@ def press(
 
 
 class LogResult(NamedTuple):
-    kind: str
+    kind: LogKind
     at: datetime
     plan_id: int | None
     score: int | None
     text: str | None
 
 
-def log_entry(deps: Deps, kind: str, at: datetime, score: int | None = None, text: str | None = None) -> LogResult:
+def log_entry(deps: Deps, kind: LogKind, at: datetime, score: int | None = None, text: str | None = None) -> LogResult:
     """Record pain, a symptom or a note; no plan needed (it joins the active plan if there is one)."""
     if text is not None and not text.strip():
-        what = "note" if kind in ("pain", "note") else f"{kind} text"  # a pain score's text is its --note
+        what = "note" if kind in (PAIN, NOTE) else f"{kind} text"  # a pain score's text is its --note
         raise UsageError(f"the {what} is empty; nothing was saved")
     if text is not None and not text.isascii():
         try:
@@ -686,9 +704,9 @@ def open_signs(deps: Deps, everything: Sequence[LoggedEvent] | None = None) -> l
     """Every warning sign on show (logged with or without a plan, or answered at a check), most
     serious first, until `signs ack` (`signs.open_signs`). `everything`: the whole record, when the
     caller has read it already."""
-    logged = [e for e in (deps.store.events() if everything is None else everything) if e.kind in ("symptom", ACK)]
-    acks = [e.at for e in logged if e.kind == ACK]
-    symptoms = [(e.at, e.text or "") for e in logged if e.kind == "symptom"]
+    logged = [e for e in (deps.store.events() if everything is None else everything) if e.kind in (SYMPTOM, SIGNS_ACK)]
+    acks = [e.at for e in logged if e.kind == SIGNS_ACK]
+    symptoms = [(e.at, e.text or "") for e in logged if e.kind == SYMPTOM]
     if not symptoms or (acks and max(acks) >= max(at for at, _ in symptoms)):
         return []  # nothing to read: the sign rules are not even compiled
     from therapy_timer import signs
@@ -700,10 +718,6 @@ def open_warning(deps: Deps) -> Any:
     """The most serious warning sign on show (logged with or without a plan), until `signs ack`."""
     shown = open_signs(deps)
     return shown[0] if shown else None
-
-
-CHECK = "check"
-"""A check's answer (`signs.CHECK`, spelled out so `status` need not load the sign rules)."""
 
 
 def screening_done(deps: Deps, stored: StoredPlan, everything: Sequence[LoggedEvent] | None = None) -> bool:
@@ -744,11 +758,8 @@ def check(deps: Deps, names: Sequence[str], source: Source = "command") -> Check
     plan_id = stored.id if stored is not None and not too_old(stored, deps.now) else None
     deps.store.log(plan_id, deps.now, CHECK, deps.now, text=signs.check_text(chosen), source=source)
     for sign in chosen:
-        deps.store.log(plan_id, deps.now, "symptom", deps.now, text=signs.record_text(sign, ""), source=source)
+        deps.store.log(plan_id, deps.now, SYMPTOM, deps.now, text=signs.record_text(sign, ""), source=source)
     return CheckResult(deps.now, plan_id, "signs" if chosen else "none", chosen)
-
-
-ACK = "signs-ack"
 
 
 def _progress(
@@ -764,11 +775,11 @@ def _progress(
     pains = [
         (e.at, e.score)
         for e in events
-        if e.kind == "pain"
+        if e.kind == PAIN
         and e.score is not None
         and e.at >= injured  # with or without a plan, or in the plan this one replaced
     ]
-    return pains, injured, [e.at for e in events if e.kind == ACK]
+    return pains, injured, [e.at for e in events if e.kind == SIGNS_ACK]
 
 
 def not_better(deps: Deps, everything: Sequence[LoggedEvent] | None = None) -> progress.Stalled | None:
@@ -795,7 +806,7 @@ def acknowledge_signs(deps: Deps) -> bool:
     if not open_signs(deps) and not_better(deps) is None:
         return False
     stored = deps.store.active_plan()
-    deps.store.log(stored.id if stored else None, deps.now, ACK, deps.now)
+    deps.store.log(stored.id if stored else None, deps.now, SIGNS_ACK, deps.now)
     return True
 
 

@@ -6,12 +6,13 @@ Kept apart from the logic so the wording can be reviewed (and one day translated
 from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from therapy_timer.named_tuple import NamedTuple
 
 if TYPE_CHECKING:
     from therapy_timer.progress import Stalled
+    from therapy_timer.vocabulary import PhaseReason
 
 NOT_ADVICE = (
     "therapy-timer reminds you and keeps a record. It is not medical advice and cannot tell "
@@ -159,7 +160,7 @@ class Notice(NamedTuple):
     body: str
 
 
-def session_on(kind: str, minutes: float, opens: str, purpose: str, late: bool = False) -> Notice:
+def session_on(kind: str, minutes: float, opens: PhaseReason | Literal[""], purpose: str, late: bool = False) -> Notice:
     """The reminder at the start of a session; its title says what changed when a phase opens.
 
     `late`: the reminder comes after the session began, and `minutes` is what is left of it.

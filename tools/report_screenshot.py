@@ -131,7 +131,7 @@ PAIN = [
     (at(5, 9, 0), 3, None),
     (at(5, 15, 30), 3, "walked to the shop and back"),
 ]
-SWITCH = (at(3, 13, 5), "heat-worse")
+SWITCH_AT = at(3, 13, 5)  # heat made it worse
 SYMPTOM = (at(2, 19, 0), "tingling in my right calf this evening")
 NOTE = (at(3, 21, 0), "slept better with a pillow under my knees")
 INJURED, STARTED, ENDED = at(1, 8, 10), at(1, 8, 30), at(5, 18, 0)
@@ -151,7 +151,7 @@ def demo_record(folder: Path) -> int:
 
     try:
         usecases.start(deps(STARTED), INJURED, STARTED, False, "Europe/Berlin")
-        usecases.switch(deps(SWITCH[0]), SWITCH[1], SWITCH[0])
+        usecases.switch(deps(SWITCH_AT), "heat-worse", SWITCH_AT)
         for index, session in enumerate(usecases.timeline_of(deps(ENDED), ENDED).sessions):
             if session.end > ENDED or session.cut_short:
                 continue

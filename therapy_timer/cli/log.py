@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -21,7 +21,7 @@ from therapy_timer.cli.context import (
 from therapy_timer.errors import UsageError
 
 if TYPE_CHECKING:
-    pass
+    from therapy_timer.vocabulary import Answer, SwitchKind
 
 # Logging ---------------------------------------------------------------------------------------
 
@@ -45,7 +45,7 @@ def log_pain(app: App, score: int, note: str | None, at_text: str, as_json: bool
     print_result(app, as_json, "log pain", result, [f"Saved: pain {score}/10{saved_at(app, result.at)}."])
 
 
-def _switch(app: App, kind: str, at_text: str, as_json: bool) -> None:
+def _switch(app: App, kind: SwitchKind, at_text: str, as_json: bool) -> None:
     from therapy_timer import render, usecases
 
     result = usecases.switch(app.deps(), kind, app.when(at_text, "--at"))
@@ -132,7 +132,7 @@ def log_note(app: App, words: tuple[str, ...], at_text: str, as_json: bool) -> N
 # Answering sessions ----------------------------------------------------------------------------
 
 
-def _answer(app: App, outcome: Literal["done", "skip"], at_text: str, as_json: bool) -> None:
+def _answer(app: App, outcome: Answer, at_text: str, as_json: bool) -> None:
     from therapy_timer import usecases, views
 
     result = usecases.answer(app.deps(), outcome, app.when(at_text, "--at"))
