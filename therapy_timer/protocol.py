@@ -506,16 +506,35 @@ def quiet_spans(
     """The quiet periods that overlap [start, stop), as UTC (begin, end) pairs, earliest first."""
     first = start.astimezone(zone).date() - timedelta(days=1)
     last = stop.astimezone(zone).date()
+    periods = tuple(periods)
     out = []
     day = first
     while day <= last:
-        for period in periods:
-            begin = wall(day, period.start, zone)
-            end = wall(day + timedelta(days=1) if period.end <= period.start else day, period.end, zone)
-            if begin < stop and start < end:
-                out.append((begin, end))
+        out += [(begin, end) for begin, end in _day_quiet(day, periods, zone) if begin < stop and start < end]
         day += timedelta(days=1)
     return sorted(out)
+
+
+_QUIET_BY_DAY: dict[tuple[date, tuple[ClockRange, ...], int], tuple[tzinfo, tuple[tuple[datetime, datetime], ...]]] = {}
+
+
+def _day_quiet(day: date, periods: tuple[ClockRange, ...], zone: tzinfo) -> tuple[tuple[datetime, datetime], ...]:
+    """The quiet periods that begin on local `day`, as UTC pairs, remembered: placing a fortnight's
+    sessions asks for the same days over a hundred times, and the answer depends on these alone.
+    Keyed by the zone's identity (a POSIX-rule zone is not hashable); the entry holds the zone, so
+    its id cannot be reused while it is remembered."""
+    key = (day, periods, id(zone))
+    known = _QUIET_BY_DAY.get(key)
+    if known is not None and known[0] is zone:
+        return known[1]
+    spans = tuple(
+        (wall(day, p.start, zone), wall(day + timedelta(days=1) if p.end <= p.start else day, p.end, zone))
+        for p in periods
+    )
+    if len(_QUIET_BY_DAY) >= 4096:  # a daemon running for weeks: keep it small
+        _QUIET_BY_DAY.clear()
+    _QUIET_BY_DAY[key] = (zone, spans)
+    return spans
 
 
 def waking_periods(
