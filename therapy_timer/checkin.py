@@ -61,8 +61,7 @@ def parse_key(key: str) -> date | None:
 def night_ends(day: date, periods: Sequence[ClockRange], zone: tzinfo) -> datetime:
     """When the night's quiet period ends on local `day`: of the quiet periods (joined where they
     touch or overlap) that end that day, the longest. With none, `NO_NIGHT_ENDS`."""
-    morning = protocol.wall(day, time(0), zone)
-    midnight = protocol.wall(day + timedelta(days=1), time(0), zone)
+    morning, midnight = protocol.midnight(day, zone), protocol.midnight(day + timedelta(days=1), zone)
     joined: list[list[datetime]] = []
     for begin, end in protocol.quiet_spans(morning - timedelta(days=1), midnight, periods, zone):
         if joined and begin <= joined[-1][1]:

@@ -546,7 +546,7 @@ def waking_periods(
     """
     day = start.astimezone(zone).date()
     while True:
-        morning, night = wall(day, time(0), zone), wall(day + timedelta(days=1), time(0), zone)
+        morning, night = midnight(day, zone), midnight(day + timedelta(days=1), zone)
         if morning >= stop:
             return
         moment = morning
@@ -620,10 +620,10 @@ def _days(
     """The waking stretches of each local day that overlaps [begin, end), day by day (whole days)."""
     day = begin.astimezone(zone).date()
     while True:
-        morning = wall(day, time(0), zone)
+        morning = midnight(day, zone)
         if morning >= end:
             return
-        night = wall(day + timedelta(days=1), time(0), zone)
+        night = midnight(day + timedelta(days=1), zone)
         yield list(waking_periods(morning, night, periods, zone))
         day += timedelta(days=1)
 
@@ -662,6 +662,11 @@ def _on_grid(moment: datetime, floor: datetime) -> datetime:
 def wall(day: date, clock: time, zone: tzinfo) -> datetime:
     """`day` at local `clock` as UTC; a time skipped by DST resolves the way the zone's rules say."""
     return datetime.combine(day, clock, tzinfo=zone).astimezone(timezone.utc)
+
+
+def midnight(day: date, zone: tzinfo) -> datetime:
+    """The start of local `day`, as UTC (so differences count real hours): the one way it is worked out."""
+    return wall(day, time(0), zone)
 
 
 def day_of_recovery(plan: Plan, moment: datetime) -> int:

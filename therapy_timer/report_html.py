@@ -10,10 +10,11 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from html import escape
 
 from therapy_timer import __version__, wording
+from therapy_timer.protocol import midnight
 from therapy_timer.report import SWITCH_SAYS, Report, Tally, check_said, day_name, moment
 
 # The chart's drawing area, in SVG units (it scales to the page's width).
@@ -196,11 +197,6 @@ def chart(report: Report, zone: tzinfo) -> str:
     out += legend()
     out.append("</svg>")
     return "\n".join(out)
-
-
-def midnight(day: date, zone: tzinfo) -> datetime:
-    """The start of `day` on the local clock, as a UTC moment (so differences count real hours)."""
-    return datetime.combine(day, time(0), tzinfo=zone).astimezone(timezone.utc)
 
 
 def legend() -> list[str]:

@@ -833,7 +833,7 @@ def report(deps: Deps, plan_id: int | None = None) -> Report:
     logged = sorted(deps.store.events(stored.id) + loose, key=lambda e: (e.at, e.id))
     if plan.ended_at is None:  # the sessions planned for the rest of today count as planned
         local = deps.now.astimezone(zone)
-        horizon = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+        horizon = protocol.midnight(local.date() + timedelta(days=1), zone)
     else:
         horizon = plan.ended_at
     worked = work_out(deps, stored, logged, horizon, zone)

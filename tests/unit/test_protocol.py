@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from therapy_timer import protocol
 from therapy_timer.config import ClockRange, Cold, Config, Heat, QuietHours, Walk
 from therapy_timer.protocol import (
     SKIN_REST,
@@ -368,3 +369,12 @@ def test_heat_worse_at_night_gets_ice_after_the_skin_rest_not_in_the_morning():
     assert heat[0].cut_short and heat[0].end == worse
     assert ice[0].start == worse + SKIN_REST and ice[0].opens == "heat-worse"
     assert hhmm(ice[1].start) == "Tue 07:00"  # the next one waits for quiet hours to end, 2 h or more later
+
+
+def test_local_midnight_is_one_function_and_a_spring_forward_day_is_23_hours_long():
+    spring = protocol.midnight(date(2026, 3, 29), BERLIN)
+    assert spring == datetime(2026, 3, 28, 23, 0, tzinfo=timezone.utc)
+    assert protocol.midnight(date(2026, 3, 30), BERLIN) - spring == timedelta(hours=23)
+    assert protocol.midnight(date(2026, 10, 26), BERLIN) - protocol.midnight(date(2026, 10, 25), BERLIN) == timedelta(
+        hours=25
+    )

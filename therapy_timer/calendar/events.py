@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Literal
 
 from therapy_timer import wording
 from therapy_timer.named_tuple import NamedTuple
-from therapy_timer.protocol import Session, wall
+from therapy_timer.protocol import Session, midnight
 from therapy_timer.reminders import Reminder
 
 DOMAIN = "therapy-timer.invalid"
@@ -76,11 +76,7 @@ def window(now: datetime, zone: tzinfo, days: int) -> tuple[datetime, datetime]:
     """The stretch exported: from the start of today (so today's earlier sessions stay in view) to the
     end of the day `days` days from now, local days in the plan's zone."""
     today = now.astimezone(zone).date()
-    return _midnight(today, zone), _midnight(today + timedelta(days=days + 1), zone)
-
-
-def _midnight(day: date, zone: tzinfo) -> datetime:
-    return wall(day, time(0), zone)
+    return midnight(today, zone), midnight(today + timedelta(days=days + 1), zone)
 
 
 def events(
