@@ -119,13 +119,13 @@ def phone_answers(app: Any, config: Any, data_ok: object) -> dict[str, Any]:
     """Whether pushed reminders carry buttons whose answers come home, and when the last one was
     recorded (`on` is None when config.toml cannot be read). `desk_clears_phone`: an ntfy server
     cannot take back a message, so an answer given at the desk leaves the phone's copy in place."""
-    from therapy_timer import views
+    from therapy_timer import json_views
 
     last = app.store.last_from("phone") if data_ok else None
     zone = app.wiring.zone(app.store.active_plan()) if last is not None else None
     return {
         "on": None if config is None else bool(config.push.url) and config.push.answers == "on",
-        "last_arrived": views.stamp(last, zone) if last is not None and zone is not None else None,
+        "last_arrived": json_views.stamp(last, zone) if last is not None and zone is not None else None,
         "desk_clears_phone": False,
     }
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any, Literal
 
-from therapy_timer import progress, protocol, reminders, views, wording
+from therapy_timer import json_views, progress, protocol, reminders, wording
 from therapy_timer import settings as config_module
 from therapy_timer.errors import RefusedError, UsageError
 from therapy_timer.named_tuple import NamedTuple
@@ -48,8 +48,8 @@ from therapy_timer.vocabulary import Source as Source
 
 if TYPE_CHECKING:
     from therapy_timer.calendar.events import CalendarEvent
+    from therapy_timer.recovery_report import Report
     from therapy_timer.reminders import Reminder
-    from therapy_timer.report import Report
     from therapy_timer.wording import Notice
 
 ACK = SIGNS_ACK  # the old name (SETTINGS, CHECK and Source, imported `as` themselves, were defined here too)
@@ -412,7 +412,7 @@ def end(deps: Deps, reason: EndReason) -> EndResult:
         loaded = load(deps, deps.now, record=True)
         logged, timeline = loaded.logged, loaded.timeline
         loaded.record_settings()
-    summary = views.summary(stored.plan, timeline, logged, deps.now)
+    summary = json_views.summary(stored.plan, timeline, logged, deps.now)
     deps.store.end_plan(stored.id, deps.now, reason)
     deps.nudge()
     return EndResult(
@@ -508,18 +508,18 @@ def answer(
         )
     if decision.refused == "already":
         raise RefusedError(
-            f"{views.label(session, deps.zone)} is already marked {decision.previous}",
+            f"{json_views.label(session, deps.zone)} is already marked {decision.previous}",
             "answered",
-            session=views.label(session, deps.zone),
+            session=json_views.label(session, deps.zone),
             outcome=decision.previous,
         )
     loaded.record_settings()
     earlier = deps.store.log_answer(loaded.stored.id, at, outcome, deps.now, session.key, source)
     if earlier is not None:  # answered by another command or a button in the meantime
         raise RefusedError(
-            f"{views.label(session, deps.zone)} is already marked {earlier}",
+            f"{json_views.label(session, deps.zone)} is already marked {earlier}",
             "answered",
-            session=views.label(session, deps.zone),
+            session=json_views.label(session, deps.zone),
             outcome=earlier,
         )
     deps.nudge()
@@ -627,7 +627,7 @@ def press(
         if button in ("done", "walked", "skip"):
             outcome: Answer = SKIP if button == "skip" else DONE
             answered = answer(deps, outcome, deps.now, session_key=session_key, source=source)
-            return PressResult(True, f"{views.label(answered.session, deps.zone)} marked {outcome}")
+            return PressResult(True, f"{json_views.label(answered.session, deps.zone)} marked {outcome}")
         if button in SNOOZE_MINUTES:
             snoozed = snooze(deps, SNOOZE_MINUTES[button], key=reminder_key, source=source)
             return PressResult(True, f"snoozed until {wording.when(snoozed.again_at, deps.zone, deps.now)}")
@@ -684,19 +684,21 @@ def status(deps: Deps) -> dict[str, Any]:
     stored = deps.store.active_plan()
     everything = deps.store.events()  # read once: the signs, the screening and the pain all come from it
     if stored is None:
-        view = dict(views.NO_PLAN_STATUS)
+        view = dict(json_views.NO_PLAN_STATUS)
     else:
         loaded = PlanRead(deps, stored, deps.now + LOOKAHEAD)
         upcoming = loaded.reminders(deps.now - LOOKBACK, deps.now + LOOKAHEAD)
         since_injury = since_the_injury(everything, stored)  # a score from a plan it replaced counts
-        view = views.status(stored.plan, loaded.timeline, loaded.logged, upcoming, deps.now, deps.zone, since_injury)
+        view = json_views.status(
+            stored.plan, loaded.timeline, loaded.logged, upcoming, deps.now, deps.zone, since_injury
+        )
         view["heat_first"] = heat_first(loaded.settings, deps.now)
     number = deps.config.advice.emergency_number
     shown = open_signs(deps, everything)
-    view["warning"] = views.warning(shown[0] if shown else None, deps.zone, number)
-    view["open_signs"] = [views.warning(found, deps.zone, number) for found in shown]
+    view["warning"] = json_views.warning(shown[0] if shown else None, deps.zone, number)
+    view["open_signs"] = [json_views.warning(found, deps.zone, number) for found in shown]
     view["screening_done"] = None if stored is None else screening_done(deps, stored, everything)
-    view["not_better"] = views.not_better(not_better(deps, everything))
+    view["not_better"] = json_views.not_better(not_better(deps, everything))
     return view
 
 
@@ -817,7 +819,7 @@ def report(deps: Deps, plan_id: int | None = None) -> Report:
     (the settings in force are worked out as `record_settings` would record them). Entries logged
     with no plan active that fall within the plan's time are part of it.
     """
-    from therapy_timer import report as report_module
+    from therapy_timer import recovery_report
 
     stored = deps.store.plan(plan_id)
     if stored is None:
@@ -840,7 +842,7 @@ def report(deps: Deps, plan_id: int | None = None) -> Report:
     settings, timeline = worked.settings, worked.timeline
     texts = [(plan.started_at, settings_text(settings.first))]
     texts += [(at, settings_text(config)) for at, config in settings.changes]
-    return report_module.build(stored, timeline, logged, texts, deps.now, zone)
+    return recovery_report.build(stored, timeline, logged, texts, deps.now, zone)
 
 
 class CalendarExport(NamedTuple):
@@ -887,7 +889,7 @@ def export_calendar(deps: Deps, days: int, previous: Sequence[CalendarEvent] = (
 
 def plan_window(deps: Deps, start: datetime, end: datetime) -> dict[str, Any]:
     loaded = load(deps, end)
-    view = views.plan_window(loaded.timeline, loaded.logged, start, end, deps.zone)
+    view = json_views.plan_window(loaded.timeline, loaded.logged, start, end, deps.zone)
     view["heat_first"] = heat_first(loaded.settings, start)
     return view
 

@@ -129,7 +129,7 @@ def test_one_plan_state_holds_over_a_random_life(tmp_path_factory, injured_days,
 
 
 def _stamp(moment: datetime | None) -> str | None:
-    from therapy_timer.views import stamp
+    from therapy_timer.json_views import stamp
 
     return stamp(moment, BERLIN)
 

@@ -34,7 +34,7 @@ from tests.unit.test_report import (  # noqa: F401 (fixtures are used by name)
     session,
     store,
 )
-from therapy_timer import report, usecases
+from therapy_timer import recovery_report, usecases
 from therapy_timer.errors import RefusedError
 
 
@@ -47,8 +47,8 @@ def test_a_real_plan_counts_its_ice_every_two_hours_until_the_quiet_hours(store)
     assert len(store.events()) == before  # a report records nothing
     (today,) = made.days
     # ice at 09, 11, 13, 15, 17, 19 and 21 (it ends 21:15, before the quiet hours at 22:00); 13:30 is over
-    assert today.by_kind["ice"] == report.Tally(planned=7, done=1, skipped=1, missed=1, ahead=4)
-    assert today.sessions == report.total(today.by_kind.values())
+    assert today.by_kind["ice"] == recovery_report.Tally(planned=7, done=1, skipped=1, missed=1, ahead=4)
+    assert today.sessions == recovery_report.total(today.by_kind.values())
     assert made.settings[0].lines[:2] == ("cold.days = 2", "cold.minutes = 15")
 
 
@@ -65,7 +65,7 @@ def test_heat_no_help_and_heat_worse_in_the_same_minute_are_one_switch_back_to_c
     made = usecases.report(later, None)
     assert [(s.kind, s.changed) for s in made.switches] == [("heat-no-help", True), ("heat-worse", False)]
     assert sum(d.back_to_cold for d in made.days) == 1
-    out = report.text_lines(made, BERLIN)
+    out = recovery_report.text_lines(made, BERLIN)
     assert (
         "  Tue 24 Nov 09:05  heat did not help" in out
         and "  Tue 24 Nov 09:05  heat made it worse (cold already)" in out
@@ -83,7 +83,7 @@ def test_with_no_active_plan_the_latest_ended_one_is_reported(store):
     made = usecases.report(deps(store, T0 + 24 * H), None)
     assert (made.end_reason, made.until) == ("recovered", T0 + 3 * H)
     assert [p.score for p in made.pain] == [6, 4]
-    assert made.days[0].by_kind["ice"] == report.Tally(planned=2, missed=2)  # 09:00 and 11:00
+    assert made.days[0].by_kind["ice"] == recovery_report.Tally(planned=2, missed=2)  # 09:00 and 11:00
     with pytest.raises(RefusedError, match="no plan 7"):
         usecases.report(deps(store, T0 + 24 * H), 7)
 
@@ -110,7 +110,7 @@ def test_report_json_has_the_contract_keys(recorded):
     with freeze_time(T0 + 4 * H):
         data = recorded.json("report")
     assert (data["schema"], data["command"], data["plan_id"]) == (1, "report", 1)
-    assert set(data) == {"schema", "command", "files", *report.Report._fields}  # every key, always
+    assert set(data) == {"schema", "command", "files", *recovery_report.Report._fields}  # every key, always
     assert data["pain"][1] == {"at": "2026-11-24T12:00:00+01:00", "score": 4, "note": "better after the walk"}
     assert data["days"][0]["date"] == "2026-11-24" and data["days"][0]["pain_first"] == 7
     assert data["ended_at"] is None and data["switches"] == []

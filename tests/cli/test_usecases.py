@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.unit.test_protocol import local
+from therapy_timer import json_views, usecases
 from therapy_timer import store as store_module
-from therapy_timer import usecases, views
 from therapy_timer.bootstrap import Wiring
 from therapy_timer.config import Cold, Config
 from therapy_timer.errors import RefusedError
@@ -104,14 +104,14 @@ def test_an_answer_from_a_notification_is_recorded_with_its_source(store):
     result = usecases.answer(at(store, T0 + 16 * M), "done", T0 + 16 * M, source="notification")
     logged = [e for e in store.events() if e.kind == "done"]
     assert logged[0].source == "notification" and logged[0].session == result.session.key
-    entry = views.history_entry(logged[0], BERLIN)
+    entry = json_views.history_entry(logged[0], BERLIN)
     assert entry["source"] == "notification"
 
 
 def test_every_json_result_has_the_schema_and_whole_minutes(store):
     result = usecases.start(at(store, T0), T0, T0, False, "Europe/Berlin")
-    shown = views.result("start", result, BERLIN)
-    assert shown["schema"] == views.SCHEMA and shown["command"] == "start"
+    shown = json_views.result("start", result, BERLIN)
+    assert shown["schema"] == json_views.SCHEMA and shown["command"] == "start"
     assert isinstance(shown["current"]["minutes"], int) and shown["phase_until"].endswith("+01:00")
 
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from freezegun import freeze_time
 
-from therapy_timer import report, signs
+from therapy_timer import recovery_report, signs
 from therapy_timer.bootstrap import Wiring
 from therapy_timer.config import Config
 from therapy_timer.protocol import Phase, Plan, Session, Switch, Timeline
@@ -88,19 +88,19 @@ SETTINGS = [(MON + 9 * H, "cold.minutes = 15\nheat.minutes = 15")]
 
 
 @pytest.fixture
-def made() -> report.Report:
-    return report.build(PLAN, TIMELINE, LOG, SETTINGS, NOW, BERLIN)
+def made() -> recovery_report.Report:
+    return recovery_report.build(PLAN, TIMELINE, LOG, SETTINGS, NOW, BERLIN)
 
 
 def test_each_day_counts_planned_done_skipped_missed_and_to_come(made):
     monday, tuesday = made.days
     assert monday.date.isoformat() == "2026-11-23" and tuesday.date.isoformat() == "2026-11-24"
-    assert monday.sessions == report.Tally(planned=4, done=2, skipped=1, missed=1, ahead=0)
-    assert monday.by_kind["ice"] == report.Tally(planned=3, done=2, skipped=1)
-    assert monday.by_kind["walk"] == report.Tally(planned=1, missed=1)
-    assert tuesday.sessions == report.Tally(planned=3, done=1, ahead=2)
-    assert tuesday.by_kind["heat"] == report.Tally(planned=1, done=1)
-    assert made.totals == report.Tally(planned=7, done=3, skipped=1, missed=1, ahead=2)
+    assert monday.sessions == recovery_report.Tally(planned=4, done=2, skipped=1, missed=1, ahead=0)
+    assert monday.by_kind["ice"] == recovery_report.Tally(planned=3, done=2, skipped=1)
+    assert monday.by_kind["walk"] == recovery_report.Tally(planned=1, missed=1)
+    assert tuesday.sessions == recovery_report.Tally(planned=3, done=1, ahead=2)
+    assert tuesday.by_kind["heat"] == recovery_report.Tally(planned=1, done=1)
+    assert made.totals == recovery_report.Tally(planned=7, done=3, skipped=1, missed=1, ahead=2)
 
 
 def test_each_day_has_its_pain_first_lowest_highest_and_last(made):
@@ -127,7 +127,7 @@ def test_symptoms_are_kept_with_the_listed_signs_they_match(made):
 
 
 def test_a_sign_picked_by_name_shows_the_words_without_its_mark():
-    found = report.symptom(MON, "[sign: fever] fever and chills")
+    found = recovery_report.symptom(MON, "[sign: fever] fever and chills")
     assert found.text == "fever and chills" and found.signs == ("fever or chills along with the back pain",)
 
 
@@ -141,17 +141,17 @@ def test_phases_are_cut_at_the_end_of_the_report(made):
 
 def test_an_entry_logged_before_the_plan_began_adds_its_day():
     earlier = logged(MON - 4 * H, "pain", 9)  # Sunday 20:00
-    made = report.build(PLAN, TIMELINE, [earlier, *LOG], SETTINGS, NOW, BERLIN)
+    made = recovery_report.build(PLAN, TIMELINE, [earlier, *LOG], SETTINGS, NOW, BERLIN)
     assert [d.date.day for d in made.days] == [22, 23, 24]
-    assert made.days[0].sessions == report.Tally() and made.days[0].pain_first == 9
+    assert made.days[0].sessions == recovery_report.Tally() and made.days[0].pain_first == 9
 
 
 def test_an_ended_plan_is_reported_up_to_its_end():
     ended = PLAN._replace(plan=PLAN.plan._replace(ended_at=TUE + 9 * H + 25 * M), end_reason="recovered")
-    made = report.build(ended, TIMELINE, LOG, SETTINGS, NOW + 48 * H, BERLIN)
+    made = recovery_report.build(ended, TIMELINE, LOG, SETTINGS, NOW + 48 * H, BERLIN)
     assert made.until == TUE + 9 * H + 25 * M and len(made.days) == 2
     # the ice from 09:20 was still running when the plan ended; the walk at 12:00 came after it
-    assert made.days[1].sessions == report.Tally(planned=3, done=1, ahead=2)
+    assert made.days[1].sessions == recovery_report.Tally(planned=3, done=1, ahead=2)
 
 
 @pytest.mark.parametrize(
@@ -164,7 +164,7 @@ def test_an_ended_plan_is_reported_up_to_its_end():
     ],
 )
 def test_the_pain_trend_is_a_sparkline_on_a_fixed_scale(scores, line):
-    assert report.sparkline(scores) == line
+    assert recovery_report.sparkline(scores) == line
 
 
 def test_settings_list_all_at_first_then_only_what_changed():
@@ -173,10 +173,10 @@ def test_settings_list_all_at_first_then_only_what_changed():
         (MON + H, "cold.minutes = 12\nheat.minutes = 15"),
         (MON + 5 * H, "cold.minutes = 12\nheat.minutes = 10"),  # after the end of the report
     ]
-    changes = report.settings_changes(recorded, MON + 2 * H)
+    changes = recovery_report.settings_changes(recorded, MON + 2 * H)
     assert changes == [
-        report.SettingsChange(MON, ("cold.minutes = 15", "heat.minutes = 15")),
-        report.SettingsChange(MON + H, ("cold.minutes = 12",)),
+        recovery_report.SettingsChange(MON, ("cold.minutes = 15", "heat.minutes = 15")),
+        recovery_report.SettingsChange(MON + H, ("cold.minutes = 12",)),
     ]
 
 
@@ -184,7 +184,7 @@ def test_settings_list_all_at_first_then_only_what_changed():
 
 
 def test_the_text_has_one_line_per_day_with_the_numbers_in_their_columns(made):
-    out = report.text_lines(made, BERLIN)
+    out = recovery_report.text_lines(made, BERLIN)
     assert out[:2] == ["Recovery report, plan 1: injured Mon 23 Nov 08:00.", "Plan running since Mon 23 Nov 09:00."]
     assert out[2] == "Pain: ▆▇▅▅  first 7, lowest 5, highest 8, last 6 out of 10, 4 entries."  # the 8 is not hidden
     rows = {line[:10].strip(): line[10:].split() for line in out if line.startswith(("Mon 23", "Tue 24", "all days"))}
@@ -212,13 +212,13 @@ def test_the_text_has_one_line_per_day_with_the_numbers_in_their_columns(made):
     ],
 )
 def test_the_pain_line_says_first_lowest_highest_and_last_or_one_value_once(scores, said):
-    assert report.pain_scores(scores) == said
+    assert recovery_report.pain_scores(scores) == said
 
 
 def test_the_page_counts_one_session_and_one_score_in_the_singular():
-    one = report.Report(
-        1, MON, MON, None, None, NOW, NOW, "Europe/Berlin", [], report.Tally(planned=1, done=1),
-        [report.Pain(MON + H, 5, None)], "", [], [], [], [], [],
+    one = recovery_report.Report(
+        1, MON, MON, None, None, NOW, NOW, "Europe/Berlin", [], recovery_report.Tally(planned=1, done=1),
+        [recovery_report.Pain(MON + H, 5, None)], "", [], [], [], [], [],
     )  # fmt: skip
     from therapy_timer import report_html
 
@@ -228,19 +228,19 @@ def test_the_page_counts_one_session_and_one_score_in_the_singular():
 
 def test_the_text_shows_control_characters_escaped():
     noisy = [*LOG, logged(TUE + 9 * H, "note", text="\x1b]0;owned\x07")]
-    out = report.text_lines(report.build(PLAN, TIMELINE, noisy, SETTINGS, NOW, BERLIN), BERLIN)
+    out = recovery_report.text_lines(recovery_report.build(PLAN, TIMELINE, noisy, SETTINGS, NOW, BERLIN), BERLIN)
     assert "\x1b" not in "\n".join(out) and "  Tue 24 Nov 09:00  \\x1b]0;owned\\x07" in out
 
 
 def test_the_text_puts_the_later_lines_of_a_note_under_its_first():
     noted = [*LOG, logged(TUE + 9 * H, "note", text="first line\nsecond line")]
-    out = report.text_lines(report.build(PLAN, TIMELINE, noted, SETTINGS, NOW, BERLIN), BERLIN)
+    out = recovery_report.text_lines(recovery_report.build(PLAN, TIMELINE, noted, SETTINGS, NOW, BERLIN), BERLIN)
     at = out.index("  Tue 24 Nov 09:00  first line\n                    second line")
     assert at > out.index("Notes:")
 
 
 def test_every_line_of_the_text_table_fits_80_columns(made):
-    out = report.text_lines(made, BERLIN)
+    out = recovery_report.text_lines(made, BERLIN)
     table = out[
         out.index("") + 1 : out.index("cold: switches back to cold; signs: symptoms that match a listed warning sign.")
     ]
@@ -290,7 +290,7 @@ def test_csv_has_a_header_and_one_row_per_event_in_local_time_with_the_text_as_r
         ),
         LoggedEvent(4, 1, local(2026, 11, 24, 9, 6), "snooze", None, None, None, 12.5, NOW, "command"),
     ]
-    text = report.csv_text(events, BERLIN)
+    text = recovery_report.csv_text(events, BERLIN)
     assert text.startswith('"time","kind","plan","session","score","minutes","text","source"\r\n')
     assert list(csv.reader(io.StringIO(text))) == [
         ["time", "kind", "plan", "session", "score", "minutes", "text", "source"],
@@ -316,18 +316,18 @@ FORMULAS = [
 
 @pytest.mark.parametrize("text", FORMULAS)
 def test_a_free_text_cell_a_spreadsheet_would_read_as_a_formula_starts_with_a_single_quote(text):
-    assert report.defused(text) == "'" + text
+    assert recovery_report.defused(text) == "'" + text
 
 
 @pytest.mark.parametrize("text", ["better after the walk", "well-being: ok", "e-mail the physio", "3 - 4", ""])
 def test_free_text_that_is_no_formula_is_left_as_it_is(text):
-    assert report.defused(text) == text
+    assert recovery_report.defused(text) == text
 
 
 # HTML ------------------------------------------------------------------------------------------------
 
 
-def page_of(made: report.Report) -> str:
+def page_of(made: recovery_report.Report) -> str:
     from therapy_timer import report_html
 
     return report_html.page(made, BERLIN)
@@ -366,7 +366,7 @@ def test_the_table_has_a_row_per_day_with_the_counts(made):
 
 def test_the_page_escapes_what_people_typed_and_needs_nothing_from_the_network(made):
     typed = [*LOG, logged(TUE + 9 * H, "symptom", text="<script>alert('x')</script> & <img src=x>")]
-    page = page_of(report.build(PLAN, TIMELINE, typed, SETTINGS, NOW, BERLIN))
+    page = page_of(recovery_report.build(PLAN, TIMELINE, typed, SETTINGS, NOW, BERLIN))
     assert "<script" not in page and "<img" not in page
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &lt;img src=x&gt;" in page
     assert "slept on the floor &lt;b&gt;badly&lt;/b&gt;" in page
@@ -381,7 +381,7 @@ def test_the_page_has_the_settings_the_signs_and_the_advice_line(made):
     page = page_of(made)
     assert "In force from the start (Mon 23 Nov 09:00):</p>\n<pre>cold.minutes = 15\nheat.minutes = 15</pre>" in page
     changed = [*SETTINGS, (TUE, "cold.minutes = 12.0\nheat.minutes = 15\nwalk.minutes = 7.5")]
-    page = page_of(report.build(PLAN, TIMELINE, LOG, changed, NOW, BERLIN))
+    page = page_of(recovery_report.build(PLAN, TIMELINE, LOG, changed, NOW, BERLIN))
     assert "<p>Changed Tue 24 Nov 00:00:</p>\n<pre>cold.minutes = 12\nwalk.minutes = 7.5</pre>" in page
     assert signs.BY_NAME["nerve"].label in page and "tingling down my left leg" in page
     assert wording.NOT_ADVICE in page and "@page { size: A4" in page
@@ -391,7 +391,7 @@ def test_the_page_has_the_settings_the_signs_and_the_advice_line(made):
 
 def test_a_plan_with_no_pain_yet_says_so_in_the_chart():
     quiet = [e for e in LOG if e.kind != "pain"]
-    page = page_of(report.build(PLAN, TIMELINE, quiet, SETTINGS, NOW, BERLIN))
+    page = page_of(recovery_report.build(PLAN, TIMELINE, quiet, SETTINGS, NOW, BERLIN))
     assert 'class="pain-point"' not in page and "No pain scores logged" in page
 
 
@@ -399,7 +399,7 @@ def test_the_chart_gives_the_day_the_clocks_go_back_its_25_hours():
     sat = local(2026, 10, 24, 0, 0)  # Berlin leaves summer time on Sunday 25 October 2026, at 03:00
     plan = StoredPlan(2, Plan(sat + 9 * H, sat + 9 * H, sat + 58 * H), "stopped", "Europe/Berlin")
     pain = [LoggedEvent(1, 2, local(2026, 10, 26, 0, 0), "pain", 4, None, None, None, sat, None)]  # Monday 00:00
-    made = report.build(plan, Timeline([], [], []), pain, SETTINGS, sat + 60 * H, BERLIN)
+    made = recovery_report.build(plan, Timeline([], [], []), pain, SETTINGS, sat + 60 * H, BERLIN)
     page = page_of(made)
     assert [d.date.day for d in made.days] == [24, 25, 26]
     # 24 + 25 + 24 = 73 hours over 678 units: Sunday begins at 34 + 678 * 24 / 73 = 256.9 and
@@ -412,7 +412,7 @@ def test_the_chart_gives_the_day_the_clocks_go_back_its_25_hours():
 def test_switches_too_close_for_their_words_are_numbered_on_the_chart_and_in_the_list():
     second = TUE + 9 * H + 20 * M  # 15 minutes after the first: 678 * 900 / 172800 = 3.5 units apart
     timeline = TIMELINE._replace(switches=[*TIMELINE.switches, Switch(second, "heat-no-help")])
-    page = page_of(report.build(PLAN, timeline, [*LOG, logged(second, "heat-no-help")], SETTINGS, NOW, BERLIN))
+    page = page_of(recovery_report.build(PLAN, timeline, [*LOG, logged(second, "heat-no-help")], SETTINGS, NOW, BERLIN))
     labels = [part.split(">")[1].split("<")[0] for part in page.split('<text class="switch-label"')[1:]]
     assert labels == ["1", "2"]
     assert "<li>1. Tue 24 Nov 09:05: heat made it worse; back to cold</li>" in page
@@ -421,14 +421,14 @@ def test_switches_too_close_for_their_words_are_numbered_on_the_chart_and_in_the
 
 
 def test_recovered_with_the_same_pain_first_and_last_does_not_say_from_5_to_5():
-    from therapy_timer import render
+    from therapy_timer import terminal_text
     from therapy_timer.usecases import EndResult
 
     same = EndResult(1, NOW, "recovered", 3.0, {"ice": 1, "heat": 0, "walk": 0}, 0, 5, 5)
-    said = render.recovered(same)
+    said = terminal_text.recovered(same)
     assert "Pain was 5/10 when you first logged it and when you last did." in said
     assert not any("from 5/10 to 5/10" in line for line in said)
-    assert "Pain went from 7/10 to 2/10." in render.recovered(same._replace(pain_first=7, pain_last=2))
+    assert "Pain went from 7/10 to 2/10." in terminal_text.recovered(same._replace(pain_first=7, pain_last=2))
 
 
 def test_warning_sign_checks_are_counted_per_day_and_listed_with_where_they_came_from():
@@ -437,24 +437,24 @@ def test_warning_sign_checks_are_counted_per_day_and_listed_with_where_they_came
         logged(MON + 9 * H, "check", text="none"),  # the start screening, typed
         logged(TUE + 7 * H + 30 * M, "check", text="fever saddle")._replace(source="notification"),
     ]
-    made = report.build(PLAN, TIMELINE, sorted(checked, key=lambda e: e.at), SETTINGS, NOW, BERLIN)
+    made = recovery_report.build(PLAN, TIMELINE, sorted(checked, key=lambda e: e.at), SETTINGS, NOW, BERLIN)
     assert [d.checks for d in made.days] == [1, 1]
     first, second = made.checks
     assert (first.answer, first.signs, first.source) == ("none", (), "command")
     assert second.signs == (signs.BY_NAME["fever"].label, signs.BY_NAME["saddle"].label)
-    out = report.text_lines(made, BERLIN)
+    out = recovery_report.text_lines(made, BERLIN)
     at = out.index("Warning-sign checks answered: 2:")
     assert out[at + 1] == "  Mon 23 Nov 09:00  none of the warning signs (typed)"
     assert out[at + 2].startswith("  Tue 24 Nov 07:30  fever or chills") and out[at + 2].endswith(
         "(from the daily check-in)"
     )
-    from therapy_timer import report_html, views
+    from therapy_timer import json_views, report_html
 
     assert "none of the warning signs (typed)" in report_html.page(made, BERLIN)
-    as_json = views.result("report", made, BERLIN)
+    as_json = json_views.result("report", made, BERLIN)
     assert [d["checks"] for d in as_json["days"]] == [1, 1] and as_json["checks"][1]["answer"] == "fever saddle"
     assert (
-        report.text_lines(report.build(PLAN, TIMELINE, LOG, SETTINGS, NOW, BERLIN), BERLIN).count(
+        recovery_report.text_lines(recovery_report.build(PLAN, TIMELINE, LOG, SETTINGS, NOW, BERLIN), BERLIN).count(
             "Warning-sign checks answered: 0."
         )
         == 1

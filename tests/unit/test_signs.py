@@ -294,9 +294,9 @@ def test_the_emergency_advice_names_the_number_set():
 
 
 def test_words_that_match_nothing_are_never_told_as_good_news():
-    from therapy_timer import render
+    from therapy_timer import terminal_text
 
-    said = render.signs_answer([], "000")
+    said = terminal_text.signs_answer([], "000")
     assert "cannot judge" in said[0] and "none of" not in " ".join(said)
     emergency = said.index(next(line for line in said if "emergency number now (000)" in line))
     urgent = said.index(next(line for line in said if "emergency department" in line))

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from therapy_timer import render, wording
+from therapy_timer import terminal_text, wording
 from therapy_timer.protocol import SKIN_REST
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -83,14 +83,14 @@ def status_view(day: int, current: dict | None = None) -> dict:
 
 def test_status_on_day_ten_does_not_say_rest_comfortably():
     for day in (1, 10):
-        lines = render.now_and_next(status_view(day), BERLIN, NOW)
+        lines = terminal_text.now_and_next(status_view(day), BERLIN, NOW)
         assert "rest comfortably" not in " ".join(lines)
-    assert render.now_and_next(status_view(10), BERLIN, NOW) == [
+    assert terminal_text.now_and_next(status_view(10), BERLIN, NOW) == [
         "Now:  nothing planned; carry on with your usual activities as the pain allows"
     ]
     start, end = (NOW - timedelta(minutes=5)).isoformat(), (NOW + timedelta(minutes=10)).isoformat()
     answered = {"kind": "ice", "start": start, "end": end, "minutes": 15, "purpose": None, "outcome": "done"}
-    assert render.now_and_next(status_view(2, answered), BERLIN, NOW)[0].endswith(
+    assert terminal_text.now_and_next(status_view(2, answered), BERLIN, NOW)[0].endswith(
         "marked done; move about gently as the pain allows, and rest when it helps"
     )
 

@@ -126,11 +126,11 @@ def emit(data: Any, command: str | None = None) -> None:
 
 
 def print_result(app: App, as_json: bool, command: str, value: Any, text: list[str], **extra: Any) -> None:
-    """Print a use case's result: the lines for a person, or the JSON contract (`views.result`)."""
+    """Print a use case's result: the lines for a person, or the JSON contract (`json_views.result`)."""
     if as_json:
-        from therapy_timer import views
+        from therapy_timer import json_views
 
-        emit(views.result(command, value, app.zone, **extra))
+        emit(json_views.result(command, value, app.zone, **extra))
     else:
         lines(text)
 
@@ -176,10 +176,10 @@ def finish(command: Callable[[], object]) -> NoReturn:
 
 def status(app: App, as_json: bool) -> None:
     """`therapy-timer status`, however it was reached (click's command, or the glance in `main`)."""
-    from therapy_timer import render, usecases
+    from therapy_timer import terminal_text, usecases
 
     view = usecases.status(app.deps())
     view["daemon_running"] = app.daemon_running()
     if view["daemon_running"]:
         daemon_client.offer_desktop(app.folder)  # a daemon started outside the desktop takes this session
-    emit(view, "status") if as_json else lines(render.status(view, app.zone, app.now))
+    emit(view, "status") if as_json else lines(terminal_text.status(view, app.zone, app.now))

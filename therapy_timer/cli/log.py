@@ -46,10 +46,10 @@ def log_pain(app: App, score: int, note: str | None, at_text: str, as_json: bool
 
 
 def _switch(app: App, kind: SwitchKind, at_text: str, as_json: bool) -> None:
-    from therapy_timer import render, usecases
+    from therapy_timer import terminal_text, usecases
 
     result = usecases.switch(app.deps(), kind, app.when(at_text, "--at"))
-    print_result(app, as_json, f"log {kind}", result, render.switched(result, app.zone, app.now))
+    print_result(app, as_json, f"log {kind}", result, terminal_text.switched(result, app.zone, app.now))
 
 
 @log.command("heat-worse")
@@ -76,10 +76,10 @@ def log_heat_no_help(app: App, at_text: str, as_json: bool) -> None:
 @pass_app
 def log_try_heat_again(app: App, at_text: str, as_json: bool) -> None:
     """After the advice to see a doctor: you want to try heat again (it waits for this)."""
-    from therapy_timer import render, usecases
+    from therapy_timer import terminal_text, usecases
 
     result = usecases.try_heat_again(app.deps(), app.when(at_text, "--at"))
-    print_result(app, as_json, "log try-heat-again", result, render.tried_heat(result, app.zone, app.now))
+    print_result(app, as_json, "log try-heat-again", result, terminal_text.tried_heat(result, app.zone, app.now))
 
 
 @log.command("symptom", epilog="`therapy-timer signs` explains each NAME.")
@@ -90,7 +90,7 @@ def log_try_heat_again(app: App, at_text: str, as_json: bool) -> None:
 @pass_app
 def log_symptom(app: App, words: tuple[str, ...], sign_name: str | None, at_text: str, as_json: bool) -> None:
     """Record a symptom in your own words, or a listed warning sign (--sign); warning signs get advice at once."""
-    from therapy_timer import render, signs, usecases, views
+    from therapy_timer import json_views, signs, terminal_text, usecases
 
     at = app.when(at_text, "--at")
     chosen = signs.BY_NAME[sign_name] if sign_name else None
@@ -100,8 +100,8 @@ def log_symptom(app: App, words: tuple[str, ...], sign_name: str | None, at_text
     result = usecases.log_entry(app.deps(), "symptom", at, text=text)
     found = signs.read(text)
     number = app.config.advice.emergency_number
-    matched = [views.sign(s, number) for s in found]
-    answer = render.signs_answer(found, number)
+    matched = [json_views.sign(s, number) for s in found]
+    answer = terminal_text.signs_answer(found, number)
     answer[0] = answer[0].replace("Saved.", f"Saved{saved_at(app, result.at)}.", 1)
     print_result(app, as_json, "log symptom", result, answer, warning_signs=matched)
 
@@ -133,11 +133,11 @@ def log_note(app: App, words: tuple[str, ...], at_text: str, as_json: bool) -> N
 
 
 def _answer(app: App, outcome: Answer, at_text: str, as_json: bool) -> None:
-    from therapy_timer import usecases, views
+    from therapy_timer import json_views, usecases
 
     result = usecases.answer(app.deps(), outcome, app.when(at_text, "--at"))
     said = "done" if outcome == "done" else "skipped"
-    text = [f"Marked {said}: {views.label(result.session, app.zone)}."]
+    text = [f"Marked {said}: {json_views.label(result.session, app.zone)}."]
     session = result.session
     if outcome == "done" and session.kind != "walk" and result.at < session.end - timedelta(minutes=1):
         # "done" means the pack is off: said at the start, it may have meant "it's on"

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 @pass_app
 def start(app: App, injured_text: str | None, at_text: str, replace: bool, no_daemon: bool, as_json: bool) -> None:
     """Start a recovery plan and its reminders."""
-    from therapy_timer import render, usecases
+    from therapy_timer import terminal_text, usecases
 
     started = app.when(at_text, "the start time --at")
     injured = app.when(injured_text, "the injury time --injured") if injured_text else started
@@ -55,11 +55,11 @@ def start(app: App, injured_text: str | None, at_text: str, replace: bool, no_da
         if answered is not None:
             checked, screened = usecases.check(deps, answered), True
     reminders = _start_reminders(app, no_daemon)
-    text = render.started(result, reminders, app.zone, app.now)
+    text = terminal_text.started(result, reminders, app.zone, app.now)
     if checked is not None and checked.signs:  # a "yes": its advice first
-        text = [*render.checked(checked, app.config.advice.emergency_number), "", *text]
+        text = [*terminal_text.checked(checked, app.config.advice.emergency_number), "", *text]
     elif not screened:
-        text.append(render.SCREENING_LATER)
+        text.append(terminal_text.SCREENING_LATER)
     print_result(app, as_json, "start", result, text, reminders=reminders, screening_done=screened)
 
 
@@ -131,11 +131,11 @@ def status(app: App, as_json: bool) -> None:
 @pass_app
 def plan(app: App, from_text: str, hours: float, as_json: bool) -> None:
     """The timeline of sessions in a window of time."""
-    from therapy_timer import render, usecases
+    from therapy_timer import terminal_text, usecases
 
     start = app.when(from_text, "--from", allow_future=True)
     view = usecases.plan_window(app.deps(), start, start + timedelta(hours=hours))
-    emit(view, "plan") if as_json else lines(render.plan(view, app.zone, app.now))
+    emit(view, "plan") if as_json else lines(terminal_text.plan(view, app.zone, app.now))
 
 
 @click.command()
@@ -156,11 +156,13 @@ def stop(app: App, as_json: bool) -> None:
 @pass_app
 def recovered(app: App, as_json: bool) -> None:
     """End the plan because your back is better; shows a summary and tips to prevent the next one."""
-    from therapy_timer import render, usecases
+    from therapy_timer import terminal_text, usecases
 
     result = usecases.end(app.deps(), "recovered")
     _ended(app)
-    print_result(app, as_json, "recovered", result, render.recovered(result), prevention=list(wording.PREVENTION))
+    print_result(
+        app, as_json, "recovered", result, terminal_text.recovered(result), prevention=list(wording.PREVENTION)
+    )
 
 
 @click.command("run")

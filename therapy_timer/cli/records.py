@@ -28,10 +28,10 @@ if TYPE_CHECKING:
 @pass_app
 def history(app: App, as_json: bool) -> None:
     """Everything logged, oldest first."""
-    from therapy_timer import render, views
+    from therapy_timer import json_views, terminal_text
 
-    view = views.history(app.store.events(), app.zone)
-    emit(view, "history") if as_json else lines(render.history(view["events"], app.zone))
+    view = json_views.history(app.store.events(), app.zone)
+    emit(view, "history") if as_json else lines(terminal_text.history(view["events"], app.zone))
 
 
 @click.command("report")
@@ -63,10 +63,10 @@ def report_command(app: App, plan_id: int | None, csv_file: str | None, html_fil
     zone = (clock.zone_named(result.zone) if result else None) or app.zone
     said: list[tuple[str, str]] = []
     if csv_file is not None:
-        from therapy_timer import report as report_module
+        from therapy_timer import recovery_report
 
         events = app.store.events()  # the whole record, with or without a plan
-        _write(csv_file, report_module.csv_text(events, app.zone))
+        _write(csv_file, recovery_report.csv_text(events, app.zone))
         said.append((csv_file, f"{len(events)} events"))
     if html_file is not None and result is not None:
         from therapy_timer import report_html
@@ -75,17 +75,17 @@ def report_command(app: App, plan_id: int | None, csv_file: str | None, html_fil
         days, scores = len(result.days), len(result.pain)
         said.append((html_file, f"{days} day{'s' * (days != 1)}, {scores} pain score{'s' * (scores != 1)}"))
     if as_json:
-        from therapy_timer import views
+        from therapy_timer import json_views
 
-        emit(views.result("report", result, zone, files=[name for name in (csv_file, html_file) if name]))
+        emit(json_views.result("report", result, zone, files=[name for name in (csv_file, html_file) if name]))
     elif csv_file is not None or html_file is not None:
         for name, what in said:
             if name != "-":
                 click.echo(f"Wrote {name} ({what}).")
     elif result is not None:
-        from therapy_timer import report as report_module
+        from therapy_timer import recovery_report
 
-        lines(report_module.text_lines(result, zone))
+        lines(recovery_report.text_lines(result, zone))
 
 
 def _write(name: str, content: str) -> None:
@@ -165,7 +165,7 @@ def export_ics(app: App, file: str, days: int, as_json: bool) -> None:
         ics.replace(target, data)
     except OSError as exc:
         raise UsageError(f"cannot write {one_line(file)}: {exc.strerror or exc}") from None
-    from therapy_timer import render
+    from therapy_timer import terminal_text
 
-    text = [render.exported(result, file, zone, app.now)]
+    text = [terminal_text.exported(result, file, zone, app.now)]
     print_result(app, as_json, "export ics", result, text, file=str(target))

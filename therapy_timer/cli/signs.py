@@ -29,14 +29,14 @@ def signs(ctx: click.Context, as_json: bool) -> None:
     """The warning signs to watch for, and what to do about each."""
     if ctx.invoked_subcommand is not None:
         return
-    from therapy_timer import render, views
+    from therapy_timer import json_views, terminal_text
     from therapy_timer import signs as sign_list
 
     number = ctx.ensure_object(App).config.advice.emergency_number
     if as_json:
-        emit({"signs": [views.sign(s, number) for s in sign_list.SIGNS]}, "signs")
+        emit({"signs": [json_views.sign(s, number) for s in sign_list.SIGNS]}, "signs")
     else:
-        lines(render.signs_list(number))
+        lines(terminal_text.signs_list(number))
 
 
 @click.command("check", epilog="`therapy-timer signs` explains each NAME.")
@@ -53,7 +53,7 @@ def signs(ctx: click.Context, as_json: bool) -> None:
 @pass_app
 def check(app: App, none_of_these: bool, sign_names: tuple[str, ...], as_json: bool) -> None:
     """Answer the warning-sign questions: at a terminal it asks them; --none or --sign NAME for scripts."""
-    from therapy_timer import render, usecases, views
+    from therapy_timer import json_views, terminal_text, usecases
 
     if none_of_these and sign_names:
         raise UsageError("--none and --sign say different things: give one of them")
@@ -67,8 +67,8 @@ def check(app: App, none_of_these: bool, sign_names: tuple[str, ...], as_json: b
     result = usecases.check(app.deps(), sign_names)
     app.changed()
     number = app.config.advice.emergency_number
-    text = render.checked(result, number)
-    print_result(app, as_json, "check", result, text, signs=[views.sign(s, number) for s in result.signs])
+    text = terminal_text.checked(result, number)
+    print_result(app, as_json, "check", result, text, signs=[json_views.sign(s, number) for s in result.signs])
 
 
 def at_a_terminal() -> bool:

@@ -1,7 +1,7 @@
 """The recovery report: what a plan asked for, what was done, and how the pain went, day by day.
 
 Pure: `build` turns a plan, its timeline, its logged events, the settings in force, "now" and the
-zone into a `Report` (NamedTuples, so `--json` is `views.result` of it); `text_lines` renders it
+zone into a `Report` (NamedTuples, so `--json` is `json_views.result` of it); `text_lines` renders it
 for a terminal, and `csv_text` writes the whole record for a spreadsheet. Loaded only by
 `therapy-timer report`.
 
@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
-from therapy_timer import clock, signs, views
+from therapy_timer import clock, json_views, signs
 from therapy_timer.named_tuple import NamedTuple
 from therapy_timer.protocol import Timeline
 from therapy_timer.safe_text import visible
@@ -145,7 +145,7 @@ def build(
     """The report on `stored` as of `now`; `settings` are the recorded settings texts, oldest first."""
     plan = stored.plan
     until = min(plan.ended_at, now) if plan.ended_at else now
-    answers = {key: found["outcome"] for key, found in views.outcomes(logged).items()}
+    answers = {key: found["outcome"] for key, found in json_views.outcomes(logged).items()}
     switches = switch_marks(timeline, logged)
     worked = heat_reported_on(timeline, switches)
     pain = [Pain(e.at, e.score, e.text) for e in logged if e.kind == "pain" and e.score is not None]

@@ -185,7 +185,7 @@ def history(entries: list[dict[str, Any]], zone: tzinfo) -> list[str]:
 
 
 def started(result: StartResult, reminders: str, zone: tzinfo, now: datetime) -> list[str]:
-    from therapy_timer import views
+    from therapy_timer import json_views
 
     out = [
         wording.GUIDANCE,
@@ -212,7 +212,11 @@ def started(result: StartResult, reminders: str, zone: tzinfo, now: datetime) ->
             "If heat makes it worse, run `therapy-timer log heat-worse` and the plan switches to ice."
         )
     out += [wording.MOVING, wording.SKIN]
-    view = {"current": views.session(result.current, zone), "next": views.session(result.next, zone), "day": result.day}
+    view = {
+        "current": json_views.session(result.current, zone),
+        "next": json_views.session(result.next, zone),
+        "day": result.day,
+    }
     out += now_and_next(view, zone, now)
     if not result.too_long_ago:
         out.append(wording.NO_BETTER)
