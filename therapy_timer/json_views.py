@@ -19,6 +19,7 @@ from therapy_timer.store import LoggedEvent
 if TYPE_CHECKING:
     from therapy_timer.progress import Stalled
     from therapy_timer.reminders import Reminder
+    from therapy_timer.usecases import PlanWindow, Status
 
 SCHEMA = 1
 """The version of the JSON shape; raised when a key changes meaning or goes away."""
@@ -78,7 +79,22 @@ def take_off(upcoming: Sequence[Reminder], now: datetime) -> Reminder | None:
     return in_front([r for r in upcoming if r.sticky], now)
 
 
-def status(
+def status(result: Status) -> dict[str, Any]:
+    """`status --json`: the contract's keys, every one always there (None where there is no plan)."""
+    zone = result.zone
+    if result.plan is None or result.timeline is None:
+        view = dict(NO_PLAN_STATUS)
+    else:
+        view = plan_status(result.plan, result.timeline, result.logged, result.upcoming, result.now, zone, result.pains)
+        view["heat_first"] = result.heat_first
+    view["warning"] = warning(result.signs[0] if result.signs else None, zone, result.emergency_number)
+    view["open_signs"] = [warning(found, zone, result.emergency_number) for found in result.signs]
+    view["screening_done"] = result.screening_done
+    view["not_better"] = not_better(result.not_better)
+    return view
+
+
+def plan_status(
     plan: Plan,
     timeline: Timeline,
     events: list[LoggedEvent],
@@ -142,11 +158,11 @@ NO_PLAN_STATUS: dict[str, Any] = {
 }
 
 
-def plan_window(
-    timeline: Timeline, events: list[LoggedEvent], start: datetime, end: datetime, zone: tzinfo
-) -> dict[str, Any]:
-    """The sessions of the timeline that overlap [start, end) (a session cut at its start counts if in it)."""
-    answers = outcomes(events)
+def plan_window(window: PlanWindow) -> dict[str, Any]:
+    """`plan --json`: the sessions of the timeline that overlap [start, end) (a session cut at its
+    start counts if in it), the phases over it, and whether heat comes first."""
+    timeline, start, end, zone = window.timeline, window.start, window.end, window.zone
+    answers = outcomes(window.logged)
     chosen = [s for s in timeline.sessions if s.start < end and (s.end > start or s.start >= start)]
     phase = timeline.phase_at(start)
     return {
@@ -166,6 +182,7 @@ def plan_window(
             if (p.end is None or p.end > start) and p.start < end
         ],
         "sessions": [session(s, zone, answers) for s in chosen],
+        "heat_first": window.heat_first,
     }
 
 

@@ -22,7 +22,7 @@ from therapy_timer import json_views, progress, protocol, reminders, wording
 from therapy_timer import settings as config_module
 from therapy_timer.errors import RefusedError, UsageError
 from therapy_timer.named_tuple import NamedTuple
-from therapy_timer.protocol import Session, Settings, SwitchResult, Timeline, TryHeatResult
+from therapy_timer.protocol import Plan, Session, Settings, SwitchResult, Timeline, TryHeatResult
 from therapy_timer.settings import Config
 from therapy_timer.store import FiredReminder, LoggedEvent, Store, StoredPlan
 from therapy_timer.vocabulary import (
@@ -680,26 +680,47 @@ def since_the_injury(events: Sequence[LoggedEvent], stored: StoredPlan) -> list[
     return [e for e in events if e.at >= stored.plan.injured_at]
 
 
-def status(deps: Deps) -> dict[str, Any]:
+class Status(NamedTuple):
+    """Where the person stands in the plan, as of `now`: what `status` shows. `json_views.status`
+    turns it into the JSON contract, and the terminal text is written from that."""
+
+    now: datetime
+    zone: tzinfo
+    plan: Plan | None  # None: no active plan
+    timeline: Timeline | None
+    logged: list[LoggedEvent]  # the active plan's log
+    upcoming: list[Reminder]  # the reminders from a little before now to a few days ahead
+    pains: list[LoggedEvent]  # everything logged since the injury (a plan it replaced counts)
+    heat_first: bool
+    signs: list[Any]  # the warning signs on show, most serious first (`signs.open_signs`)
+    emergency_number: str
+    screening_done: bool | None  # None: no active plan
+    not_better: progress.Stalled | None
+
+
+def status(deps: Deps) -> Status:
     stored = deps.store.active_plan()
     everything = deps.store.events()  # read once: the signs, the screening and the pain all come from it
-    if stored is None:
-        view = dict(json_views.NO_PLAN_STATUS)
-    else:
-        loaded = PlanRead(deps, stored, deps.now + LOOKAHEAD)
-        upcoming = loaded.reminders(deps.now - LOOKBACK, deps.now + LOOKAHEAD)
-        since_injury = since_the_injury(everything, stored)  # a score from a plan it replaced counts
-        view = json_views.status(
-            stored.plan, loaded.timeline, loaded.logged, upcoming, deps.now, deps.zone, since_injury
-        )
-        view["heat_first"] = heat_first(loaded.settings, deps.now)
+    signs_on_show = open_signs(deps, everything)
     number = deps.config.advice.emergency_number
-    shown = open_signs(deps, everything)
-    view["warning"] = json_views.warning(shown[0] if shown else None, deps.zone, number)
-    view["open_signs"] = [json_views.warning(found, deps.zone, number) for found in shown]
-    view["screening_done"] = None if stored is None else screening_done(deps, stored, everything)
-    view["not_better"] = json_views.not_better(not_better(deps, everything))
-    return view
+    stalled = not_better(deps, everything)
+    if stored is None:
+        return Status(deps.now, deps.zone, None, None, [], [], [], False, signs_on_show, number, None, stalled)
+    loaded = PlanRead(deps, stored, deps.now + LOOKAHEAD)
+    return Status(
+        deps.now,
+        deps.zone,
+        stored.plan,
+        loaded.timeline,
+        loaded.logged,
+        loaded.reminders(deps.now - LOOKBACK, deps.now + LOOKAHEAD),
+        since_the_injury(everything, stored),
+        heat_first(loaded.settings, deps.now),
+        signs_on_show,
+        number,
+        screening_done(deps, stored, everything),
+        stalled,
+    )
 
 
 def open_signs(deps: Deps, everything: Sequence[LoggedEvent] | None = None) -> list[Any]:
@@ -887,11 +908,20 @@ def export_calendar(deps: Deps, days: int, previous: Sequence[CalendarEvent] = (
     return CalendarExport(stored.id, clock.zone_key(zone), span[0], span[1], made, len(made) - cancelled, cancelled)
 
 
-def plan_window(deps: Deps, start: datetime, end: datetime) -> dict[str, Any]:
+class PlanWindow(NamedTuple):
+    """The plan over a window of time: what `plan` shows (`json_views.plan_window` words it)."""
+
+    start: datetime
+    end: datetime
+    zone: tzinfo
+    timeline: Timeline
+    logged: list[LoggedEvent]
+    heat_first: bool
+
+
+def plan_window(deps: Deps, start: datetime, end: datetime) -> PlanWindow:
     loaded = load(deps, end)
-    view = json_views.plan_window(loaded.timeline, loaded.logged, start, end, deps.zone)
-    view["heat_first"] = heat_first(loaded.settings, start)
-    return view
+    return PlanWindow(start, end, deps.zone, loaded.timeline, loaded.logged, heat_first(loaded.settings, start))
 
 
 def timeline_of(deps: Deps, until: datetime) -> Timeline:

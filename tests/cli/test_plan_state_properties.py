@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.unit.test_protocol import BERLIN, local
-from therapy_timer import protocol, usecases
+from therapy_timer import json_views, protocol, usecases
 from therapy_timer.bootstrap import Wiring
 from therapy_timer.config import Cold, Config, Heat
 from therapy_timer.errors import TherapyTimerError
@@ -90,7 +90,7 @@ def test_one_plan_state_holds_over_a_random_life(tmp_path_factory, injured_days,
                 elif action == "snooze":
                     result = usecases.snooze(deps(), amount)
                     moved = result.session
-                    status = usecases.status(deps())
+                    status = json_views.status(usecases.status(deps()))
                     assert status["snoozed"] is not None and status["snoozed"]["due"] == _stamp(result.again_at), (
                         status["snoozed"],
                         result,
@@ -98,11 +98,11 @@ def test_one_plan_state_holds_over_a_random_life(tmp_path_factory, injured_days,
                 elif action in ("heat-worse", "heat-no-help"):
                     result = usecases.switch(deps(), action, now - amount * M)
                     if result.changed and not result.on_hold and result.at == now:
-                        assert usecases.status(deps())["heat_from"] == _stamp(result.heat_again_at)
+                        assert json_views.status(usecases.status(deps()))["heat_from"] == _stamp(result.heat_again_at)
                 elif action == "try-heat-again":
                     tried = usecases.try_heat_again(deps(), now - amount * M)
                     if tried.at == now:
-                        assert usecases.status(deps())["heat_from"] == _stamp(tried.heat_again_at)
+                        assert json_views.status(usecases.status(deps()))["heat_from"] == _stamp(tried.heat_again_at)
                 elif action == "stop-start":
                     usecases.end(deps(), "stopped")
                     usecases.start(deps(), T0 - timedelta(days=injured_days), now, False, "Europe/Berlin")
@@ -136,8 +136,8 @@ def _stamp(moment: datetime | None) -> str | None:
 
 def _views_agree(deps: usecases.Deps, now: datetime) -> None:
     """(ii) status, plan, the report and the daemon's view say the same."""
-    status = usecases.status(deps)
-    window = usecases.plan_window(deps, now, now + timedelta(days=2))
+    status = json_views.status(usecases.status(deps))
+    window = json_views.plan_window(usecases.plan_window(deps, now, now + timedelta(days=2)))
     upcoming = [s for s in window["sessions"] if datetime.fromisoformat(s["start"]) > now]
     assert (status["next"] or {}).get("key") == (upcoming[0]["key"] if upcoming else None)
     if status["heat_from"] is not None and datetime.fromisoformat(status["heat_from"]) < now + timedelta(days=2):

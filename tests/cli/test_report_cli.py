@@ -34,7 +34,7 @@ from tests.unit.test_report import (  # noqa: F401 (fixtures are used by name)
     session,
     store,
 )
-from therapy_timer import recovery_report, usecases
+from therapy_timer import json_views, recovery_report, usecases
 from therapy_timer.errors import RefusedError
 
 
@@ -61,7 +61,7 @@ def test_heat_no_help_and_heat_worse_in_the_same_minute_are_one_switch_back_to_c
     usecases.switch(deps(store, at), "heat-no-help", at)
     usecases.switch(deps(store, at), "heat-worse", at)
     later = deps(store, T0 + H)
-    assert len(usecases.status(later)["switches_back_to_cold"]) == 1
+    assert len(json_views.status(usecases.status(later))["switches_back_to_cold"]) == 1
     made = usecases.report(later, None)
     assert [(s.kind, s.changed) for s in made.switches] == [("heat-no-help", True), ("heat-worse", False)]
     assert sum(d.back_to_cold for d in made.days) == 1

@@ -38,7 +38,9 @@ def test_rule_9_an_edit_never_rewrites_a_session_that_began(store):
     usecases.answer(at(store, T0 + 16 * M), "done", T0 + 16 * M)
     shorter = Config(cold=Cold(minutes=12))
     usecases.log_entry(at(store, T0 + 30 * M, shorter), "pain", T0 + 30 * M, score=4)  # a write records the edit
-    view = usecases.plan_window(at(store, T0 + 31 * M, shorter), T0, T0 + 5 * timedelta(hours=1))
+    view = json_views.plan_window(
+        usecases.plan_window(at(store, T0 + 31 * M, shorter), T0, T0 + 5 * timedelta(hours=1))
+    )
     ice = [s for s in view["sessions"] if s["kind"] == "ice"]
     assert [s["minutes"] for s in ice[:2]] == [15, 12]
     kinds = [e.kind for e in store.events()]
@@ -49,8 +51,8 @@ def test_queries_never_write_and_show_the_settings_recorded(store):
     usecases.start(at(store, T0), T0, T0, False, "Europe/Berlin")
     shorter = Config(cold=Cold(minutes=12))
     before = store.events()
-    usecases.status(at(store, T0 + 2 * M, shorter))
-    view = usecases.plan_window(at(store, T0 + 2 * M, shorter), T0, T0 + 5 * timedelta(hours=1))
+    json_views.status(usecases.status(at(store, T0 + 2 * M, shorter)))
+    view = json_views.plan_window(usecases.plan_window(at(store, T0 + 2 * M, shorter), T0, T0 + 5 * timedelta(hours=1)))
     usecases.report(at(store, T0 + 2 * M, shorter))
     assert store.events() == before  # an edit a query sees is not recorded by it
     assert {s["minutes"] for s in view["sessions"] if s["kind"] == "ice"} == {15}  # the recorded settings
@@ -71,10 +73,10 @@ def test_rule_5_status_shows_an_answered_session_as_answered_and_a_pending_snooz
     usecases.start(at(store, T0), T0, T0, False, "Europe/Berlin")
     snoozed = usecases.snooze(at(store, T0 + 2 * M), 10)
     assert snoozed.title == "Ice on now" and snoozed.again_at == T0 + 12 * M
-    view = usecases.status(at(store, T0 + 3 * M))
+    view = json_views.status(usecases.status(at(store, T0 + 3 * M)))
     assert view["snoozed"]["title"] == "Again: ice on now"
     usecases.answer(at(store, T0 + 20 * M), "done", T0 + 20 * M)  # the snooze moved it to 09:12-09:27
-    view = usecases.status(at(store, T0 + 21 * M))
+    view = json_views.status(usecases.status(at(store, T0 + 21 * M)))
     assert view["current"]["key"] == snoozed.session and view["current"]["outcome"] == "done"
     assert view["snoozed"] is None
     assert view["next_reminder"]["title"] == "Ice on now"  # the 11:00 one: nothing of the answered one

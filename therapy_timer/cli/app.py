@@ -176,9 +176,9 @@ def finish(command: Callable[[], object]) -> NoReturn:
 
 def status(app: App, as_json: bool) -> None:
     """`therapy-timer status`, however it was reached (click's command, or the glance in `main`)."""
-    from therapy_timer import terminal_text, usecases
+    from therapy_timer import json_views, terminal_text, usecases
 
-    view = usecases.status(app.deps())
+    view = json_views.status(usecases.status(app.deps()))
     view["daemon_running"] = app.daemon_running()
     if view["daemon_running"]:
         daemon_client.offer_desktop(app.folder)  # a daemon started outside the desktop takes this session

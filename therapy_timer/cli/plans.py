@@ -131,10 +131,10 @@ def status(app: App, as_json: bool) -> None:
 @pass_app
 def plan(app: App, from_text: str, hours: float, as_json: bool) -> None:
     """The timeline of sessions in a window of time."""
-    from therapy_timer import terminal_text, usecases
+    from therapy_timer import json_views, terminal_text, usecases
 
     start = app.when(from_text, "--from", allow_future=True)
-    view = usecases.plan_window(app.deps(), start, start + timedelta(hours=hours))
+    view = json_views.plan_window(usecases.plan_window(app.deps(), start, start + timedelta(hours=hours)))
     emit(view, "plan") if as_json else lines(terminal_text.plan(view, app.zone, app.now))
 
 
