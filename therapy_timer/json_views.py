@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from therapy_timer.protocol import ANSWERS, Plan, Session, Timeline, day_of_recovery
+from therapy_timer.protocol import Plan, Session, Timeline, day_of_recovery, outcomes
 from therapy_timer.store import LoggedEvent
 
 if TYPE_CHECKING:
@@ -33,20 +33,6 @@ def stamp(moment: datetime | None, zone: tzinfo) -> str | None:
 def whole_minutes(value: float | timedelta) -> int:
     minutes = value / timedelta(minutes=1) if isinstance(value, timedelta) else value
     return round(minutes)
-
-
-def outcomes(events: Iterable[LoggedEvent]) -> dict[str, dict[str, Any]]:
-    """The first done/skip answer logged for each session key."""
-    found: dict[str, dict[str, Any]] = {}
-    for e in events:
-        if e.kind in ANSWERS and e.session and e.session not in found:
-            found[e.session] = {"outcome": e.kind, "at": e.at}
-    return found
-
-
-def label(s: Session, zone: tzinfo) -> str:
-    """ "ice 09:00-09:15": a session as a person names it."""
-    return f"{s.kind} {s.start.astimezone(zone):%H:%M}-{s.end.astimezone(zone):%H:%M}"
 
 
 def session(s: Session | None, zone: tzinfo, answers: dict[str, dict[str, Any]] | None = None) -> dict[str, Any] | None:
@@ -205,23 +191,6 @@ def history_entry(e: LoggedEvent, zone: tzinfo) -> dict[str, Any]:
 
 def history(events: Iterable[LoggedEvent], zone: tzinfo) -> dict[str, Any]:
     return {"schema": SCHEMA, "events": [history_entry(e, zone) for e in events]}
-
-
-def summary(plan: Plan, timeline: Timeline, events: list[LoggedEvent], now: datetime) -> dict[str, Any]:
-    """A short account of the plan, for `stop` and `recovered`: its days count from the plan's start."""
-    answers = outcomes(events)
-    done = {
-        kind: sum(1 for s in timeline.sessions if s.kind == kind and answers.get(s.key, {}).get("outcome") == "done")
-        for kind in ("ice", "heat", "walk")
-    }
-    pains = [e.score for e in events if e.kind == "pain" and e.score is not None]
-    return {
-        "days": round((now - plan.started_at) / timedelta(days=1), 1),
-        "done": done,
-        "switches_back_to_cold": len(timeline.switches),
-        "pain_first": pains[0] if pains else None,
-        "pain_last": pains[-1] if pains else None,
-    }
 
 
 def result(command: str, value: Any, zone: tzinfo, **extra: Any) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
-from therapy_timer import clock, json_views, signs
+from therapy_timer import clock, protocol, signs
 from therapy_timer.named_tuple import NamedTuple
 from therapy_timer.protocol import Timeline
 from therapy_timer.safe_text import visible
@@ -145,7 +145,7 @@ def build(
     """The report on `stored` as of `now`; `settings` are the recorded settings texts, oldest first."""
     plan = stored.plan
     until = min(plan.ended_at, now) if plan.ended_at else now
-    answers = {key: found["outcome"] for key, found in json_views.outcomes(logged).items()}
+    answers = {key: found["outcome"] for key, found in protocol.outcomes(logged).items()}
     switches = switch_marks(timeline, logged)
     worked = heat_reported_on(timeline, switches)
     pain = [Pain(e.at, e.score, e.text) for e in logged if e.kind == "pain" and e.score is not None]

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any, Literal
 
-from therapy_timer import json_views, progress, protocol, reminders, wording
+from therapy_timer import progress, protocol, reminders, wording
 from therapy_timer import settings as config_module
 from therapy_timer.errors import RefusedError, UsageError
 from therapy_timer.named_tuple import NamedTuple
@@ -403,6 +403,23 @@ class EndResult(NamedTuple):
     pain_last: int | None
 
 
+def plan_summary(plan: Plan, timeline: Timeline, events: list[LoggedEvent], now: datetime) -> dict[str, Any]:
+    """A short account of the plan, for `stop` and `recovered`: its days count from the plan's start."""
+    answers = protocol.outcomes(events)
+    done = {
+        kind: sum(1 for s in timeline.sessions if s.kind == kind and answers.get(s.key, {}).get("outcome") == "done")
+        for kind in ("ice", "heat", "walk")
+    }
+    pains = [e.score for e in events if e.kind == "pain" and e.score is not None]
+    return {
+        "days": round((now - plan.started_at) / timedelta(days=1), 1),
+        "done": done,
+        "switches_back_to_cold": len(timeline.switches),
+        "pain_first": pains[0] if pains else None,
+        "pain_last": pains[-1] if pains else None,
+    }
+
+
 def end(deps: Deps, reason: EndReason) -> EndResult:
     """End the plan (stop, or recovered): the record stays; the daemon is told."""
     stored = deps.store.require_plan()
@@ -412,7 +429,7 @@ def end(deps: Deps, reason: EndReason) -> EndResult:
         loaded = load(deps, deps.now, record=True)
         logged, timeline = loaded.logged, loaded.timeline
         loaded.record_settings()
-    summary = json_views.summary(stored.plan, timeline, logged, deps.now)
+    summary = plan_summary(stored.plan, timeline, logged, deps.now)
     deps.store.end_plan(stored.id, deps.now, reason)
     deps.nudge()
     return EndResult(
@@ -508,18 +525,18 @@ def answer(
         )
     if decision.refused == "already":
         raise RefusedError(
-            f"{json_views.label(session, deps.zone)} is already marked {decision.previous}",
+            f"{wording.session_label(session, deps.zone)} is already marked {decision.previous}",
             "answered",
-            session=json_views.label(session, deps.zone),
+            session=wording.session_label(session, deps.zone),
             outcome=decision.previous,
         )
     loaded.record_settings()
     earlier = deps.store.log_answer(loaded.stored.id, at, outcome, deps.now, session.key, source)
     if earlier is not None:  # answered by another command or a button in the meantime
         raise RefusedError(
-            f"{json_views.label(session, deps.zone)} is already marked {earlier}",
+            f"{wording.session_label(session, deps.zone)} is already marked {earlier}",
             "answered",
-            session=json_views.label(session, deps.zone),
+            session=wording.session_label(session, deps.zone),
             outcome=earlier,
         )
     deps.nudge()
@@ -627,7 +644,7 @@ def press(
         if button in ("done", "walked", "skip"):
             outcome: Answer = SKIP if button == "skip" else DONE
             answered = answer(deps, outcome, deps.now, session_key=session_key, source=source)
-            return PressResult(True, f"{json_views.label(answered.session, deps.zone)} marked {outcome}")
+            return PressResult(True, f"{wording.session_label(answered.session, deps.zone)} marked {outcome}")
         if button in SNOOZE_MINUTES:
             snoozed = snooze(deps, SNOOZE_MINUTES[button], key=reminder_key, source=source)
             return PressResult(True, f"snoozed until {wording.when(snoozed.again_at, deps.zone, deps.now)}")

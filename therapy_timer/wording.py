@@ -12,6 +12,7 @@ from therapy_timer.named_tuple import NamedTuple
 
 if TYPE_CHECKING:
     from therapy_timer.progress import Stalled
+    from therapy_timer.protocol import Session
     from therapy_timer.vocabulary import PhaseReason
 
 NOT_ADVICE = (
@@ -43,6 +44,11 @@ TRY_HEAT_COMMAND = "therapy-timer log try-heat-again"
 
 
 # Moments and lengths, as people read them (shared by every shell: terminal, notifications) ----------
+
+
+def session_label(s: Session, zone: tzinfo) -> str:
+    """ "ice 09:00-09:15": a session as a person names it."""
+    return f"{s.kind} {s.start.astimezone(zone):%H:%M}-{s.end.astimezone(zone):%H:%M}"
 
 
 def when(value: str | datetime | None, zone: tzinfo, now: datetime | None = None) -> str:

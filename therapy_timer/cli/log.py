@@ -133,11 +133,11 @@ def log_note(app: App, words: tuple[str, ...], at_text: str, as_json: bool) -> N
 
 
 def _answer(app: App, outcome: Answer, at_text: str, as_json: bool) -> None:
-    from therapy_timer import json_views, usecases
+    from therapy_timer import usecases
 
     result = usecases.answer(app.deps(), outcome, app.when(at_text, "--at"))
     said = "done" if outcome == "done" else "skipped"
-    text = [f"Marked {said}: {json_views.label(result.session, app.zone)}."]
+    text = [f"Marked {said}: {wording.session_label(result.session, app.zone)}."]
     session = result.session
     if outcome == "done" and session.kind != "walk" and result.at < session.end - timedelta(minutes=1):
         # "done" means the pack is off: said at the start, it may have meant "it's on"
