@@ -19,11 +19,10 @@ from therapy_timer.errors import UsageError
 _POSIX_NAME = r"(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]{3,}>)"
 _POSIX_OFFSET = r"[+-]?\d{1,2}(?::\d{1,2}){0,2}"
 _POSIX_RULE = r"(?:M\d{1,2}\.\d\.\d|J?\d{1,3})(?:/[+-]?\d{1,3}(?::\d{1,2}){0,2})?"
-POSIX_TZ = re.compile(
-    rf"{_POSIX_NAME}{_POSIX_OFFSET}(?:{_POSIX_NAME}(?:{_POSIX_OFFSET})?(?:,{_POSIX_RULE},{_POSIX_RULE})?)?"
-)
+POSIX_TZ = rf"{_POSIX_NAME}{_POSIX_OFFSET}(?:{_POSIX_NAME}(?:{_POSIX_OFFSET})?(?:,{_POSIX_RULE},{_POSIX_RULE})?)?"
 """A `TZ` value written the POSIX way (IEEE Std 1003.1, 8.3): a name, an offset west of UTC, and
-optionally a summer-time name, offset and the rules of its start and end."""
+optionally a summer-time name, offset and the rules of its start and end. A pattern, compiled (and
+kept by `re`) the first time a zone is not an IANA name: most starts never need it."""
 
 
 class UnknownZone(UsageError):
@@ -78,7 +77,7 @@ def zone_named(name: str | None) -> tzinfo | None:
         return ZoneInfo(iana)
     except (ZoneInfoNotFoundError, ValueError):
         pass
-    if POSIX_TZ.fullmatch(name):
+    if re.fullmatch(POSIX_TZ, name):
         return posix_zone(name)
     return None
 
