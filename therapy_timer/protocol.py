@@ -545,7 +545,7 @@ def _day_quiet(day: date, periods: tuple[ClockRange, ...], zone: tzinfo) -> tupl
         (wall(day, p.start, zone), wall(day + timedelta(days=1) if p.end <= p.start else day, p.end, zone))
         for p in periods
     )
-    if len(_QUIET_BY_DAY) >= 4096:  # a daemon running for weeks: keep it small
+    if len(_QUIET_BY_DAY) >= 512:  # a plan spans weeks, not years: a daemon running long keeps it small
         _QUIET_BY_DAY.clear()
     _QUIET_BY_DAY[key] = (zone, spans)
     return spans
