@@ -17,7 +17,7 @@ from pathlib import Path
 
 from common import Result, main
 
-from therapy_timer import bootstrap, recovery_report, report_html, usecases
+from therapy_timer import bootstrap, report_html, report_text, usecases
 from therapy_timer.config import Config
 from therapy_timer.errors import RefusedError
 from therapy_timer.store import Store
@@ -61,9 +61,9 @@ def measure(quick: bool) -> list[Result]:
         for _ in range(3 if quick else 30):
             began = time.perf_counter()
             made = usecases.report(deps)
-            recovery_report.text_lines(made, ZONE)
+            report_text.text_lines(made, ZONE)
             page = report_html.page(made, ZONE)
-            recovery_report.csv_text(store.events(), ZONE)
+            report_text.csv_text(store.events(), ZONE)
             runs.append(time.perf_counter() - began)
         events = len(store.events())
     finally:

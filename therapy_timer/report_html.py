@@ -15,7 +15,8 @@ from html import escape
 
 from therapy_timer import __version__, wording
 from therapy_timer.protocol import midnight
-from therapy_timer.recovery_report import SWITCH_SAYS, Report, Tally, check_said, day_name, moment
+from therapy_timer.recovery_report import Report, Tally
+from therapy_timer.report_text import SWITCH_SAYS, check_said, day_name, moment
 
 # The chart's drawing area, in SVG units (it scales to the page's width).
 WIDTH, HEIGHT = 720, 330

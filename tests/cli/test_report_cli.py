@@ -34,7 +34,7 @@ from tests.unit.test_report import (  # noqa: F401 (fixtures are used by name)
     session,
     store,
 )
-from therapy_timer import json_views, recovery_report, usecases
+from therapy_timer import json_views, recovery_report, report_text, usecases
 from therapy_timer.errors import RefusedError
 
 
@@ -65,7 +65,7 @@ def test_heat_no_help_and_heat_worse_in_the_same_minute_are_one_switch_back_to_c
     made = usecases.report(later, None)
     assert [(s.kind, s.changed) for s in made.switches] == [("heat-no-help", True), ("heat-worse", False)]
     assert sum(d.back_to_cold for d in made.days) == 1
-    out = recovery_report.text_lines(made, BERLIN)
+    out = report_text.text_lines(made, BERLIN)
     assert (
         "  Tue 24 Nov 09:05  heat did not help" in out
         and "  Tue 24 Nov 09:05  heat made it worse (cold already)" in out

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from freezegun import freeze_time
 
-from therapy_timer import recovery_report, signs
+from therapy_timer import recovery_report, report_text, signs
 from therapy_timer.bootstrap import Wiring
 from therapy_timer.config import Config
 from therapy_timer.protocol import Phase, Plan, Session, Switch, Timeline
@@ -184,7 +184,7 @@ def test_settings_list_all_at_first_then_only_what_changed():
 
 
 def test_the_text_has_one_line_per_day_with_the_numbers_in_their_columns(made):
-    out = recovery_report.text_lines(made, BERLIN)
+    out = report_text.text_lines(made, BERLIN)
     assert out[:2] == ["Recovery report, plan 1: injured Mon 23 Nov 08:00.", "Plan running since Mon 23 Nov 09:00."]
     assert out[2] == "Pain: ▆▇▅▅  first 7, lowest 5, highest 8, last 6 out of 10, 4 entries."  # the 8 is not hidden
     rows = {line[:10].strip(): line[10:].split() for line in out if line.startswith(("Mon 23", "Tue 24", "all days"))}
@@ -212,7 +212,7 @@ def test_the_text_has_one_line_per_day_with_the_numbers_in_their_columns(made):
     ],
 )
 def test_the_pain_line_says_first_lowest_highest_and_last_or_one_value_once(scores, said):
-    assert recovery_report.pain_scores(scores) == said
+    assert report_text.pain_scores(scores) == said
 
 
 def test_the_page_counts_one_session_and_one_score_in_the_singular():
@@ -228,19 +228,19 @@ def test_the_page_counts_one_session_and_one_score_in_the_singular():
 
 def test_the_text_shows_control_characters_escaped():
     noisy = [*LOG, logged(TUE + 9 * H, "note", text="\x1b]0;owned\x07")]
-    out = recovery_report.text_lines(recovery_report.build(PLAN, TIMELINE, noisy, SETTINGS, NOW, BERLIN), BERLIN)
+    out = report_text.text_lines(recovery_report.build(PLAN, TIMELINE, noisy, SETTINGS, NOW, BERLIN), BERLIN)
     assert "\x1b" not in "\n".join(out) and "  Tue 24 Nov 09:00  \\x1b]0;owned\\x07" in out
 
 
 def test_the_text_puts_the_later_lines_of_a_note_under_its_first():
     noted = [*LOG, logged(TUE + 9 * H, "note", text="first line\nsecond line")]
-    out = recovery_report.text_lines(recovery_report.build(PLAN, TIMELINE, noted, SETTINGS, NOW, BERLIN), BERLIN)
+    out = report_text.text_lines(recovery_report.build(PLAN, TIMELINE, noted, SETTINGS, NOW, BERLIN), BERLIN)
     at = out.index("  Tue 24 Nov 09:00  first line\n                    second line")
     assert at > out.index("Notes:")
 
 
 def test_every_line_of_the_text_table_fits_80_columns(made):
-    out = recovery_report.text_lines(made, BERLIN)
+    out = report_text.text_lines(made, BERLIN)
     table = out[
         out.index("") + 1 : out.index("cold: switches back to cold; signs: symptoms that match a listed warning sign.")
     ]
@@ -290,7 +290,7 @@ def test_csv_has_a_header_and_one_row_per_event_in_local_time_with_the_text_as_r
         ),
         LoggedEvent(4, 1, local(2026, 11, 24, 9, 6), "snooze", None, None, None, 12.5, NOW, "command"),
     ]
-    text = recovery_report.csv_text(events, BERLIN)
+    text = report_text.csv_text(events, BERLIN)
     assert text.startswith('"time","kind","plan","session","score","minutes","text","source"\r\n')
     assert list(csv.reader(io.StringIO(text))) == [
         ["time", "kind", "plan", "session", "score", "minutes", "text", "source"],
@@ -316,12 +316,12 @@ FORMULAS = [
 
 @pytest.mark.parametrize("text", FORMULAS)
 def test_a_free_text_cell_a_spreadsheet_would_read_as_a_formula_starts_with_a_single_quote(text):
-    assert recovery_report.defused(text) == "'" + text
+    assert report_text.defused(text) == "'" + text
 
 
 @pytest.mark.parametrize("text", ["better after the walk", "well-being: ok", "e-mail the physio", "3 - 4", ""])
 def test_free_text_that_is_no_formula_is_left_as_it_is(text):
-    assert recovery_report.defused(text) == text
+    assert report_text.defused(text) == text
 
 
 # HTML ------------------------------------------------------------------------------------------------
@@ -442,7 +442,7 @@ def test_warning_sign_checks_are_counted_per_day_and_listed_with_where_they_came
     first, second = made.checks
     assert (first.answer, first.signs, first.source) == ("none", (), "command")
     assert second.signs == (signs.BY_NAME["fever"].label, signs.BY_NAME["saddle"].label)
-    out = recovery_report.text_lines(made, BERLIN)
+    out = report_text.text_lines(made, BERLIN)
     at = out.index("Warning-sign checks answered: 2:")
     assert out[at + 1] == "  Mon 23 Nov 09:00  none of the warning signs (typed)"
     assert out[at + 2].startswith("  Tue 24 Nov 07:30  fever or chills") and out[at + 2].endswith(
@@ -454,7 +454,7 @@ def test_warning_sign_checks_are_counted_per_day_and_listed_with_where_they_came
     as_json = json_views.result("report", made, BERLIN)
     assert [d["checks"] for d in as_json["days"]] == [1, 1] and as_json["checks"][1]["answer"] == "fever saddle"
     assert (
-        recovery_report.text_lines(recovery_report.build(PLAN, TIMELINE, LOG, SETTINGS, NOW, BERLIN), BERLIN).count(
+        report_text.text_lines(recovery_report.build(PLAN, TIMELINE, LOG, SETTINGS, NOW, BERLIN), BERLIN).count(
             "Warning-sign checks answered: 0."
         )
         == 1

@@ -63,10 +63,10 @@ def report_command(app: App, plan_id: int | None, csv_file: str | None, html_fil
     zone = (clock.zone_named(result.zone) if result else None) or app.zone
     said: list[tuple[str, str]] = []
     if csv_file is not None:
-        from therapy_timer import recovery_report
+        from therapy_timer import report_text
 
         events = app.store.events()  # the whole record, with or without a plan
-        _write(csv_file, recovery_report.csv_text(events, app.zone))
+        _write(csv_file, report_text.csv_text(events, app.zone))
         said.append((csv_file, f"{len(events)} events"))
     if html_file is not None and result is not None:
         from therapy_timer import report_html
@@ -83,9 +83,9 @@ def report_command(app: App, plan_id: int | None, csv_file: str | None, html_fil
             if name != "-":
                 click.echo(f"Wrote {name} ({what}).")
     elif result is not None:
-        from therapy_timer import recovery_report
+        from therapy_timer import report_text
 
-        lines(recovery_report.text_lines(result, zone))
+        lines(report_text.text_lines(result, zone))
 
 
 def _write(name: str, content: str) -> None:
