@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from therapy_timer import bootstrap
-from therapy_timer.calendar import live as live_calendar
+from therapy_timer.calendar import writer
 from therapy_timer.clock import Clock
 from therapy_timer.daemon import Daemon
 from therapy_timer.notify import Note, Notifier, TerminalBackend
@@ -228,7 +228,7 @@ class Finished:
 def write_here(folder: Path, config_path: Path, now: datetime) -> Finished:
     """`live_calendar.spawn`'s work, done in the test's own process."""
     try:
-        live_calendar.write(folder, config_path, now)
+        writer.write(folder, config_path, now)
     except Exception as exc:
         return Finished(1, f"{type(exc).__name__}: {exc}".encode())
     return Finished(0)

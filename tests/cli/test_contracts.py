@@ -431,8 +431,8 @@ def test_no_json_golden_is_left_for_a_command_that_is_gone():
 
 ENTRY_POINTS = {
     "therapy_timer.daemon": "therapy_timer.bootstrap:main",  # what `start`, `run` and the login entry execute
-    "therapy_timer.calendar.live": "therapy_timer.calendar.live:main",  # the daemon's calendar writer
-    "therapy_timer.live_calendar": "therapy_timer.calendar.live:main",  # what daemons of 0.3.0 still spawn
+    "therapy_timer.calendar.writer": "therapy_timer.calendar.writer:main",  # the daemon's calendar writer
+    "therapy_timer.live_calendar": "therapy_timer.calendar.writer:main",  # what daemons of 0.3.0 still spawn
     "therapy_timer.push": "therapy_timer.push:child_main",  # the daemon's one push, in a child process
 }
 

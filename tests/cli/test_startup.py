@@ -38,7 +38,11 @@ def test_status_loads_neither_the_daemon_nor_what_only_other_commands_need(user_
     # therapy_timer.reminders is wanted: status shows the next reminder and a pending snooze (issue 9)
     unwanted = {"apscheduler", "plyer", "json", "tomllib", "icalendar", "csv"}
     unwanted.add("statistics")  # about 8 ms (fractions, decimal, random) for a median of a few scores
-    unwanted |= {"therapy_timer.recovery_report", "therapy_timer.report_html"}  # loaded by `report` alone
+    unwanted |= {
+        "therapy_timer.recovery_report",
+        "therapy_timer.report_text",
+        "therapy_timer.report_html",
+    }  # `report` alone
     if sys.platform == "linux":
         unwanted.add("platformdirs")  # the XDG rule is read directly there
     assert "therapy_timer.json_views" in loaded and "therapy_timer.reminders" in loaded

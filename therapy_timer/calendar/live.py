@@ -21,7 +21,6 @@ to the folder after the daemon let go of it.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import threading
@@ -54,8 +53,8 @@ Start = Callable[[Path, Path, datetime], Child]
 
 
 def spawn(folder: Path, config_path: Path, now: datetime) -> Child:
-    """The real writer: this module as a process of its own (icalendar is loaded there, not here)."""
-    command = [sys.executable, "-m", "therapy_timer.calendar.live", str(folder), str(config_path), now.isoformat()]
+    """The real writer: `calendar.writer` as a process of its own (icalendar is loaded there, not here)."""
+    command = [sys.executable, "-m", "therapy_timer.calendar.writer", str(folder), str(config_path), now.isoformat()]
     return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
@@ -148,56 +147,3 @@ class LiveCalendar:
         if problem != self._told:
             self._told = problem
             self.log(f"the calendar copy ({self.folder / NAME}) was not written: {problem}")
-
-
-# The writer process --------------------------------------------------------------------------------
-
-
-def write(folder: Path, config_path: Path, now: datetime) -> bool:
-    """Write `folder`/plan.ics for the latest plan as the daemon sees it; True if the file changed.
-
-    Read-only on the record. The settings are the config file's, or when it cannot be read the ones
-    last recorded with the plan (what the daemon keeps using). Our own earlier copy, if unreadable,
-    is written afresh.
-    """
-    from therapy_timer import usecases
-    from therapy_timer.bootstrap import Wiring
-    from therapy_timer.calendar import ics
-    from therapy_timer.store import DB_NAME
-
-    if not (folder / DB_NAME).exists():  # forgotten or never started: nothing to show, nothing to create
-        return False
-    store = Store(folder)
-    try:
-        latest = store.plan()
-        if latest is None:
-            return False
-        wiring = Wiring(config_path)
-        target = folder / NAME
-        try:
-            previous = ics.previous(target)
-        except ics.NotOurs:
-            previous = []
-        deps = wiring.deps(store, now, wiring.settings(store).config)
-        result = usecases.export_calendar(deps, DAYS, previous)
-        return ics.replace(target, ics.render(result.events, deps.zone_of(latest)))
-    finally:
-        store.close()
-
-
-def main(argv: list[str]) -> int:
-    """`python -m therapy_timer.calendar.live FOLDER CONFIG NOW`: what `spawn` runs."""
-    from therapy_timer.errors import fail
-
-    if hasattr(os, "nice"):
-        os.nice(10)  # the desktop, the commands and the daemon's reminders come first
-    try:
-        folder, config_path, now = Path(argv[0]), Path(argv[1]), datetime.fromisoformat(argv[2])
-        write(folder, config_path, now)
-    except Exception as exc:
-        fail(f"{type(exc).__name__}: {exc}", 1)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
