@@ -23,16 +23,15 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
+from tests.helpers import BERLIN_NAME
 from therapy_timer.cli.group import cli
 
-BERLIN = "Europe/Berlin"
 TIER_NAMES = ("unit", "cli", "daemon", "system")
 
 
@@ -146,7 +145,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runtime_dir: Path)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime_dir))
-    monkeypatch.setenv("TZ", BERLIN)
+    monkeypatch.setenv("TZ", BERLIN_NAME)
     monkeypatch.delenv("THERAPY_TIMER_DEBUG", raising=False)
     return data
 
@@ -176,7 +175,3 @@ class Run:
 @pytest.fixture
 def run() -> Run:
     return Run()
-
-
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=timezone.utc)  # type: ignore[misc]

@@ -1,4 +1,5 @@
-"""Test doubles for the daemon: a clock set by hand, a scheduler that steps it, a recording desktop.
+"""What the tests share: moments and zones, and the daemon's test doubles (a clock set by hand, a
+scheduler that steps it, a recording desktop). Fixtures live in conftest.py; what is here is imported.
 
 `stepping_daemon` builds the daemon the way every entry point does (`bootstrap.build`), with a hand
 clock and a `SteppingScheduler`: no threads and no sleeping, time moves when the test says so.
@@ -12,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,7 +26,26 @@ from therapy_timer.notify import Note, Notifier, TerminalBackend
 from therapy_timer.notify.dbus import ServerEvent
 from therapy_timer.store import Store
 
-BERLIN = ZoneInfo("Europe/Berlin")
+BERLIN_NAME = "Europe/Berlin"
+"""The tests' time zone by name, as TZ and the command line take it (conftest sets TZ to it)."""
+BERLIN = ZoneInfo(BERLIN_NAME)
+
+T0 = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)
+"""Tuesday 24 November 2026, 09:00 in Berlin: the moment most plans start, in UTC as the clock gives it."""
+T0_TEXT = "2026-11-24 09:00:00+01:00"
+"""T0 as the command line's tests write it (for `freeze_time`)."""
+M = timedelta(minutes=1)
+H = timedelta(hours=1)
+
+
+def utc(*parts: int) -> datetime:
+    """datetime(*parts) in UTC."""
+    return datetime(*parts, tzinfo=timezone.utc)  # type: ignore[misc]
+
+
+def local(y: int, mo: int, d: int, h: int, mi: int = 0, zone: ZoneInfo = BERLIN) -> datetime:
+    """The moment a clock in `zone` shows that wall time, in UTC."""
+    return datetime(y, mo, d, h, mi, tzinfo=zone).astimezone(timezone.utc)
 
 
 class HandClock(Clock):

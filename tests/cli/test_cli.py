@@ -9,17 +9,16 @@ import subprocess
 import sys
 import time
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from freezegun import freeze_time
 
-T0 = "2026-11-24 09:00:00+01:00"  # a Tuesday morning in Berlin
+from tests.helpers import BERLIN, T0_TEXT
 
 
 @pytest.fixture
 def plan(run):
-    with freeze_time(T0):
+    with freeze_time(T0_TEXT):
         run("start", "--no-daemon")
     return run
 
@@ -28,14 +27,14 @@ def iso(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-@freeze_time(T0)
+@freeze_time(T0_TEXT)
 def test_start_prints_what_happens_next_and_a_notice(run):
     out = run("start", "--injured", "-1h", "--no-daemon").stdout
     assert "day 1 of recovery" in out and "Now:  ice until 09:15" in out
     assert "not medical advice" in out
 
 
-@freeze_time(T0)
+@freeze_time(T0_TEXT)
 def test_a_second_plan_is_refused_unless_replaced(plan):
     result = plan("start", "--no-daemon", code=1)
     assert result.stderr.startswith("therapy-timer: a plan is already active") and result.stderr.count("\n") == 1
@@ -72,7 +71,7 @@ def test_plan_json_lists_sessions_in_the_window_sorted(plan):
 
 
 def test_heat_worse_switches_back_to_cold_and_is_recorded(run):
-    with freeze_time(T0):
+    with freeze_time(T0_TEXT):
         run("start", "--no-daemon", "--injured", "-3d")
     with freeze_time("2026-11-24 09:05:00+01:00"):
         out = run("log", "heat-worse").stdout
@@ -110,7 +109,7 @@ def test_snooze_and_its_limits(plan):
         assert "cannot be snoozed" in plan("snooze", "5", code=1).stderr
 
 
-@freeze_time(T0)
+@freeze_time(T0_TEXT)
 @pytest.mark.parametrize(
     "args, code, message",
     [
@@ -141,7 +140,7 @@ def test_commands_that_need_a_plan_say_so(run, args):
     assert result.stderr == "therapy-timer: no active plan: start one with `therapy-timer start`\n"
 
 
-@freeze_time(T0)
+@freeze_time(T0_TEXT)
 def test_a_broken_config_is_an_error_with_the_file_and_nothing_is_recorded(run, config_file):
     config_file.write_text("[cold]\nminutes = 30\n")
     result = run("start", "--no-daemon", code=2)
@@ -154,7 +153,7 @@ def test_a_broken_config_is_an_error_with_the_file_and_nothing_is_recorded(run, 
     assert f"{config_file}:1:6: not valid TOML" in run("start", "--no-daemon", "--replace", code=2).stderr
 
 
-@freeze_time(T0)
+@freeze_time(T0_TEXT)
 def test_heat_first_by_choice_is_said_by_start_status_and_plan(run, config_file):
     config_file.write_text("[cold]\ndays = 0\n")
     started = run("start", "--no-daemon")
@@ -282,7 +281,7 @@ def test_ordinary_commands_do_not_load_the_daemon_libraries(plan, args):
     assert not {m for m in loaded if m.split(".")[0] in ("apscheduler", "plyer")}
 
 
-@freeze_time(T0)
+@freeze_time(T0_TEXT)
 def test_start_in_the_heat_phase_says_what_to_do_now(run):
     out = run("start", "--injured", "-3d", "--no-daemon").stdout
     assert "Now:  heat until 09:15" in out and "Next: " in out
@@ -321,7 +320,7 @@ def test_start_spawns_the_reminders_and_stop_ends_them(isolated, tmp_path):
 
 
 def test_every_reporting_command_speaks_json_with_the_schema(run):
-    with freeze_time(T0):
+    with freeze_time(T0_TEXT):
         shown = run.json("start", "--no-daemon", "--injured", "-3d")
         assert shown["schema"] == 1 and shown["command"] == "start" and shown["current"]["minutes"] == 15
         assert run.json("log", "pain", "4")["score"] == 4
@@ -353,13 +352,13 @@ def test_rule_11_history_shows_the_injury_in_local_time(plan):
 
 def test_status_json_has_the_same_keys_with_and_without_a_plan(run):
     without = run.json("status")
-    with freeze_time(T0):
+    with freeze_time(T0_TEXT):
         run("start", "--no-daemon")
         with_plan = run.json("status")
     assert set(without) == set(with_plan) and with_plan["schema"] == without["schema"] == 1
 
 
-@freeze_time(T0)
+@freeze_time(T0_TEXT)
 def test_a_plan_start_says_first_what_current_guidance_says_then_to_keep_moving(run):
     out = run("start", "--no-daemon").stdout.splitlines()
     assert (
@@ -370,13 +369,13 @@ def test_a_plan_start_says_first_what_current_guidance_says_then_to_keep_moving(
     assert "Now:  ice until 09:15 (15 min left): ice pack (or frozen vegetables) wrapped in a towel" in out
 
 
-@freeze_time(T0)
+@freeze_time(T0_TEXT)
 def test_rule_11_an_injury_weeks_ago_is_told_what_this_plan_is_for(run):
     out = run("start", "--no-daemon", "--injured", "-20d").stdout
     assert "for the first days" in out and "physical therapist" in out
 
 
-@freeze_time(T0)
+@freeze_time(T0_TEXT)
 def test_from_day_14_pain_no_lower_than_at_the_start_shows_a_notice_until_it_falls_or_is_acknowledged(run):
     run("start", "--no-daemon", "--injured", "-15d")  # day 16
     asked = run.json("status")["not_better"]
@@ -472,7 +471,7 @@ def test_two_answers_given_at_the_same_moment_cannot_both_land(plan, isolated, m
         return real(plan_id, at, kind, now_, session, source)
 
     monkeypatch.setattr(store, "log_answer", raced)
-    deps = Wiring(isolated.parent / "config.toml", ZoneInfo("Europe/Berlin")).deps(store, now, Config())
+    deps = Wiring(isolated.parent / "config.toml", BERLIN).deps(store, now, Config())
     with pytest.raises(RefusedError, match="already marked skip"):
         usecases.answer(deps, "done", now)
     assert [e.kind for e in store.events() if e.kind in ("done", "skip")] == ["skip"]
@@ -501,7 +500,7 @@ def test_not_a_number_is_refused_like_any_bad_number(plan):
         assert "is not a number" in result.stderr and "unexpected" not in result.stderr
 
 
-@freeze_time(T0)
+@freeze_time(T0_TEXT)
 def test_an_entry_logged_for_another_moment_says_which(plan):
     assert plan("log", "pain", "4").stdout == "Saved: pain 4/10.\n"
     assert plan("log", "pain", "5", "--at", "08:30").stdout == "Saved: pain 5/10 for 08:30.\n"
@@ -521,7 +520,7 @@ def test_done_long_before_the_end_says_no_take_it_off_reminder_will_come(plan):
     assert "It had 14 min to go, so no take-it-off reminder will come: if it is still on, take it off by 09:15" in out
 
 
-@freeze_time(T0)
+@freeze_time(T0_TEXT)
 def test_status_says_to_take_the_heat_off_while_the_stop_is_unanswered(run):
     """Found by a newcomer: status said 'Now: nothing; rest comfortably' under a 'Stop the heat now'."""
     run("start", "--no-daemon", "--injured", "-3d")

@@ -5,21 +5,16 @@ from __future__ import annotations
 import re
 import sqlite3
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.unit.test_protocol import local
+from tests.helpers import BERLIN, T0, M
 from therapy_timer import json_views, usecases
 from therapy_timer import store as store_module
 from therapy_timer.bootstrap import Wiring
 from therapy_timer.config import Cold, Config
 from therapy_timer.errors import RefusedError
 from therapy_timer.store import Store
-
-BERLIN = ZoneInfo("Europe/Berlin")
-M = timedelta(minutes=1)
-T0 = local(2026, 11, 24, 9, 0)
 
 
 @pytest.fixture

@@ -22,12 +22,11 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import HandClock, Parts, stepping_daemon
+from tests.helpers import T0, HandClock, Parts, stepping_daemon
 from tests.ntfy_server import Ntfy, Phone
 from therapy_timer import phone, push
 from therapy_timer.store import Store
 
-T0 = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)  # 09:00 in Berlin
 TOPIC = "back-a7Xq93kLm"
 pure = pytest.mark.unit
 

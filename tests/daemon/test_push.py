@@ -18,19 +18,18 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
 
-from tests.helpers import HandClock, stepping_daemon
+from tests.helpers import T0, HandClock, stepping_daemon
 from therapy_timer import push
 from therapy_timer.config import Push
 from therapy_timer.store import Store
 
-T0 = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)  # 09:00 in Berlin
 pure = pytest.mark.unit
 
 

@@ -20,7 +20,7 @@ import icalendar
 import pytest
 from freezegun import freeze_time
 
-BERLIN = ZoneInfo("Europe/Berlin")
+from tests.helpers import BERLIN
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.helpers import BERLIN, H, M, local
 from therapy_timer import protocol
 from therapy_timer.config import ClockRange, Cold, Config, Heat, QuietHours, Walk
 from therapy_timer.protocol import (
@@ -21,14 +22,6 @@ from therapy_timer.protocol import (
     in_quiet_hours,
     too_long_ago,
 )
-
-BERLIN = ZoneInfo("Europe/Berlin")
-H = timedelta(hours=1)
-M = timedelta(minutes=1)
-
-
-def local(y: int, mo: int, d: int, h: int, mi: int = 0, zone: ZoneInfo = BERLIN) -> datetime:
-    return datetime(y, mo, d, h, mi, tzinfo=zone).astimezone(timezone.utc)
 
 
 def hhmm(moment: datetime, zone: ZoneInfo = BERLIN) -> str:
