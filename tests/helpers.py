@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from therapy_timer import bootstrap
+from therapy_timer import bootstrap, usecases
 from therapy_timer.calendar import live as live_calendar
 from therapy_timer.clock import Clock
 from therapy_timer.daemon import Daemon
@@ -46,6 +46,19 @@ def utc(*parts: int) -> datetime:
 def local(y: int, mo: int, d: int, h: int, mi: int = 0, zone: ZoneInfo = BERLIN) -> datetime:
     """The moment a clock in `zone` shows that wall time, in UTC."""
     return datetime(y, mo, d, h, mi, tzinfo=zone).astimezone(timezone.utc)
+
+
+def new_plan(folder: Path, injured: datetime | None = None, started: datetime = T0, screened: bool = False) -> int:
+    """Start a plan in the record in `folder`, injured when it started unless told; `screened`: the
+    warning-sign questions were answered "none" at its start. Returns the plan's id."""
+    store = Store(folder)
+    try:
+        plan_id = store.start_plan(injured or started, started, False, started).id
+        if screened:
+            store.log(plan_id, started, usecases.CHECK, started, text="none")
+        return plan_id
+    finally:
+        store.close()
 
 
 class HandClock(Clock):

@@ -11,8 +11,8 @@ import sys
 import pytest
 from freezegun import freeze_time
 
+from tests.helpers import BERLIN, T0, H, M
 from tests.unit.test_report import (  # noqa: F401 (fixtures are used by name)
-    BERLIN,
     FORMULAS,
     IDS,
     LOG,
@@ -20,13 +20,9 @@ from tests.unit.test_report import (  # noqa: F401 (fixtures are used by name)
     NOW,
     PLAN,
     SETTINGS,
-    T0,
     TIMELINE,
     TUE,
-    H,
-    M,
     deps,
-    local,
     logged,
     made,
     page_of,

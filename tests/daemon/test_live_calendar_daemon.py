@@ -8,9 +8,7 @@ import sys
 import time
 
 from tests.unit.test_live_calendar import (  # noqa: F401 (fixtures are used by name)
-    T0,
     Counting,
-    M,
     Stuck,
     at,
     copy_of,

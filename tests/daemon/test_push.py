@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from tests.helpers import T0, HandClock, stepping_daemon
+from tests.helpers import T0, HandClock, new_plan, stepping_daemon
 from therapy_timer import push
 from therapy_timer.config import Push
 from therapy_timer.store import Store
@@ -110,12 +110,6 @@ def refused_url() -> str:
 def push_config(path: Path, url: str, detail: str = "full", token: str = "") -> None:
     token_line = f'token = "{token}"\n' if token else ""
     path.write_text(f'[push]\nurl = "{url}"\ndetail = "{detail}"\n{token_line}')
-
-
-def new_plan(folder: Path) -> None:
-    store = Store(folder)
-    store.start_plan(T0, T0, False, T0)
-    store.close()
 
 
 def failed_lines(logged: list[str]) -> list[str]:

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
-from tests.helpers import BERLIN, T0, HandClock, stepping_daemon
+from tests.helpers import BERLIN, T0, HandClock, new_plan, stepping_daemon
 from therapy_timer import checkin, config, protocol, push, reminders, signs, usecases, wording
 from therapy_timer.config import Config
 from therapy_timer.protocol import Event, Plan, Settings
@@ -237,14 +237,6 @@ def test_a_sign_named_prefix_is_the_one_signs_uses():
 
 
 # The daemon ----------------------------------------------------------------------------------------------
-
-
-def new_plan(folder, started=T0, screened: bool = False) -> None:
-    store = Store(folder)
-    plan = store.start_plan(started, started, False, started)
-    if screened:
-        store.log(plan.id, started, usecases.CHECK, started, text="none")
-    store.close()
 
 
 def checks(store: Store) -> list[tuple[str | None, str | None]]:
