@@ -1,5 +1,6 @@
-"""What the tests share: moments and zones, and the daemon's test doubles (a clock set by hand, a
-scheduler that steps it, a recording desktop). Fixtures live in conftest.py; what is here is imported.
+"""What the tests share: moments and zones, a plan in a record, the command run as a process, and
+the daemon's test doubles (a clock set by hand, a scheduler that steps it, a recording desktop).
+Fixtures live in conftest.py; what is here is imported.
 
 `stepping_daemon` builds the daemon the way every entry point does (`bootstrap.build`), with a hand
 clock and a `SteppingScheduler`: no threads and no sleeping, time moves when the test says so.
@@ -8,10 +9,11 @@ clock and a `SteppingScheduler`: no threads and no sleeping, time moves when the
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -59,6 +61,39 @@ def new_plan(folder: Path, injured: datetime | None = None, started: datetime = 
         return plan_id
     finally:
         store.close()
+
+
+THERAPY_TIMER = [sys.executable, "-m", "therapy_timer"]
+"""The command, as a process of its own started from this venv."""
+
+
+def tt(
+    env: Mapping[str, str] | None, *args: str, code: int | None = 0, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Run `therapy-timer ARGS` as a process in `env` (None: this process's), its output captured as
+    text, and check that it exits with `code` (None: the caller looks)."""
+    done = subprocess.run([*THERAPY_TIMER, *args], env=env, capture_output=True, text=True, timeout=timeout)
+    if code is not None:
+        assert done.returncode == code, f"{args}: exit {done.returncode}\nstdout: {done.stdout}\nstderr: {done.stderr}"
+    return done
+
+
+def importing(
+    env: Mapping[str, str] | None, *args: str, code: int | None = 0
+) -> tuple[set[str], subprocess.CompletedProcess[str]]:
+    """Run `therapy-timer ARGS` as `tt` does, under `python -X importtime`: every module it imported,
+    and how it ended."""
+    command = [sys.executable, "-X", "importtime", *THERAPY_TIMER[1:], *args]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    if code is not None:
+        assert done.returncode == code, f"{args}: exit {done.returncode}\n{done.stderr[-2000:]}"
+    lines = done.stderr.splitlines()
+    return {line.rsplit("|", 1)[-1].strip() for line in lines if line.startswith("import time:")}, done
+
+
+def imported(*args: str, env: Mapping[str, str] | None) -> set[str]:
+    """Every module `therapy-timer ARGS` imports, run as a process in `env` (it must succeed)."""
+    return importing(env, *args)[0]
 
 
 class HandClock(Clock):

@@ -6,14 +6,13 @@ import json
 import os
 import sqlite3
 import subprocess
-import sys
 import time
 from datetime import datetime
 
 import pytest
 from freezegun import freeze_time
 
-from tests.helpers import BERLIN, T0_TEXT
+from tests.helpers import BERLIN, T0_TEXT, THERAPY_TIMER, imported, tt
 
 
 @pytest.fixture
@@ -232,7 +231,7 @@ def test_every_command_has_help(run):
 def test_two_commands_at_once_both_land(plan, isolated):
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "therapy_timer", "log", "pain", str(n)],
+            [*THERAPY_TIMER, "log", "pain", str(n)],
             env=os.environ.copy(),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -244,22 +243,13 @@ def test_two_commands_at_once_both_land(plan, isolated):
 
 
 def test_real_subprocess_end_to_end(isolated):
-    env = {**os.environ}
-
-    def tt(*args, code=0):
-        done = subprocess.run(
-            [sys.executable, "-m", "therapy_timer", *args], env=env, capture_output=True, text=True, timeout=60
-        )
-        assert done.returncode == code, done.stderr
-        return done
-
-    tt("start", "--no-daemon", "--injured", "-30m")
-    view = json.loads(tt("status", "--json").stdout)
+    tt(None, "start", "--no-daemon", "--injured", "-30m")
+    view = json.loads(tt(None, "status", "--json").stdout)
     assert view["phase"] == "cold"
-    bad = tt("log", "pain", "11", code=2)
+    bad = tt(None, "log", "pain", "11", code=2)
     assert bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
-    tt("stop")
-    assert json.loads(tt("status", "--json").stdout)["phase"] is None
+    tt(None, "stop")
+    assert json.loads(tt(None, "status", "--json").stdout)["phase"] is None
     db = isolated / "therapy-timer.sqlite3"
     assert (os.stat(isolated).st_mode & 0o777, os.stat(db).st_mode & 0o777) == (0o700, 0o600)
     with sqlite3.connect(db) as conn:
@@ -268,15 +258,7 @@ def test_real_subprocess_end_to_end(isolated):
 
 @pytest.mark.parametrize("args", [("status",), ("plan", "--hours", "2")])
 def test_ordinary_commands_do_not_load_the_daemon_libraries(plan, args):
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "therapy_timer", *args],
-        capture_output=True,
-        text=True,
-        env=os.environ.copy(),
-        timeout=60,
-    )
-    assert done.returncode == 0
-    loaded = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    loaded = imported(*args, env=None)
     assert "therapy_timer.usecases" in loaded  # it did its work
     assert not {m for m in loaded if m.split(".")[0] in ("apscheduler", "plyer")}
 
@@ -290,15 +272,8 @@ def test_start_in_the_heat_phase_says_what_to_do_now(run):
 def test_start_spawns_the_reminders_and_stop_ends_them(isolated, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DBUS_SESSION_BUS_ADDRESS"}
 
-    def tt(*args):
-        done = subprocess.run(
-            [sys.executable, "-m", "therapy_timer", *args], env=env, capture_output=True, text=True, timeout=60
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout
-
     def running() -> bool:
-        return json.loads(tt("status", "--json"))["daemon_running"]
+        return json.loads(tt(env, "status", "--json").stdout)["daemon_running"]
 
     def within(seconds, condition):
         deadline = time.monotonic() + seconds
@@ -306,7 +281,7 @@ def test_start_spawns_the_reminders_and_stop_ends_them(isolated, tmp_path):
             time.sleep(0.05)
         return condition()
 
-    assert "starting in the background" in tt("start")
+    assert "starting in the background" in tt(env, "start").stdout
     autostart = tmp_path / "xdg-config" / "autostart" / "therapy-timer.desktop"
     assert '"-m" "therapy_timer.daemon"' in autostart.read_text()
     log = isolated / "daemon.log"
@@ -314,7 +289,7 @@ def test_start_spawns_the_reminders_and_stop_ends_them(isolated, tmp_path):
         log.read_text() if log.exists() else "no log"
     )
     assert running()
-    tt("stop")
+    tt(env, "stop")
     assert within(3, lambda: not running())
     assert not autostart.exists()
 

@@ -9,7 +9,7 @@ import icalendar
 import pytest
 from freezegun import freeze_time
 
-from tests.helpers import T0_TEXT
+from tests.helpers import T0_TEXT, THERAPY_TIMER, tt
 from therapy_timer.calendar import events as calendar_events
 from therapy_timer.cli import records
 
@@ -158,13 +158,10 @@ def test_the_bound_on_days_is_the_cores():
 def test_stdout_export_in_a_real_process_is_a_calendar(tmp_path: Path):
     import os
     import subprocess
-    import sys
 
     env = dict(os.environ)
-    subprocess.run([sys.executable, "-m", "therapy_timer", "start", "--no-daemon"], env=env, check=True, timeout=60)
-    done = subprocess.run(
-        [sys.executable, "-m", "therapy_timer", "export", "ics"], env=env, capture_output=True, timeout=60
-    )
+    tt(env, "start", "--no-daemon")
+    done = subprocess.run([*THERAPY_TIMER, "export", "ics"], env=env, capture_output=True, timeout=60)
     assert done.returncode == 0 and done.stderr == b""
     assert len(events_of(done.stdout)) > 10
 
@@ -189,17 +186,20 @@ def test_a_device_or_a_fifo_is_refused_in_one_line_at_once_and_nothing_is_read(t
     import os
     import resource
     import subprocess
-    import sys
 
     def small() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 
     name = special_file(kind, tmp_path)
-    tt = [sys.executable, "-m", "therapy_timer"]
-    subprocess.run([*tt, "start", "--no-daemon"], env=dict(os.environ), check=True, timeout=60)
+    tt(None, "start", "--no-daemon")
     for command in (["export", "ics", name], ["report", "--csv", name], ["report", "--html", name]):
         done = subprocess.run(
-            [*tt, *command], capture_output=True, text=True, timeout=30, preexec_fn=small, env=dict(os.environ)
+            [*THERAPY_TIMER, *command],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            preexec_fn=small,
+            env=dict(os.environ),
         )
         assert done.returncode == 2, (command, done.stderr)
         assert done.stderr == (

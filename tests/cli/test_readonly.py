@@ -8,10 +8,11 @@ import os
 import shlex
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import THERAPY_TIMER
 
 QUERIES = (
     ("status",),
@@ -29,7 +30,7 @@ QUERIES = (
 
 def read_only(folder: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """Run the installed command with `folder` mounted read-only for it alone (root or CI only)."""
-    command = shlex.join([sys.executable, "-m", "therapy_timer", *args])
+    command = shlex.join([*THERAPY_TIMER, *args])
     script = f"mount --bind {shlex.quote(str(folder))} {shlex.quote(str(folder))} && "
     script += f"mount -o remount,bind,ro {shlex.quote(str(folder))} && exec {command}"
     return subprocess.run(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from freezegun import freeze_time
 
-from tests.helpers import T0_TEXT
+from tests.helpers import T0_TEXT, THERAPY_TIMER
 
 
 def test_start_off_a_terminal_never_blocks_and_says_how_to_answer_later(run):
@@ -86,7 +86,7 @@ class Terminal:
     def __init__(self, *args: str) -> None:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: the command itself
-            os.execv(sys.executable, [sys.executable, "-m", "therapy_timer", *args])
+            os.execv(sys.executable, [*THERAPY_TIMER, *args])
         self.out = b""
 
     def wait_for(self, text: str, count: int = 1, timeout: float = 20) -> None:
@@ -175,7 +175,5 @@ def test_check_answered_not_sure_records_every_sign_the_question_names(isolated:
 
 
 def test_subprocess_off_a_terminal_is_told_how_to_answer(isolated: Path):
-    done = subprocess.run(
-        [sys.executable, "-m", "therapy_timer", "check"], capture_output=True, text=True, stdin=subprocess.DEVNULL
-    )
+    done = subprocess.run([*THERAPY_TIMER, "check"], capture_output=True, text=True, stdin=subprocess.DEVNULL)
     assert done.returncode == 2 and "--none" in done.stderr and "Traceback" not in done.stderr

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import tt
 from therapy_timer.store import Store
 
 NEEDED = ("dbus-daemon", "Xvfb", "dunst", "dunstctl", "notify-send")
@@ -75,7 +76,7 @@ def desktop(tmp_path):
     try:
         yield env
     finally:
-        subprocess.run([sys.executable, "-m", "therapy_timer", "stop"], env=env, capture_output=True, timeout=30)
+        tt(env, "stop", code=None, timeout=30)
         for proc in (dunst, xvfb):
             proc.terminate()
             proc.wait(10)
@@ -89,14 +90,6 @@ def wait_until(condition, seconds: float) -> bool:
             return True
         time.sleep(0.05)
     return False
-
-
-def tt(env, *args):
-    done = subprocess.run(
-        [sys.executable, "-m", "therapy_timer", *args], env=env, capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 def history(env) -> list[dict]:
@@ -163,9 +156,9 @@ def test_reminders_reach_a_real_notification_server_one_per_session(desktop):
     assert wait_until(lambda: fired(env)[-1][0] == "Stop the heat now", PATIENCE)
     assert count(env, "displayed") == 1  # the stop took the heat reminder's place
 
-    assert json.loads(tt(env, "status", "--json"))["daemon_running"] is True
+    assert json.loads(tt(env, "status", "--json").stdout)["daemon_running"] is True
     tt(env, "stop")
-    stopped = wait_until(lambda: not json.loads(tt(env, "status", "--json"))["daemon_running"], PATIENCE)
+    stopped = wait_until(lambda: not json.loads(tt(env, "status", "--json").stdout)["daemon_running"], PATIENCE)
     assert stopped, "daemon still running"
     shown = history(env)
     assert [n["summary"] for n in shown] == ["Ice on now", "Stop the heat now", "Reminders stopped"]
@@ -198,7 +191,7 @@ def test_a_button_pressed_on_a_real_server_is_recorded_and_followed_up(desktop, 
         press(env, "Done, it's off")
         assert wait_until(lambda: answers(env)[-1] == ("done", "notification"), PATIENCE)
     assert wait_until(lambda: count(env, "displayed") == 0, PATIENCE), "the answered reminder is still on screen"
-    assert "notification" in tt(env, "history")  # the record says where the answer came from
+    assert "notification" in tt(env, "history").stdout  # the record says where the answer came from
 
 
 def test_a_session_answered_on_the_command_line_leaves_the_screen(desktop):
@@ -212,7 +205,7 @@ def test_a_session_answered_on_the_command_line_leaves_the_screen(desktop):
 
 
 def test_doctor_names_the_backend_that_delivered(desktop):
-    report = json.loads(tt(desktop, "doctor", "--json"))
+    report = json.loads(tt(desktop, "doctor", "--json").stdout)
     assert report["notifications"]["delivered_by"] == "desktop (D-Bus)"
     assert report["notifications"]["buttons"] is True  # dunst offers actions
     assert report["notifications"]["notification_server"] == "running"
@@ -228,14 +221,14 @@ def test_doctor_from_a_plain_terminal_reports_how_the_running_reminders_reach_th
     tt(env, "start")
     assert wait_until(lambda: fired(env) != [], PATIENCE)
     plain = {k: v for k, v in env.items() if k not in ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY")}
-    report = json.loads(tt(plain, "doctor", "--json"))  # exit 0: the reminders reach the desktop
+    report = json.loads(tt(plain, "doctor", "--json").stdout)  # exit 0: the reminders reach the desktop
     assert report["ok"] is True and report["daemon"]["answered"] is True
     last = report["daemon"]["last_reminder"]
     assert (last["title"], last["delivered_by"], last["buttons"]) == ("Ice on now", "desktop (D-Bus)", True)
     assert report["daemon"]["test"] == {"delivered_by": "desktop (D-Bus)", "buttons": True}
     assert report["notifications"]["session"] == "this terminal"
     assert report["notifications"]["delivered_by"] == "terminal"  # the terminal's own session, apart
-    said = tt(plain, "doctor")
+    said = tt(plain, "doctor").stdout
     assert "their last reminder (Ice on now, " in said and "delivered by desktop (D-Bus), with buttons" in said
     assert "That is this terminal only" in said and "are not working" not in said
     tests = {n["body"] for n in history(env) if n["summary"] == "therapy-timer test"}  # dunst stacks repeats
@@ -245,10 +238,7 @@ def test_doctor_from_a_plain_terminal_reports_how_the_running_reminders_reach_th
 def test_without_a_session_bus_doctor_says_what_is_missing(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY")}
     env["XDG_RUNTIME_DIR"] = str(tmp_path)
-    done = subprocess.run(
-        [sys.executable, "-m", "therapy_timer", "doctor"], env=env, capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 1
+    done = tt(env, "doctor", code=1)
     assert "delivered by terminal" in done.stdout and "D-Bus" in done.stdout
 
 
@@ -266,10 +256,7 @@ def test_doctor_starts_no_bus_of_its_own_in_a_terminal_with_a_display(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DBUS_SESSION_BUS_ADDRESS"}
     env.update(DISPLAY=display, XDG_RUNTIME_DIR=str(tmp_path))  # no bus socket there either
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "therapy_timer", "doctor", "--json"], env=env, capture_output=True, text=True,
-            timeout=60,
-        )  # fmt: skip
+        done = tt(env, "doctor", "--json", code=None)
         assert json.loads(done.stdout)["notifications"]["notification_server"].startswith("no session bus")
         started = [command for _, command in marked(TEST_MARK, os.environ[TEST_MARK]) if "dbus" in command]
         assert started == [], started
@@ -429,7 +416,7 @@ def test_a_daemon_started_outside_the_desktop_takes_the_session_a_command_offers
     run from the desktop session offers its bus, and from then on they reach the desktop."""
     env = desktop
     console = {k: v for k, v in env.items() if k != "DBUS_SESSION_BUS_ADDRESS"}
-    started = tt(console, "start")
+    started = tt(console, "start").stdout
     assert "until you run any therapy-timer command" in started
     assert wait_until(lambda: fired(env) != [], PATIENCE)
     assert fired(env)[0][1] == "terminal" and count(env, "displayed") == 0
@@ -468,7 +455,7 @@ def test_the_daily_check_in_is_answered_on_a_real_server(desktop, label):
     if label == "None of these":
         assert wait_until(lambda: ("check", "notification") in answers(env), PATIENCE), answers(env)
         assert wait_until(lambda: count(env, "displayed") == 0, PATIENCE), "the answered check-in is still on screen"
-        assert "none" in tt(env, "history")
+        assert "none" in tt(env, "history").stdout
         return
     log = Path(env["THERAPY_TIMER_DATA_DIR"], "daemon.log")
     assert wait_until(lambda: "showed the warning signs" in log.read_text(), PATIENCE), log.read_text()
