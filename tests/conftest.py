@@ -20,7 +20,6 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,7 +28,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from tests.helpers import BERLIN_NAME
+from tests.helpers import BERLIN_NAME, wait_until
 from therapy_timer.cli.group import cli
 
 TIER_NAMES = ("unit", "cli", "daemon", "system")
@@ -78,9 +77,7 @@ def marked(variable: str, value: str) -> list[tuple[int, str]]:
 def end_left_behind(variable: str, value: str, patience: float) -> list[str]:
     """Wait up to `patience` seconds for the processes marked so to end (a daemon told to stop takes
     a moment), then end the rest; returns what had to be ended."""
-    deadline = time.monotonic() + patience
-    while marked(variable, value) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: not marked(variable, value), patience, every=0.05)
     left = marked(variable, value)
     for pid, _ in left:
         with contextlib.suppress(OSError):

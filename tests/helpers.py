@@ -353,13 +353,18 @@ def run_in_thread(daemon: Daemon) -> threading.Thread:
     return thread
 
 
-def wait_until(condition: Callable[[], bool], seconds: float = 3.0) -> bool:
-    """Poll `condition` for about `seconds` of real time (counted in polls: under freezegun
-    time.monotonic stands still, time.sleep does not)."""
-    for _ in range(int(seconds / 0.02)):
+def wait_until(condition: Callable[[], bool], seconds: float = 3.0, every: float = 0.02) -> bool:
+    """Poll `condition` every `every` seconds for about `seconds` of real time; whether it came true.
+
+    Counted both in polls and on the monotonic clock: under freezegun time.monotonic stands still
+    (time.sleep does not), and a slow condition (one that runs a process) makes every poll longer."""
+    deadline = time.monotonic() + seconds
+    for _ in range(max(1, round(seconds / every))):
         if condition():
             return True
-        time.sleep(0.02)
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(every)
     return condition()
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 import pytest
 from freezegun import freeze_time
 
-from tests.helpers import BERLIN, T0_TEXT, THERAPY_TIMER, imported, tt
+from tests.helpers import BERLIN, T0_TEXT, THERAPY_TIMER, imported, tt, wait_until
 
 
 @pytest.fixture
@@ -275,22 +275,16 @@ def test_start_spawns_the_reminders_and_stop_ends_them(isolated, tmp_path):
     def running() -> bool:
         return json.loads(tt(env, "status", "--json").stdout)["daemon_running"]
 
-    def within(seconds, condition):
-        deadline = time.monotonic() + seconds
-        while not condition() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return condition()
-
     assert "starting in the background" in tt(env, "start").stdout
     autostart = tmp_path / "xdg-config" / "autostart" / "therapy-timer.desktop"
     assert '"-m" "therapy_timer.daemon"' in autostart.read_text()
     log = isolated / "daemon.log"
-    assert within(3, lambda: log.exists() and "Ice on now" in log.read_text()), (
+    assert wait_until(lambda: log.exists() and "Ice on now" in log.read_text()), (
         log.read_text() if log.exists() else "no log"
     )
     assert running()
     tt(env, "stop")
-    assert within(3, lambda: not running())
+    assert wait_until(lambda: not running())
     assert not autostart.exists()
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from freezegun import freeze_time
 
-from tests.helpers import T0_TEXT, THERAPY_TIMER
+from tests.helpers import T0_TEXT, THERAPY_TIMER, wait_until
 
 
 def test_start_off_a_terminal_never_blocks_and_says_how_to_answer_later(run):
@@ -103,10 +103,8 @@ class Terminal:
     def press(self, keys: str) -> None:
         """Type once the command reads single keys: switching to them drops what was typed before
         (click.getchar flushes the input), as it would for a person typing ahead."""
-        end = time.monotonic() + 20
-        while termios.tcgetattr(self.fd)[3] & termios.ICANON:
-            assert time.monotonic() < end, "the command never waited for a key"
-            time.sleep(0.01)
+        waiting = wait_until(lambda: not termios.tcgetattr(self.fd)[3] & termios.ICANON, 20, every=0.01)
+        assert waiting, "the command never waited for a key"
         os.write(self.fd, keys.encode())
 
     def finish(self) -> tuple[int, str]:

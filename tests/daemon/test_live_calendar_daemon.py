@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 
-from tests.helpers import THERAPY_TIMER, tt
+from tests.helpers import THERAPY_TIMER, tt, wait_until
 from tests.unit.test_live_calendar import (  # noqa: F401 (fixtures are used by name)
     Counting,
     Stuck,
@@ -25,11 +24,7 @@ def test_the_real_daemon_writes_the_copy_in_a_process_of_its_own_and_the_last_on
     daemon = subprocess.Popen([*THERAPY_TIMER, "run"], env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         copy = isolated / live_calendar.NAME
-        for _ in range(300):
-            if copy.exists():
-                break
-            time.sleep(0.05)
-        assert copy.exists(), "no calendar copy within 15 s"
+        assert wait_until(copy.exists, 15), "no calendar copy within 15 s"
         assert all(e["status"] == "CONFIRMED" for e in copy_of(isolated))
         tt(env, "stop")
         daemon.wait(timeout=30)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import tt
+from tests.helpers import tt, wait_until
 from therapy_timer.store import Store
 
 NEEDED = ("dbus-daemon", "Xvfb", "dunst", "dunstctl", "notify-send")
@@ -81,15 +81,6 @@ def desktop(tmp_path):
             proc.terminate()
             proc.wait(10)
         os.kill(bus_pid, signal.SIGTERM)
-
-
-def wait_until(condition, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def history(env) -> list[dict]:
