@@ -1,6 +1,6 @@
-"""What the tests share: moments and zones, a plan in a record, the command run as a process, and
-the daemon's test doubles (a clock set by hand, a scheduler that steps it, a recording desktop).
-Fixtures live in conftest.py; what is here is imported.
+"""What the tests share: moments and zones, a plan in a record, the command run as a process,
+waiting, the skip that CI refuses, and the daemon's test doubles (a clock set by hand, a scheduler
+that steps it, a recording desktop). Fixtures live in conftest.py; what is here is imported.
 
 `stepping_daemon` builds the daemon the way every entry point does (`bootstrap.build`), with a hand
 clock and a `SteppingScheduler`: no threads and no sleeping, time moves when the test says so.
@@ -9,6 +9,8 @@ clock and a `SteppingScheduler`: no threads and no sleeping, time moves when the
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -17,8 +19,10 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from therapy_timer import bootstrap, usecases
 from therapy_timer.calendar import live as live_calendar
@@ -76,6 +80,30 @@ def tt(
     if code is not None:
         assert done.returncode == code, f"{args}: exit {done.returncode}\nstdout: {done.stdout}\nstderr: {done.stderr}"
     return done
+
+
+def unavailable(here: str, in_ci: str) -> NoReturn:
+    """What a test needs is missing: it is skipped on a developer machine (`here` says what to do),
+    and fails in CI, which runs as root and installs everything a test needs (`in_ci` says what)."""
+    if os.environ.get("CI"):
+        pytest.fail(in_ci)
+    pytest.skip(here)
+
+
+def needs_root(what: str) -> None:
+    """Skip the test unless it runs as root (CI does): `what` needs it."""
+    if os.geteuid() != 0:
+        unavailable(f"{what} needs root", f"CI runs as root so that {what} can be tested for real")
+
+
+def needs_tools(*tools: str, package: str) -> None:
+    """Skip the test unless every one of `tools` is on the PATH (CI installs `package`: see .ci/run)."""
+    missing = [tool for tool in tools if shutil.which(tool) is None]
+    if missing:
+        named = ", ".join(missing)
+        unavailable(
+            f"{named} not installed (apt install {package})", f"CI must install {package} (see .ci/run): {named}"
+        )
 
 
 def importing(

@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import THERAPY_TIMER
+from tests.helpers import THERAPY_TIMER, needs_root, needs_tools
 
 QUERIES = (
     ("status",),
@@ -41,10 +40,8 @@ def read_only(folder: Path, *args: str, env: dict[str, str]) -> subprocess.Compl
 
 @pytest.fixture
 def can_mount() -> None:
-    if os.geteuid() != 0 or shutil.which("unshare") is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI runs as root with unshare: this test must run there")
-        pytest.skip("needs root (a read-only bind mount of the data folder)")
+    needs_root("a read-only bind mount of the data folder")
+    needs_tools("unshare", package="util-linux")
 
 
 def test_every_query_reads_a_read_only_record_and_a_write_is_refused_in_one_line(isolated, run, can_mount, config_file):

@@ -21,18 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import THERAPY_TIMER, tt, wait_until
+from tests.helpers import THERAPY_TIMER, needs_root, needs_tools, tt, wait_until
 from therapy_timer import daemon_client, logfile
 from therapy_timer.store import DB_NAME, Store
 
 OTHER = "tt-neighbour"
-
-
-def needs_root(what: str) -> None:
-    if os.geteuid() != 0:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI runs as root so that {what} can be tested for real")
-        pytest.skip(f"{what} needs root")
 
 
 def desktopless_env() -> dict[str, str]:
@@ -423,16 +416,9 @@ def test_start_outside_a_desktop_session_says_at_once_that_reminders_only_reach_
 AWKWARD = "my data %d \"q\" $HOME \\back 'x' `id`"  # a space, a field code, quotes, $, a backslash, backticks
 
 
-def needs_tool(tool: str, package: str) -> None:
-    if shutil.which(tool) is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must install {package} (see .ci/run)")
-        pytest.skip(f"{tool} is not installed (apt install {package})")
-
-
 def test_the_login_entry_is_valid_and_starts_the_daemon_for_an_awkward_folder(tmp_path, monkeypatch, ended):
-    needs_tool("desktop-file-validate", "desktop-file-utils")
-    needs_tool("gio", "libglib2.0-bin")
+    needs_tools("desktop-file-validate", package="desktop-file-utils")
+    needs_tools("gio", package="libglib2.0-bin")
     from therapy_timer import autostart
 
     folder = tmp_path / AWKWARD
@@ -451,7 +437,7 @@ def test_the_login_entry_is_valid_and_starts_the_daemon_for_an_awkward_folder(tm
 
 
 def test_the_systemd_unit_is_valid_for_an_awkward_folder(tmp_path, monkeypatch):
-    needs_tool("systemd-analyze", "systemd")
+    needs_tools("systemd-analyze", package="systemd")
     from therapy_timer import autostart
 
     monkeypatch.setenv("THERAPY_TIMER_DATA_DIR", str(tmp_path / AWKWARD))

@@ -12,7 +12,6 @@ import email.header
 import json
 import os
 import select
-import shutil
 import socket
 import subprocess
 import threading
@@ -24,7 +23,7 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from tests.helpers import T0, THERAPY_TIMER, HandClock, new_plan, stepping_daemon, tt
+from tests.helpers import T0, THERAPY_TIMER, HandClock, needs_tools, new_plan, stepping_daemon, tt
 from therapy_timer import push
 from therapy_timer.config import Push
 from therapy_timer.store import Store
@@ -441,10 +440,7 @@ def tls_server(tmp_path: Path, server: Server, monkeypatch: pytest.MonkeyPatch) 
     SSL_CERT_FILE (the name resolves nowhere: only a proxy can reach it)."""
     import ssl
 
-    if not shutil.which("openssl"):
-        if os.environ.get("CI"):
-            pytest.fail("CI must install openssl (see .ci/run)")
-        pytest.skip("openssl is not installed (apt install openssl)")
+    needs_tools("openssl", package="openssl")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,10 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import tt, wait_until
+from tests.helpers import needs_tools, tt, unavailable, wait_until
 from therapy_timer.store import Store
 
 NEEDED = ("dbus-daemon", "Xvfb", "dunst", "dunstctl", "notify-send")
+SERVER = "dbus dbus-x11 xvfb dunst libnotify-bin"
+"""The packages that bring them: the desktop tests' install line."""
 PATIENCE = 15
 """Seconds to wait for what must happen: generous, as CI may share two cores with other work.
 Waiting is not timing: how fast is for bench/buttons.py and bench/reaction.py to judge."""
@@ -48,14 +49,7 @@ def private_bus() -> tuple[str, int]:
 
 @pytest.fixture
 def desktop(tmp_path):
-    missing = [tool for tool in NEEDED if not shutil.which(tool)]
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must install a notification server; missing: {', '.join(missing)}")
-        pytest.skip(
-            f"no notification server here (missing {', '.join(missing)}); "
-            "apt install dbus dbus-x11 xvfb dunst libnotify-bin"
-        )
+    needs_tools(*NEEDED, package=SERVER)
     address, bus_pid = private_bus()
     xvfb = subprocess.Popen(
         ["Xvfb", "-displayfd", "1", "-nolisten", "tcp"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
@@ -236,10 +230,7 @@ def test_without_a_session_bus_doctor_says_what_is_missing(tmp_path):
 def test_doctor_starts_no_bus_of_its_own_in_a_terminal_with_a_display(tmp_path):
     """Issue 21.15: with an X display and no session bus address, dbus-send autolaunched a bus
     (`dbus-launch --autolaunch` and a dbus-daemon) that stayed after doctor ended."""
-    if not (shutil.which("dbus-send") and shutil.which("dbus-launch") and shutil.which("Xvfb")):
-        if os.environ.get("CI"):
-            pytest.fail("CI must install dbus, dbus-x11 and xvfb")
-        pytest.skip("apt install dbus dbus-x11 xvfb")
+    needs_tools("dbus-send", "dbus-launch", "Xvfb", package="dbus dbus-x11 xvfb")
     from tests.conftest import TEST_MARK, marked
 
     screen = subprocess.Popen(["Xvfb", "-displayfd", "1", "-nolisten", "tcp"], stdout=subprocess.PIPE)
@@ -259,10 +250,7 @@ def test_doctor_starts_no_bus_of_its_own_in_a_terminal_with_a_display(tmp_path):
 @pytest.fixture
 def bus_without_server(monkeypatch):
     """A real private session bus on which no notification server runs."""
-    if not (shutil.which("dbus-daemon") and shutil.which("notify-send")):
-        if os.environ.get("CI"):
-            pytest.fail("CI must install dbus and libnotify-bin")
-        pytest.skip("needs dbus-daemon and notify-send")
+    needs_tools("dbus-daemon", "notify-send", package="dbus libnotify-bin")
     address, pid = private_bus()
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
     yield address
@@ -308,10 +296,7 @@ def test_a_lost_session_bus_falls_back_then_reconnects_with_backoff(tmp_path, mo
     from therapy_timer.notify import Note, Notifier, TerminalBackend
     from therapy_timer.notify.dbus import DBusBackend
 
-    if not all(shutil.which(tool) for tool in NEEDED):
-        if os.environ.get("CI"):
-            pytest.fail("CI must install a notification server")
-        pytest.skip("no notification server here")
+    needs_tools(*NEEDED, package=SERVER)
     socket_path = tmp_path / "bus"
     address = f"unix:path={socket_path}"
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
@@ -371,10 +356,11 @@ def test_a_reminder_shows_its_buttons_on_a_server_that_draws_them(tmp_path):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
     from xwd2png import content_box, convert, pixels
 
-    if not (os.path.exists(GTK_SERVER) and shutil.which("Xvfb")):
-        if os.environ.get("CI"):
-            pytest.fail("CI must install notification-daemon and xvfb")
-        pytest.skip("apt install notification-daemon xvfb")
+    needs_tools("Xvfb", package="xvfb")
+    if not os.path.exists(GTK_SERVER):
+        unavailable(
+            "apt install notification-daemon", f"CI must install notification-daemon (see .ci/run): {GTK_SERVER}"
+        )
     address, bus_pid = private_bus()
     screen = subprocess.Popen(
         ["Xvfb", "-displayfd", "1", "-nolisten", "tcp", "-screen", "0", "900x260x24", "-fbdir", str(tmp_path)],
