@@ -30,6 +30,7 @@ from click.testing import CliRunner
 
 from tests.helpers import BERLIN_NAME, wait_until
 from therapy_timer.cli.group import cli
+from therapy_timer.store import Store
 
 TIER_NAMES = ("unit", "cli", "daemon", "system")
 
@@ -150,6 +151,14 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runtime_dir: Path)
 @pytest.fixture
 def config_file(tmp_path: Path) -> Path:
     return tmp_path / "config.toml"
+
+
+@pytest.fixture
+def store(isolated: Path) -> Iterator[Store]:
+    """The record in the test's data folder, opened (and closed after the test)."""
+    opened = Store(isolated)
+    yield opened
+    opened.close()
 
 
 class Run:

@@ -25,8 +25,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from therapy_timer import bootstrap, usecases
+from therapy_timer.bootstrap import Wiring
 from therapy_timer.calendar import live as live_calendar
 from therapy_timer.clock import Clock
+from therapy_timer.config import Config
 from therapy_timer.daemon import Daemon
 from therapy_timer.notify import Note, Notifier, TerminalBackend
 from therapy_timer.notify.dbus import ServerEvent
@@ -65,6 +67,12 @@ def new_plan(folder: Path, injured: datetime | None = None, started: datetime = 
         return plan_id
     finally:
         store.close()
+
+
+def deps(store: Store, now: datetime, config: Config | None = None) -> usecases.Deps:
+    """What the use cases need, wired as the command line wires it, for the record `store` at `now`
+    (the default settings unless told, Berlin the zone)."""
+    return Wiring(store.path.parent / "config.toml", BERLIN).deps(store, now, config or Config())
 
 
 THERAPY_TIMER = [sys.executable, "-m", "therapy_timer"]

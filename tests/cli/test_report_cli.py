@@ -8,7 +8,7 @@ import json
 import pytest
 from freezegun import freeze_time
 
-from tests.helpers import BERLIN, T0, H, M, tt
+from tests.helpers import BERLIN, T0, H, M, deps, tt
 from tests.unit.test_report import (  # noqa: F401 (fixtures are used by name)
     FORMULAS,
     IDS,
@@ -19,13 +19,11 @@ from tests.unit.test_report import (  # noqa: F401 (fixtures are used by name)
     SETTINGS,
     TIMELINE,
     TUE,
-    deps,
     logged,
     made,
     page_of,
     recorded,
     session,
-    store,
 )
 from therapy_timer import json_views, recovery_report, usecases
 from therapy_timer.errors import RefusedError
