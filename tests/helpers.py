@@ -32,6 +32,7 @@ from therapy_timer.config import Config
 from therapy_timer.daemon import Daemon
 from therapy_timer.notify import Note, Notifier, TerminalBackend
 from therapy_timer.notify.dbus import ServerEvent
+from therapy_timer.protocol import Session, Timeline
 from therapy_timer.store import Store
 
 BERLIN_NAME = "Europe/Berlin"
@@ -54,6 +55,16 @@ def utc(*parts: int) -> datetime:
 def local(y: int, mo: int, d: int, h: int, mi: int = 0, zone: ZoneInfo = BERLIN) -> datetime:
     """The moment a clock in `zone` shows that wall time, in UTC."""
     return datetime(y, mo, d, h, mi, tzinfo=zone).astimezone(timezone.utc)
+
+
+def hhmm(moment: datetime, zone: ZoneInfo = BERLIN) -> str:
+    """A moment as a clock in `zone` shows it, with the day: "Tue 09:00"."""
+    return moment.astimezone(zone).strftime("%a %H:%M")
+
+
+def of(timeline: Timeline, kind: str) -> list[Session]:
+    """The sessions of one kind in a timeline."""
+    return [s for s in timeline.sessions if s.kind == kind]
 
 
 def new_plan(folder: Path, injured: datetime | None = None, started: datetime = T0, screened: bool = False) -> int:
