@@ -7,12 +7,9 @@ import ast
 from pathlib import Path
 from typing import get_args
 
-import pytest
-
 from tests.helpers import BERLIN, H, M, utc
 from therapy_timer import protocol, reminders, signs, usecases, vocabulary
 from therapy_timer.settings import Config
-from therapy_timer.store import Store
 from therapy_timer.vocabulary import EVENT_KINDS, PHASE_REASONS, SESSION_KINDS
 
 # Spelt out once more, as the record was written before there was a vocabulary: a word renamed,
@@ -82,13 +79,6 @@ def test_the_vocabulary_imports_nothing_but_typing():
 
 INJURED = utc(2026, 11, 20, 8, 0)  # three days before: the plan starts in heat
 STARTED = utc(2026, 11, 23, 9, 0)  # Monday, 10:00 in Berlin
-
-
-@pytest.fixture
-def store(tmp_path):
-    opened = Store(tmp_path / "data")
-    yield opened
-    opened.close()
 
 
 def test_a_recovery_lived_through_every_use_case_is_recorded_in_the_vocabularys_words_and_uses_them_all(store):
