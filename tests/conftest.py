@@ -20,19 +20,18 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
+from tests.helpers import BERLIN_NAME, wait_until
 from therapy_timer.cli.group import cli
+from therapy_timer.store import Store
 
-BERLIN = "Europe/Berlin"
 TIER_NAMES = ("unit", "cli", "daemon", "system")
 
 
@@ -79,9 +78,7 @@ def marked(variable: str, value: str) -> list[tuple[int, str]]:
 def end_left_behind(variable: str, value: str, patience: float) -> list[str]:
     """Wait up to `patience` seconds for the processes marked so to end (a daemon told to stop takes
     a moment), then end the rest; returns what had to be ended."""
-    deadline = time.monotonic() + patience
-    while marked(variable, value) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: not marked(variable, value), patience, every=0.05)
     left = marked(variable, value)
     for pid, _ in left:
         with contextlib.suppress(OSError):
@@ -146,7 +143,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runtime_dir: Path)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime_dir))
-    monkeypatch.setenv("TZ", BERLIN)
+    monkeypatch.setenv("TZ", BERLIN_NAME)
     monkeypatch.delenv("THERAPY_TIMER_DEBUG", raising=False)
     return data
 
@@ -154,6 +151,14 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runtime_dir: Path)
 @pytest.fixture
 def config_file(tmp_path: Path) -> Path:
     return tmp_path / "config.toml"
+
+
+@pytest.fixture
+def store(isolated: Path) -> Iterator[Store]:
+    """The record in the test's data folder, opened (and closed after the test)."""
+    opened = Store(isolated)
+    yield opened
+    opened.close()
 
 
 class Run:
@@ -176,7 +181,3 @@ class Run:
 @pytest.fixture
 def run() -> Run:
     return Run()
-
-
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=timezone.utc)  # type: ignore[misc]

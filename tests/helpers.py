@@ -1,4 +1,6 @@
-"""Test doubles for the daemon: a clock set by hand, a scheduler that steps it, a recording desktop.
+"""What the tests share: moments and zones, a plan in a record, the command run as a process,
+waiting, the skip that CI refuses, and the daemon's test doubles (a clock set by hand, a scheduler
+that steps it, a recording desktop). Fixtures live in conftest.py; what is here is imported.
 
 `stepping_daemon` builds the daemon the way every entry point does (`bootstrap.build`), with a hand
 clock and a `SteppingScheduler`: no threads and no sleeping, time moves when the test says so.
@@ -7,25 +9,138 @@ clock and a `SteppingScheduler`: no threads and no sleeping, time moves when the
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
-from therapy_timer import bootstrap
+import pytest
+
+from therapy_timer import bootstrap, usecases
+from therapy_timer.bootstrap import Wiring
 from therapy_timer.calendar import writer
 from therapy_timer.clock import Clock
+from therapy_timer.config import Config
 from therapy_timer.daemon import Daemon
 from therapy_timer.notify import Note, Notifier, TerminalBackend
 from therapy_timer.notify.dbus import ServerEvent
+from therapy_timer.protocol import Session, Timeline
 from therapy_timer.store import Store
 
-BERLIN = ZoneInfo("Europe/Berlin")
+BERLIN_NAME = "Europe/Berlin"
+"""The tests' time zone by name, as TZ and the command line take it (conftest sets TZ to it)."""
+BERLIN = ZoneInfo(BERLIN_NAME)
+
+T0 = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)
+"""Tuesday 24 November 2026, 09:00 in Berlin: the moment most plans start, in UTC as the clock gives it."""
+T0_TEXT = "2026-11-24 09:00:00+01:00"
+"""T0 as the command line's tests write it (for `freeze_time`)."""
+M = timedelta(minutes=1)
+H = timedelta(hours=1)
+
+
+def utc(*parts: int) -> datetime:
+    """datetime(*parts) in UTC."""
+    return datetime(*parts, tzinfo=timezone.utc)  # type: ignore[misc]
+
+
+def local(y: int, mo: int, d: int, h: int, mi: int = 0, zone: ZoneInfo = BERLIN) -> datetime:
+    """The moment a clock in `zone` shows that wall time, in UTC."""
+    return datetime(y, mo, d, h, mi, tzinfo=zone).astimezone(timezone.utc)
+
+
+def hhmm(moment: datetime, zone: ZoneInfo = BERLIN) -> str:
+    """A moment as a clock in `zone` shows it, with the day: "Tue 09:00"."""
+    return moment.astimezone(zone).strftime("%a %H:%M")
+
+
+def of(timeline: Timeline, kind: str) -> list[Session]:
+    """The sessions of one kind in a timeline."""
+    return [s for s in timeline.sessions if s.kind == kind]
+
+
+def new_plan(folder: Path, injured: datetime | None = None, started: datetime = T0, screened: bool = False) -> int:
+    """Start a plan in the record in `folder`, injured when it started unless told; `screened`: the
+    warning-sign questions were answered "none" at its start. Returns the plan's id."""
+    store = Store(folder)
+    try:
+        plan_id = store.start_plan(injured or started, started, False, started).id
+        if screened:
+            store.log(plan_id, started, usecases.CHECK, started, text="none")
+        return plan_id
+    finally:
+        store.close()
+
+
+def deps(store: Store, now: datetime, config: Config | None = None) -> usecases.Deps:
+    """What the use cases need, wired as the command line wires it, for the record `store` at `now`
+    (the default settings unless told, Berlin the zone)."""
+    return Wiring(store.path.parent / "config.toml", BERLIN).deps(store, now, config or Config())
+
+
+THERAPY_TIMER = [sys.executable, "-m", "therapy_timer"]
+"""The command, as a process of its own started from this venv."""
+
+
+def tt(
+    env: Mapping[str, str] | None, *args: str, code: int | None = 0, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Run `therapy-timer ARGS` as a process in `env` (None: this process's), its output captured as
+    text, and check that it exits with `code` (None: the caller looks)."""
+    done = subprocess.run([*THERAPY_TIMER, *args], env=env, capture_output=True, text=True, timeout=timeout)
+    if code is not None:
+        assert done.returncode == code, f"{args}: exit {done.returncode}\nstdout: {done.stdout}\nstderr: {done.stderr}"
+    return done
+
+
+def unavailable(here: str, in_ci: str) -> NoReturn:
+    """What a test needs is missing: it is skipped on a developer machine (`here` says what to do),
+    and fails in CI, which runs as root and installs everything a test needs (`in_ci` says what)."""
+    if os.environ.get("CI"):
+        pytest.fail(in_ci)
+    pytest.skip(here)
+
+
+def needs_root(what: str) -> None:
+    """Skip the test unless it runs as root (CI does): `what` needs it."""
+    if os.geteuid() != 0:
+        unavailable(f"{what} needs root", f"CI runs as root so that {what} can be tested for real")
+
+
+def needs_tools(*tools: str, package: str) -> None:
+    """Skip the test unless every one of `tools` is on the PATH (CI installs `package`: see .ci/run)."""
+    missing = [tool for tool in tools if shutil.which(tool) is None]
+    if missing:
+        named = ", ".join(missing)
+        unavailable(
+            f"{named} not installed (apt install {package})", f"CI must install {package} (see .ci/run): {named}"
+        )
+
+
+def importing(
+    env: Mapping[str, str] | None, *args: str, code: int | None = 0
+) -> tuple[set[str], subprocess.CompletedProcess[str]]:
+    """Run `therapy-timer ARGS` as `tt` does, under `python -X importtime`: every module it imported,
+    and how it ended."""
+    command = [sys.executable, "-X", "importtime", *THERAPY_TIMER[1:], *args]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    if code is not None:
+        assert done.returncode == code, f"{args}: exit {done.returncode}\n{done.stderr[-2000:]}"
+    lines = done.stderr.splitlines()
+    return {line.rsplit("|", 1)[-1].strip() for line in lines if line.startswith("import time:")}, done
+
+
+def imported(*args: str, env: Mapping[str, str] | None) -> set[str]:
+    """Every module `therapy-timer ARGS` imports, run as a process in `env` (it must succeed)."""
+    return importing(env, *args)[0]
 
 
 class HandClock(Clock):
@@ -285,13 +400,18 @@ def run_in_thread(daemon: Daemon) -> threading.Thread:
     return thread
 
 
-def wait_until(condition: Callable[[], bool], seconds: float = 3.0) -> bool:
-    """Poll `condition` for about `seconds` of real time (counted in polls: under freezegun
-    time.monotonic stands still, time.sleep does not)."""
-    for _ in range(int(seconds / 0.02)):
+def wait_until(condition: Callable[[], bool], seconds: float = 3.0, every: float = 0.02) -> bool:
+    """Poll `condition` every `every` seconds for about `seconds` of real time; whether it came true.
+
+    Counted both in polls and on the monotonic clock: under freezegun time.monotonic stands still
+    (time.sleep does not), and a slow condition (one that runs a process) makes every poll longer."""
+    deadline = time.monotonic() + seconds
+    for _ in range(max(1, round(seconds / every))):
         if condition():
             return True
-        time.sleep(0.02)
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(every)
     return condition()
 
 

@@ -6,20 +6,18 @@ import json
 import os
 import sqlite3
 import subprocess
-import sys
 import time
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from freezegun import freeze_time
 
-T0 = "2026-11-24 09:00:00+01:00"  # a Tuesday morning in Berlin
+from tests.helpers import BERLIN, T0_TEXT, THERAPY_TIMER, imported, tt, wait_until
 
 
 @pytest.fixture
 def plan(run):
-    with freeze_time(T0):
+    with freeze_time(T0_TEXT):
         run("start", "--no-daemon")
     return run
 
@@ -28,14 +26,14 @@ def iso(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-@freeze_time(T0)
+@freeze_time(T0_TEXT)
 def test_start_prints_what_happens_next_and_a_notice(run):
     out = run("start", "--injured", "-1h", "--no-daemon").stdout
     assert "day 1 of recovery" in out and "Now:  ice until 09:15" in out
     assert "not medical advice" in out
 
 
-@freeze_time(T0)
+@freeze_time(T0_TEXT)
 def test_a_second_plan_is_refused_unless_replaced(plan):
     result = plan("start", "--no-daemon", code=1)
     assert result.stderr.startswith("therapy-timer: a plan is already active") and result.stderr.count("\n") == 1
@@ -72,7 +70,7 @@ def test_plan_json_lists_sessions_in_the_window_sorted(plan):
 
 
 def test_heat_worse_switches_back_to_cold_and_is_recorded(run):
-    with freeze_time(T0):
+    with freeze_time(T0_TEXT):
         run("start", "--no-daemon", "--injured", "-3d")
     with freeze_time("2026-11-24 09:05:00+01:00"):
         out = run("log", "heat-worse").stdout
@@ -110,7 +108,7 @@ def test_snooze_and_its_limits(plan):
         assert "cannot be snoozed" in plan("snooze", "5", code=1).stderr
 
 
-@freeze_time(T0)
+@freeze_time(T0_TEXT)
 @pytest.mark.parametrize(
     "args, code, message",
     [
@@ -141,7 +139,7 @@ def test_commands_that_need_a_plan_say_so(run, args):
     assert result.stderr == "therapy-timer: no active plan: start one with `therapy-timer start`\n"
 
 
-@freeze_time(T0)
+@freeze_time(T0_TEXT)
 def test_a_broken_config_is_an_error_with_the_file_and_nothing_is_recorded(run, config_file):
     config_file.write_text("[cold]\nminutes = 30\n")
     result = run("start", "--no-daemon", code=2)
@@ -154,7 +152,7 @@ def test_a_broken_config_is_an_error_with_the_file_and_nothing_is_recorded(run, 
     assert f"{config_file}:1:6: not valid TOML" in run("start", "--no-daemon", "--replace", code=2).stderr
 
 
-@freeze_time(T0)
+@freeze_time(T0_TEXT)
 def test_heat_first_by_choice_is_said_by_start_status_and_plan(run, config_file):
     config_file.write_text("[cold]\ndays = 0\n")
     started = run("start", "--no-daemon")
@@ -233,7 +231,7 @@ def test_every_command_has_help(run):
 def test_two_commands_at_once_both_land(plan, isolated):
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "therapy_timer", "log", "pain", str(n)],
+            [*THERAPY_TIMER, "log", "pain", str(n)],
             env=os.environ.copy(),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -245,22 +243,13 @@ def test_two_commands_at_once_both_land(plan, isolated):
 
 
 def test_real_subprocess_end_to_end(isolated):
-    env = {**os.environ}
-
-    def tt(*args, code=0):
-        done = subprocess.run(
-            [sys.executable, "-m", "therapy_timer", *args], env=env, capture_output=True, text=True, timeout=60
-        )
-        assert done.returncode == code, done.stderr
-        return done
-
-    tt("start", "--no-daemon", "--injured", "-30m")
-    view = json.loads(tt("status", "--json").stdout)
+    tt(None, "start", "--no-daemon", "--injured", "-30m")
+    view = json.loads(tt(None, "status", "--json").stdout)
     assert view["phase"] == "cold"
-    bad = tt("log", "pain", "11", code=2)
+    bad = tt(None, "log", "pain", "11", code=2)
     assert bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
-    tt("stop")
-    assert json.loads(tt("status", "--json").stdout)["phase"] is None
+    tt(None, "stop")
+    assert json.loads(tt(None, "status", "--json").stdout)["phase"] is None
     db = isolated / "therapy-timer.sqlite3"
     assert (os.stat(isolated).st_mode & 0o777, os.stat(db).st_mode & 0o777) == (0o700, 0o600)
     with sqlite3.connect(db) as conn:
@@ -269,20 +258,12 @@ def test_real_subprocess_end_to_end(isolated):
 
 @pytest.mark.parametrize("args", [("status",), ("plan", "--hours", "2")])
 def test_ordinary_commands_do_not_load_the_daemon_libraries(plan, args):
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "therapy_timer", *args],
-        capture_output=True,
-        text=True,
-        env=os.environ.copy(),
-        timeout=60,
-    )
-    assert done.returncode == 0
-    loaded = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    loaded = imported(*args, env=None)
     assert "therapy_timer.usecases" in loaded  # it did its work
     assert not {m for m in loaded if m.split(".")[0] in ("apscheduler", "plyer")}
 
 
-@freeze_time(T0)
+@freeze_time(T0_TEXT)
 def test_start_in_the_heat_phase_says_what_to_do_now(run):
     out = run("start", "--injured", "-3d", "--no-daemon").stdout
     assert "Now:  heat until 09:15" in out and "Next: " in out
@@ -291,37 +272,24 @@ def test_start_in_the_heat_phase_says_what_to_do_now(run):
 def test_start_spawns_the_reminders_and_stop_ends_them(isolated, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DBUS_SESSION_BUS_ADDRESS"}
 
-    def tt(*args):
-        done = subprocess.run(
-            [sys.executable, "-m", "therapy_timer", *args], env=env, capture_output=True, text=True, timeout=60
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout
-
     def running() -> bool:
-        return json.loads(tt("status", "--json"))["daemon_running"]
+        return json.loads(tt(env, "status", "--json").stdout)["daemon_running"]
 
-    def within(seconds, condition):
-        deadline = time.monotonic() + seconds
-        while not condition() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return condition()
-
-    assert "starting in the background" in tt("start")
+    assert "starting in the background" in tt(env, "start").stdout
     autostart = tmp_path / "xdg-config" / "autostart" / "therapy-timer.desktop"
     assert '"-m" "therapy_timer.daemon"' in autostart.read_text()
     log = isolated / "daemon.log"
-    assert within(3, lambda: log.exists() and "Ice on now" in log.read_text()), (
+    assert wait_until(lambda: log.exists() and "Ice on now" in log.read_text()), (
         log.read_text() if log.exists() else "no log"
     )
     assert running()
-    tt("stop")
-    assert within(3, lambda: not running())
+    tt(env, "stop")
+    assert wait_until(lambda: not running())
     assert not autostart.exists()
 
 
 def test_every_reporting_command_speaks_json_with_the_schema(run):
-    with freeze_time(T0):
+    with freeze_time(T0_TEXT):
         shown = run.json("start", "--no-daemon", "--injured", "-3d")
         assert shown["schema"] == 1 and shown["command"] == "start" and shown["current"]["minutes"] == 15
         assert run.json("log", "pain", "4")["score"] == 4
@@ -353,13 +321,13 @@ def test_rule_11_history_shows_the_injury_in_local_time(plan):
 
 def test_status_json_has_the_same_keys_with_and_without_a_plan(run):
     without = run.json("status")
-    with freeze_time(T0):
+    with freeze_time(T0_TEXT):
         run("start", "--no-daemon")
         with_plan = run.json("status")
     assert set(without) == set(with_plan) and with_plan["schema"] == without["schema"] == 1
 
 
-@freeze_time(T0)
+@freeze_time(T0_TEXT)
 def test_a_plan_start_says_first_what_current_guidance_says_then_to_keep_moving(run):
     out = run("start", "--no-daemon").stdout.splitlines()
     assert (
@@ -370,13 +338,13 @@ def test_a_plan_start_says_first_what_current_guidance_says_then_to_keep_moving(
     assert "Now:  ice until 09:15 (15 min left): ice pack (or frozen vegetables) wrapped in a towel" in out
 
 
-@freeze_time(T0)
+@freeze_time(T0_TEXT)
 def test_rule_11_an_injury_weeks_ago_is_told_what_this_plan_is_for(run):
     out = run("start", "--no-daemon", "--injured", "-20d").stdout
     assert "for the first days" in out and "physical therapist" in out
 
 
-@freeze_time(T0)
+@freeze_time(T0_TEXT)
 def test_from_day_14_pain_no_lower_than_at_the_start_shows_a_notice_until_it_falls_or_is_acknowledged(run):
     run("start", "--no-daemon", "--injured", "-15d")  # day 16
     asked = run.json("status")["not_better"]
@@ -472,7 +440,7 @@ def test_two_answers_given_at_the_same_moment_cannot_both_land(plan, isolated, m
         return real(plan_id, at, kind, now_, session, source)
 
     monkeypatch.setattr(store, "log_answer", raced)
-    deps = Wiring(isolated.parent / "config.toml", ZoneInfo("Europe/Berlin")).deps(store, now, Config())
+    deps = Wiring(isolated.parent / "config.toml", BERLIN).deps(store, now, Config())
     with pytest.raises(RefusedError, match="already marked skip"):
         usecases.answer(deps, "done", now)
     assert [e.kind for e in store.events() if e.kind in ("done", "skip")] == ["skip"]
@@ -501,7 +469,7 @@ def test_not_a_number_is_refused_like_any_bad_number(plan):
         assert "is not a number" in result.stderr and "unexpected" not in result.stderr
 
 
-@freeze_time(T0)
+@freeze_time(T0_TEXT)
 def test_an_entry_logged_for_another_moment_says_which(plan):
     assert plan("log", "pain", "4").stdout == "Saved: pain 4/10.\n"
     assert plan("log", "pain", "5", "--at", "08:30").stdout == "Saved: pain 5/10 for 08:30.\n"
@@ -521,7 +489,7 @@ def test_done_long_before_the_end_says_no_take_it_off_reminder_will_come(plan):
     assert "It had 14 min to go, so no take-it-off reminder will come: if it is still on, take it off by 09:15" in out
 
 
-@freeze_time(T0)
+@freeze_time(T0_TEXT)
 def test_status_says_to_take_the_heat_off_while_the_stop_is_unanswered(run):
     """Found by a newcomer: status said 'Now: nothing; rest comfortably' under a 'Stop the heat now'."""
     run("start", "--no-daemon", "--injured", "-3d")

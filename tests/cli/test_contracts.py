@@ -39,16 +39,14 @@ from click.testing import CliRunner
 from freezegun import freeze_time
 
 from tests.cli.test_help import every_command
-from tests.conftest import BERLIN
 from tests.daemon.test_push import Server, push_config, refused_url
+from tests.helpers import BERLIN_NAME, T0_TEXT
 from therapy_timer.cli.group import cli
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN", "")
 FORCE = UPDATE == "force"
 HELP_WIDTH = 80  # click's terminal_width: the goldens do not depend on the terminal running the tests
-
-T0 = "2026-11-24 09:00:00+01:00"  # a Tuesday morning in Berlin
 
 
 # --help ----------------------------------------------------------------------------------------
@@ -213,7 +211,7 @@ class Scene:
 
 
 def a_cold_first_day(tt: Scene) -> None:
-    with freeze_time(T0):
+    with freeze_time(T0_TEXT):
         tt.json("start", "--no-daemon")
     with freeze_time("2026-11-24 09:02:00+01:00"):
         tt.json("snooze", "5")
@@ -241,7 +239,7 @@ def a_cold_first_day(tt: Scene) -> None:
 
 
 def heat_that_made_it_worse(tt: Scene) -> None:
-    with freeze_time(T0):
+    with freeze_time(T0_TEXT):
         tt.json("start", "--no-daemon", "--injured", "-3d")
     with freeze_time("2026-11-24 09:05:00+01:00"):
         tt.json("log", "heat-worse")
@@ -264,7 +262,7 @@ def heat_that_made_it_worse(tt: Scene) -> None:
 
 
 def heat_that_did_not_help(tt: Scene) -> None:
-    with freeze_time(T0):
+    with freeze_time(T0_TEXT):
         tt.json("start", "--no-daemon", "--injured", "-3d")
     with freeze_time("2026-11-24 09:10:00+01:00"):
         tt.json("log", "heat-no-help")  # the heat on now runs its course; heat again in a day
@@ -295,7 +293,7 @@ def nothing_recorded_yet(tt: Scene) -> None:
     tt.json("signs")
     tt.json("config", "show")
     tt.json("forget", "--yes")  # nothing to forget
-    with freeze_time(T0):
+    with freeze_time(T0_TEXT):
         tt.json("log", "pain", "3")  # no plan: the entry stands alone
         tt.json("log", "symptom", "I", "have", "a", "fever")
         tt.json("check", "--none")  # no plan: the answer stands alone
@@ -309,7 +307,7 @@ def nothing_recorded_yet(tt: Scene) -> None:
 def a_damaged_record(tt: Scene) -> None:
     tt.folder.mkdir()
     (tt.folder / "therapy-timer.sqlite3").write_bytes(b"this is not a database" * 100)
-    with freeze_time(T0):
+    with freeze_time(T0_TEXT):
         tt.json("forget", "--yes")  # moved aside
 
 
@@ -389,7 +387,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Any]]:
         for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_RUNTIME_DIR"):
             patch.setenv(name, str(root / name.lower()))
         (root / "xdg_runtime_dir").mkdir()
-        patch.setenv("TZ", BERLIN)
+        patch.setenv("TZ", BERLIN_NAME)
         patch.delenv("THERAPY_TIMER_DEBUG", raising=False)
         for scenario in SCENARIOS:
             scenario(Scene(root / scenario.__name__, patch, seen))

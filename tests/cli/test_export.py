@@ -9,10 +9,9 @@ import icalendar
 import pytest
 from freezegun import freeze_time
 
+from tests.helpers import T0_TEXT, THERAPY_TIMER, tt
 from therapy_timer.calendar import events as calendar_events
 from therapy_timer.cli import records
-
-T0 = "2026-11-24 09:00:00+01:00"  # a Tuesday morning in Berlin
 
 
 def events_of(data: bytes | str) -> list[icalendar.Event]:
@@ -24,7 +23,7 @@ def starts(events: list[icalendar.Event], status: str = "CONFIRMED") -> list[tup
 
 
 def test_to_stdout_one_event_per_session_from_today_through_the_days_asked(run):
-    with freeze_time(T0):
+    with freeze_time(T0_TEXT):
         run("start", "--no-daemon")
         planned = run.json("plan", "--from", "2026-11-24T00:00", "--hours", "48")["sessions"]
         out = run("export", "ics", "--days", "1").stdout_bytes
@@ -47,7 +46,7 @@ def test_to_stdout_one_event_per_session_from_today_through_the_days_asked(run):
 
 def test_a_switch_back_to_cold_marks_the_heat_exported_before_as_cancelled(run, tmp_path):
     target = tmp_path / "plan.ics"
-    with freeze_time(T0):
+    with freeze_time(T0_TEXT):
         run("start", "--no-daemon", "--injured", "-3d")  # heat: 09:00, 13:00, 17:00, then 07:00 ...
         run("export", "ics", str(target))
     before = events_of(target.read_bytes())
@@ -71,7 +70,7 @@ def test_a_switch_back_to_cold_marks_the_heat_exported_before_as_cancelled(run, 
 
 def test_after_stop_every_session_still_to_come_is_cancelled(run, tmp_path):
     target = tmp_path / "plan.ics"
-    with freeze_time(T0):
+    with freeze_time(T0_TEXT):
         run("start", "--no-daemon")
         run("export", "ics", str(target))
     with freeze_time("2026-11-24 12:00:00+01:00"):
@@ -90,7 +89,7 @@ def test_after_stop_every_session_still_to_come_is_cancelled(run, tmp_path):
 
 def test_writing_the_same_plan_again_leaves_the_file_untouched(run, tmp_path):
     target = tmp_path / "plan.ics"
-    with freeze_time(T0):
+    with freeze_time(T0_TEXT):
         run("start", "--no-daemon")
         run("export", "ics", str(target))
     inode, data = target.stat().st_ino, target.read_bytes()
@@ -111,7 +110,7 @@ def test_writing_the_same_plan_again_leaves_the_file_untouched(run, tmp_path):
     ],
 )
 def test_bad_input_is_one_line_and_a_non_zero_exit(run, tmp_path, args, code, says):
-    with freeze_time(T0):
+    with freeze_time(T0_TEXT):
         run("start", "--no-daemon")
         result = run("export", "ics", *[a.format(tmp=tmp_path) for a in args], code=code)
     assert says in result.stderr and result.stderr.count("\n") == 1 and result.stdout == ""
@@ -121,7 +120,7 @@ def test_a_file_that_is_not_ours_is_never_overwritten(run, tmp_path):
     theirs = tmp_path / "family.ics"
     theirs.write_bytes(icalendar.Calendar.new(prodid="-//Family//Calendar//EN").to_ical())
     data = theirs.read_bytes()
-    with freeze_time(T0):
+    with freeze_time(T0_TEXT):
         run("start", "--no-daemon")
         result = run("export", "ics", str(theirs), code=1)
     assert "not a calendar therapy-timer wrote; nothing was written" in result.stderr
@@ -129,7 +128,7 @@ def test_a_file_that_is_not_ours_is_never_overwritten(run, tmp_path):
 
 
 def test_the_events_keep_the_plans_zone_whatever_zone_the_command_runs_in(run, monkeypatch):
-    with freeze_time(T0):
+    with freeze_time(T0_TEXT):
         run("start", "--no-daemon")
         monkeypatch.setenv("TZ", "America/New_York")
         out = run("export", "ics", "--days", "1").stdout_bytes
@@ -141,7 +140,7 @@ def test_a_link_to_a_synced_file_stays_a_link_and_the_file_it_points_to_is_updat
     synced.parent.mkdir()
     link = tmp_path / "plan.ics"
     link.symlink_to(synced)
-    with freeze_time(T0):
+    with freeze_time(T0_TEXT):
         run("start", "--no-daemon")
         run("export", "ics", str(link))
         run("export", "ics", str(link), "--days", "1")
@@ -159,13 +158,10 @@ def test_the_bound_on_days_is_the_cores():
 def test_stdout_export_in_a_real_process_is_a_calendar(tmp_path: Path):
     import os
     import subprocess
-    import sys
 
     env = dict(os.environ)
-    subprocess.run([sys.executable, "-m", "therapy_timer", "start", "--no-daemon"], env=env, check=True, timeout=60)
-    done = subprocess.run(
-        [sys.executable, "-m", "therapy_timer", "export", "ics"], env=env, capture_output=True, timeout=60
-    )
+    tt(env, "start", "--no-daemon")
+    done = subprocess.run([*THERAPY_TIMER, "export", "ics"], env=env, capture_output=True, timeout=60)
     assert done.returncode == 0 and done.stderr == b""
     assert len(events_of(done.stdout)) > 10
 
@@ -190,17 +186,20 @@ def test_a_device_or_a_fifo_is_refused_in_one_line_at_once_and_nothing_is_read(t
     import os
     import resource
     import subprocess
-    import sys
 
     def small() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 
     name = special_file(kind, tmp_path)
-    tt = [sys.executable, "-m", "therapy_timer"]
-    subprocess.run([*tt, "start", "--no-daemon"], env=dict(os.environ), check=True, timeout=60)
+    tt(None, "start", "--no-daemon")
     for command in (["export", "ics", name], ["report", "--csv", name], ["report", "--html", name]):
         done = subprocess.run(
-            [*tt, *command], capture_output=True, text=True, timeout=30, preexec_fn=small, env=dict(os.environ)
+            [*THERAPY_TIMER, *command],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            preexec_fn=small,
+            env=dict(os.environ),
         )
         assert done.returncode == 2, (command, done.stderr)
         assert done.stderr == (
@@ -215,7 +214,7 @@ def test_a_previous_file_past_the_size_limit_is_not_read_whole_and_not_overwritt
 
     big = tmp_path / "plan.ics"
     big.write_bytes(b"BEGIN:VCALENDAR\r\n" + b"X" * ics.MAX_BYTES)
-    with freeze_time(T0):
+    with freeze_time(T0_TEXT):
         run("start", "--no-daemon")
         result = run("export", "ics", str(big), code=1)
     assert "is there already and it is larger than 4096 KiB; nothing was written" in result.stderr

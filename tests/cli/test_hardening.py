@@ -7,7 +7,6 @@ import os
 import socket
 import sqlite3
 import subprocess
-import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -15,19 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import next_reminder_key
+from tests.helpers import THERAPY_TIMER, next_reminder_key, tt
 from therapy_timer.cli.group import cli
 from therapy_timer.notify import Note, PlyerBackend
 from therapy_timer.store import Store
 
 TOP = Path(__file__).resolve().parents[2]
-PY = [sys.executable, "-m", "therapy_timer"]
-
-
-def tt(*args, env=None, timeout=60):
-    return subprocess.run(
-        PY + list(args), env=env or os.environ.copy(), capture_output=True, text=True, timeout=timeout
-    )
 
 
 def next_reminder(folder: Path) -> tuple[str, datetime]:
@@ -39,10 +31,10 @@ def next_reminder(folder: Path) -> tuple[str, datetime]:
 
 
 def test_twenty_log_commands_at_once_all_land(isolated):
-    assert tt("start", "--no-daemon").returncode == 0
+    tt(None, "start", "--no-daemon")
     procs = [
         subprocess.Popen(
-            [*PY, "log", "pain", str(n % 11), "--note", f"p{n}"],
+            [*THERAPY_TIMER, "log", "pain", str(n % 11), "--note", f"p{n}"],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -300,12 +292,10 @@ def test_a_plan_window_far_from_now_is_bad_input(run, window):
 
 def test_a_note_that_is_not_utf8_is_refused_in_one_line_and_nothing_is_saved(isolated):
     env = {**os.environ, "LC_ALL": "C.UTF-8"}
-    done = subprocess.run(
-        [sys.executable, "-m", "therapy_timer", "log", "note", b"caf\xe9 \xff"], env=env, capture_output=True
-    )
+    done = subprocess.run([*THERAPY_TIMER, "log", "note", b"caf\xe9 \xff"], env=env, capture_output=True)
     assert done.returncode == 2, done.stderr
     assert b"not valid UTF-8" in done.stderr and len(done.stderr.strip().splitlines()) == 1
-    history = subprocess.run([sys.executable, "-m", "therapy_timer", "history", "--json"], env=env, capture_output=True)
+    history = subprocess.run([*THERAPY_TIMER, "history", "--json"], env=env, capture_output=True)
     assert json.loads(history.stdout)["events"] == []
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 import pytest
 
+from tests.helpers import tt
 from therapy_timer.cli.group import Cli, cli
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
@@ -52,15 +53,11 @@ def test_doctor_json_stays_json_when_the_terminal_fallback_speaks(run, monkeypat
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
 def test_shell_completion_as_the_readme_shows_it(shell, isolated):
     import os
-    import subprocess
-    import sys
 
     env = {**os.environ, "_THERAPY_TIMER_COMPLETE": f"{shell}_source"}
-    script = subprocess.run(
-        [sys.executable, "-m", "therapy_timer"], env=env, capture_output=True, text=True, timeout=60
-    )
-    assert script.returncode == 0 and "_THERAPY_TIMER_COMPLETE" in script.stdout
+    script = tt(env)
+    assert "_THERAPY_TIMER_COMPLETE" in script.stdout
     assert f"_THERAPY_TIMER_COMPLETE={shell}_source therapy-timer" in README
     env.update(_THERAPY_TIMER_COMPLETE="bash_complete", COMP_WORDS="therapy-timer log h", COMP_CWORD="2")
-    words = subprocess.run([sys.executable, "-m", "therapy_timer"], env=env, capture_output=True, text=True).stdout
+    words = tt(env, code=None).stdout
     assert sorted(words.split()) == ["plain,heat-no-help", "plain,heat-worse"]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from tests.helpers import T0
 from tests.unit.test_live_calendar import (  # noqa: F401 (fixtures are used by name)
-    T0,
     Counting,
-    M,
     Stuck,
     at,
     copy_of,

@@ -7,7 +7,6 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from tests.daemon.test_phone import (  # noqa: F401 (fixtures are used by name)
-    T0,
     TOPIC,
     answers_config,
     clock,

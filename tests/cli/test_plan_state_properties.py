@@ -17,7 +17,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.unit.test_protocol import BERLIN, local
+from tests.helpers import BERLIN, T0, M
 from therapy_timer import json_views, protocol, usecases
 from therapy_timer.bootstrap import Wiring
 from therapy_timer.config import Cold, Config, Heat
@@ -25,8 +25,6 @@ from therapy_timer.errors import TherapyTimerError
 from therapy_timer.protocol import SKIN_REST
 from therapy_timer.store import Store
 
-M = timedelta(minutes=1)
-T0 = local(2026, 11, 24, 9, 0)
 CONFIGS = (Config(), Config(cold=Cold(minutes=12), heat=Heat(back_to_cold_hours=1)))
 
 steps = st.lists(

@@ -6,13 +6,11 @@ import json
 import threading
 
 from tests.daemon.test_push import (  # noqa: F401 (fixtures are used by name)
-    T0,
     Proxy,
     Received,
     Server,
     every_proxy_variable,
     failed_lines,
-    new_plan,
     no_desktop,
     proxy,
     push_config,

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import THERAPY_TIMER, needs_root, needs_tools
 
 QUERIES = (
     ("status",),
@@ -29,7 +29,7 @@ QUERIES = (
 
 def read_only(folder: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """Run the installed command with `folder` mounted read-only for it alone (root or CI only)."""
-    command = shlex.join([sys.executable, "-m", "therapy_timer", *args])
+    command = shlex.join([*THERAPY_TIMER, *args])
     script = f"mount --bind {shlex.quote(str(folder))} {shlex.quote(str(folder))} && "
     script += f"mount -o remount,bind,ro {shlex.quote(str(folder))} && exec {command}"
     return subprocess.run(
@@ -40,10 +40,8 @@ def read_only(folder: Path, *args: str, env: dict[str, str]) -> subprocess.Compl
 
 @pytest.fixture
 def can_mount() -> None:
-    if os.geteuid() != 0 or shutil.which("unshare") is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI runs as root with unshare: this test must run there")
-        pytest.skip("needs root (a read-only bind mount of the data folder)")
+    needs_root("a read-only bind mount of the data folder")
+    needs_tools("unshare", package="util-linux")
 
 
 def test_every_query_reads_a_read_only_record_and_a_write_is_refused_in_one_line(isolated, run, can_mount, config_file):

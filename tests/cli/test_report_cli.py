@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 from freezegun import freeze_time
 
+from tests.helpers import BERLIN, T0, H, M, deps, tt
 from tests.unit.test_report import (  # noqa: F401 (fixtures are used by name)
-    BERLIN,
     FORMULAS,
     IDS,
     LOG,
@@ -20,19 +17,13 @@ from tests.unit.test_report import (  # noqa: F401 (fixtures are used by name)
     NOW,
     PLAN,
     SETTINGS,
-    T0,
     TIMELINE,
     TUE,
-    H,
-    M,
-    deps,
-    local,
     logged,
     made,
     page_of,
     recorded,
     session,
-    store,
 )
 from therapy_timer import json_views, recovery_report, report_text, usecases
 from therapy_timer.errors import RefusedError
@@ -204,11 +195,8 @@ def test_report_html_to_a_place_it_cannot_write_is_one_line_and_exit_2(recorded,
 
 
 def test_report_as_a_real_process_never_shows_a_traceback(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "therapy_timer", "report", "--html", str(tmp_path)],
-        capture_output=True, text=True, timeout=60, env={**os.environ},
-    )  # fmt: skip
-    assert result.returncode == 1 and "no plan to report on" in result.stderr and "Traceback" not in result.stderr
+    result = tt(None, "report", "--html", str(tmp_path), code=1)
+    assert "no plan to report on" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_report_html_to_stdout_is_the_page_alone(recorded):

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from freezegun import freeze_time
 
-T0 = "2026-11-24 09:00:00+01:00"
+from tests.helpers import T0_TEXT, THERAPY_TIMER, wait_until
 
 
 def test_start_off_a_terminal_never_blocks_and_says_how_to_answer_later(run):
-    with freeze_time(T0):
+    with freeze_time(T0_TEXT):
         out = run("start", "--no-daemon").stdout
         assert "questions were not asked" in out and "therapy-timer check --none" in out and "--sign NAME" in out
         assert run.json("status")["screening_done"] is False
@@ -26,12 +26,12 @@ def test_start_off_a_terminal_never_blocks_and_says_how_to_answer_later(run):
 
 
 def test_start_json_asks_nothing_and_says_the_screening_was_not_done(run):
-    with freeze_time(T0):
+    with freeze_time(T0_TEXT):
         assert run.json("start", "--no-daemon")["screening_done"] is False
 
 
 def test_check_none_records_the_screening_and_status_says_so(run):
-    with freeze_time(T0):
+    with freeze_time(T0_TEXT):
         run("start", "--no-daemon")
         said = run.json("check", "--none")
         assert said["answer"] == "none" and said["signs"] == [] and said["plan_id"] == 1
@@ -43,7 +43,7 @@ def test_check_none_records_the_screening_and_status_says_so(run):
 
 def test_check_with_signs_shows_their_advice_and_status_keeps_all_of_them_most_serious_first(run, config_file):
     config_file.write_text('[advice]\nemergency_number = "999"\n', encoding="utf-8")
-    with freeze_time(T0):
+    with freeze_time(T0_TEXT):
         run("start", "--no-daemon")
         out = run("check", "--sign", "fever", "--sign", "chest-pain").stdout
         assert out.index("EMERGENCY") < out.index("GET HELP NOW") and "(999)" in out and "signs ack" in out
@@ -65,7 +65,7 @@ def test_check_refuses_what_it_cannot_record(run):
 
 
 def test_a_replace_that_corrects_the_injury_keeps_the_answers_and_a_new_injury_asks_again(run):
-    with freeze_time(T0):
+    with freeze_time(T0_TEXT):
         run("start", "--no-daemon")
         run("check", "--none")
     with freeze_time("2026-11-24 09:30:00+01:00"):
@@ -86,7 +86,7 @@ class Terminal:
     def __init__(self, *args: str) -> None:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: the command itself
-            os.execv(sys.executable, [sys.executable, "-m", "therapy_timer", *args])
+            os.execv(sys.executable, [*THERAPY_TIMER, *args])
         self.out = b""
 
     def wait_for(self, text: str, count: int = 1, timeout: float = 20) -> None:
@@ -103,10 +103,8 @@ class Terminal:
     def press(self, keys: str) -> None:
         """Type once the command reads single keys: switching to them drops what was typed before
         (click.getchar flushes the input), as it would for a person typing ahead."""
-        end = time.monotonic() + 20
-        while termios.tcgetattr(self.fd)[3] & termios.ICANON:
-            assert time.monotonic() < end, "the command never waited for a key"
-            time.sleep(0.01)
+        waiting = wait_until(lambda: not termios.tcgetattr(self.fd)[3] & termios.ICANON, 20, every=0.01)
+        assert waiting, "the command never waited for a key"
         os.write(self.fd, keys.encode())
 
     def finish(self) -> tuple[int, str]:
@@ -175,7 +173,5 @@ def test_check_answered_not_sure_records_every_sign_the_question_names(isolated:
 
 
 def test_subprocess_off_a_terminal_is_told_how_to_answer(isolated: Path):
-    done = subprocess.run(
-        [sys.executable, "-m", "therapy_timer", "check"], capture_output=True, text=True, stdin=subprocess.DEVNULL
-    )
+    done = subprocess.run([*THERAPY_TIMER, "check"], capture_output=True, text=True, stdin=subprocess.DEVNULL)
     assert done.returncode == 2 and "--none" in done.stderr and "Traceback" not in done.stderr

@@ -4,24 +4,13 @@ keep the cuts it measured from coming back unnoticed (no timing here, only what 
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from unittest import mock
 
 import pytest
 from freezegun import freeze_time
 
-
-def imported(*args: str, env: dict[str, str]) -> set[str]:
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "therapy_timer", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+from tests.helpers import imported, importing, tt
 
 
 @pytest.fixture
@@ -29,7 +18,7 @@ def user_env(tmp_path):
     """A user's environment: no THERAPY_TIMER_* overrides, no config file, a plan started."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("THERAPY_TIMER_", "XDG_DATA", "XDG_CONFIG"))}
     env["HOME"] = str(tmp_path)
-    subprocess.run([sys.executable, "-m", "therapy_timer", "start", "--no-daemon"], env=env, check=True, timeout=60)
+    tt(env, "start", "--no-daemon")
     return env
 
 
@@ -62,14 +51,7 @@ def test_status_loads_no_command_module_and_not_click(user_env):
 def test_anything_else_goes_through_click_loading_only_its_commands_module(user_env, args):
     """`status --help`, a typo, the group's help and every other command are click's to parse; a
     command still loads only its own group's module (the group's help loads them all, to list them)."""
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "therapy_timer", *args],
-        env=user_env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    loaded = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    loaded, done = importing(user_env, *args, code=None)
     assert "click" in loaded and "therapy_timer.cli.group" in loaded
     if args != ("--help",):
         commands = {m for m in loaded if m.startswith("therapy_timer.cli.")} - {"therapy_timer.cli.group"}

@@ -15,22 +15,14 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from freezegun import freeze_time
 
-from tests.helpers import HandClock, make_daemon, run_in_thread, stepping_daemon, wait_idle, wait_until
+from tests.helpers import T0, HandClock, make_daemon, new_plan, run_in_thread, stepping_daemon, wait_idle, wait_until
 from therapy_timer import daemon_client
 from therapy_timer.errors import RefusedError
 from therapy_timer.notify import NotifyError, bounded
 from therapy_timer.store import Store
 
-T0 = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)  # 09:00 in Berlin
 stepped = pytest.mark.unit  # a hand clock and a stepping scheduler: no threads, no sleeping (make check)
 real_threads = pytest.mark.daemon  # the real APScheduler and real threads
-
-
-def new_plan(folder, injured=T0, started=T0) -> int:
-    store = Store(folder)
-    plan_id = store.start_plan(injured, started, False, started).id
-    store.close()
-    return plan_id
 
 
 # Stepped time --------------------------------------------------------------------------------------

@@ -14,15 +14,13 @@ import pytest
 
 from tests.cli.test_hardening import (  # noqa: F401 (fixtures are used by name)
     KEYS,
-    PY,
     TOP,
     VALID,
     mutated_configs,
     next_reminder,
     odd_values,
-    tt,
 )
-from tests.helpers import HandClock, make_daemon, run_in_thread, stepping_daemon
+from tests.helpers import THERAPY_TIMER, HandClock, make_daemon, run_in_thread, stepping_daemon, tt
 from therapy_timer import bootstrap, clock, protocol, reminders
 from therapy_timer.config import Config
 from therapy_timer.notify import NotifyError
@@ -30,7 +28,7 @@ from therapy_timer.store import Store
 
 
 def test_kill_9_the_daemon_30_times_while_commands_log(isolated):
-    assert tt("start", "--no-daemon", "--injured", "-1h").returncode == 0
+    tt(None, "start", "--no-daemon", "--injured", "-1h")
     before = next_reminder(isolated)
     env = {k: v for k, v in os.environ.items() if k != "DBUS_SESSION_BUS_ADDRESS"}
     saved, failures, stop = [], [], threading.Event()
@@ -39,7 +37,7 @@ def test_kill_9_the_daemon_30_times_while_commands_log(isolated):
         n = 0
         while not stop.is_set():
             n += 1
-            done = tt("log", "pain", str(n % 11), "--note", f"entry {n}")
+            done = tt(None, "log", "pain", str(n % 11), "--note", f"entry {n}", code=None)
             (saved if done.returncode == 0 and "Saved" in done.stdout else failures).append((n, done.stderr))
 
     writer = threading.Thread(target=log_pain)
@@ -47,7 +45,9 @@ def test_kill_9_the_daemon_30_times_while_commands_log(isolated):
     rng = random.Random(4)
     try:
         for _ in range(30):
-            daemon = subprocess.Popen([*PY, "run"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            daemon = subprocess.Popen(
+                [*THERAPY_TIMER, "run"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
             time.sleep(rng.uniform(0.05, 0.5))
             daemon.kill()
             daemon.wait(10)

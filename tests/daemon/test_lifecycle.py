@@ -21,32 +21,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import wait_until
+from tests.helpers import THERAPY_TIMER, needs_root, needs_tools, tt, wait_until
 from therapy_timer import daemon_client, logfile
 from therapy_timer.store import DB_NAME, Store
 
 OTHER = "tt-neighbour"
 
 
-def needs_root(what: str) -> None:
-    if os.geteuid() != 0:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI runs as root so that {what} can be tested for real")
-        pytest.skip(f"{what} needs root")
-
-
 def desktopless_env() -> dict[str, str]:
     """The test's own folders (set by conftest), and no desktop session: reminders go to the log."""
     return {k: v for k, v in os.environ.items() if k not in ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY")}
-
-
-def tt(env: dict[str, str], *args: str, code: int | None = 0) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "therapy_timer", *args], env=env, capture_output=True, text=True, timeout=60
-    )
-    if code is not None:
-        assert done.returncode == code, f"{args}: exit {done.returncode}\n{done.stdout}\n{done.stderr}"
-    return done
 
 
 def daemon_pid(folder: Path) -> int:
@@ -286,7 +270,7 @@ def test_a_log_planted_as_a_symlink_in_our_own_folder_is_not_written_through(iso
 
 def test_the_daemon_runs_private_from_its_own_folder(isolated, ended, tmp_path):
     env = desktopless_env()
-    subprocess.run([sys.executable, "-m", "therapy_timer", "start"], env=env, cwd=tmp_path, check=True, timeout=60)
+    subprocess.run([*THERAPY_TIMER, "start"], env=env, cwd=tmp_path, check=True, timeout=60)
     assert wait_until(lambda: "Ice on now" in log_of(isolated), 10), log_of(isolated)
     pid = daemon_pid(isolated)
     assert os.readlink(f"/proc/{pid}/cwd") == "/"  # not the folder `start` was run from
@@ -398,7 +382,7 @@ def test_a_data_folder_whose_name_is_not_utf8_gets_reminders_and_plain_answers(t
 
     def command(*args: str) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
-            [sys.executable, "-m", "therapy_timer", *args], env=env, capture_output=True, timeout=60,
+            [*THERAPY_TIMER, *args], env=env, capture_output=True, timeout=60,
             encoding="utf-8", errors="replace",
         )  # fmt: skip
         assert done.returncode == 0 and "unexpected" not in done.stderr, f"{args}: {done.stderr}"
@@ -432,16 +416,9 @@ def test_start_outside_a_desktop_session_says_at_once_that_reminders_only_reach_
 AWKWARD = "my data %d \"q\" $HOME \\back 'x' `id`"  # a space, a field code, quotes, $, a backslash, backticks
 
 
-def needs_tool(tool: str, package: str) -> None:
-    if shutil.which(tool) is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must install {package} (see .ci/run)")
-        pytest.skip(f"{tool} is not installed (apt install {package})")
-
-
 def test_the_login_entry_is_valid_and_starts_the_daemon_for_an_awkward_folder(tmp_path, monkeypatch, ended):
-    needs_tool("desktop-file-validate", "desktop-file-utils")
-    needs_tool("gio", "libglib2.0-bin")
+    needs_tools("desktop-file-validate", package="desktop-file-utils")
+    needs_tools("gio", package="libglib2.0-bin")
     from therapy_timer import autostart
 
     folder = tmp_path / AWKWARD
@@ -460,7 +437,7 @@ def test_the_login_entry_is_valid_and_starts_the_daemon_for_an_awkward_folder(tm
 
 
 def test_the_systemd_unit_is_valid_for_an_awkward_folder(tmp_path, monkeypatch):
-    needs_tool("systemd-analyze", "systemd")
+    needs_tools("systemd-analyze", package="systemd")
     from therapy_timer import autostart
 
     monkeypatch.setenv("THERAPY_TIMER_DATA_DIR", str(tmp_path / AWKWARD))

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
-import time
 
+from tests.helpers import THERAPY_TIMER, tt, wait_until
 from tests.unit.test_live_calendar import (  # noqa: F401 (fixtures are used by name)
-    T0,
     Counting,
-    M,
     Stuck,
     at,
     copy_of,
@@ -22,19 +19,14 @@ from therapy_timer.calendar import live as live_calendar
 
 def test_the_real_daemon_writes_the_copy_in_a_process_of_its_own_and_the_last_one_when_it_stops(isolated, tmp_path):
     env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}  # the daemon's imports, on its stderr
-    therapy_timer = [sys.executable, "-m", "therapy_timer"]
-    subprocess.run([*therapy_timer, "start", "--no-daemon"], env=env, check=True, capture_output=True, timeout=60)
+    tt(env, "start", "--no-daemon")
     out = (tmp_path / "daemon.out").open("wb")  # a file, not a pipe: thousands of import lines never block it
-    daemon = subprocess.Popen([*therapy_timer, "run"], env=env, stdout=out, stderr=subprocess.STDOUT)
+    daemon = subprocess.Popen([*THERAPY_TIMER, "run"], env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         copy = isolated / live_calendar.NAME
-        for _ in range(300):
-            if copy.exists():
-                break
-            time.sleep(0.05)
-        assert copy.exists(), "no calendar copy within 15 s"
+        assert wait_until(copy.exists, 15), "no calendar copy within 15 s"
         assert all(e["status"] == "CONFIRMED" for e in copy_of(isolated))
-        subprocess.run([*therapy_timer, "stop"], env=env, check=True, capture_output=True, timeout=60)
+        tt(env, "stop")
         daemon.wait(timeout=30)
     finally:
         if daemon.poll() is None:

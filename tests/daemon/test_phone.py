@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -22,12 +21,11 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import HandClock, Parts, stepping_daemon
+from tests.helpers import T0, THERAPY_TIMER, HandClock, Parts, stepping_daemon, tt
 from tests.ntfy_server import Ntfy, Phone
 from therapy_timer import phone, push
 from therapy_timer.store import Store
 
-T0 = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)  # 09:00 in Berlin
 TOPIC = "back-a7Xq93kLm"
 pure = pytest.mark.unit
 
@@ -363,10 +361,10 @@ def test_made_it_worse_pressed_on_the_phone_reaches_a_real_daemon_process(isolat
     try:
         answers_config(config_file, server.topic_url(TOPIC))
         env = {k: v for k, v in os.environ.items() if k != "DBUS_SESSION_BUS_ADDRESS"}  # reminders to the log
-        tt = [sys.executable, "-m", "therapy_timer"]
-        start = [*tt, "start", "--no-daemon", "--injured", "-3d", "--at", "-1m"]
-        subprocess.run(start, env=env, check=True, timeout=60, capture_output=True)
-        daemon = subprocess.Popen([*tt, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        tt(env, "start", "--no-daemon", "--injured", "-3d", "--at", "-1m")
+        daemon = subprocess.Popen(
+            [*THERAPY_TIMER, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
         try:
             server.wait_for(lambda: any("actions" in m for m in server.on(TOPIC)), 30)
             handset = Phone(server, TOPIC)
@@ -379,8 +377,8 @@ def test_made_it_worse_pressed_on_the_phone_reaches_a_real_daemon_process(isolat
         finally:
             daemon.terminate()
             out, _ = daemon.communicate(timeout=30)
-        history = subprocess.run([*tt, "history", "--json"], env=env, check=True, capture_output=True, timeout=60)
-        said = subprocess.run([*tt, "history"], env=env, check=True, capture_output=True, text=True, timeout=60)
+        history = tt(env, "history", "--json")
+        said = tt(env, "history")
     finally:
         server.close()
     switched = [e for e in json.loads(history.stdout)["events"] if e["kind"] == "heat-worse"]

@@ -12,25 +12,22 @@ import email.header
 import json
 import os
 import select
-import shutil
 import socket
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
 
-from tests.helpers import HandClock, stepping_daemon
+from tests.helpers import T0, THERAPY_TIMER, HandClock, needs_tools, new_plan, stepping_daemon, tt
 from therapy_timer import push
 from therapy_timer.config import Push
 from therapy_timer.store import Store
 
-T0 = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)  # 09:00 in Berlin
 pure = pytest.mark.unit
 
 
@@ -111,12 +108,6 @@ def refused_url() -> str:
 def push_config(path: Path, url: str, detail: str = "full", token: str = "") -> None:
     token_line = f'token = "{token}"\n' if token else ""
     path.write_text(f'[push]\nurl = "{url}"\ndetail = "{detail}"\n{token_line}')
-
-
-def new_plan(folder: Path) -> None:
-    store = Store(folder)
-    store.start_plan(T0, T0, False, T0)
-    store.close()
 
 
 def failed_lines(logged: list[str]) -> list[str]:
@@ -285,9 +276,10 @@ def test_a_real_daemon_process_pushes_its_reminder(isolated, config_file, server
     child that posts; the catch-up reminder of a session begun 20 minutes ago arrives, take-it-off."""
     push_config(config_file, server.url, "full")
     env = {k: v for k, v in os.environ.items() if k != "DBUS_SESSION_BUS_ADDRESS"}  # reminders to the log
-    tt = [sys.executable, "-m", "therapy_timer"]
-    subprocess.run([*tt, "start", "--no-daemon", "--injured", "-30m", "--at", "-20m"], env=env, check=True, timeout=60)
-    daemon = subprocess.Popen([*tt, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    tt(env, "start", "--no-daemon", "--injured", "-30m", "--at", "-20m")
+    daemon = subprocess.Popen(
+        [*THERAPY_TIMER, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     try:
         server.wait_for(1, seconds=30)
     finally:
@@ -448,10 +440,7 @@ def tls_server(tmp_path: Path, server: Server, monkeypatch: pytest.MonkeyPatch) 
     SSL_CERT_FILE (the name resolves nowhere: only a proxy can reach it)."""
     import ssl
 
-    if not shutil.which("openssl"):
-        if os.environ.get("CI"):
-            pytest.fail("CI must install openssl (see .ci/run)")
-        pytest.skip("openssl is not installed (apt install openssl)")
+    needs_tools("openssl", package="openssl")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
@@ -480,17 +469,16 @@ def test_doctor_has_the_running_reminders_send_the_test_push_their_own_way(isola
     daemon_config = tmp_path / "daemon.toml"
     push_config(daemon_config, server.url, "generic")
     env = {k: v for k, v in os.environ.items() if k not in ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY")}
-    command = [sys.executable, "-m", "therapy_timer"]
-    subprocess.run([*command, "start"], env={**env, "THERAPY_TIMER_CONFIG": str(daemon_config)}, check=True, timeout=60)
+    tt({**env, "THERAPY_TIMER_CONFIG": str(daemon_config)}, "start")
     try:
         assert wait_until(lambda: daemon_client.is_running(isolated), 10)
         server.wait_for(1)  # the first reminder's push
-        done = subprocess.run([*command, "doctor", "--json"], env=env, capture_output=True, text=True, timeout=60)
+        done = tt(env, "doctor", "--json", code=None)
         report = json.loads(done.stdout)
         assert report["push"]["sent_from"] == "the running reminders"
         assert (report["push"]["on"], report["push"]["arrived"], report["push"]["status"]) == (True, True, 200)
         assert [r.headers["Title"] for r in server.received] == ["Reminder", "Reminder test"]
         assert report["daemon"]["answered"] is True and report["daemon"]["test"]["delivered_by"] == "terminal"
     finally:
-        subprocess.run([*command, "stop"], env=env, capture_output=True, timeout=60)
+        tt(env, "stop", code=None)
         wait_until(lambda: not daemon_client.is_running(isolated), 10)

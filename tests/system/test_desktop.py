@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,9 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import needs_tools, tt, unavailable, wait_until
 from therapy_timer.store import Store
 
 NEEDED = ("dbus-daemon", "Xvfb", "dunst", "dunstctl", "notify-send")
+SERVER = "dbus dbus-x11 xvfb dunst libnotify-bin"
+"""The packages that bring them: the desktop tests' install line."""
 PATIENCE = 15
 """Seconds to wait for what must happen: generous, as CI may share two cores with other work.
 Waiting is not timing: how fast is for bench/buttons.py and bench/reaction.py to judge."""
@@ -47,14 +49,7 @@ def private_bus() -> tuple[str, int]:
 
 @pytest.fixture
 def desktop(tmp_path):
-    missing = [tool for tool in NEEDED if not shutil.which(tool)]
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must install a notification server; missing: {', '.join(missing)}")
-        pytest.skip(
-            f"no notification server here (missing {', '.join(missing)}); "
-            "apt install dbus dbus-x11 xvfb dunst libnotify-bin"
-        )
+    needs_tools(*NEEDED, package=SERVER)
     address, bus_pid = private_bus()
     xvfb = subprocess.Popen(
         ["Xvfb", "-displayfd", "1", "-nolisten", "tcp"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
@@ -75,28 +70,11 @@ def desktop(tmp_path):
     try:
         yield env
     finally:
-        subprocess.run([sys.executable, "-m", "therapy_timer", "stop"], env=env, capture_output=True, timeout=30)
+        tt(env, "stop", code=None, timeout=30)
         for proc in (dunst, xvfb):
             proc.terminate()
             proc.wait(10)
         os.kill(bus_pid, signal.SIGTERM)
-
-
-def wait_until(condition, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
-
-
-def tt(env, *args):
-    done = subprocess.run(
-        [sys.executable, "-m", "therapy_timer", *args], env=env, capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 def history(env) -> list[dict]:
@@ -163,9 +141,9 @@ def test_reminders_reach_a_real_notification_server_one_per_session(desktop):
     assert wait_until(lambda: fired(env)[-1][0] == "Stop the heat now", PATIENCE)
     assert count(env, "displayed") == 1  # the stop took the heat reminder's place
 
-    assert json.loads(tt(env, "status", "--json"))["daemon_running"] is True
+    assert json.loads(tt(env, "status", "--json").stdout)["daemon_running"] is True
     tt(env, "stop")
-    stopped = wait_until(lambda: not json.loads(tt(env, "status", "--json"))["daemon_running"], PATIENCE)
+    stopped = wait_until(lambda: not json.loads(tt(env, "status", "--json").stdout)["daemon_running"], PATIENCE)
     assert stopped, "daemon still running"
     shown = history(env)
     assert [n["summary"] for n in shown] == ["Ice on now", "Stop the heat now", "Reminders stopped"]
@@ -198,7 +176,7 @@ def test_a_button_pressed_on_a_real_server_is_recorded_and_followed_up(desktop, 
         press(env, "Done, it's off")
         assert wait_until(lambda: answers(env)[-1] == ("done", "notification"), PATIENCE)
     assert wait_until(lambda: count(env, "displayed") == 0, PATIENCE), "the answered reminder is still on screen"
-    assert "notification" in tt(env, "history")  # the record says where the answer came from
+    assert "notification" in tt(env, "history").stdout  # the record says where the answer came from
 
 
 def test_a_session_answered_on_the_command_line_leaves_the_screen(desktop):
@@ -212,7 +190,7 @@ def test_a_session_answered_on_the_command_line_leaves_the_screen(desktop):
 
 
 def test_doctor_names_the_backend_that_delivered(desktop):
-    report = json.loads(tt(desktop, "doctor", "--json"))
+    report = json.loads(tt(desktop, "doctor", "--json").stdout)
     assert report["notifications"]["delivered_by"] == "desktop (D-Bus)"
     assert report["notifications"]["buttons"] is True  # dunst offers actions
     assert report["notifications"]["notification_server"] == "running"
@@ -228,14 +206,14 @@ def test_doctor_from_a_plain_terminal_reports_how_the_running_reminders_reach_th
     tt(env, "start")
     assert wait_until(lambda: fired(env) != [], PATIENCE)
     plain = {k: v for k, v in env.items() if k not in ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY")}
-    report = json.loads(tt(plain, "doctor", "--json"))  # exit 0: the reminders reach the desktop
+    report = json.loads(tt(plain, "doctor", "--json").stdout)  # exit 0: the reminders reach the desktop
     assert report["ok"] is True and report["daemon"]["answered"] is True
     last = report["daemon"]["last_reminder"]
     assert (last["title"], last["delivered_by"], last["buttons"]) == ("Ice on now", "desktop (D-Bus)", True)
     assert report["daemon"]["test"] == {"delivered_by": "desktop (D-Bus)", "buttons": True}
     assert report["notifications"]["session"] == "this terminal"
     assert report["notifications"]["delivered_by"] == "terminal"  # the terminal's own session, apart
-    said = tt(plain, "doctor")
+    said = tt(plain, "doctor").stdout
     assert "their last reminder (Ice on now, " in said and "delivered by desktop (D-Bus), with buttons" in said
     assert "That is this terminal only" in said and "are not working" not in said
     tests = {n["body"] for n in history(env) if n["summary"] == "therapy-timer test"}  # dunst stacks repeats
@@ -245,20 +223,14 @@ def test_doctor_from_a_plain_terminal_reports_how_the_running_reminders_reach_th
 def test_without_a_session_bus_doctor_says_what_is_missing(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY")}
     env["XDG_RUNTIME_DIR"] = str(tmp_path)
-    done = subprocess.run(
-        [sys.executable, "-m", "therapy_timer", "doctor"], env=env, capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 1
+    done = tt(env, "doctor", code=1)
     assert "delivered by terminal" in done.stdout and "D-Bus" in done.stdout
 
 
 def test_doctor_starts_no_bus_of_its_own_in_a_terminal_with_a_display(tmp_path):
     """Issue 21.15: with an X display and no session bus address, dbus-send autolaunched a bus
     (`dbus-launch --autolaunch` and a dbus-daemon) that stayed after doctor ended."""
-    if not (shutil.which("dbus-send") and shutil.which("dbus-launch") and shutil.which("Xvfb")):
-        if os.environ.get("CI"):
-            pytest.fail("CI must install dbus, dbus-x11 and xvfb")
-        pytest.skip("apt install dbus dbus-x11 xvfb")
+    needs_tools("dbus-send", "dbus-launch", "Xvfb", package="dbus dbus-x11 xvfb")
     from tests.conftest import TEST_MARK, marked
 
     screen = subprocess.Popen(["Xvfb", "-displayfd", "1", "-nolisten", "tcp"], stdout=subprocess.PIPE)
@@ -266,10 +238,7 @@ def test_doctor_starts_no_bus_of_its_own_in_a_terminal_with_a_display(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DBUS_SESSION_BUS_ADDRESS"}
     env.update(DISPLAY=display, XDG_RUNTIME_DIR=str(tmp_path))  # no bus socket there either
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "therapy_timer", "doctor", "--json"], env=env, capture_output=True, text=True,
-            timeout=60,
-        )  # fmt: skip
+        done = tt(env, "doctor", "--json", code=None)
         assert json.loads(done.stdout)["notifications"]["notification_server"].startswith("no session bus")
         started = [command for _, command in marked(TEST_MARK, os.environ[TEST_MARK]) if "dbus" in command]
         assert started == [], started
@@ -281,10 +250,7 @@ def test_doctor_starts_no_bus_of_its_own_in_a_terminal_with_a_display(tmp_path):
 @pytest.fixture
 def bus_without_server(monkeypatch):
     """A real private session bus on which no notification server runs."""
-    if not (shutil.which("dbus-daemon") and shutil.which("notify-send")):
-        if os.environ.get("CI"):
-            pytest.fail("CI must install dbus and libnotify-bin")
-        pytest.skip("needs dbus-daemon and notify-send")
+    needs_tools("dbus-daemon", "notify-send", package="dbus libnotify-bin")
     address, pid = private_bus()
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
     yield address
@@ -330,10 +296,7 @@ def test_a_lost_session_bus_falls_back_then_reconnects_with_backoff(tmp_path, mo
     from therapy_timer.notify import Note, Notifier, TerminalBackend
     from therapy_timer.notify.dbus import DBusBackend
 
-    if not all(shutil.which(tool) for tool in NEEDED):
-        if os.environ.get("CI"):
-            pytest.fail("CI must install a notification server")
-        pytest.skip("no notification server here")
+    needs_tools(*NEEDED, package=SERVER)
     socket_path = tmp_path / "bus"
     address = f"unix:path={socket_path}"
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
@@ -393,10 +356,11 @@ def test_a_reminder_shows_its_buttons_on_a_server_that_draws_them(tmp_path):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
     from xwd2png import content_box, convert, pixels
 
-    if not (os.path.exists(GTK_SERVER) and shutil.which("Xvfb")):
-        if os.environ.get("CI"):
-            pytest.fail("CI must install notification-daemon and xvfb")
-        pytest.skip("apt install notification-daemon xvfb")
+    needs_tools("Xvfb", package="xvfb")
+    if not os.path.exists(GTK_SERVER):
+        unavailable(
+            "apt install notification-daemon", f"CI must install notification-daemon (see .ci/run): {GTK_SERVER}"
+        )
     address, bus_pid = private_bus()
     screen = subprocess.Popen(
         ["Xvfb", "-displayfd", "1", "-nolisten", "tcp", "-screen", "0", "900x260x24", "-fbdir", str(tmp_path)],
@@ -429,7 +393,7 @@ def test_a_daemon_started_outside_the_desktop_takes_the_session_a_command_offers
     run from the desktop session offers its bus, and from then on they reach the desktop."""
     env = desktop
     console = {k: v for k, v in env.items() if k != "DBUS_SESSION_BUS_ADDRESS"}
-    started = tt(console, "start")
+    started = tt(console, "start").stdout
     assert "until you run any therapy-timer command" in started
     assert wait_until(lambda: fired(env) != [], PATIENCE)
     assert fired(env)[0][1] == "terminal" and count(env, "displayed") == 0
@@ -468,7 +432,7 @@ def test_the_daily_check_in_is_answered_on_a_real_server(desktop, label):
     if label == "None of these":
         assert wait_until(lambda: ("check", "notification") in answers(env), PATIENCE), answers(env)
         assert wait_until(lambda: count(env, "displayed") == 0, PATIENCE), "the answered check-in is still on screen"
-        assert "none" in tt(env, "history")
+        assert "none" in tt(env, "history").stdout
         return
     log = Path(env["THERAPY_TIMER_DATA_DIR"], "daemon.log")
     assert wait_until(lambda: "showed the warning signs" in log.read_text(), PATIENCE), log.read_text()

@@ -20,17 +20,13 @@ import icalendar
 import pytest
 from freezegun import freeze_time
 
-BERLIN = ZoneInfo("Europe/Berlin")
+from tests.helpers import BERLIN, needs_tools
 
 
 @pytest.fixture
 def khal() -> str:
-    found = shutil.which("khal")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must install khal (apt-get install khal)")
-        pytest.skip("khal is not installed (apt-get install khal, or pip install khal)")
-    return found
+    needs_tools("khal", package="khal")
+    return str(shutil.which("khal"))
 
 
 def khal_list(khal: str, folder: Path, zone: str, calendar: Path) -> list[str]:

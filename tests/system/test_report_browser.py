@@ -6,7 +6,6 @@ Skipped on a developer machine without Chromium; never in CI (`.ci/run` installs
 
 from __future__ import annotations
 
-import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -16,6 +15,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 from report_screenshot import chromium, demo_record, dom, rgb_rows, screenshot, write_page
 
+from tests.helpers import unavailable
 from therapy_timer import report_html
 from therapy_timer.store import Store
 
@@ -24,9 +24,7 @@ from therapy_timer.store import Store
 def browser() -> str:
     found = chromium()
     if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must install chromium (apt-get install -y chromium)")
-        pytest.skip("needs a headless browser: apt-get install -y chromium")
+        unavailable("needs a headless browser: apt-get install -y chromium", "CI must install chromium (see .ci/run)")
     return found
 
 

@@ -27,6 +27,7 @@ import click
 import pytest
 
 import therapy_timer
+from tests.helpers import needs_root
 
 PATIENT, PLANTER = "tt-patient", "tt-planter"
 SECRET = "numb left leg since the fall"
@@ -37,13 +38,6 @@ class User(NamedTuple):
     name: str
     uid: int
     gid: int
-
-
-def needs_root() -> None:
-    if os.geteuid() != 0:
-        if os.environ.get("CI"):
-            pytest.fail("CI runs as root so that a second and a third real user can be tested for real")
-        pytest.skip("real users need root")
 
 
 def add_user(name: str) -> bool:
@@ -63,7 +57,7 @@ def add_user(name: str) -> bool:
 @pytest.fixture(scope="module")
 def users() -> Iterator[tuple[User, User]]:
     """The patient (runs therapy-timer) and a planter (another user on the same machine)."""
-    needs_root()
+    needs_root("a second and a third real user")
     created = [name for name in (PATIENT, PLANTER) if add_user(name)]
     try:
         yield tuple(User(n, pwd.getpwnam(n).pw_uid, pwd.getpwnam(n).pw_gid) for n in (PATIENT, PLANTER))  # type: ignore[misc]

@@ -12,21 +12,13 @@ from datetime import datetime, timedelta, timezone
 
 from freezegun import freeze_time
 
-from tests.helpers import HandClock, stepping_daemon
+from tests.helpers import T0, HandClock, new_plan, stepping_daemon
 from therapy_timer import reminders, wording
 from therapy_timer.notify import Delivery, Note, Notifier, TerminalBackend
 from therapy_timer.notify.dbus import SOUND, notify_args
 from therapy_timer.store import Store, StoreError
 
-T0 = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)  # 09:00 in Berlin
 HEAT_DAY = T0 - timedelta(days=3)  # injured three days ago: the plan is in its heat phase
-
-
-def new_plan(folder, injured=T0, started=T0) -> int:
-    store = Store(folder)
-    plan_id = store.start_plan(injured, started, False, started).id
-    store.close()
-    return plan_id
 
 
 def logged(store: Store, kind: str | None = None) -> list[tuple[str, str | None, str | None]]:

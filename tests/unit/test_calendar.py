@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime, timezone
 
 import icalendar
 import pytest
 
+from tests.helpers import BERLIN, H, M, local
 from therapy_timer import reminders, wording
 from therapy_timer.calendar import events as calendar_events
 from therapy_timer.calendar import ics
@@ -16,14 +16,7 @@ from therapy_timer.calendar.events import Alarm, CalendarEvent, uid
 from therapy_timer.config import Config
 from therapy_timer.protocol import Event, Phase, Session, Timeline
 
-BERLIN = ZoneInfo("Europe/Berlin")
 UTC = timezone.utc
-M = timedelta(minutes=1)
-H = timedelta(hours=1)
-
-
-def local(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=BERLIN)  # type: ignore[misc]
 
 
 NOW = local(2026, 11, 24, 8, 30)  # Tuesday

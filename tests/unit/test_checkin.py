@@ -12,21 +12,20 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
-from tests.helpers import BERLIN, HandClock, stepping_daemon
+from tests.helpers import BERLIN, T0, HandClock, new_plan, stepping_daemon
 from therapy_timer import checkin, config, protocol, push, reminders, signs, usecases, wording
 from therapy_timer.config import Config
 from therapy_timer.protocol import Event, Plan, Settings
 from therapy_timer.store import Store
 
 
-def local(day: int, hour: int, minute: int = 0) -> datetime:
+def november(day: int, hour: int, minute: int = 0) -> datetime:
     """A moment of late November 2026 in Berlin, as UTC."""
     return datetime(2026, 11, day, hour, minute, tzinfo=BERLIN).astimezone(timezone.utc)
 
 
-START = local(24, 9)  # a Tuesday, 09:00
 DEFAULTS = Config()
-PLAN = Plan(START, START)
+PLAN = Plan(T0, T0)
 
 
 def with_settings(**sections: dict[str, object]) -> Config:
@@ -38,8 +37,8 @@ def checkins(
     plan: Plan = PLAN,
     events: list[Event] | None = None,
     answers: tuple[datetime, ...] = (),
-    since: datetime = START - timedelta(hours=12),
-    until: datetime = START + timedelta(days=3),
+    since: datetime = T0 - timedelta(hours=12),
+    until: datetime = T0 + timedelta(days=3),
 ) -> list[reminders.Reminder]:
     settings = Settings(cfg)
     events = events or []
@@ -55,7 +54,7 @@ def schedule(found: list[reminders.Reminder]) -> list[tuple[str, str]]:
 
 
 def test_once_a_day_half_an_hour_after_the_night_ends_then_once_more_two_hours_later():
-    found = checkins(until=local(26, 12))
+    found = checkins(until=november(26, 12))
     assert schedule(found) == [
         ("checkin@2026-11-25/on", "25 07:30"),
         ("checkin@2026-11-25/again", "25 09:30"),
@@ -64,54 +63,54 @@ def test_once_a_day_half_an_hour_after_the_night_ends_then_once_more_two_hours_l
     ]
     first = found[0]
     assert first.buttons == ("check-none", "check-new") and not first.sticky and first.what == "check"
-    assert first.session == "checkin@2026-11-25" and first.relevant_until == local(25, 9, 30)
-    assert found[1].relevant_until == local(25, 11, 30)
+    assert first.session == "checkin@2026-11-25" and first.relevant_until == november(25, 9, 30)
+    assert found[1].relevant_until == november(25, 11, 30)
 
 
 def test_none_on_the_day_the_start_screening_was_answered():
-    early = Plan(local(24, 6), local(24, 6))  # started (and screened) in the night's quiet period
-    assert schedule(checkins(plan=early, until=local(25, 12)))[:1] == [("checkin@2026-11-24/on", "24 07:30")]
-    screened = checkins(plan=early, answers=(local(24, 6),), until=local(25, 12))
+    early = Plan(november(24, 6), november(24, 6))  # started (and screened) in the night's quiet period
+    assert schedule(checkins(plan=early, until=november(25, 12)))[:1] == [("checkin@2026-11-24/on", "24 07:30")]
+    screened = checkins(plan=early, answers=(november(24, 6),), until=november(25, 12))
     assert [r.key for r in screened] == ["checkin@2026-11-25/on", "checkin@2026-11-25/again"]
 
 
 def test_the_screening_of_the_evening_before_does_not_answer_the_next_morning():
-    evening = Plan(local(24, 20), local(24, 20))
-    found = checkins(plan=evening, answers=(local(24, 20),), until=local(25, 12))
+    evening = Plan(november(24, 20), november(24, 20))
+    found = checkins(plan=evening, answers=(november(24, 20),), until=november(25, 12))
     assert [r.key for r in found] == ["checkin@2026-11-25/on", "checkin@2026-11-25/again"]
 
 
 def test_a_plan_started_after_the_mornings_check_in_gets_its_first_the_next_day():
-    assert schedule(checkins(until=local(25, 8)))[0] == ("checkin@2026-11-25/on", "25 07:30")
-    assert [r for r in checkins(until=local(25, 7)) if r.key.startswith("checkin@2026-11-24")] == []
+    assert schedule(checkins(until=november(25, 8)))[0] == ("checkin@2026-11-25/on", "25 07:30")
+    assert [r for r in checkins(until=november(25, 7)) if r.key.startswith("checkin@2026-11-24")] == []
 
 
 def test_quiet_hours_across_midnight_set_the_morning():
     late = with_settings(quiet_hours={"periods": ["23:30-08:15"]})
-    assert schedule(checkins(late, until=local(25, 12)))[:2] == [
+    assert schedule(checkins(late, until=november(25, 12)))[:2] == [
         ("checkin@2026-11-25/on", "25 08:45"),
         ("checkin@2026-11-25/again", "25 10:45"),
     ]
     night_and_nap = with_settings(quiet_hours={"periods": ["22:00-07:00", "13:00-14:00"]})
-    assert schedule(checkins(night_and_nap, until=local(25, 12)))[0] == ("checkin@2026-11-25/on", "25 07:30")
+    assert schedule(checkins(night_and_nap, until=november(25, 12)))[0] == ("checkin@2026-11-25/on", "25 07:30")
     after_midnight = with_settings(quiet_hours={"periods": ["01:00-09:00"]})
-    assert schedule(checkins(after_midnight, until=local(25, 12)))[0] == ("checkin@2026-11-24/on", "24 09:30")
+    assert schedule(checkins(after_midnight, until=november(25, 12)))[0] == ("checkin@2026-11-24/on", "24 09:30")
 
 
 def test_the_night_is_the_longest_quiet_period_and_periods_that_touch_are_one():
     touching = with_settings(quiet_hours={"periods": ["22:00-02:00", "02:00-06:30", "12:00-15:00"]})
-    assert schedule(checkins(touching, until=local(25, 12)))[0] == ("checkin@2026-11-25/on", "25 07:00")
+    assert schedule(checkins(touching, until=november(25, 12)))[0] == ("checkin@2026-11-25/on", "25 07:00")
     none = with_settings(quiet_hours={"periods": []})
-    assert schedule(checkins(none, until=local(25, 12)))[0] == ("checkin@2026-11-25/on", "25 07:30")
+    assert schedule(checkins(none, until=november(25, 12)))[0] == ("checkin@2026-11-25/on", "25 07:30")
 
 
 def test_never_inside_a_quiet_period_the_repeat_waits_for_the_nap_to_end():
     nap = with_settings(quiet_hours={"periods": ["22:00-07:00", "09:00-10:00"]})
-    found = checkins(nap, until=local(25, 12))
+    found = checkins(nap, until=november(25, 12))
     again = next(r for r in found if r.key == "checkin@2026-11-25/again")
-    assert local(25, 10) <= again.due < local(25, 10, 5)
+    assert november(25, 10) <= again.due < november(25, 10, 5)
     for cfg in (nap, with_settings(quiet_hours={"periods": ["23:30-08:15", "10:00-10:45"]})):
-        for r in checkins(cfg, until=local(30, 0)):
+        for r in checkins(cfg, until=november(30, 0)):
             assert not protocol.in_quiet_hours(r.due, cfg.quiet_hours.periods, BERLIN), r
             quiet = protocol.quiet_spans(r.due, r.relevant_until, cfg.quiet_hours.periods, BERLIN)
             assert all(begin >= r.relevant_until for begin, _ in quiet), r  # a late one never fires into the night
@@ -119,67 +118,70 @@ def test_never_inside_a_quiet_period_the_repeat_waits_for_the_nap_to_end():
 
 def test_a_repeat_the_night_would_push_into_the_next_day_does_not_come():
     short_day = with_settings(quiet_hours={"periods": ["09:00-07:00"]})  # awake 07:00-09:00 only
-    found = checkins(short_day, until=local(25, 23))
+    found = checkins(short_day, until=november(25, 23))
     assert [r.key for r in found if "2026-11-25" in r.key] == ["checkin@2026-11-25/on"]
-    assert found[0].relevant_until == local(25, 9)  # not into the quiet period, even after downtime
+    assert found[0].relevant_until == november(25, 9)  # not into the quiet period, even after downtime
 
 
 def test_a_clash_with_an_ice_reminder_moves_it_to_the_next_free_minute():
     # 20-minute ice from 07:00 (the first after the night): off at 07:20, repeated at 07:25 and 07:30
     long_ice = with_settings(cold={"minutes": 20})
-    ice = [r.due for r in reminders.for_plan(long_ice, Plan(START, START), [], local(25, 7), local(25, 8), BERLIN)]
-    assert local(25, 7, 30) in ice and local(25, 7, 31) not in ice
-    assert schedule(checkins(long_ice, until=local(25, 8)))[0] == ("checkin@2026-11-25/on", "25 07:31")
+    ice = [r.due for r in reminders.for_plan(long_ice, Plan(T0, T0), [], november(25, 7), november(25, 8), BERLIN)]
+    assert november(25, 7, 30) in ice and november(25, 7, 31) not in ice
+    assert schedule(checkins(long_ice, until=november(25, 8)))[0] == ("checkin@2026-11-25/on", "25 07:31")
 
 
 def test_once_the_ice_is_answered_its_repeats_are_no_clash():
     long_ice = with_settings(cold={"minutes": 20})
-    done = Event(local(25, 7, 21), "done", protocol.session_key("ice", local(25, 7)))
-    assert schedule(checkins(long_ice, events=[done], until=local(25, 8)))[0] == ("checkin@2026-11-25/on", "25 07:30")
+    done = Event(november(25, 7, 21), "done", protocol.session_key("ice", november(25, 7)))
+    assert schedule(checkins(long_ice, events=[done], until=november(25, 8)))[0] == (
+        "checkin@2026-11-25/on",
+        "25 07:30",
+    )
 
 
 def test_a_clash_with_a_heat_reminder_moves_it_too():
-    heat_day = Plan(local(21, 9), local(21, 9))  # injured three days before: moist heat every 4 hours
+    heat_day = Plan(november(21, 9), november(21, 9))  # injured three days before: moist heat every 4 hours
     heat = with_settings(heat={"minutes": 20}, reminders={"repeat_times": 2})
-    due = [r.due for r in reminders.for_plan(heat, heat_day, [], local(25, 7), local(25, 8), BERLIN)]
-    assert local(25, 7, 30) in due  # the heat from 07:00 is off at 07:20, repeated at 07:25 and 07:30
-    found = checkins(heat, plan=heat_day, since=local(25, 0), until=local(25, 8))
+    due = [r.due for r in reminders.for_plan(heat, heat_day, [], november(25, 7), november(25, 8), BERLIN)]
+    assert november(25, 7, 30) in due  # the heat from 07:00 is off at 07:20, repeated at 07:25 and 07:30
+    found = checkins(heat, plan=heat_day, since=november(25, 0), until=november(25, 8))
     assert schedule(found) == [("checkin@2026-11-25/on", "25 07:31")]
 
 
 def test_answered_before_the_repeat_it_does_not_come_and_the_first_matters_only_until_then():
-    found = checkins(answers=(local(25, 8),), until=local(25, 12))
+    found = checkins(answers=(november(25, 8),), until=november(25, 12))
     assert [r.key for r in found] == ["checkin@2026-11-25/on"]
-    assert found[0].relevant_until == local(25, 8)
-    late = checkins(answers=(local(25, 10),), until=local(25, 12))
+    assert found[0].relevant_until == november(25, 8)
+    late = checkins(answers=(november(25, 10),), until=november(25, 12))
     assert [r.key for r in late] == ["checkin@2026-11-25/on", "checkin@2026-11-25/again"]
-    assert late[1].relevant_until == local(25, 10)
-    early = checkins(answers=(local(25, 6),), until=local(25, 12))  # `check` typed before it was due
+    assert late[1].relevant_until == november(25, 10)
+    early = checkins(answers=(november(25, 6),), until=november(25, 12))  # `check` typed before it was due
     assert early == []
 
 
 def test_no_plan_no_check_in():
-    ended = Plan(START, START, ended_at=local(25, 7))
-    assert checkins(plan=ended, until=local(27, 12)) == []
-    ends_between = Plan(START, START, ended_at=local(25, 8))
-    assert [r.key for r in checkins(plan=ends_between, until=local(27, 12))] == ["checkin@2026-11-25/on"]
-    later = Plan(local(27, 9), local(27, 9))
-    assert checkins(plan=later, until=local(27, 12)) == []
+    ended = Plan(T0, T0, ended_at=november(25, 7))
+    assert checkins(plan=ended, until=november(27, 12)) == []
+    ends_between = Plan(T0, T0, ended_at=november(25, 8))
+    assert [r.key for r in checkins(plan=ends_between, until=november(27, 12))] == ["checkin@2026-11-25/on"]
+    later = Plan(november(27, 9), november(27, 9))
+    assert checkins(plan=later, until=november(27, 12)) == []
 
 
 def test_the_keys_and_times_do_not_depend_on_the_window():
-    whole = checkins(since=START, until=local(28, 0))
+    whole = checkins(since=T0, until=november(28, 0))
     pieces = [
         r
         for day in range(24, 28)
-        for r in checkins(since=local(day, 0), until=local(day + 1, 0) - timedelta(seconds=1))
+        for r in checkins(since=november(day, 0), until=november(day + 1, 0) - timedelta(seconds=1))
     ]
     assert schedule(whole) == schedule(pieces)
 
 
 def test_for_plan_works_the_sessions_out_first():
-    assert checkin.for_plan(DEFAULTS, PLAN, [], [], START, local(27, 0), BERLIN) == checkins(
-        since=START, until=local(27, 0)
+    assert checkin.for_plan(DEFAULTS, PLAN, [], [], T0, november(27, 0), BERLIN) == checkins(
+        since=T0, until=november(27, 0)
     )
 
 
@@ -201,7 +203,7 @@ def test_the_night_ends_where_the_zone_says_across_a_clock_change():
 
 
 def test_it_names_the_emergency_and_urgent_signs_and_where_there_are_no_buttons_the_command():
-    first = checkins(until=local(25, 8))[0]
+    first = checkins(until=november(25, 8))[0]
     for words in ("chest pain", "breathlessness", "tearing", "fainting", "between the legs", "bladder", "foot"):
         assert words in first.body.lower()
     assert [wording.BUTTONS[key].label for key in first.buttons] == ["None of these", "One of these is new"]
@@ -210,7 +212,7 @@ def test_it_names_the_emergency_and_urgent_signs_and_where_there_are_no_buttons_
 
 def test_the_list_has_every_emergency_and_urgent_sign_with_its_own_advice_and_how_to_log_it(tmp_path):
     store = Store(tmp_path / "data")
-    deps = usecases.Deps(store, START, BERLIN, with_settings(advice={"emergency_number": "999"}))
+    deps = usecases.Deps(store, T0, BERLIN, with_settings(advice={"emergency_number": "999"}))
     shown = usecases.checkin_list(deps)
     serious = [s for s in signs.SIGNS if s.level in signs.SERIOUS]
     assert {s.name for s in serious} <= wording.CHECKIN_WORDS.keys()
@@ -222,7 +224,7 @@ def test_the_list_has_every_emergency_and_urgent_sign_with_its_own_advice_and_ho
 
 
 def test_a_generic_push_says_only_that_a_daily_check_is_due():
-    first = checkins(until=local(25, 8))[0]
+    first = checkins(until=november(25, 8))[0]
     said = push.message(first, "generic")
     assert (said.title, said.body) == ("Reminder", "A daily check is due.")
     full = push.message(first, "full")
@@ -237,14 +239,6 @@ def test_a_sign_named_prefix_is_the_one_signs_uses():
 # The daemon ----------------------------------------------------------------------------------------------
 
 
-def new_plan(folder, started=START, screened: bool = False) -> None:
-    store = Store(folder)
-    plan = store.start_plan(started, started, False, started)
-    if screened:
-        store.log(plan.id, started, usecases.CHECK, started, text="none")
-    store.close()
-
-
 def checks(store: Store) -> list[tuple[str | None, str | None]]:
     return [(e.text, e.source) for e in store.events() if e.kind == "check"]
 
@@ -255,8 +249,8 @@ def check_in_notes(recorder) -> list:
 
 def test_the_daemon_fires_the_check_in_and_none_of_these_pressed_is_recorded_as_a_check(isolated):
     new_plan(isolated)
-    with stepping_daemon(isolated, HandClock(START)) as p:
-        p.scheduler.run_until(local(25, 7, 30))
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        p.scheduler.run_until(november(25, 7, 30))
         (note,) = check_in_notes(p.recorder)
         assert note.title == "Daily check: any of these new?" and p.recorder.titles[-1] == note.title
         assert "therapy-timer check" in note.plain
@@ -264,7 +258,7 @@ def test_the_daemon_fires_the_check_in_and_none_of_these_pressed_is_recorded_as_
         p.scheduler.step()
         assert checks(p.daemon.store) == [("none", "notification")]
         assert any("none of the warning signs is new" in line for line in p.logged)
-        p.scheduler.run_until(local(25, 12))
+        p.scheduler.run_until(november(25, 12))
         assert len(check_in_notes(p.recorder)) == 1  # no repeat after the answer
         assert note.title not in [n.title for n in p.recorder.on_screen.values()]
         fired = {r.key: r.outcome for r in p.daemon.store.reminders(1)}
@@ -273,8 +267,8 @@ def test_the_daemon_fires_the_check_in_and_none_of_these_pressed_is_recorded_as_
 
 def test_unanswered_it_repeats_once_in_the_same_place(isolated):
     new_plan(isolated)
-    with stepping_daemon(isolated, HandClock(START)) as p:
-        p.scheduler.run_until(local(25, 13))
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        p.scheduler.run_until(november(25, 13))
         first, again = check_in_notes(p.recorder)
         assert again.title == "Daily check, still open: any of these new?"
         assert p.recorder.ids[p.recorder.notes.index(again)] == p.recorder.ids[p.recorder.notes.index(first)]
@@ -285,23 +279,23 @@ def test_unanswered_it_repeats_once_in_the_same_place(isolated):
 def test_one_of_these_is_new_shows_the_signs_with_the_number_set_and_records_nothing(isolated, config_file):
     config_file.write_text('[advice]\nemergency_number = "999"\n')
     new_plan(isolated)
-    with stepping_daemon(isolated, HandClock(START)) as p:
-        p.scheduler.run_until(local(25, 7, 30))
+    with stepping_daemon(isolated, HandClock(T0)) as p:
+        p.scheduler.run_until(november(25, 7, 30))
         p.recorder.press("Daily check: any of these new?", "check-new")
         p.scheduler.step()
         shown = p.recorder.notes[-1]
         assert shown.title == "Warning signs: what to do" and "(999)" in shown.body
         assert "therapy-timer check --sign NAME" in shown.body and shown.buttons == ()
         assert checks(p.daemon.store) == []  # which one is not said yet: nothing to record
-        p.scheduler.run_until(local(25, 9, 30))  # still open: it asks again
+        p.scheduler.run_until(november(25, 9, 30))  # still open: it asks again
         assert p.recorder.titles[-1] == "Daily check, still open: any of these new?"
 
 
 def test_a_check_typed_on_the_command_line_closes_the_check_in(isolated):
     new_plan(isolated)
-    clock = HandClock(START)
+    clock = HandClock(T0)
     with stepping_daemon(isolated, clock) as p:
-        p.scheduler.run_until(local(25, 7, 40))
+        p.scheduler.run_until(november(25, 7, 40))
         shown = [i for i, n in p.recorder.on_screen.items() if n.buttons == checkin.BUTTONS]
         assert shown
         deps = usecases.Deps(p.daemon.store, clock.now(), BERLIN, Config())
@@ -309,15 +303,15 @@ def test_a_check_typed_on_the_command_line_closes_the_check_in(isolated):
         p.daemon.poke()
         p.scheduler.step()
         assert shown[0] in p.recorder.closed
-        p.scheduler.run_until(local(25, 12))
+        p.scheduler.run_until(november(25, 12))
         assert len(check_in_notes(p.recorder)) == 1
 
 
 def test_none_of_these_on_a_day_already_answered_changes_nothing_and_says_so(isolated):
     new_plan(isolated)
-    clock = HandClock(START)
+    clock = HandClock(T0)
     with stepping_daemon(isolated, clock) as p:
-        p.scheduler.run_until(local(25, 7, 30))
+        p.scheduler.run_until(november(25, 7, 30))
         note_id = next(i for i, n in p.recorder.on_screen.items() if n.buttons == checkin.BUTTONS)
         usecases.check(usecases.Deps(p.daemon.store, clock.now(), BERLIN, Config()), [])
         from therapy_timer.notify.dbus import ServerEvent
@@ -329,9 +323,9 @@ def test_none_of_these_on_a_day_already_answered_changes_nothing_and_says_so(iso
 
 
 def test_the_daemon_fires_none_on_the_day_the_start_screening_was_answered(isolated):
-    new_plan(isolated, started=local(24, 6), screened=True)
-    with stepping_daemon(isolated, HandClock(local(24, 6))) as p:
-        p.scheduler.run_until(local(25, 7, 30))
+    new_plan(isolated, started=november(24, 6), screened=True)
+    with stepping_daemon(isolated, HandClock(november(24, 6))) as p:
+        p.scheduler.run_until(november(25, 7, 30))
         keys = [r.key for r in p.daemon.store.reminders(1) if r.key.startswith("checkin@")]
         assert keys == ["checkin@2026-11-25/on"]
 
@@ -339,11 +333,11 @@ def test_the_daemon_fires_none_on_the_day_the_start_screening_was_answered(isola
 @pytest.mark.parametrize("level_name", ["chest-pain", "saddle"])
 def test_a_serious_sign_logged_by_name_answers_the_day(level_name):
     logged = [
-        _logged("symptom", local(25, 8), signs.record_text(signs.BY_NAME[level_name], "")),
-        _logged("symptom", local(25, 8), signs.record_text(signs.BY_NAME["heat-burn"], "")),
-        _logged("symptom", local(25, 8), "my leg is weak"),
+        _logged("symptom", november(25, 8), signs.record_text(signs.BY_NAME[level_name], "")),
+        _logged("symptom", november(25, 8), signs.record_text(signs.BY_NAME["heat-burn"], "")),
+        _logged("symptom", november(25, 8), "my leg is weak"),
     ]
-    assert usecases.checkin_answers(logged) == [local(25, 8)]
+    assert usecases.checkin_answers(logged) == [november(25, 8)]
 
 
 def _logged(kind: str, at: datetime, text: str):

@@ -8,12 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from freezegun import freeze_time
 
-from tests.daemon.test_daemon import (
-    T0,
-    end_plan,
-    new_plan,
-)
-from tests.helpers import HandClock, stepping_daemon
+from tests.daemon.test_daemon import end_plan
+from tests.helpers import T0, HandClock, new_plan, stepping_daemon
 from therapy_timer import daemon_client, signs
 from therapy_timer.notify import NotifyError
 from therapy_timer.store import Store

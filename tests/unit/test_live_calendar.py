@@ -8,18 +8,16 @@ test shows the daemon itself never loads icalendar and that the final copy is th
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import icalendar
 import pytest
 from freezegun import freeze_time
 
-from tests.helpers import Finished, HandClock, stepping_daemon, write_here
+from tests.helpers import T0, Finished, HandClock, M, stepping_daemon, write_here
 from therapy_timer.calendar import live as live_calendar
 
-T0 = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)  # Tuesday 09:00 in Berlin
-M = timedelta(minutes=1)
 stepped = pytest.mark.unit
 
 

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from tests.daemon.test_phone import (  # noqa: F401 (fixtures are used by name)
-    T0,
     TOPIC,
     answers_config,
     clock,
@@ -22,6 +21,7 @@ from tests.daemon.test_phone import (  # noqa: F401 (fixtures are used by name)
     refused_lines,
     send,
 )
+from tests.helpers import T0
 from therapy_timer import phone, push
 from therapy_timer.config import Push
 from therapy_timer.store import PhoneButton

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from datetime import timedelta
 
-from tests.unit.test_protocol import BERLIN, H, M, hhmm, local, of
+from tests.helpers import BERLIN, H, M, hhmm, local, of
 from therapy_timer import protocol, reminders
 from therapy_timer.config import Config, Heat
 from therapy_timer.protocol import SKIN_REST, Event, Plan, build

@@ -13,7 +13,6 @@ from therapy_timer.progress import Stalled, in_reminder, median, stalled
 
 INJURED = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
 D = timedelta(days=1)
-H = timedelta(hours=1)
 
 
 def day(n: int, hours: float = 12) -> datetime:

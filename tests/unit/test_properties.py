@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from tests.helpers import M
 from therapy_timer import protocol, reminders
 from therapy_timer.config import ClockRange, Cold, Config, Heat, QuietHours, Reminders, Walk, longest_awake_minutes
 from therapy_timer.protocol import SKIN_REST, SWITCH_KINDS, TRY_HEAT, Event, Plan, Settings, in_quiet_hours
 
-M = timedelta(minutes=1)
 ORIGIN = datetime(2026, 10, 22, 0, 0, tzinfo=timezone.utc)  # the autumn clock change falls in the range
 PERIODS = [
     ClockRange(time(22), time(7)),

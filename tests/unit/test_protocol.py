@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.helpers import BERLIN, H, M, hhmm, local, of
 from therapy_timer import protocol
 from therapy_timer.config import ClockRange, Cold, Config, Heat, QuietHours, Walk
 from therapy_timer.protocol import (
@@ -21,22 +22,6 @@ from therapy_timer.protocol import (
     in_quiet_hours,
     too_long_ago,
 )
-
-BERLIN = ZoneInfo("Europe/Berlin")
-H = timedelta(hours=1)
-M = timedelta(minutes=1)
-
-
-def local(y: int, mo: int, d: int, h: int, mi: int = 0, zone: ZoneInfo = BERLIN) -> datetime:
-    return datetime(y, mo, d, h, mi, tzinfo=zone).astimezone(timezone.utc)
-
-
-def hhmm(moment: datetime, zone: ZoneInfo = BERLIN) -> str:
-    return moment.astimezone(zone).strftime("%a %H:%M")
-
-
-def of(timeline, kind):
-    return [s for s in timeline.sessions if s.kind == kind]
 
 
 def test_cold_phase_ice_every_two_hours_from_the_injury_then_heat_every_four():

@@ -9,13 +9,11 @@ from datetime import timedelta
 import pytest
 
 from tests.daemon.test_push import (  # noqa: F401 (fixtures are used by name)
-    T0,
     Proxy,
     Received,
     Server,
     every_proxy_variable,
     failed_lines,
-    new_plan,
     no_desktop,
     proxy,
     push_config,
@@ -24,7 +22,7 @@ from tests.daemon.test_push import (  # noqa: F401 (fixtures are used by name)
     server,
     tls_server,
 )
-from tests.helpers import HandClock, stepping_daemon
+from tests.helpers import T0, HandClock, new_plan, stepping_daemon
 from therapy_timer import config, push
 from therapy_timer.config import ConfigError, Push
 

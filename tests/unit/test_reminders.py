@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.unit.test_protocol import BERLIN, local
+from tests.helpers import BERLIN, M, local
 from therapy_timer.config import Config, Reminders
 from therapy_timer.protocol import SKIN_REST, Event, Plan, build
 from therapy_timer.reminders import build as reminders_for
 from therapy_timer.reminders import in_front, snooze, triage
-
-M = timedelta(minutes=1)
-
 
 DEFAULTS = Config()
 

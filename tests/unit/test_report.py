@@ -6,26 +6,15 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import pytest
 from freezegun import freeze_time
 
+from tests.helpers import BERLIN, T0, H, M, local
 from therapy_timer import recovery_report, report_text, signs
-from therapy_timer.bootstrap import Wiring
-from therapy_timer.config import Config
 from therapy_timer.protocol import Phase, Plan, Session, Switch, Timeline
-from therapy_timer.store import LoggedEvent, Store, StoredPlan
-
-BERLIN = ZoneInfo("Europe/Berlin")
-H = timedelta(hours=1)
-M = timedelta(minutes=1)
-
-
-def local(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=BERLIN)  # type: ignore[misc]
-
+from therapy_timer.store import LoggedEvent, StoredPlan
 
 MON = local(2026, 11, 23, 0, 0)
 TUE = MON + 24 * H
@@ -248,19 +237,6 @@ def test_every_line_of_the_text_table_fits_80_columns(made):
 
 
 # Through the store and the real protocol -------------------------------------------------------------
-
-T0 = local(2026, 11, 24, 9, 0)
-
-
-@pytest.fixture
-def store(tmp_path):
-    opened = Store(tmp_path / "data")
-    yield opened
-    opened.close()
-
-
-def deps(store, now):
-    return Wiring(store.path.parent / "config.toml", BERLIN).deps(store, now, Config())
 
 
 # The command ---------------------------------------------------------------------------------------

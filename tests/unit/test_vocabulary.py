@@ -4,17 +4,12 @@ store writes, and the old names the modules used for them still import."""
 from __future__ import annotations
 
 import ast
-from datetime import timedelta
 from pathlib import Path
 from typing import get_args
 
-import pytest
-
-from tests.conftest import utc
-from tests.helpers import BERLIN
+from tests.helpers import BERLIN, H, M, utc
 from therapy_timer import protocol, reminders, signs, usecases, vocabulary
 from therapy_timer.settings import Config
-from therapy_timer.store import Store
 from therapy_timer.vocabulary import EVENT_KINDS, PHASE_REASONS, SESSION_KINDS
 
 # Spelt out once more, as the record was written before there was a vocabulary: a word renamed,
@@ -83,15 +78,7 @@ def test_the_vocabulary_imports_nothing_but_typing():
 # What the use cases write ------------------------------------------------------------------------------
 
 INJURED = utc(2026, 11, 20, 8, 0)  # three days before: the plan starts in heat
-T0 = utc(2026, 11, 23, 9, 0)
-M, H = timedelta(minutes=1), timedelta(hours=1)
-
-
-@pytest.fixture
-def store(tmp_path):
-    opened = Store(tmp_path / "data")
-    yield opened
-    opened.close()
+STARTED = utc(2026, 11, 23, 9, 0)  # Monday, 10:00 in Berlin
 
 
 def test_a_recovery_lived_through_every_use_case_is_recorded_in_the_vocabularys_words_and_uses_them_all(store):
@@ -106,18 +93,18 @@ def test_a_recovery_lived_through_every_use_case_is_recorded_in_the_vocabularys_
         timelines.append(usecases.timeline_of(deps(at), at + 4 * 24 * H))
         return timelines[-1]
 
-    started = usecases.start(deps(T0), INJURED, T0, False, "Europe/Berlin")
-    usecases.check(deps(T0 + M), [])
-    usecases.check(deps(T0 + 2 * M), ["saddle"])
-    usecases.acknowledge_signs(deps(T0 + 3 * M))
-    usecases.log_entry(deps(T0 + 4 * M), "pain", T0 + 4 * M, score=6, text="sharp")
-    usecases.log_entry(deps(T0 + 5 * M), "symptom", T0 + 5 * M, text="stiff in the morning")
-    usecases.log_entry(deps(T0 + 6 * M), "note", T0 + 6 * M, text="slept on the floor")
-    first = sessions_now(T0).sessions[0]
+    started = usecases.start(deps(STARTED), INJURED, STARTED, False, "Europe/Berlin")
+    usecases.check(deps(STARTED + M), [])
+    usecases.check(deps(STARTED + 2 * M), ["saddle"])
+    usecases.acknowledge_signs(deps(STARTED + 3 * M))
+    usecases.log_entry(deps(STARTED + 4 * M), "pain", STARTED + 4 * M, score=6, text="sharp")
+    usecases.log_entry(deps(STARTED + 5 * M), "symptom", STARTED + 5 * M, text="stiff in the morning")
+    usecases.log_entry(deps(STARTED + 6 * M), "note", STARTED + 6 * M, text="slept on the floor")
+    first = sessions_now(STARTED).sessions[0]
     usecases.answer(deps(first.end), "done", first.end, session_key=first.key, source="notification")
     # heat did not help (from the phone), then, back in heat, made it worse: heat waits for the person's word
-    usecases.press(deps(T0 + 3 * H), started.plan_id, "k/on", "k", "heat-no-help", source="phone")
-    back = next(p for p in sessions_now(T0 + 3 * H).phases if p.reason == "heat-again")
+    usecases.press(deps(STARTED + 3 * H), started.plan_id, "k/on", "k", "heat-no-help", source="phone")
+    back = next(p for p in sessions_now(STARTED + 3 * H).phases if p.reason == "heat-again")
     usecases.switch(deps(back.start + M), "heat-worse", back.start + M)
     usecases.try_heat_again(deps(back.start + 2 * H), back.start + 2 * H)
     later = next(s for s in sessions_now(back.start + 3 * H).sessions if s.start > back.start + 3 * H)

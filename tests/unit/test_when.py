@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.helpers import BERLIN
 from therapy_timer.errors import UsageError
 from therapy_timer.when import parse_when
 
-BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)  # 13:00 in Berlin
 
 
@@ -51,13 +50,11 @@ def test_rejected_forms(text, message):
 
 def test_rule_11_a_bare_clock_time_for_something_that_happened_is_the_most_recent_one():
     from datetime import datetime, timezone
-    from zoneinfo import ZoneInfo
 
     from therapy_timer.when import parse_when
 
-    berlin = ZoneInfo("Europe/Berlin")
-    just_after_midnight = datetime(2026, 11, 25, 0, 10, tzinfo=berlin).astimezone(timezone.utc)
-    said = parse_when("23:50", just_after_midnight, berlin, past=True)
-    assert said == datetime(2026, 11, 24, 23, 50, tzinfo=berlin)
-    assert parse_when("00:05", just_after_midnight, berlin, past=True).day == 24  # 23:05 UTC, today's 00:05
-    assert parse_when("23:50", just_after_midnight, berlin) > just_after_midnight  # a window may be ahead
+    just_after_midnight = datetime(2026, 11, 25, 0, 10, tzinfo=BERLIN).astimezone(timezone.utc)
+    said = parse_when("23:50", just_after_midnight, BERLIN, past=True)
+    assert said == datetime(2026, 11, 24, 23, 50, tzinfo=BERLIN)
+    assert parse_when("00:05", just_after_midnight, BERLIN, past=True).day == 24  # 23:05 UTC, today's 00:05
+    assert parse_when("23:50", just_after_midnight, BERLIN) > just_after_midnight  # a window may be ahead

@@ -4,16 +4,13 @@ that frightens or that promises what the app cannot judge."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 
+from tests.helpers import BERLIN, T0
 from therapy_timer import terminal_text, wording
 from therapy_timer.protocol import SKIN_REST
-
-BERLIN = ZoneInfo("Europe/Berlin")
-NOW = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)
 
 
 def every_reminder() -> list[wording.Notice]:
@@ -83,14 +80,14 @@ def status_view(day: int, current: dict | None = None) -> dict:
 
 def test_status_on_day_ten_does_not_say_rest_comfortably():
     for day in (1, 10):
-        lines = terminal_text.now_and_next(status_view(day), BERLIN, NOW)
+        lines = terminal_text.now_and_next(status_view(day), BERLIN, T0)
         assert "rest comfortably" not in " ".join(lines)
-    assert terminal_text.now_and_next(status_view(10), BERLIN, NOW) == [
+    assert terminal_text.now_and_next(status_view(10), BERLIN, T0) == [
         "Now:  nothing planned; carry on with your usual activities as the pain allows"
     ]
-    start, end = (NOW - timedelta(minutes=5)).isoformat(), (NOW + timedelta(minutes=10)).isoformat()
+    start, end = (T0 - timedelta(minutes=5)).isoformat(), (T0 + timedelta(minutes=10)).isoformat()
     answered = {"kind": "ice", "start": start, "end": end, "minutes": 15, "purpose": None, "outcome": "done"}
-    assert terminal_text.now_and_next(status_view(2, answered), BERLIN, NOW)[0].endswith(
+    assert terminal_text.now_and_next(status_view(2, answered), BERLIN, T0)[0].endswith(
         "marked done; move about gently as the pain allows, and rest when it helps"
     )
 
