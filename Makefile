@@ -1,5 +1,5 @@
 # Two entry points: `make demo` (watch a plan unfold in a minute) and `make test` (everything CI runs).
-# For daily work: `make check` (format, lint, types and the unit tier, a few seconds) and `make fmt`.
+# For daily work: `make check` (format, lint, types and the unit tier, under half a minute) and `make fmt`.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin

@@ -1,69 +1,102 @@
-"""The files generated from declarations are current: the default config files and README tables."""
+"""The developer documents name real code: every `module.name` and `test_file.py::test_name` in the
+README and docs/ exists, so a newcomer following them lands where they say (module renames used to
+leave them pointing at files that were gone)."""
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
+import json
+import pkgutil
+import re
 from pathlib import Path
 
+import pytest
+
+import therapy_timer
+
 TOP = Path(__file__).resolve().parents[2]
+DOCUMENTS = [TOP / "README.md", *sorted((TOP / "docs").glob("*.md"))]
+RETIRED = {"control", "text", "texts", "views", "render", "report", "calendar_feed", "ics"}
+"""Module names this project used to have: a document that still uses one is out of date."""
+FILE_ENDINGS = {"py", "toml", "ics", "log", "md", "sqlite3", "json", "csv", "html", "service", "desktop", "txt", "png"}
 
 
-def generator():
-    spec = importlib.util.spec_from_file_location("generate", TOP / "tools" / "generate.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_the_generated_files_are_current():
-    stale = [str(path.relative_to(TOP)) for path in generator().stale()]
-    assert stale == [], "run `python tools/generate.py` and commit the result"
-
-
-def test_the_readme_tables_list_every_setting_and_command():
-    gen = generator()
-    readme = (TOP / "README.md").read_text(encoding="utf-8")
-    from therapy_timer import config
-
-    for setting in config.settings():
-        assert f"| `{setting.section}.{setting.key}` |" in readme
-    for name, _ in gen.commands(gen.cli):
-        assert f"| `{name}" in readme
-
-
-def defined_tests() -> dict[str, set[str]]:
-    """Test file name -> the test functions it defines, in whichever tier folder it lives; a module's
-    tests of another tier (test_daemon_unit.py) count as the module's (test_daemon.py), so a citation
-    survives a test's move to the tier it belongs to."""
-    import ast
-    import re
-
-    found: dict[str, set[str]] = {}
-    paths = list((TOP / "tests").rglob("test_*.py"))
-    names = {path.name for path in paths}
-    for path in paths:
-        base = re.sub(r"_(unit|cli|daemon|system)\.py$", ".py", path.name)
-        name = base if base in names else path.name
-        found.setdefault(name, set()).update(
-            node.name
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test_")
-        )
+def modules() -> dict[str, str]:
+    """Each module of the package by its last name (`daemon_client`, `ics`, `live`) and its full name."""
+    found = {}
+    for info in pkgutil.walk_packages(therapy_timer.__path__, "therapy_timer."):
+        found.setdefault(info.name.rsplit(".", 1)[1], info.name)
+        found[info.name.removeprefix("therapy_timer.")] = info.name
     return found
 
 
-def test_every_test_the_reliability_notes_cite_exists():
-    import re
+def not_code() -> set[str]:
+    """Dotted names that are not code: settings (`push.url`) and `--json` keys (`push.sent_from`)."""
+    from therapy_timer.settings import Config, specs
 
-    text = (TOP / "docs" / "reliability.md").read_text(encoding="utf-8")
-    defined = defined_tests()
-    cited = re.findall(r"(test_\w+\.py)::(test_\w+)", text)
-    assert len(cited) > 10, "docs/reliability.md no longer cites tests as test_x.py::test_y"
-    missing = [f"{file}::{name}" for file, name in cited if name not in defined.get(file, set())]
-    missing += [file for file in re.findall(r"\b(test_\w+\.py)\b", text) if file not in defined]
-    everything = set().union(*defined.values())
-    missing += [
-        f"...{tail}" for tail in re.findall(r"\.\.\.(_\w+)", text) if not any(n.endswith(tail) for n in everything)
-    ]
-    assert missing == [], "docs/reliability.md cites tests that do not exist"
+    names = {f"{section}.{key}" for section in Config._fields for key in specs(type(getattr(Config(), section)))}
+
+    def walk(shape: object, prefix: str) -> None:
+        if isinstance(shape, dict) and isinstance(shape.get("keys"), dict):
+            for key, inner in shape["keys"].items():
+                names.add(prefix + key)
+                walk(inner, prefix + key + ".")
+        elif isinstance(shape, dict) and "items" in shape:
+            walk(shape["items"], prefix)
+
+    for golden in (TOP / "tests" / "golden" / "json").glob("*.json"):
+        walk(json.loads(golden.read_text()), "")
+    return names
+
+
+def references() -> list[tuple[str, str]]:
+    """(document, reference) for every backticked dotted name and test reference in the documents."""
+    out = []
+    for document in DOCUMENTS:
+        for ref in re.findall(r"`([A-Za-z_][\w/]*(?:\.py)?(?:::|\.)[\w.]+)(?:\(\))?`", document.read_text()):
+            out.append((document.name, ref))
+    return out
+
+
+def test_every_module_reference_in_the_documents_exists():
+    known, skip, wrong = modules(), not_code(), []
+    for document, ref in references():
+        if "::" in ref or ref in skip or FILE_ENDINGS & set(ref.split(".")[1:]):
+            continue
+        parts = ref.split(".")
+        head = next((n for n in range(len(parts), 0, -1) if ".".join(parts[:n]) in known), 0)
+        if not head:
+            if parts[0] in RETIRED:
+                wrong.append(f"{document}: `{ref}` names a module that is gone")
+            continue
+        target: object = importlib.import_module(known[".".join(parts[:head])])
+        for name in parts[head:]:
+            if not hasattr(target, name):
+                wrong.append(f"{document}: `{ref}` ({name} is not there)")
+                break
+            target = getattr(target, name)
+    assert wrong == []
+
+
+def test_every_test_reference_in_the_documents_exists():
+    tests = {path.name: path.read_text() for path in (TOP / "tests").rglob("test_*.py")}
+    wrong = []
+    for document, ref in references():
+        if "::" not in ref:
+            continue
+        file, name = ref.split("::", 1)
+        name = name.split(".")[0].split("[")[0]
+        source = tests.get(Path(file).name)
+        if source is None:
+            wrong.append(f"{document}: `{ref}`: no test file {file}")
+        elif not re.search(
+            rf"def {re.escape(name)}\b" if name.startswith("test") else rf"\b{re.escape(name)}\b", source
+        ):
+            wrong.append(f"{document}: `{ref}`: {name} is not in {file}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("retired", sorted(RETIRED))
+def test_a_retired_module_name_is_not_a_module_any_more(retired):
+    """Only names that are truly gone are treated as stale (`calendar.ics` is `ics` by its last name)."""
+    assert f"therapy_timer.{retired}" not in set(modules().values())
