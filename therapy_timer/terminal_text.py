@@ -114,7 +114,7 @@ def now_and_next(view: dict[str, Any], zone: tzinfo, now: datetime) -> list[str]
         line = session_line(current, zone, now)
     elif off:  # a take-it-off reminder is on screen, unanswered: the pack may still be on
         since = when(off["due"], zone, now)
-        line = f"{off['title']} (since {since}): if it is still on, take it off, then run therapy-timer done"
+        line = wording.still_on(off["title"], since)
     else:
         line = "nothing planned; " + wording.meanwhile(view["day"])
     if current and current.get("outcome"):
@@ -229,10 +229,7 @@ def switched(result: SwitchResult, zone: tzinfo, now: datetime) -> list[str]:
     late = result.at < now - timedelta(minutes=1)
     out = [f"Recorded for {when(result.at, zone, now)}."] if late else []
     if result.heat_off_now:
-        if late:
-            out.append(f"The heat came off at {when(result.at, zone, now)}; look at the skin.")
-        else:
-            out.append("Take the heat off now, and look at the skin.")
+        out.append(wording.heat_off(when(result.at, zone, now) if late else None))
     if not result.changed:
         if not result.heat_off_now:
             out.append("No heat is planned right now (you are in a cold phase), so the plan stays as it is.")

@@ -561,11 +561,7 @@ def snooze(deps: Deps, minutes: int, key: str | None = None, source: Source = "c
     if decision.refused == "nothing":
         raise RefusedError("there is no reminder to snooze right now", "nothing-to-snooze")
     if decision.refused == "take-off":
-        raise RefusedError(
-            "a take-it-off reminder cannot be snoozed: longer ice or heat can hurt the skin. "
-            "Take it off, then run `therapy-timer done`",
-            "take-off-first",
-        )
+        raise RefusedError(wording.NO_SNOOZE_TAKE_OFF, "take-off-first")
     target, again = decision.target, decision.again_at
     assert target is not None and again is not None
     snoozed = protocol.Event(deps.now, SNOOZE, target.session, minutes, target.key)

@@ -275,6 +275,32 @@ BUTTONS = {
 SNOOZE_MINUTES = {"snooze": 10, "later": 30}
 
 
+def still_on(title: str, since: str) -> str:
+    """`status` while a take-it-off reminder waits unanswered: the pack may still be on."""
+    return f"{title} (since {since}): if it is still on, take it off, then run therapy-timer done"
+
+
+def heat_off(at: str | None) -> str:
+    """Heat made it worse during a session: take it off now (or, said afterwards, when it came off)."""
+    if at is None:
+        return "Take the heat off now, and look at the skin."
+    return f"The heat came off at {at}; look at the skin."
+
+
+def done_early(minutes_left: int, by: str) -> str:
+    """`done` said well before a session's end: no take-it-off reminder will come, so say when."""
+    return (
+        f"It had {minutes_left} min to go, so no take-it-off reminder will come: if it is still on, "
+        f"take it off by {by} yourself."
+    )
+
+
+NO_SNOOZE_TAKE_OFF = (
+    "a take-it-off reminder cannot be snoozed: longer ice or heat can hurt the skin. "
+    "Take it off, then run `therapy-timer done`"
+)
+
+
 def typed(buttons: tuple[str, ...]) -> str:
     """The sentence that takes the place of buttons, naming what to type (no markup, no backticks).
 

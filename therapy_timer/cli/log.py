@@ -142,10 +142,7 @@ def _answer(app: App, outcome: Answer, at_text: str, as_json: bool) -> None:
     if outcome == "done" and session.kind != "walk" and result.at < session.end - timedelta(minutes=1):
         # "done" means the pack is off: said at the start, it may have meant "it's on"
         left = round((session.end - result.at) / timedelta(minutes=1))
-        text.append(
-            f"It had {left} min to go, so no take-it-off reminder will come: if it is still on, "
-            f"take it off by {wording.when(session.end, app.zone, app.now)} yourself."
-        )
+        text.append(wording.done_early(left, wording.when(session.end, app.zone, app.now)))
     print_result(app, as_json, outcome, result, text)
 
 
