@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from therapy_timer.protocol import Plan, Session, Timeline, day_of_recovery, outcomes
+from therapy_timer.protocol import Plan, Session, Timeline, day_of_recovery
+from therapy_timer.reminders import outcomes
 from therapy_timer.store import LoggedEvent
 
 if TYPE_CHECKING:
@@ -35,10 +36,9 @@ def whole_minutes(value: float | timedelta) -> int:
     return round(minutes)
 
 
-def session(s: Session | None, zone: tzinfo, answers: dict[str, dict[str, Any]] | None = None) -> dict[str, Any] | None:
+def session(s: Session | None, zone: tzinfo, answers: dict[str, str] | None = None) -> dict[str, Any] | None:
     if s is None:
         return None
-    answer = (answers or {}).get(s.key)
     return {
         "kind": s.kind,
         "start": stamp(s.start, zone),
@@ -48,7 +48,7 @@ def session(s: Session | None, zone: tzinfo, answers: dict[str, dict[str, Any]] 
         "purpose": s.purpose or None,
         "opens": s.opens or None,
         "cut_short": s.cut_short,
-        "outcome": answer["outcome"] if answer else None,
+        "outcome": (answers or {}).get(s.key),
     }
 
 

@@ -36,7 +36,7 @@ import itertools
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from therapy_timer.named_tuple import NamedTuple
 from therapy_timer.settings import ClockRange, Config
@@ -61,7 +61,7 @@ if TYPE_CHECKING:
     from typing import Protocol
 
     class Answerable(Protocol):
-        """An event as `outcomes` reads it: a protocol `Event` or a store's logged event."""
+        """An event as `reminders.first_answers` reads it: a protocol `Event` or a store's logged event."""
 
         @property
         def kind(self) -> str: ...
@@ -691,15 +691,6 @@ def day_of_recovery(plan: Plan, moment: datetime) -> int:
 def too_long_ago(injured_at: datetime, now: datetime) -> bool:
     """Whether the injury is past the first days this plan is for (`ACUTE_FOR`)."""
     return now - injured_at > ACUTE_FOR
-
-
-def outcomes(events: Iterable[Answerable]) -> dict[str, dict[str, Any]]:
-    """The first done/skip answer logged for each session key: its outcome and when it was given."""
-    found: dict[str, dict[str, Any]] = {}
-    for e in events:
-        if e.kind in ANSWERS and e.session and e.session not in found:
-            found[e.session] = {"outcome": e.kind, "at": e.at}
-    return found
 
 
 # Decisions for the use cases -----------------------------------------------------------------

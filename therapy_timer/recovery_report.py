@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
-from therapy_timer import clock, protocol, signs
+from therapy_timer import clock, reminders, signs
 from therapy_timer.named_tuple import NamedTuple
 from therapy_timer.protocol import Timeline
 from therapy_timer.vocabulary import LogKind, Source, SwitchKind, is_switch
@@ -140,7 +140,7 @@ def build(
     """The report on `stored` as of `now`; `settings` are the recorded settings texts, oldest first."""
     plan = stored.plan
     until = min(plan.ended_at, now) if plan.ended_at else now
-    answers = {key: found["outcome"] for key, found in protocol.outcomes(logged).items()}
+    answers = reminders.outcomes(logged)
     switches = switch_marks(timeline, logged)
     worked = heat_reported_on(timeline, switches)
     pain = [Pain(e.at, e.score, e.text) for e in logged if e.kind == "pain" and e.score is not None]

@@ -17,7 +17,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, timezone, tzinfo
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from therapy_timer import protocol, wording
 from therapy_timer.named_tuple import NamedTuple
@@ -26,6 +26,9 @@ from therapy_timer.settings import Config
 from therapy_timer.vocabulary import ANSWERS as ANSWERS
 from therapy_timer.vocabulary import SNOOZE as SNOOZE
 from therapy_timer.vocabulary import SWITCH_KINDS, PhaseReason, SessionKind
+
+if TYPE_CHECKING:
+    from therapy_timer.protocol import Answerable
 
 OFF_STAYS_RELEVANT = timedelta(minutes=30)
 LATE = timedelta(minutes=1)
@@ -73,21 +76,25 @@ def buttons(kind: SessionKind, role: Role) -> tuple[str, ...]:
     return ("skip", "snooze")
 
 
-def first_answers(events: Iterable[Event]) -> dict[str, Event]:
-    """The first done/skip answer logged for each session key (a later one changes nothing)."""
-    found: dict[str, Event] = {}
+AnswerT = TypeVar("AnswerT", bound="Answerable")
+
+
+def first_answers(events: Iterable[AnswerT]) -> dict[str, AnswerT]:
+    """The first done/skip answer logged for each session key (a later one changes nothing): the one
+    reading of answers that the plan state, the views and the report share."""
+    found: dict[str, AnswerT] = {}
     for e in sorted(events, key=lambda e: e.at):
         if e.kind in ANSWERS and e.session and e.session not in found:
             found[e.session] = e
     return found
 
 
-def answered(events: Iterable[Event]) -> dict[str, datetime]:
+def answered(events: Iterable[Answerable]) -> dict[str, datetime]:
     """Session -> when it was answered."""
     return {key: e.at for key, e in first_answers(events).items()}
 
 
-def outcomes(events: Iterable[Event]) -> dict[str, str]:
+def outcomes(events: Iterable[Answerable]) -> dict[str, str]:
     """Session -> "done" or "skip"."""
     return {key: e.kind for key, e in first_answers(events).items()}
 

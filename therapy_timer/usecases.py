@@ -405,9 +405,9 @@ class EndResult(NamedTuple):
 
 def plan_summary(plan: Plan, timeline: Timeline, events: list[LoggedEvent], now: datetime) -> dict[str, Any]:
     """A short account of the plan, for `stop` and `recovered`: its days count from the plan's start."""
-    answers = protocol.outcomes(events)
+    answers = reminders.outcomes(events)
     done = {
-        kind: sum(1 for s in timeline.sessions if s.kind == kind and answers.get(s.key, {}).get("outcome") == "done")
+        kind: sum(1 for s in timeline.sessions if s.kind == kind and answers.get(s.key) == "done")
         for kind in ("ice", "heat", "walk")
     }
     pains = [e.score for e in events if e.kind == "pain" and e.score is not None]
