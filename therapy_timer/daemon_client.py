@@ -1,4 +1,4 @@
-"""Talking to the reminder daemon from a command: is it running, nudge it, start it.
+"""The reminder daemon's lock, socket and messages (both ends), and a command's side: running? nudge, start, end.
 
 Kept free of APScheduler and plyer so ordinary commands start fast. "Running" is decided by an
 OS file lock the daemon holds for its whole life (released by the kernel if it dies), never by

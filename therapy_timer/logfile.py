@@ -28,6 +28,8 @@ from pathlib import Path
 MAX_BYTES = 1 << 20
 """The size past which daemon.log is set aside as daemon.log.1 (1 MiB: weeks of a normal log)."""
 OLDER = ".1"
+NEW = ".new"
+"""A rotation in progress writes here first (a cut-short one can leave it behind)."""
 
 
 def _same_file(descriptor: int, path: Path) -> bool:
@@ -67,7 +69,7 @@ class CappedLog:
         for stream in (sys.stdout, sys.stderr):  # what Python holds for the old file goes there first
             with contextlib.suppress(Exception):
                 stream.flush()
-        new = self.path.with_name(self.path.name + ".new")
+        new = self.path.with_name(self.path.name + NEW)
         fresh = open_private(new, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_TRUNC)
         try:
             with contextlib.suppress(FileNotFoundError):  # set aside already by a rotation that failed half-way

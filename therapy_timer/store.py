@@ -499,10 +499,14 @@ def forget(folder: Path) -> list[Path]:
 
     Returns what was removed. The caller has asked the user first.
     """
+    from therapy_timer.calendar.live import NAME as CALENDAR
+    from therapy_timer.daemon_client import LOG_NAME
+    from therapy_timer.logfile import NEW, OLDER
+
     removed = []
     journal = (DB_NAME + "-wal", DB_NAME + "-shm", DB_NAME + "-journal")
-    logs = ("daemon.log", "daemon.log.1", "daemon.log.new")  # the log, the one before it, a rotation cut short
-    for name in (DB_NAME, *journal, *logs, "plan.ics"):
+    logs = (LOG_NAME, LOG_NAME + OLDER, LOG_NAME + NEW)  # the log, the one before it, a rotation cut short
+    for name in (DB_NAME, *journal, *logs, CALENDAR):
         target = folder / name
         if target.exists():
             target.unlink()

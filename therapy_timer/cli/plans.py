@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 import click
 
@@ -20,9 +19,6 @@ from therapy_timer.cli.context import (
     print_result,
 )
 from therapy_timer.errors import TherapyTimerError
-
-if TYPE_CHECKING:
-    pass
 
 # Plans -----------------------------------------------------------------------------------------
 
@@ -175,7 +171,9 @@ def run_daemon(app: App) -> None:
     app.check_config()  # refuse a broken config here, with the usual one-line error
     app.store.require_plan()
     sys.stdout.flush()
-    command = [sys.executable, "-m", "therapy_timer.daemon"]
+    from therapy_timer.autostart import daemon_command
+
+    command = daemon_command()
     if sys.platform == "win32":  # pragma: no cover - no exec there: run it as a child and pass on its status
         import subprocess
 

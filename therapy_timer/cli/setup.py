@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
 import click
 
@@ -18,9 +17,6 @@ from therapy_timer.cli.context import (
     print_result,
 )
 from therapy_timer.errors import RefusedError
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.command()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
 import click
 
@@ -17,9 +16,6 @@ from therapy_timer.cli.context import (
     print_result,
 )
 from therapy_timer.errors import RefusedError, UsageError
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.group(invoke_without_command=True)

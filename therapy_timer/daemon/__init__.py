@@ -56,7 +56,6 @@ if TYPE_CHECKING:
     from therapy_timer.scheduler import Scheduler
     from therapy_timer.usecases import Deps, PressResult
 
-LOOKBACK = timedelta(hours=6)
 SCHEDULE_AHEAD = timedelta(days=2)
 """How far ahead the daemon schedules reminders; a tick at least every half of it re-reads the plan."""
 RETRIES = (5, 10, 20, 40, 60)
@@ -455,7 +454,7 @@ class Daemon:
     def pending(self, stored: StoredPlan, now: datetime) -> list[reminders.Reminder]:
         """The plan's reminders around `now` that have not fired or been recorded as missed."""
         assert self.store is not None
-        from therapy_timer.usecases import daemon_view
+        from therapy_timer.usecases import LOOKBACK, daemon_view
 
         view = daemon_view(self._deps(now, self._load_config()), stored, now - LOOKBACK, now + SCHEDULE_AHEAD)
         self._answered = view.answered
