@@ -75,7 +75,7 @@ def on(settings: Push) -> bool:
     return bool(settings.url) and settings.answers == "on"
 
 
-ANSWERS = frozenset({"done", "walked", "skip", "snooze", "later", "heat-worse", "heat-no-help"})
+PUSH_BUTTONS = frozenset({"done", "walked", "skip", "snooze", "later", "heat-worse", "heat-no-help"})
 """The buttons a push may carry: answers to a session. The daily check-in's are not among them: "One
 of these is new" answers with the list of signs and what to do, which a press on the phone could not
 show, so a check-in comes to the phone with the commands to type instead."""
@@ -84,7 +84,7 @@ show, so a check-in comes to the phone with the commands to type instead."""
 def phone_buttons(buttons: Sequence[str]) -> tuple[str, ...]:
     """The answers a push offers: the reminder's own answers to its session, "Made it worse" first,
     three at most (none for a check-in)."""
-    answers = [button for button in buttons if button in ANSWERS]
+    answers = [button for button in buttons if button in PUSH_BUTTONS]
     return tuple(sorted(answers, key=lambda button: button != "heat-worse")[:BUTTONS_AT_MOST])
 
 

@@ -33,7 +33,7 @@ from therapy_timer.errors import UsageError
 from therapy_timer.named_tuple import NamedTuple
 from therapy_timer.safe_text import one_line
 
-Kind = Literal["number", "whole", "clock", "clock_ranges", "text", "choice"]
+ValueKind = Literal["number", "whole", "clock", "clock_ranges", "text", "choice"]
 
 
 class ClockRange(NamedTuple):
@@ -49,7 +49,7 @@ class ClockRange(NamedTuple):
 class Spec(NamedTuple):
     """What a setting is: shown in the default file and the README, enforced when config.toml is read."""
 
-    kind: Kind
+    kind: ValueKind
     about: str  # what it does, in the reader's words
     unit: str = ""
     hard: tuple[float, float] | None = None  # refused outside these, saying `why`
@@ -106,7 +106,7 @@ def choice(about: str) -> Spec:
 
 # The declarations ----------------------------------------------------------------------------
 
-SKIN = "longer ice or heat sessions can damage the skin"
+SKIN_REASON = "longer ice or heat sessions can damage the skin"
 
 
 class Cold(NamedTuple):
@@ -130,7 +130,7 @@ class Cold(NamedTuple):
             hard=(1, 20),
             advised=(12, 15),
             unit="minutes",
-            why=SKIN,
+            why=SKIN_REASON,
         ),
     ] = 15
     every_hours: Annotated[
@@ -149,7 +149,7 @@ class Heat(NamedTuple):
 
     minutes: Annotated[
         float,
-        number("Minutes of moist heat per session.", hard=(1, 20), advised=(15, 15), unit="minutes", why=SKIN),
+        number("Minutes of moist heat per session.", hard=(1, 20), advised=(15, 15), unit="minutes", why=SKIN_REASON),
     ] = 15
     every_hours: Annotated[
         float,

@@ -22,7 +22,7 @@ from therapy_timer.vocabulary import PLAN_END, PLAN_START, Answer, EndReason, Ev
 
 DB_NAME = "therapy-timer.sqlite3"
 SCHEMA_VERSION = 4  # 2: plans.zone, the IANA zone the plan is computed in; 3: events.source; 4: phone_*
-SCHEMA = """
+DDL = """
 CREATE TABLE IF NOT EXISTS plans (
     id INTEGER PRIMARY KEY,
     injured_at TEXT NOT NULL,
@@ -241,7 +241,7 @@ class Store:
             has_tables = self.db.execute(count + "NOT LIKE 'sqlite_%'").fetchone()[0]
             if has_tables and not self.db.execute(count + "= 'plans'").fetchone()[0]:
                 raise StoreError(f"{self.path} is not a therapy-timer database; it was left as it is")
-            for statement in SCHEMA.split(";"):
+            for statement in DDL.split(";"):
                 if statement.strip():
                     self.db.execute(statement)
             if "zone" not in {row[1] for row in self.db.execute("PRAGMA table_info(plans)")}:

@@ -19,11 +19,10 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any, Literal
 
 from therapy_timer import progress, protocol, reminders, wording
-from therapy_timer import settings as config_module
 from therapy_timer.errors import RefusedError, UsageError
 from therapy_timer.named_tuple import NamedTuple
 from therapy_timer.protocol import Plan, Session, Settings, SwitchResult, Timeline, TryHeatResult
-from therapy_timer.settings import Config
+from therapy_timer.settings import Config, ConfigError, from_plain, specs
 from therapy_timer.store import FiredReminder, LoggedEvent, Store, StoredPlan
 from therapy_timer.vocabulary import (
     ANSWERS,
@@ -87,7 +86,7 @@ def settings_text(config: Config) -> str:
     for name in PROTOCOL_SECTIONS:
         section = getattr(config, name)
         kind: type = type(section)
-        for key, spec in config_module.specs(kind).items():
+        for key, spec in specs(kind).items():
             value = getattr(section, key)
             if spec.kind == "clock_ranges":
                 shown = ",".join(str(span) for span in value)
@@ -109,7 +108,7 @@ def settings_from_text(text: str | None, current: Config) -> Config | None:
             name_key, _, shown = line.partition(" = ")
             name, _, key = name_key.partition(".")
             kind: type = type(getattr(current, name))
-            spec = config_module.specs(kind)[key]
+            spec = specs(kind)[key]
             value: Any = shown
             if spec.kind == "number":
                 value = float(shown)
@@ -118,8 +117,8 @@ def settings_from_text(text: str | None, current: Config) -> Config | None:
             elif spec.kind == "clock_ranges":
                 value = shown.split(",") if shown else []
             data.setdefault(name, {})[key] = value
-        return config_module.from_plain(data, current)
-    except (ValueError, KeyError, AttributeError, config_module.ConfigError):
+        return from_plain(data, current)
+    except (ValueError, KeyError, AttributeError, ConfigError):
         return None
 
 

@@ -18,7 +18,7 @@ writes the help texts as they are now, and adds to each JSON golden the keys it 
 for a value that was only ever null); it refuses, writing nothing, when a golden key is missing or
 has another type, as that breaks the scripts that read it. UPDATE_GOLDEN=force rewrites the JSON
 goldens from what the scenarios show, dropping what they no longer have: only for a deliberate
-break of the contract, with `views.SCHEMA` raised.
+break of the contract, with `json_views.SCHEMA` raised.
 """
 
 from __future__ import annotations

@@ -106,7 +106,7 @@ def test_an_older_database_gains_the_source_column(tmp_path):
     folder = tmp_path / "data"
     folder.mkdir(mode=0o700)
     db = sqlite3.connect(folder / store_module.DB_NAME)
-    db.executescript(store_module.SCHEMA.replace(",\n    source TEXT", "") + "PRAGMA user_version = 2;")
+    db.executescript(store_module.DDL.replace(",\n    source TEXT", "") + "PRAGMA user_version = 2;")
     moment = "2026-11-24T08:00:00+00:00"
     db.execute("INSERT INTO events (plan_id, at, kind, recorded_at) VALUES (NULL, ?, 'note', ?)", (moment, moment))
     db.commit()

@@ -491,7 +491,7 @@ def test_a_database_from_before_zones_were_recorded_is_upgraded_in_place(isolate
 
     isolated.mkdir(mode=0o700)
     with sqlite3.connect(isolated / DB_NAME) as db:
-        db.executescript(store.SCHEMA.replace(",\n    zone TEXT", "") + "PRAGMA user_version = 1;")
+        db.executescript(store.DDL.replace(",\n    zone TEXT", "") + "PRAGMA user_version = 1;")
         db.execute(
             "INSERT INTO plans (injured_at, started_at) VALUES ('2026-11-24T08:00:00+00:00', "
             "'2026-11-24T08:00:00+00:00')"

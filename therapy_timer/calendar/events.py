@@ -33,7 +33,7 @@ DOMAIN = "therapy-timer.invalid"
 DAYS = 3
 MAX_DAYS = 14
 """`--days` is bounded: the plan is for the first days after a spasm (`protocol.ACUTE_FOR`)."""
-Status = Literal["CONFIRMED", "CANCELLED"]
+EventStatus = Literal["CONFIRMED", "CANCELLED"]
 
 
 class Alarm(NamedTuple):
@@ -50,7 +50,7 @@ class CalendarEvent(NamedTuple):
     summary: str
     description: str
     alarms: tuple[Alarm, ...]
-    status: Status = "CONFIRMED"
+    status: EventStatus = "CONFIRMED"
     sequence: int = 0
     stamp: datetime | None = None  # when this version was made: DTSTAMP and LAST-MODIFIED
 

@@ -680,7 +680,7 @@ class Daemon:
 
             try:
                 issued = phone.issue(reminder, plan_id, self.clock.now())
-                if issued:  # none for a daily check-in (`phone.ANSWERS`)
+                if issued:  # none for a daily check-in (`phone.PUSH_BUTTONS`)
                     topic = self.store.phone_topic(phone.new_topic)
                     self.store.issue_phone_buttons(issued)
                     actions = phone.actions(issued, phone.reply_url(settings.url, topic))
