@@ -160,7 +160,7 @@ def footprint(pid: int, server: Ntfy, window: float) -> dict[str, float]:
 READINGS = """
 import json, resource, sys, time
 from therapy_timer import phone, push
-from therapy_timer.config import Push
+from therapy_timer.settings import Push
 
 request = phone.poll(Push(url=sys.argv[1], answers="on"), "reply-bench", "all")
 times = []

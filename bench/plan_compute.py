@@ -10,7 +10,7 @@ from common import Result, main
 
 from therapy_timer import protocol
 from therapy_timer.clock import local_zone
-from therapy_timer.config import Config
+from therapy_timer.settings import Config
 
 
 def measure(quick: bool) -> list[Result]:

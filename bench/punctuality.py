@@ -18,9 +18,9 @@ from common import Result, main
 
 from therapy_timer import bootstrap, checkin, reminders
 from therapy_timer.clock import FastClock, local_zone
-from therapy_timer.config import Config
 from therapy_timer.notify import Note, Notifier, TerminalBackend
 from therapy_timer.reminders import Reminder
+from therapy_timer.settings import Config
 from therapy_timer.store import FiredReminder, Store
 from therapy_timer.when import local_moment
 

@@ -31,7 +31,7 @@ from common import Result, main
 from daemon_idle import idle, on_a_desktop
 
 from therapy_timer import push
-from therapy_timer.config import Push
+from therapy_timer.settings import Push
 
 SYSTEM_BUNDLE = Path(ssl.get_default_verify_paths().cafile or "/etc/ssl/certs/ca-certificates.crt")
 

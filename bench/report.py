@@ -18,8 +18,8 @@ from pathlib import Path
 from common import Result, main
 
 from therapy_timer import bootstrap, report_html, report_text, usecases
-from therapy_timer.config import Config
 from therapy_timer.errors import RefusedError
+from therapy_timer.settings import Config
 from therapy_timer.store import Store
 
 ZONE = timezone.utc

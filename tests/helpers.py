@@ -28,11 +28,11 @@ from therapy_timer import bootstrap, usecases
 from therapy_timer.bootstrap import Wiring
 from therapy_timer.calendar import writer
 from therapy_timer.clock import Clock
-from therapy_timer.config import Config
 from therapy_timer.daemon import Daemon
 from therapy_timer.notify import Note, Notifier, TerminalBackend
 from therapy_timer.notify.dbus import ServerEvent
 from therapy_timer.protocol import Session, Timeline
+from therapy_timer.settings import Config
 from therapy_timer.store import Store
 
 BERLIN_NAME = "Europe/Berlin"

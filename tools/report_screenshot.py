@@ -141,7 +141,7 @@ def demo_record(folder: Path) -> int:
     """Record the demo plan in the data folder `folder`; returns how many pain scores it holds."""
     sys.path.insert(0, str(TOP))
     from therapy_timer import bootstrap, usecases
-    from therapy_timer.config import Config
+    from therapy_timer.settings import Config
     from therapy_timer.store import Store
 
     store = Store(folder)

@@ -427,8 +427,8 @@ def test_two_answers_given_at_the_same_moment_cannot_both_land(plan, isolated, m
     answer lands between this one reading the plan and writing its answer."""
     from therapy_timer import usecases
     from therapy_timer.bootstrap import Wiring
-    from therapy_timer.config import Config
     from therapy_timer.errors import RefusedError
+    from therapy_timer.settings import Config
     from therapy_timer.store import Store
 
     store, other = Store(isolated), Store(isolated)

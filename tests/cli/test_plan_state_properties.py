@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from tests.helpers import BERLIN, T0, M
 from therapy_timer import json_views, protocol, usecases
 from therapy_timer.bootstrap import Wiring
-from therapy_timer.config import Cold, Config, Heat
 from therapy_timer.errors import TherapyTimerError
 from therapy_timer.protocol import SKIN_REST
+from therapy_timer.settings import Cold, Config, Heat
 from therapy_timer.store import Store
 
 CONFIGS = (Config(), Config(cold=Cold(minutes=12), heat=Heat(back_to_cold_hours=1)))

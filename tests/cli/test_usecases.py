@@ -11,8 +11,8 @@ import pytest
 from tests.helpers import BERLIN, T0, M, deps
 from therapy_timer import json_views, usecases
 from therapy_timer import store as store_module
-from therapy_timer.config import Cold, Config
 from therapy_timer.errors import RefusedError
+from therapy_timer.settings import Cold, Config
 from therapy_timer.store import Store
 
 

@@ -22,8 +22,8 @@ from tests.cli.test_hardening import (  # noqa: F401 (fixtures are used by name)
 )
 from tests.helpers import THERAPY_TIMER, HandClock, make_daemon, run_in_thread, stepping_daemon, tt
 from therapy_timer import bootstrap, clock, protocol, reminders
-from therapy_timer.config import Config
 from therapy_timer.notify import NotifyError
+from therapy_timer.settings import Config
 from therapy_timer.store import Store
 
 

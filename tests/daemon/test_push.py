@@ -25,7 +25,7 @@ import pytest
 
 from tests.helpers import T0, THERAPY_TIMER, HandClock, needs_tools, new_plan, stepping_daemon, tt
 from therapy_timer import push
-from therapy_timer.config import Push
+from therapy_timer.settings import Push
 from therapy_timer.store import Store
 
 pure = pytest.mark.unit

@@ -305,7 +305,7 @@ def test_a_refused_press_is_worded_for_the_notification_never_with_a_command_to_
     words ("run `therapy-timer done`", "--at") never reach a notification."""
     from therapy_timer import usecases
     from therapy_timer.bootstrap import Wiring
-    from therapy_timer.config import Config
+    from therapy_timer.settings import Config
 
     new_plan(isolated)
     store = Store(isolated)

@@ -13,8 +13,8 @@ from therapy_timer import reminders, wording
 from therapy_timer.calendar import events as calendar_events
 from therapy_timer.calendar import ics
 from therapy_timer.calendar.events import Alarm, CalendarEvent, uid
-from therapy_timer.config import Config
 from therapy_timer.protocol import Event, Phase, Session, Timeline
+from therapy_timer.settings import Config
 
 UTC = timezone.utc
 

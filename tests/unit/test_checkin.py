@@ -13,9 +13,10 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 
 from tests.helpers import BERLIN, T0, HandClock, new_plan, stepping_daemon
-from therapy_timer import checkin, config, protocol, push, reminders, signs, usecases, wording
-from therapy_timer.config import Config
+from therapy_timer import checkin, protocol, push, reminders, signs, usecases, wording
+from therapy_timer import settings as settings_module
 from therapy_timer.protocol import Event, Plan, Settings
+from therapy_timer.settings import Config
 from therapy_timer.store import Store
 
 
@@ -29,7 +30,7 @@ PLAN = Plan(T0, T0)
 
 
 def with_settings(**sections: dict[str, object]) -> Config:
-    return config.from_plain(sections, Config())
+    return settings_module.from_plain(sections, Config())
 
 
 def checkins(

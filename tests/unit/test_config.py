@@ -8,19 +8,21 @@ from typing import Annotated, Literal, NamedTuple
 
 import pytest
 
-from therapy_timer import config
-from therapy_timer.config import Config, ConfigError, parse
+from therapy_timer import config_file, settings_doc
+from therapy_timer import settings as settings_module
+from therapy_timer.config_file import parse
+from therapy_timer.settings import Config, ConfigError
 
 TOP = Path(__file__).resolve().parents[2]
 
 
 def test_the_example_file_is_the_packaged_default_and_parses_to_the_defaults():
-    assert (TOP / "config.toml").read_text(encoding="utf-8") == config.default_text()
+    assert (TOP / "config.toml").read_text(encoding="utf-8") == settings_doc.default_text()
     assert parse((TOP / "config.toml").read_bytes()) == (Config(), [])
 
 
 def test_missing_file_means_defaults(tmp_path):
-    loaded = config.load(tmp_path / "nope.toml")
+    loaded = config_file.load(tmp_path / "nope.toml")
     assert loaded.config == Config() and not loaded.exists
 
 
@@ -82,16 +84,18 @@ def test_not_utf8_is_reported(tmp_path):
     path = tmp_path / "c.toml"
     path.write_bytes(b"\xff\xfe")
     with pytest.raises(ConfigError, match="not UTF-8"):
-        config.load(path)
+        config_file.load(path)
 
 
 # The declarations ------------------------------------------------------------------------------
 
 
 def test_every_setting_says_what_it_is_and_its_advice_is_within_its_limits():
-    for name, cls in config.sections().items():
-        assert config.about_section(cls) and not config.about_section(cls).startswith(cls.__name__ + "("), name
-    for s in config.settings():
+    for name, cls in settings_module.sections().items():
+        assert settings_doc.about_section(cls) and not settings_doc.about_section(cls).startswith(cls.__name__ + "("), (
+            name
+        )
+    for s in settings_module.settings():
         assert s.spec.about.endswith("."), s
         if s.spec.hard:
             lo, hi = s.spec.hard
@@ -101,27 +105,27 @@ def test_every_setting_says_what_it_is_and_its_advice_is_within_its_limits():
 
 
 def test_the_default_file_is_rendered_from_the_declarations_and_reads_back_as_the_defaults():
-    rendered = config.render_default_file()
-    assert rendered == config.default_text()
+    rendered = settings_doc.render_default_file()
+    assert rendered == settings_doc.default_text()
     assert parse(rendered.encode()) == (Config(), [])
-    for s in config.settings():
-        assert f"\n{s.key} = {config.toml_value(s.spec, s.default)}\n" in rendered
+    for s in settings_module.settings():
+        assert f"\n{s.key} = {settings_doc.toml_value(s.spec, s.default)}\n" in rendered
 
 
-SPANS = config.Spec("clock_ranges", "Quiet periods.")
-DETAIL = config.Spec("choice", "How much to say.", choices=("none", "summary", "full"))
-TOKEN = config.Spec("text", "A token.", secret=True)
+SPANS = settings_module.Spec("clock_ranges", "Quiet periods.")
+DETAIL = settings_module.Spec("choice", "How much to say.", choices=("none", "summary", "full"))
+TOKEN = settings_module.Spec("text", "A token.", secret=True)
 
 
 def check(spec, value):
     warnings: list[str] = []
-    return config._value(spec, value, "c.toml: [x] y", warnings)
+    return settings_module._value(spec, value, "c.toml: [x] y", warnings)
 
 
 def test_lists_of_time_spans_are_read_and_cross_midnight():
     spans = check(SPANS, ["22:00-07:00", "13:30 - 14:15"])
     assert [str(s) for s in spans] == ["22:00-07:00", "13:30-14:15"]
-    assert config.toml_value(SPANS, spans) == '["22:00-07:00", "13:30-14:15"]'
+    assert settings_doc.toml_value(SPANS, spans) == '["22:00-07:00", "13:30-14:15"]'
     assert check(SPANS, []) == ()
 
 
@@ -146,30 +150,30 @@ def test_lists_choices_and_text_are_checked(spec, value, expected):
 class Push(NamedTuple):
     """A section shaped like the ones to come: a web address, a secret, a choice."""
 
-    url: Annotated[str, config.text("Where to send reminders.")] = ""
-    token: Annotated[str, config.text("The token.", secret=True)] = ""
-    detail: Annotated[Literal["none", "summary", "full"], config.choice("How much to say.")] = "summary"
-    quiet: Annotated[tuple[config.ClockRange, ...], config.clock_ranges("Quiet periods.")] = ()
+    url: Annotated[str, settings_module.text("Where to send reminders.")] = ""
+    token: Annotated[str, settings_module.text("The token.", secret=True)] = ""
+    detail: Annotated[Literal["none", "summary", "full"], settings_module.choice("How much to say.")] = "summary"
+    quiet: Annotated[tuple[settings_module.ClockRange, ...], settings_module.clock_ranges("Quiet periods.")] = ()
 
 
 def test_a_section_declares_its_settings_once_in_its_annotations():
-    specs = config.specs(Push)
+    specs = settings_module.specs(Push)
     assert [s.kind for s in specs.values()] == ["text", "text", "choice", "clock_ranges"]
     assert specs["detail"].choices == ("none", "summary", "full")  # from the Literal type itself
     assert specs["token"].secret and specs["url"].about == "Where to send reminders."
     warnings: list[str] = []
-    built = config._section("push", Push, {"detail": "full", "quiet": ["13:00-14:00"]}, "c.toml", warnings)
-    assert built == Push(detail="full", quiet=(config.ClockRange(time(13), time(14)),)) and warnings == []
+    built = settings_module._section("push", Push, {"detail": "full", "quiet": ["13:00-14:00"]}, "c.toml", warnings)
+    assert built == Push(detail="full", quiet=(settings_module.ClockRange(time(13), time(14)),)) and warnings == []
 
 
 def test_choices_and_secrets():
     assert check(DETAIL, "full") == "full"
     assert check(TOKEN, "s3cret") == "s3cret"
-    assert config._plain(TOKEN, "s3cret") == "(set, not shown)" and config._plain(TOKEN, "") == ""
+    assert settings_doc._plain(TOKEN, "s3cret") == "(set, not shown)" and settings_doc._plain(TOKEN, "") == ""
 
 
 def test_quiet_periods_must_leave_an_hour_awake_and_the_old_start_end_form_still_reads():
-    from therapy_timer.config import ClockRange, longest_awake_minutes
+    from therapy_timer.settings import ClockRange, longest_awake_minutes
 
     night, nap = ClockRange(time(22), time(7)), ClockRange(time(13), time(14))
     assert longest_awake_minutes((night,)) == 15 * 60
@@ -177,9 +181,9 @@ def test_quiet_periods_must_leave_an_hour_awake_and_the_old_start_end_form_still
     assert longest_awake_minutes((ClockRange(time(13), time(15)),)) == 22 * 60
     assert longest_awake_minutes((ClockRange(time(7, 30), time(7)),)) == 30
     assert longest_awake_minutes(()) == 24 * 60
-    old, _ = config.parse(b'[quiet_hours]\nstart = "23:00"\nend = "06:30"\n')
+    old, _ = config_file.parse(b'[quiet_hours]\nstart = "23:00"\nend = "06:30"\n')
     assert old.quiet_hours.periods == (ClockRange(time(23), time(6, 30)),)
-    with pytest.raises(config.ConfigError, match="at most 30 minutes awake"):
-        config.parse(b'[quiet_hours]\nperiods = ["07:30-07:00"]\n')
-    with pytest.raises(config.ConfigError, match="keep periods only"):
-        config.parse(b'[quiet_hours]\nperiods = ["22:00-07:00"]\nstart = "23:00"\n')
+    with pytest.raises(settings_module.ConfigError, match="at most 30 minutes awake"):
+        config_file.parse(b'[quiet_hours]\nperiods = ["07:30-07:00"]\n')
+    with pytest.raises(settings_module.ConfigError, match="keep periods only"):
+        config_file.parse(b'[quiet_hours]\nperiods = ["22:00-07:00"]\nstart = "23:00"\n')

@@ -23,7 +23,7 @@ from tests.daemon.test_phone import (  # noqa: F401 (fixtures are used by name)
 )
 from tests.helpers import T0
 from therapy_timer import phone, push
-from therapy_timer.config import Push
+from therapy_timer.settings import Push
 from therapy_timer.store import PhoneButton
 
 

@@ -14,8 +14,8 @@ from datetime import timedelta
 
 from tests.helpers import BERLIN, H, M, hhmm, local, of
 from therapy_timer import protocol, reminders
-from therapy_timer.config import Config, Heat
 from therapy_timer.protocol import SKIN_REST, Event, Plan, build
+from therapy_timer.settings import Config, Heat
 
 DAY2 = local(2026, 11, 24, 9, 0)
 QUICK = Config(heat=Heat(back_to_cold_hours=1))  # cold for an hour after a switch: two switches in a day

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from tests.helpers import M
 from therapy_timer import protocol, reminders
-from therapy_timer.config import ClockRange, Cold, Config, Heat, QuietHours, Reminders, Walk, longest_awake_minutes
 from therapy_timer.protocol import SKIN_REST, SWITCH_KINDS, TRY_HEAT, Event, Plan, Settings, in_quiet_hours
+from therapy_timer.settings import ClockRange, Cold, Config, Heat, QuietHours, Reminders, Walk, longest_awake_minutes
 
 ORIGIN = datetime(2026, 10, 22, 0, 0, tzinfo=timezone.utc)  # the autumn clock change falls in the range
 PERIODS = [

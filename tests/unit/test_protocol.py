@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from tests.helpers import BERLIN, H, M, hhmm, local, of
 from therapy_timer import protocol
-from therapy_timer.config import ClockRange, Cold, Config, Heat, QuietHours, Walk
 from therapy_timer.protocol import (
     SKIN_REST,
     Event,
@@ -22,6 +21,7 @@ from therapy_timer.protocol import (
     in_quiet_hours,
     too_long_ago,
 )
+from therapy_timer.settings import ClockRange, Cold, Config, Heat, QuietHours, Walk
 
 
 def test_cold_phase_ice_every_two_hours_from_the_injury_then_heat_every_four():

@@ -23,13 +23,13 @@ from tests.daemon.test_push import (  # noqa: F401 (fixtures are used by name)
     tls_server,
 )
 from tests.helpers import T0, HandClock, new_plan, stepping_daemon
-from therapy_timer import config, push
-from therapy_timer.config import ConfigError, Push
+from therapy_timer import config_file, push
+from therapy_timer.settings import ConfigError, Push
 
 
 def test_push_is_off_by_default_and_says_nothing_about_health_until_asked():
     assert Push() == Push(url="", token="", detail="generic")
-    assert config.parse(b"")[0].push.url == ""
+    assert config_file.parse(b"")[0].push.url == ""
 
 
 @pytest.mark.parametrize(
@@ -44,7 +44,7 @@ def test_push_is_off_by_default_and_says_nothing_about_health_until_asked():
     ],
 )
 def test_a_push_address_is_https_or_this_machine(url):
-    built, warnings = config.parse(f'[push]\nurl = "{url}"\n'.encode())
+    built, warnings = config_file.parse(f'[push]\nurl = "{url}"\n'.encode())
     assert built.push.url == url and warnings == []
 
 
@@ -69,7 +69,7 @@ def test_a_push_address_is_https_or_this_machine(url):
 )
 def test_a_bad_push_setting_is_one_line_naming_the_key(text, expected):
     with pytest.raises(ConfigError) as caught:
-        config.parse(f"[push]\n{text}\n".encode(), "c.toml")
+        config_file.parse(f"[push]\n{text}\n".encode(), "c.toml")
     said = str(caught.value)
     key = text.split(" ")[0]
     assert said.startswith(f"c.toml: [push] {key} ") and expected in said and "\n" not in said

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.helpers import BERLIN, M, local
-from therapy_timer.config import Config, Reminders
 from therapy_timer.protocol import SKIN_REST, Event, Plan, build
 from therapy_timer.reminders import build as reminders_for
 from therapy_timer.reminders import in_front, snooze, triage
+from therapy_timer.settings import Config, Reminders
 
 DEFAULTS = Config()
 
@@ -173,7 +173,7 @@ def test_repeats_stop_before_a_snoozed_next_session_s_first_reminder():
     """Found by the property test: with ice every hour and repeats every 16 minutes, the next session
     snoozed by a minute moved its start, but its first "on" came as planned, in the same minute as
     the last "ice off" repeat. Repeats stop before the next session's first reminder."""
-    from therapy_timer.config import Cold
+    from therapy_timer.settings import Cold
 
     config = Config(cold=Cold(every_hours=1, minutes=12), reminders=Reminders(repeat_after_minutes=16, repeat_times=3))
     _, timeline, _ = setup(config=config)
