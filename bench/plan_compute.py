@@ -11,6 +11,7 @@ from common import Result, main
 from therapy_timer import protocol
 from therapy_timer.clock import local_zone
 from therapy_timer.settings import Config
+from therapy_timer.vocabulary import TRY_HEAT
 
 
 def measure(quick: bool) -> list[Result]:
@@ -21,7 +22,7 @@ def measure(quick: bool) -> list[Result]:
     # doctor advice (the second switch on) heat waits for the user's word, given an hour after each
     switches = [injured + timedelta(days=2, hours=2) + timedelta(hours=60) * k for k in range(10)]
     events = [protocol.Event(at, "heat-worse") for at in switches]
-    events += [protocol.Event(at + timedelta(hours=1), protocol.TRY_HEAT) for at in switches]
+    events += [protocol.Event(at + timedelta(hours=1), TRY_HEAT) for at in switches]
     until = injured + timedelta(days=30)
     timeline = protocol.build(config, plan, events, until, zone)
     assert len(timeline.switches) == 10, timeline.switches

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from therapy_timer import bootstrap, usecases
+from therapy_timer import bootstrap, usecases, vocabulary
 from therapy_timer.bootstrap import Wiring
 from therapy_timer.calendar import writer
 from therapy_timer.clock import Clock
@@ -74,7 +74,7 @@ def new_plan(folder: Path, injured: datetime | None = None, started: datetime = 
     try:
         plan_id = store.start_plan(injured or started, started, False, started).id
         if screened:
-            store.log(plan_id, started, usecases.CHECK, started, text="none")
+            store.log(plan_id, started, vocabulary.CHECK, started, text="none")
         return plan_id
     finally:
         store.close()

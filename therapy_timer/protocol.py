@@ -40,22 +40,21 @@ from typing import TYPE_CHECKING, Literal
 
 from therapy_timer.named_tuple import NamedTuple
 from therapy_timer.settings import ClockRange, Config
-from therapy_timer.vocabulary import ANSWERS as ANSWERS
-from therapy_timer.vocabulary import HEAT_NO_HELP as HEAT_NO_HELP
-from therapy_timer.vocabulary import HEAT_WORSE as HEAT_WORSE
 from therapy_timer.vocabulary import (
+    HEAT_NO_HELP,
+    HEAT_WORSE,
     PLAN_START,
+    SNOOZE,
+    SWITCH_KINDS,
+    TRY_HEAT,
     EventKind,
+    Mode,
     PhaseReason,
     SessionKind,
     SwitchKind,
     is_session_kind,
     is_switch,
 )
-from therapy_timer.vocabulary import SNOOZE as SNOOZE
-from therapy_timer.vocabulary import SWITCH_KINDS as SWITCH_KINDS
-from therapy_timer.vocabulary import TRY_HEAT as TRY_HEAT
-from therapy_timer.vocabulary import Mode as Mode
 
 if TYPE_CHECKING:
     from typing import Protocol
@@ -70,10 +69,6 @@ if TYPE_CHECKING:
         @property
         def at(self) -> datetime: ...
 
-
-# The words imported `as` themselves (ANSWERS, HEAT_WORSE, ..., Mode) and `Kind` were defined here
-# once: they are `vocabulary`'s now, and stay importable from here for the modules that use them.
-Kind = SessionKind
 
 DOCTOR_AFTER_SWITCHES = 2
 SKIN_REST = timedelta(minutes=15)
@@ -103,7 +98,7 @@ class Event(NamedTuple):
 
 
 class Session(NamedTuple):
-    kind: Kind
+    kind: SessionKind
     start: datetime
     end: datetime
     opens: PhaseReason | Literal[""] = ""  # the reason of the phase this session opens, if it opens one
@@ -131,7 +126,7 @@ def session_key(kind: str, planned: datetime) -> str:
     return f"{kind}@{planned.astimezone(timezone.utc):%Y-%m-%dT%H:%M:%SZ}"
 
 
-def parse_key(key: str) -> tuple[Kind, datetime] | None:
+def parse_key(key: str) -> tuple[SessionKind, datetime] | None:
     """The kind and planned start a session key names (None for one this version cannot read)."""
     kind, _, stamp = key.partition("@")
     if not is_session_kind(kind):
@@ -243,7 +238,7 @@ def as_settings(config: Config | Settings) -> Settings:
 class Fact(NamedTuple):
     """A session that happened (answered, reminded, missed or snoozed): pinned where it was."""
 
-    kind: Kind
+    kind: SessionKind
     planned: datetime  # its key's start
     start: datetime  # effective: after its snoozes
     key: str
@@ -331,7 +326,7 @@ class _Walker:
         self.sessions: list[Session] = []
         self.phases: list[Phase] = []
         self.switches: list[Switch] = []
-        self.last_start: dict[Kind, datetime] = {}
+        self.last_start: dict[SessionKind, datetime] = {}
         self.last_end: datetime | None = plan.skin_off  # the skin rests after what came off before the plan
         self.immediate: datetime | None = None
         self.opens: PhaseReason | Literal[""] = ""
@@ -371,7 +366,7 @@ class _Walker:
         cursor = start
         while True:
             config = self.settings.at(cursor)
-            kind: Kind = "ice" if self.mode == "cold" else "heat"
+            kind: SessionKind = "ice" if self.mode == "cold" else "heat"
             candidate = self.next_start(kind, config, cursor)
             fact = self.fact_first(kind, candidate, config)
             place_at = fact.planned if fact is not None else candidate  # a snoozed one exists from its planned start
@@ -449,7 +444,7 @@ class _Walker:
 
     # The sessions --------------------------------------------------------------------------
 
-    def next_start(self, kind: Kind, config: Config, cursor: datetime) -> datetime | None:
+    def next_start(self, kind: SessionKind, config: Config, cursor: datetime) -> datetime | None:
         """When the next session of `kind` can start, from `cursor` on; None if not before the horizon."""
         every = timedelta(hours=config.cold.every_hours if kind == "ice" else config.heat.every_hours)
         earliest = cursor
@@ -466,7 +461,7 @@ class _Walker:
         length = timedelta(minutes=config.cold.minutes if kind == "ice" else config.heat.minutes)
         return fit(earliest, length, config.quiet_hours.periods, self.zone, self.horizon)
 
-    def fact_first(self, kind: Kind, candidate: datetime | None, config: Config) -> Fact | None:
+    def fact_first(self, kind: SessionKind, candidate: datetime | None, config: Config) -> Fact | None:
         """The next fact, if it comes before the session the rules would place next, or that session
         would run into it (with the skin's rest): facts are never moved, the rest makes way."""
         if not self.facts or self.facts[0].planned >= self.horizon:
@@ -493,7 +488,7 @@ class _Walker:
         if as_planned:
             self.immediate, self.opens = None, ""
 
-    def place(self, kind: Kind, start: datetime, config: Config) -> None:
+    def place(self, kind: SessionKind, start: datetime, config: Config) -> None:
         minutes = config.cold.minutes if kind == "ice" else config.heat.minutes
         end = start + timedelta(minutes=minutes)
         self.sessions.append(Session(kind, start, end, opens=self.opens, planned_minutes=minutes))

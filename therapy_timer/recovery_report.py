@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from therapy_timer import clock, reminders, signs
 from therapy_timer.named_tuple import NamedTuple
 from therapy_timer.protocol import Timeline
-from therapy_timer.vocabulary import LogKind, Source, SwitchKind, is_switch
+from therapy_timer.vocabulary import CHECK, LogKind, Source, SwitchKind, is_switch
 
 if TYPE_CHECKING:
     from therapy_timer.store import LoggedEvent, StoredPlan
@@ -150,7 +150,7 @@ def build(
         for e in logged
         if e.kind in ("note", "pain") and e.text  # a pain score's note is a note too
     ]
-    checks = [check(e) for e in logged if e.kind == signs.CHECK]
+    checks = [check(e) for e in logged if e.kind == CHECK]
     first_day = min([plan.started_at, *(e.at for e in logged)]).astimezone(zone).date()
     last_day = until.astimezone(zone).date()
     days = []

@@ -23,9 +23,7 @@ from therapy_timer import protocol, wording
 from therapy_timer.named_tuple import NamedTuple
 from therapy_timer.protocol import SKIN_REST, Event, Plan, Session, Settings, Timeline
 from therapy_timer.settings import Config
-from therapy_timer.vocabulary import ANSWERS as ANSWERS
-from therapy_timer.vocabulary import SNOOZE as SNOOZE
-from therapy_timer.vocabulary import SWITCH_KINDS, PhaseReason, SessionKind
+from therapy_timer.vocabulary import ANSWERS, SNOOZE, SWITCH_KINDS, PhaseReason, SessionKind
 
 if TYPE_CHECKING:
     from therapy_timer.protocol import Answerable

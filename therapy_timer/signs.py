@@ -24,7 +24,6 @@ from datetime import datetime
 from typing import Literal
 
 from therapy_timer.named_tuple import NamedTuple
-from therapy_timer.vocabulary import CHECK as CHECK
 
 Level = Literal["emergency", "urgent", "doctor", "see-soon", "skin"]
 NAMED_PREFIX = "[sign: "

@@ -26,10 +26,12 @@ from therapy_timer.settings import Config, ConfigError, from_plain, specs
 from therapy_timer.store import FiredReminder, LoggedEvent, Store, StoredPlan
 from therapy_timer.vocabulary import (
     ANSWERS,
+    CHECK,
     DONE,
     HEAT_WORSE,
     NOTE,
     PAIN,
+    SETTINGS,
     SIGNS_ACK,
     SKIP,
     SNOOZE,
@@ -38,12 +40,10 @@ from therapy_timer.vocabulary import (
     Answer,
     EndReason,
     LogKind,
+    Source,
     SwitchKind,
     is_switch,
 )
-from therapy_timer.vocabulary import CHECK as CHECK
-from therapy_timer.vocabulary import SETTINGS as SETTINGS
-from therapy_timer.vocabulary import Source as Source
 
 if TYPE_CHECKING:
     from therapy_timer.calendar.events import CalendarEvent
@@ -51,7 +51,6 @@ if TYPE_CHECKING:
     from therapy_timer.reminders import Reminder
     from therapy_timer.wording import Notice
 
-ACK = SIGNS_ACK  # the old name (SETTINGS, CHECK and Source, imported `as` themselves, were defined here too)
 PROTOCOL_SECTIONS = ("cold", "heat", "walk", "quiet_hours", "reminders")
 """The sections the plan is made from: recorded with the plan when they change."""
 LOOKAHEAD = timedelta(days=3)

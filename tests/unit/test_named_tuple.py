@@ -66,4 +66,4 @@ def test_its_own_attributes_cannot_be_overwritten():
 
 def test_the_core_uses_it():
     """The point of it: the classes every command makes at start are made this way."""
-    assert protocol.Session.__new__.__annotations__["kind"] == "Kind"  # kept as written, not a ForwardRef
+    assert protocol.Session.__new__.__annotations__["kind"] == "SessionKind"  # kept as written, not a ForwardRef

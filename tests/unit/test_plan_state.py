@@ -13,7 +13,7 @@ import itertools
 from datetime import timedelta
 
 from tests.helpers import BERLIN, H, M, hhmm, local, of
-from therapy_timer import protocol, reminders
+from therapy_timer import protocol, reminders, vocabulary
 from therapy_timer.protocol import SKIN_REST, Event, Plan, build
 from therapy_timer.settings import Config, Heat
 
@@ -41,7 +41,7 @@ def test_a_late_try_heat_again_keeps_the_ice_sessions_that_were_done():
     ice = [s for s in of(before, "ice") if local(2026, 11, 24, 18, 30) <= s.start < local(2026, 11, 24, 22, 0)][:2]
     done = [Event(s.end, "done", session=s.key) for s in ice]
     assert len(done) == 2
-    later = [*worse, *done, Event(local(2026, 11, 24, 18, 0), protocol.TRY_HEAT)]
+    later = [*worse, *done, Event(local(2026, 11, 24, 18, 0), vocabulary.TRY_HEAT)]
     facts = [e.session for e in done]
     after = build(QUICK, Plan(injured, DAY2), later, DAY2 + 2 * protocol.MARGIN, BERLIN, facts)
     assert [s for s in after.sessions if s.key in facts] == ice  # kind, times and keys as they were

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from tests.helpers import M
 from therapy_timer import protocol, reminders
-from therapy_timer.protocol import SKIN_REST, SWITCH_KINDS, TRY_HEAT, Event, Plan, Settings, in_quiet_hours
+from therapy_timer.protocol import SKIN_REST, Event, Plan, Settings, in_quiet_hours
 from therapy_timer.settings import ClockRange, Cold, Config, Heat, QuietHours, Reminders, Walk, longest_awake_minutes
+from therapy_timer.vocabulary import SNOOZE, SWITCH_KINDS, TRY_HEAT
 
 ORIGIN = datetime(2026, 10, 22, 0, 0, tzinfo=timezone.utc)  # the autumn clock change falls in the range
 PERIODS = [
@@ -121,7 +122,7 @@ def test_the_plan_and_its_reminders_keep_every_rule(
         due = reminders.build(every, timeline, logged, moment - timedelta(hours=6), moment + timedelta(days=1))
         decision = reminders.snooze(due, moment, minutes)
         if decision.refused is None and decision.target is not None:
-            logged.append(Event(moment, reminders.SNOOZE, decision.target.session, minutes, decision.target.key))
+            logged.append(Event(moment, SNOOZE, decision.target.session, minutes, decision.target.key))
     timeline = protocol.build(every, plan, logged, until, zone)
     due = reminders.build(every, timeline, logged, start - timedelta(hours=1), until)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import get_args
 
 from tests.helpers import BERLIN, H, M, utc
-from therapy_timer import protocol, reminders, signs, usecases, vocabulary
+from therapy_timer import usecases, vocabulary
 from therapy_timer.settings import Config
 from therapy_timer.vocabulary import EVENT_KINDS, PHASE_REASONS, SESSION_KINDS
 
@@ -49,20 +49,6 @@ def test_the_other_words_are_the_ones_stored_and_shown():
     assert set(get_args(vocabulary.Answer)) | set(get_args(vocabulary.SwitchKind)) <= EVENT_KINDS
     assert set(get_args(vocabulary.LogKind)) <= EVENT_KINDS
     assert set(get_args(vocabulary.SwitchKind)) <= PHASE_REASONS  # a switch opens the cold phase it causes
-
-
-def test_the_old_names_still_import_and_are_the_vocabularys_words():
-    assert (protocol.HEAT_WORSE, protocol.HEAT_NO_HELP, protocol.TRY_HEAT) == (
-        vocabulary.HEAT_WORSE,
-        vocabulary.HEAT_NO_HELP,
-        vocabulary.TRY_HEAT,
-    )
-    assert protocol.SWITCH_KINDS == reminders.SWITCH_KINDS == vocabulary.SWITCH_KINDS
-    assert protocol.ANSWERS == reminders.ANSWERS == vocabulary.ANSWERS
-    assert protocol.SNOOZE == reminders.SNOOZE == vocabulary.SNOOZE
-    assert protocol.Kind is vocabulary.SessionKind and protocol.Mode is vocabulary.Mode
-    assert (usecases.SETTINGS, usecases.CHECK, usecases.ACK) == ("settings", "check", "signs-ack")
-    assert usecases.Source is vocabulary.Source and signs.CHECK == "check"
 
 
 def test_the_vocabulary_imports_nothing_but_typing():
