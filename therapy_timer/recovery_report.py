@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
-from therapy_timer import clock, reminders, signs
+from therapy_timer import reminders, signs
 from therapy_timer.named_tuple import NamedTuple
 from therapy_timer.protocol import Timeline
 from therapy_timer.vocabulary import CHECK, LogKind, Source, SwitchKind, is_switch
@@ -136,8 +136,10 @@ def build(
     settings: Sequence[tuple[datetime, str]],
     now: datetime,
     zone: tzinfo,
+    zone_name: str | None = None,
 ) -> Report:
-    """The report on `stored` as of `now`; `settings` are the recorded settings texts, oldest first."""
+    """The report on `stored` as of `now`; `settings` are the recorded settings texts, oldest first;
+    `zone_name` is how the zone is recorded (`clock.zone_key`), for the report to name it."""
     plan = stored.plan
     until = min(plan.ended_at, now) if plan.ended_at else now
     answers = reminders.outcomes(logged)
@@ -188,7 +190,7 @@ def build(
         end_reason=stored.end_reason,
         until=until,
         made_at=now,
-        zone=clock.zone_key(zone),
+        zone=zone_name,
         days=days,
         totals=total(d.sessions for d in days),
         pain=pain,

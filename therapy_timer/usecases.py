@@ -851,7 +851,7 @@ def report(deps: Deps, plan_id: int | None = None) -> Report:
     (the settings in force are worked out as `record_settings` would record them). Entries logged
     with no plan active that fall within the plan's time are part of it.
     """
-    from therapy_timer import recovery_report
+    from therapy_timer import clock, recovery_report
 
     stored = deps.store.plan(plan_id)
     if stored is None:
@@ -874,7 +874,7 @@ def report(deps: Deps, plan_id: int | None = None) -> Report:
     settings, timeline = worked.settings, worked.timeline
     texts = [(plan.started_at, settings_text(settings.first))]
     texts += [(at, settings_text(config)) for at, config in settings.changes]
-    return recovery_report.build(stored, timeline, logged, texts, deps.now, zone)
+    return recovery_report.build(stored, timeline, logged, texts, deps.now, zone, clock.zone_key(zone))
 
 
 class CalendarExport(NamedTuple):

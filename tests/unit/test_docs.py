@@ -100,3 +100,30 @@ def test_every_test_reference_in_the_documents_exists():
 def test_a_retired_module_name_is_not_a_module_any_more(retired):
     """Only names that are truly gone are treated as stale (`calendar.ics` is `ics` by its last name)."""
     assert f"therapy_timer.{retired}" not in set(modules().values())
+
+
+def test_every_module_has_a_place_in_the_layers_contract_and_in_the_readme_picture():
+    """A new module must be put in a layer: the contract checks its imports, the picture shows it."""
+    import tomllib
+
+    contract = next(
+        c
+        for c in tomllib.loads((TOP / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+        if c["type"] == "layers"
+    )
+    layered = set(re.split(r"[\s|:]+", " ".join(contract["layers"]))) - {""}
+    readme = (TOP / "README.md").read_text()
+    picture = readme[readme.index("```\nshells") : readme.index("```\n", readme.index("```\nshells") + 4)]
+    unplaced, unshown = [], []
+    for info in pkgutil.walk_packages(therapy_timer.__path__, "therapy_timer."):
+        if info.ispkg:
+            continue
+        name = info.name
+        parents = {".".join(name.split(".")[:n]) for n in range(2, name.count(".") + 2)}
+        if name.rsplit(".", 1)[1] != "__main__" and not parents & layered:
+            unplaced.append(name)
+        path = name.removeprefix("therapy_timer.").replace(".", "/")
+        package = path.split("/")[0] + "/"
+        if f"{path}.py" not in picture and f"{path.rsplit('/', 1)[-1]}.py" not in picture and package not in picture:
+            unshown.append(path)
+    assert (unplaced, unshown) == ([], [])
