@@ -32,6 +32,13 @@ from tests.helpers import BERLIN_NAME, wait_until
 from therapy_timer.cli.group import cli
 from therapy_timer.store import Store
 
+pytest_plugins = [
+    "tests.fixtures.desktop",
+]
+"""The fixtures and helpers tests share, one module per subject (tests/fixtures/): a fixture there is
+passed to any test that names it; a test module imports a helper from there, never from another test
+module."""
+
 TIER_NAMES = ("unit", "cli", "daemon", "system")
 
 

@@ -18,11 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.desktop import PATIENCE, answers, count, fired, history, press
 from tests.helpers import tt, wait_until
-from tests.system.test_desktop import PATIENCE, answers, count, desktop, fired, history, press
 from therapy_timer.notify.dbus import PATH, SERVICE
-
-__all__ = ["desktop"]  # the fixture, shared with test_desktop.py
 
 BUS = "org.freedesktop.DBus"
 

@@ -17,115 +17,19 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.desktop import (
+    BUS_CONFIG,
+    NEEDED,
+    PATIENCE,
+    SERVER,
+    answers,
+    count,
+    fired,
+    history,
+    press,
+    private_bus,
+)
 from tests.helpers import needs_tools, tt, unavailable, wait_until
-from therapy_timer.store import Store
-
-NEEDED = ("dbus-daemon", "Xvfb", "dunst", "dunstctl", "notify-send")
-SERVER = "dbus dbus-x11 xvfb dunst libnotify-bin"
-"""The packages that bring them: the desktop tests' install line."""
-PATIENCE = 15
-"""Seconds to wait for what must happen: generous, as CI may share two cores with other work.
-Waiting is not timing: how fast is for bench/buttons.py and bench/reaction.py to judge."""
-PICK = "TEST_BUTTON_FILE"
-"""The environment variable naming the file that holds the label of the button the test presses."""
-
-
-BUS_CONFIG = Path(__file__).resolve().parents[1] / "data" / "session-bus.conf"
-"""A session bus with no service activation: in a desktop session the standard config would start
-the installed dunst for the first call to org.freedesktop.Notifications (issue 21.15)."""
-
-
-def private_bus() -> tuple[str, int]:
-    """A session bus of the test's own, that starts no service: its address and the pid to end it with."""
-    address, pid = subprocess.run(
-        ["dbus-daemon", f"--config-file={BUS_CONFIG}", "--fork", "--print-address=1", "--print-pid=1"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=10,
-    ).stdout.split()
-    return address, int(pid)
-
-
-@pytest.fixture
-def desktop(tmp_path):
-    needs_tools(*NEEDED, package=SERVER)
-    address, bus_pid = private_bus()
-    xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", "1", "-nolisten", "tcp"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-    )
-    display = ":" + xvfb.stdout.readline().decode().strip()
-    env = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": address, "DISPLAY": display, PICK: str(tmp_path / "pick")}
-    menu = tmp_path / "menu"  # dunst's context menu: offered the actions, prints the one the test wants
-    menu.write_text(
-        f'#!/bin/sh\nF="${PICK}"\ncat > "$F.part"\nmv "$F.part" "$F.offered"\n'
-        'grep -F -- "$(cat "$F")" "$F.offered" | head -n 1\n'
-    )
-    menu.chmod(0o755)
-    (tmp_path / "dunstrc").write_text(f"[global]\n    dmenu = {menu}\n")
-    dunst = subprocess.Popen(
-        ["dunst", "-config", str(tmp_path / "dunstrc")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    wait_until(lambda: subprocess.run(["dunstctl", "count"], env=env, capture_output=True).returncode == 0, 10)
-    try:
-        yield env
-    finally:
-        tt(env, "stop", code=None, timeout=30)
-        for proc in (dunst, xvfb):
-            proc.terminate()
-            proc.wait(10)
-        os.kill(bus_pid, signal.SIGTERM)
-
-
-def history(env) -> list[dict]:
-    subprocess.run(["dunstctl", "close-all"], env=env, check=True)
-    time.sleep(0.2)
-    data = json.loads(
-        subprocess.run(["dunstctl", "history"], env=env, capture_output=True, text=True, check=True).stdout
-    )
-    return [
-        {key: entry[key]["data"] for key in ("summary", "body", "appname", "timeout")}
-        for entry in sorted(data["data"][0], key=lambda entry: entry["id"]["data"])  # in the order sent
-    ]
-
-
-def count(env, what: str) -> int:
-    done = subprocess.run(["dunstctl", "count", what], env=env, capture_output=True, text=True)
-    return int(done.stdout or 0)
-
-
-def record(env) -> Store:
-    return Store(Path(env["THERAPY_TIMER_DATA_DIR"]))
-
-
-def fired(env) -> list[tuple[str, str | None]]:
-    """(title, backend) of each reminder the daemon has delivered, in order."""
-    store = record(env)
-    try:
-        plans = sorted({e.plan_id for e in store.events() if e.plan_id is not None})
-        return [(r.title, r.backend) for p in plans for r in store.reminders(p) if r.outcome == "fired"]
-    finally:
-        store.close()
-
-
-def answers(env) -> list[tuple[str, str | None]]:
-    """(kind, source) of the answers and switches logged, in order."""
-    store = record(env)
-    try:
-        return [(e.kind, e.source) for e in store.events() if e.kind not in ("settings", "plan-start")]
-    finally:
-        store.close()
-
-
-def press(env, label: str) -> None:
-    """Press the button `label` on the newest notification, through dunst's context menu."""
-    Path(env[PICK]).write_text(label)
-    menu = Path(env[PICK] + ".offered")
-    menu.unlink(missing_ok=True)
-    subprocess.run(["dunstctl", "context"], env=env, check=True, timeout=10)  # dunst opens its menu after replying
-    assert wait_until(menu.exists, PATIENCE), "dunst opened no menu"
-    offered = menu.read_text()
-    assert label in offered, f"no {label!r} button; dunst offered {offered!r}"
 
 
 def test_reminders_reach_a_real_notification_server_one_per_session(desktop):
