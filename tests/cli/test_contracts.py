@@ -39,7 +39,7 @@ from click.testing import CliRunner
 from freezegun import freeze_time
 
 from tests.cli.test_help import every_command
-from tests.daemon.test_push import Server, push_config, refused_url
+from tests.fixtures.push import Server, push_config, refused_url
 from tests.helpers import BERLIN_NAME, T0_TEXT
 from therapy_timer.cli.group import cli
 

@@ -1,23 +1,14 @@
-"""The cli-tier tests of `tests/daemon/test_push.py` (they share its helpers)."""
+"""The cli-tier tests of `tests/daemon/test_push.py` (helpers shared in `tests/fixtures/push.py`)."""
 
 from __future__ import annotations
 
 import json
 import threading
 
-from tests.daemon.test_push import (  # noqa: F401 (fixtures are used by name)
+from tests.fixtures.push import (
     Proxy,
-    Received,
-    Server,
     every_proxy_variable,
-    failed_lines,
-    no_desktop,
-    proxy,
     push_config,
-    refused_url,
-    reminder,
-    server,
-    tls_server,
 )
 from therapy_timer import push
 

@@ -11,19 +11,14 @@ from __future__ import annotations
 import email.header
 import json
 import os
-import select
-import socket
 import subprocess
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from typing import Any, NamedTuple
 
 import pytest
 
-from tests.helpers import T0, THERAPY_TIMER, HandClock, needs_tools, new_plan, stepping_daemon, tt
+from tests.fixtures.push import every_proxy_variable, failed_lines, push_config, refused_url
+from tests.helpers import T0, THERAPY_TIMER, HandClock, new_plan, stepping_daemon, tt
 from therapy_timer import push
 from therapy_timer.settings import Push
 from therapy_timer.store import Store
@@ -31,101 +26,7 @@ from therapy_timer.store import Store
 pure = pytest.mark.unit
 
 
-class Received(NamedTuple):
-    path: str
-    headers: dict[str, str]
-    body: str
-
-
-class Server:
-    """A stand-in ntfy server: records what was posted; answers `status`, or waits for `release`."""
-
-    def __init__(self) -> None:
-        self.received: list[Received] = []
-        self.status = 200
-        self.location = ""  # with a 3xx status: where it points
-        self.reason: str | None = None  # the reason phrase, if not the usual one
-        self.hold = False  # answer only once `release` is set (a slow or hung server)
-        self.trickle = False  # answer a byte at a time, never finishing (until `release`)
-        self.release = threading.Event()
-        self.arrived = threading.Condition()
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode("utf-8")
-                with server.arrived:
-                    server.received.append(Received(self.path, dict(self.headers), body))
-                    server.arrived.notify_all()
-                if server.hold:
-                    server.release.wait(30)
-                if server.trickle:
-                    self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
-                    while not server.release.wait(0.05):
-                        self.wfile.write(b"a")
-                        self.wfile.flush()
-                    return
-                self.send_response(server.status, server.reason)
-                if server.location:
-                    self.send_header("Location", server.location)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(b'{"id":"x","event":"message"}')
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.http.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.http.server_address[1]}/back-a7Xq93kLm"
-        self.thread = threading.Thread(target=self.http.serve_forever, args=(0.05,), daemon=True)
-
-    def wait_for(self, count: int, seconds: float = 5.0) -> None:
-        """Wait (really: the push runs in a thread) until `count` requests arrived."""
-        with self.arrived:
-            ok = self.arrived.wait_for(lambda: len(self.received) >= count, timeout=seconds)
-        assert ok, f"{count} requests expected, {len(self.received)} arrived"
-
-
-@pytest.fixture
-def server() -> Iterator[Server]:
-    s = Server()
-    s.thread.start()
-    yield s
-    s.release.set()
-    s.http.shutdown()
-    s.http.server_close()
-
-
-def refused_url() -> str:
-    """An address on this machine where nothing listens."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}/back-a7Xq93kLm"
-
-
-def push_config(path: Path, url: str, detail: str = "full", token: str = "") -> None:
-    token_line = f'token = "{token}"\n' if token else ""
-    path.write_text(f'[push]\nurl = "{url}"\ndetail = "{detail}"\n{token_line}')
-
-
-def failed_lines(logged: list[str]) -> list[str]:
-    return [line for line in logged if line.startswith("push to") and "failed" in line]
-
-
 # Settings ------------------------------------------------------------------------------------------
-
-
-# What a push says ------------------------------------------------------------------------------------
-
-
-def reminder(title: str = "Ice off now", sticky: bool = True, what: Any = "ice") -> Any:
-    from therapy_timer.reminders import Reminder
-
-    return Reminder(
-        "s/off", T0, title, "Take the ice off and let the skin rest.", "s", sticky, T0, "off", what, buttons=("done",)
-    )
 
 
 # Through the daemon, to a real HTTP server -----------------------------------------------------------
@@ -326,77 +227,7 @@ def test_a_refused_token_says_to_check_it(server):
         push.deliver(push.post(Push(url=server.url, token="tk_wrong"), push.Message("t", "b")))
 
 
-# doctor ------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def no_desktop(monkeypatch):
-    """No session bus: doctor's desktop test goes to the terminal (and doctor exits 1 for that)."""
-    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
-
-
 # Proxies -----------------------------------------------------------------------------------------------
-
-
-class Proxy:
-    """A forward proxy on this machine, as `http_proxy` names one at work: it records every request
-    it gets (a plain one in clear, or a CONNECT for https) and tunnels a CONNECT to `tunnel_to`,
-    the stand-in server, whatever host it names."""
-
-    def __init__(self, tunnel_to: int | None = None) -> None:
-        self.requests: list[str] = []
-        proxy = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_CONNECT(self) -> None:
-                proxy.requests.append(f"CONNECT {self.path}")
-                if tunnel_to is None:
-                    self.send_error(502)
-                    return
-                with socket.create_connection(("127.0.0.1", tunnel_to)) as upstream:
-                    self.send_response(200, "Connection established")
-                    self.end_headers()
-                    ends = [self.connection, upstream]
-                    while True:
-                        ready, _, _ = select.select(ends, [], [], 10)
-                        if not ready:
-                            return
-                        for end in ready:
-                            data = end.recv(65536)
-                            if not data:
-                                return
-                            (upstream if end is self.connection else self.connection).sendall(data)
-
-            def do_POST(self) -> None:
-                proxy.requests.append(f"{self.command} {self.path} {self.headers.get('Authorization')}")
-                self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                self.send_error(502)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.http.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.http.server_address[1]}"
-        threading.Thread(target=self.http.serve_forever, args=(0.05,), daemon=True).start()
-
-    def close(self) -> None:
-        self.http.shutdown()
-        self.http.server_close()
-
-
-@pytest.fixture
-def proxy() -> Iterator[Proxy]:
-    p = Proxy()
-    yield p
-    p.close()
-
-
-def every_proxy_variable(monkeypatch: pytest.MonkeyPatch, address: str) -> None:
-    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
-        monkeypatch.setenv(name, address)
-    for name in ("no_proxy", "NO_PROXY"):
-        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
@@ -432,27 +263,6 @@ def test_https_follows_the_proxy_the_system_names_and_no_proxy(monkeypatch):
     monkeypatch.setenv("no_proxy", "example.org,ntfy.sh")
     assert push.proxy_for("https://ntfy.sh/back") is None
     assert push.proxy_for("https://push.example.net/back") == "http://user:secret@proxy.example:3128"
-
-
-@pytest.fixture
-def tls_server(tmp_path: Path, server: Server, monkeypatch: pytest.MonkeyPatch) -> Server:
-    """The stand-in server speaking TLS with a certificate for ntfy.proxied.test, trusted through
-    SSL_CERT_FILE (the name resolves nowhere: only a proxy can reach it)."""
-    import ssl
-
-    needs_tools("openssl", package="openssl")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-         "-days", "1", "-subj", "/CN=ntfy.proxied.test", "-addext", "subjectAltName=DNS:ntfy.proxied.test",
-         "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-    server.http.socket = context.wrap_socket(server.http.socket, server_side=True)
-    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
-    return server
 
 
 # One deadline for doctor's test push -------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The unit-tier tests of `tests/daemon/test_push.py` (they share its helpers)."""
+"""The unit-tier tests of `tests/daemon/test_push.py` (helpers shared in `tests/fixtures/push.py`)."""
 
 from __future__ import annotations
 
@@ -8,19 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.daemon.test_push import (  # noqa: F401 (fixtures are used by name)
-    Proxy,
-    Received,
-    Server,
-    every_proxy_variable,
-    failed_lines,
-    no_desktop,
-    proxy,
-    push_config,
-    refused_url,
+from tests.fixtures.push import (
     reminder,
-    server,
-    tls_server,
 )
 from tests.helpers import T0, HandClock, new_plan, stepping_daemon
 from therapy_timer import config_file, push
