@@ -34,6 +34,7 @@ from therapy_timer.store import Store
 
 pytest_plugins = [
     "tests.fixtures.desktop",
+    "tests.fixtures.phone",
     "tests.fixtures.push",
 ]
 """The fixtures and helpers tests share, one module per subject (tests/fixtures/): a fixture there is

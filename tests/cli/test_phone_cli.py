@@ -1,4 +1,4 @@
-"""The cli-tier tests of `tests/daemon/test_phone.py` (they share its helpers)."""
+"""The cli-tier tests of `tests/daemon/test_phone.py` (helpers shared in `tests/fixtures/phone.py`)."""
 
 from __future__ import annotations
 
@@ -6,26 +6,16 @@ import json
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from tests.daemon.test_phone import (  # noqa: F401 (fixtures are used by name)
+from tests.fixtures.phone import (
     TOPIC,
     answers_config,
-    clock,
-    events,
-    fire_next,
-    heat_plan,
-    ice_plan,
-    no_desktop,
-    ntfy,
-    read_answers,
-    refused_lines,
-    send,
 )
 from tests.ntfy_server import Ntfy
 from therapy_timer.store import Store
 
 
 def test_doctor_says_whether_answers_from_the_phone_are_on_and_when_the_last_arrived(
-    run, config_file, isolated, no_desktop
+    run, config_file, isolated, no_desktop_tools
 ):
     server = Ntfy()
     try:

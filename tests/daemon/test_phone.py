@@ -13,77 +13,28 @@ import json
 import os
 import subprocess
 import time
-import urllib.request
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.helpers import T0, THERAPY_TIMER, HandClock, Parts, stepping_daemon, tt
+from tests.fixtures.phone import (
+    TOPIC,
+    answers_config,
+    events,
+    fire_next,
+    heat_plan,
+    ice_plan,
+    read_answers,
+    refused_lines,
+    send,
+)
+from tests.helpers import T0, THERAPY_TIMER, stepping_daemon, tt
 from tests.ntfy_server import Ntfy, Phone
 from therapy_timer import phone, push
 from therapy_timer.store import Store
 
-TOPIC = "back-a7Xq93kLm"
 pure = pytest.mark.unit
-
-
-@pytest.fixture
-def clock() -> HandClock:
-    return HandClock(T0)
-
-
-@pytest.fixture
-def ntfy(clock: HandClock) -> Iterator[Ntfy]:
-    server = Ntfy(now=lambda: clock.now().timestamp())
-    yield server
-    server.close()
-
-
-def answers_config(path: Path, url: str, detail: str = "full", answers: str = "on") -> None:
-    path.write_text(f'[push]\nurl = "{url}"\ndetail = "{detail}"\nanswers = "{answers}"\n')
-
-
-def heat_plan(folder: Path) -> None:
-    """Injured three days ago: the plan starts with heat, at T0."""
-    store = Store(folder)
-    store.start_plan(T0 - timedelta(days=3), T0, False, T0)
-    store.close()
-
-
-def ice_plan(folder: Path) -> None:
-    store = Store(folder)
-    store.start_plan(T0, T0, False, T0)
-    store.close()
-
-
-def fire_next(p: Parts) -> None:
-    """Run the daemon up to its next reminder (and its push)."""
-    shown = len(p.recorder.sent)
-    while len(p.recorder.sent) == shown:
-        assert p.scheduler.step()
-    assert p.daemon.pusher.wait(15)
-
-
-def read_answers(p: Parts) -> None:
-    """Run the daemon until its next reading of the reply topic is over and what it read is recorded."""
-    before = p.daemon.phone_reader.readings
-    while p.daemon.phone_reader.readings == before:
-        assert p.scheduler.step(), "no reading was planned"
-    assert p.daemon.phone_reader.wait(15)
-    while p.scheduler.queue:  # the recompute the reading asked for
-        p.scheduler.step()
-    assert p.daemon.pusher.wait(15)
-
-
-def events(folder: Path) -> list[tuple[str, str | None]]:
-    return [(e.kind, e.source) for e in Store(folder).events() if e.kind not in ("plan-start", "settings")]
-
-
-def refused_lines(logged: list[str]) -> list[str]:
-    return [line for line in logged if line.startswith("ignored") and "phone" in line]
 
 
 # What the buttons are, and what they carry -------------------------------------------------------
@@ -186,11 +137,6 @@ def test_a_press_that_could_not_be_recorded_is_recorded_at_the_retry_once(
         p.scheduler.run_until(clock.now() + timedelta(seconds=30))
         assert p.daemon.pusher.wait(15) and p.daemon.phone_reader.wait(15)
     assert events(isolated) == [("heat-worse", "phone")] and refused_lines(p.logged) == []
-
-
-def send(url: str, body: str) -> None:
-    """A message to the reply topic sent by hand (not a button of ours), as anyone who knows it could."""
-    urllib.request.urlopen(urllib.request.Request(url, data=body.encode(), method="POST"), timeout=10).close()
 
 
 def test_unknown_altered_and_late_codes_change_nothing_and_are_logged_once_each(isolated, config_file, ntfy, clock):
@@ -387,13 +333,3 @@ def test_made_it_worse_pressed_on_the_phone_reaches_a_real_daemon_process(isolat
     assert took < 30, f"{took:.1f} s from the press to the follow-up"
     assert "answered from the phone: made it worse: back to cold" in out and ">>> Stop the heat now" in out
     assert heat_on["id"] not in [m["id"] for m in handset.shown()]  # cleared on the phone
-
-
-# doctor, history and the report ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def no_desktop(monkeypatch):
-    """No session bus: doctor's desktop test goes to the terminal (and doctor exits 1 for that)."""
-    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
-    monkeypatch.setenv("PATH", "/nonexistent")

@@ -1,4 +1,4 @@
-"""The unit-tier tests of `tests/daemon/test_phone.py` (they share its helpers)."""
+"""The unit-tier tests of `tests/daemon/test_phone.py` (helpers shared in `tests/fixtures/phone.py`)."""
 
 from __future__ import annotations
 
@@ -7,20 +7,6 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.daemon.test_phone import (  # noqa: F401 (fixtures are used by name)
-    TOPIC,
-    answers_config,
-    clock,
-    events,
-    fire_next,
-    heat_plan,
-    ice_plan,
-    no_desktop,
-    ntfy,
-    read_answers,
-    refused_lines,
-    send,
-)
 from tests.helpers import T0
 from therapy_timer import phone, push
 from therapy_timer.settings import Push
