@@ -1,16 +1,9 @@
-"""The cli-tier tests of `tests/unit/test_live_calendar.py` (they share its helpers)."""
+"""The cli-tier tests of `tests/unit/test_live_calendar.py` (helpers shared in `tests/fixtures/live_calendar.py`)."""
 
 from __future__ import annotations
 
+from tests.fixtures.live_calendar import started
 from tests.helpers import T0
-from tests.unit.test_live_calendar import (  # noqa: F401 (fixtures are used by name)
-    Counting,
-    Stuck,
-    at,
-    copy_of,
-    started,
-    step,
-)
 from therapy_timer.calendar import live as live_calendar
 from therapy_timer.calendar import writer
 

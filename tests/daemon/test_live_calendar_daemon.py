@@ -1,19 +1,12 @@
-"""The daemon-tier tests of `tests/unit/test_live_calendar.py` (they share its helpers)."""
+"""The daemon-tier tests of `tests/unit/test_live_calendar.py` (helpers shared in `tests/fixtures/live_calendar.py`)."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 
+from tests.fixtures.live_calendar import copy_of
 from tests.helpers import THERAPY_TIMER, tt, wait_until
-from tests.unit.test_live_calendar import (  # noqa: F401 (fixtures are used by name)
-    Counting,
-    Stuck,
-    at,
-    copy_of,
-    started,
-    step,
-)
 from therapy_timer.calendar import live as live_calendar
 
 

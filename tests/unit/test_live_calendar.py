@@ -7,49 +7,14 @@ test shows the daemon itself never loads icalendar and that the final copy is th
 
 from __future__ import annotations
 
-import threading
-from datetime import datetime, timezone
-from pathlib import Path
-
-import icalendar
 import pytest
 from freezegun import freeze_time
 
-from tests.helpers import T0, Finished, HandClock, M, stepping_daemon, write_here
+from tests.fixtures.live_calendar import Counting, Stuck, at, copy_of, started, step
+from tests.helpers import T0, Finished, HandClock, M, stepping_daemon
 from therapy_timer.calendar import live as live_calendar
 
 stepped = pytest.mark.unit
-
-
-def copy_of(folder: Path) -> list[icalendar.Event]:
-    return list(icalendar.Calendar.from_ical((folder / live_calendar.NAME).read_bytes()).events)
-
-
-def at(event: icalendar.Event) -> str:
-    return f"{event['summary']} {event.decoded('dtstart').astimezone(timezone.utc):%d %H:%M}Z {event['status']}"
-
-
-class Counting:
-    """The in-process writer, counting how often the daemon asked for a copy."""
-
-    def __init__(self) -> None:
-        self.asked: list[datetime] = []
-
-    def __call__(self, folder: Path, config_path: Path, now: datetime) -> Finished:
-        self.asked.append(now)
-        return write_here(folder, config_path, now)
-
-
-def step(p, times: int = 1) -> None:
-    """Run the next scheduled call(s), then let the calendar copy asked for be written."""
-    for _ in range(times):
-        p.scheduler.step()
-        p.daemon.calendar.finish()
-
-
-def started(run, *args: str, when: datetime = T0) -> None:
-    with freeze_time(when):
-        run("start", "--no-daemon", *args)
 
 
 @stepped
@@ -161,22 +126,6 @@ def test_a_copy_that_cannot_be_written_is_said_once_and_tried_again_at_the_next_
         f"the calendar copy ({isolated / 'plan.ics'}) was not written: OSError: [Errno 28] No space left on device",
         f"the calendar copy ({isolated / 'plan.ics'}) is written again",
     ]
-
-
-class Stuck:
-    """A writer that never finishes by itself (a database locked for long)."""
-
-    def __init__(self) -> None:
-        self.ended = threading.Event()
-        self.returncode: int | None = None
-
-    def kill(self) -> None:
-        self.returncode = -9
-        self.ended.set()
-
-    def communicate(self, input: bytes | None = None, timeout: float | None = None) -> tuple[bytes, bytes]:
-        self.ended.wait()
-        return b"", b""
 
 
 @stepped
