@@ -37,6 +37,7 @@ pytest_plugins = [
     "tests.fixtures.live_calendar",
     "tests.fixtures.phone",
     "tests.fixtures.push",
+    "tests.fixtures.report",
 ]
 """The fixtures and helpers tests share, one module per subject (tests/fixtures/): a fixture there is
 passed to any test that names it; a test module imports a helper from there, never from another test

