@@ -34,6 +34,7 @@ from therapy_timer.store import Store
 
 pytest_plugins = [
     "tests.fixtures.desktop",
+    "tests.fixtures.hardening",
     "tests.fixtures.live_calendar",
     "tests.fixtures.phone",
     "tests.fixtures.push",

@@ -7,25 +7,16 @@ import os
 import socket
 import sqlite3
 import subprocess
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from tests.helpers import THERAPY_TIMER, next_reminder_key, tt
+from tests.fixtures.hardening import mutated_configs
+from tests.helpers import THERAPY_TIMER, tt
 from therapy_timer.cli.group import cli
 from therapy_timer.notify import Note, PlyerBackend
 from therapy_timer.store import Store
-
-TOP = Path(__file__).resolve().parents[2]
-
-
-def next_reminder(folder: Path) -> tuple[str, datetime]:
-    """What a freshly started daemon would fire next, computed the way the daemon does."""
-    return next_reminder_key(folder, datetime.now(timezone.utc))
-
 
 # Crashes and concurrency -----------------------------------------------------------------------
 
@@ -47,64 +38,6 @@ def test_twenty_log_commands_at_once_all_land(isolated):
 
 
 # Bad config ------------------------------------------------------------------------------------
-
-VALID = (TOP / "config.toml").read_text(encoding="utf-8")
-KEYS = [
-    "days",
-    "minutes",
-    "every_hours",
-    "back_to_cold_hours",
-    "times_per_day",
-    "rest_days",
-    "periods",
-    "repeat_after_minutes",
-    "repeat_times",
-]
-odd_values = st.one_of(
-    st.integers(min_value=-(10**30), max_value=10**30).map(str),
-    st.floats(allow_nan=True, allow_infinity=True).map(repr),  # "inf" and "nan" are valid TOML
-    st.text(max_size=12).map(json.dumps),
-    st.sampled_from(
-        [
-            "true",
-            "[]",
-            "[1, 2]",
-            '["07:00-06:30"]',
-            '["22:00-07:00", "7"]',
-            "{}",
-            "{a = 1}",
-            "1979-05-27T07:32:00Z",
-            "07:32:00",
-            '"25:61"',
-            "1e400",
-            "-0",
-            "0x10",
-        ]
-    ),
-)
-
-
-@st.composite
-def mutated_configs(draw) -> str:
-    text = VALID
-    kind = draw(st.sampled_from(["value", "value", "unknown", "syntax", "unicode", "empty", "section"]))
-    if kind == "value":
-        key = draw(st.sampled_from(KEYS))
-        lines = text.splitlines()
-        spots = [i for i, line in enumerate(lines) if line.startswith(f"{key} =")]
-        i = draw(st.sampled_from(spots))
-        lines[i] = f"{key} = {draw(odd_values)}"
-        return "\n".join(lines)
-    if kind == "unknown":
-        return text.replace("[walk]\n", f"[walk]\n{draw(st.from_regex(r'[a-z_]{1,12}', fullmatch=True))}x = 1\n")
-    if kind == "syntax":
-        at = draw(st.integers(0, len(text) - 1))
-        return text[:at] + draw(st.sampled_from(["=", "[", "]", '"', "\n=", "\x00", "'''", "{", ","])) + text[at + 1 :]
-    if kind == "unicode":
-        return text.replace("[cold]", "[cold]\n" + json.dumps(draw(st.text(min_size=1, max_size=8))) + " = 2")
-    if kind == "section":
-        return text + f"\n[{draw(st.sampled_from(['cold', 'extra', 'quiet_hours.more', 'walk']))}]\n"
-    return ""
 
 
 @settings(

@@ -1,4 +1,4 @@
-"""The daemon-tier tests of `tests/cli/test_hardening.py` (they share its helpers)."""
+"""The daemon-tier tests of `tests/cli/test_hardening.py` (helpers shared in `tests/fixtures/hardening.py`)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.cli.test_hardening import (  # noqa: F401 (fixtures are used by name)
-    KEYS,
-    TOP,
-    VALID,
-    mutated_configs,
-    next_reminder,
-    odd_values,
-)
+from tests.fixtures.hardening import next_reminder
 from tests.helpers import THERAPY_TIMER, HandClock, make_daemon, run_in_thread, stepping_daemon, tt
 from therapy_timer import bootstrap, clock, protocol, reminders
 from therapy_timer.notify import NotifyError
