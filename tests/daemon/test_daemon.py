@@ -19,7 +19,6 @@ from tests.helpers import T0, HandClock, make_daemon, new_plan, run_in_thread, s
 from therapy_timer import daemon_client
 from therapy_timer.errors import RefusedError
 from therapy_timer.notify import NotifyError, bounded
-from therapy_timer.store import Store
 
 stepped = pytest.mark.unit  # a hand clock and a stepping scheduler: no threads, no sleeping (make check)
 real_threads = pytest.mark.daemon  # the real APScheduler and real threads
@@ -51,12 +50,6 @@ def test_a_shutdown_before_the_daemon_runs_still_ends_it(isolated):
     thread.join(5)
     assert not thread.is_alive()
     assert not daemon_client.is_running(isolated)
-
-
-def end_plan(folder) -> None:
-    store = Store(folder)
-    store.end_plan(store.active_plan().id, T0 + timedelta(minutes=1), "stopped")
-    store.close()
 
 
 # Real threads ---------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The unit-tier tests of `tests/daemon/test_daemon.py` (they share its helpers)."""
+"""The unit-tier tests of `tests/daemon/test_daemon.py` (helpers shared in `tests/fixtures/daemon.py`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from freezegun import freeze_time
 
-from tests.daemon.test_daemon import end_plan
+from tests.fixtures.daemon import end_plan
 from tests.helpers import T0, HandClock, new_plan, stepping_daemon
 from therapy_timer import daemon_client, signs
 from therapy_timer.notify import NotifyError
