@@ -33,6 +33,7 @@ from therapy_timer.cli.group import cli
 from therapy_timer.store import Store
 
 pytest_plugins = [
+    "tests.fixtures.commands",
     "tests.fixtures.daemon",
     "tests.fixtures.desktop",
     "tests.fixtures.hardening",

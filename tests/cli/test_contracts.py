@@ -38,7 +38,7 @@ import pytest
 from click.testing import CliRunner
 from freezegun import freeze_time
 
-from tests.cli.test_help import every_command
+from tests.fixtures.commands import every_command
 from tests.fixtures.push import Server, push_config, refused_url
 from tests.helpers import BERLIN_NAME, T0_TEXT
 from therapy_timer.cli.group import cli

@@ -5,23 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import click
 import pytest
 
+from tests.fixtures.commands import every_command
 from tests.helpers import tt
-from therapy_timer.cli.group import Cli, cli
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-
-
-def every_command(group: click.Group = cli, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    found = []
-    commands = group.declared() if isinstance(group, Cli) else group.commands.items()
-    for name, command in commands:
-        found.append((*prefix, name))
-        if isinstance(command, click.Group):
-            found += every_command(command, (*prefix, name))
-    return found
 
 
 @pytest.mark.parametrize("words", every_command(), ids=" ".join)
