@@ -44,7 +44,7 @@ pytest_plugins = [
 ]
 """The fixtures and helpers tests share, one module per subject (tests/fixtures/): a fixture there is
 passed to any test that names it; a test module imports a helper from there, never from another test
-module."""
+module (tests/unit/test_test_layout.py checks both)."""
 
 TIER_NAMES = ("unit", "cli", "daemon", "system")
 
