@@ -28,7 +28,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Literal
 
 from therapy_timer import protocol, reminders, wording
-from therapy_timer.protocol import Event, Plan, Settings, Timeline
+from therapy_timer.protocol import Event, Plan, SettingsOverTime, Timeline
 from therapy_timer.settings import ClockRange, Config
 
 PREFIX = "checkin@"
@@ -102,7 +102,7 @@ def answered_at(answers: Iterable[datetime], day: date, zone: tzinfo) -> datetim
 
 
 def build(
-    settings: Settings,
+    settings: SettingsOverTime,
     plan: Plan,
     timeline: Timeline,
     events: Iterable[Event],
@@ -129,7 +129,7 @@ def build(
 
 
 def for_plan(
-    config: Config | Settings,
+    config: Config | SettingsOverTime,
     plan: Plan,
     events: Iterable[Event],
     answers: Sequence[datetime],
@@ -144,7 +144,7 @@ def for_plan(
 
 
 def for_day(
-    settings: Settings,
+    settings: SettingsOverTime,
     plan: Plan,
     day: date,
     busy: frozenset[datetime],

@@ -171,7 +171,7 @@ class Switch(NamedTuple):
     kind: SwitchKind
 
 
-class Settings(NamedTuple):
+class SettingsOverTime(NamedTuple):
     """The settings in force over time: `first` until the first change, then each change from its moment."""
 
     first: Config
@@ -231,8 +231,8 @@ class Timeline(NamedTuple):
         return self.switch_count(moment) >= DOCTOR_AFTER_SWITCHES
 
 
-def as_settings(config: Config | Settings) -> Settings:
-    return config if isinstance(config, Settings) else Settings(config)
+def as_settings(config: Config | SettingsOverTime) -> SettingsOverTime:
+    return config if isinstance(config, SettingsOverTime) else SettingsOverTime(config)
 
 
 class Fact(NamedTuple):
@@ -258,7 +258,7 @@ def facts_of(keys: Iterable[str], moved: dict[str, datetime], plan: Plan, horizo
 
 
 def build(
-    config: Config | Settings,
+    config: Config | SettingsOverTime,
     plan: Plan,
     events: Iterable[Event],
     until: datetime,
@@ -312,7 +312,7 @@ class _Walker:
 
     def __init__(
         self,
-        settings: Settings,
+        settings: SettingsOverTime,
         plan: Plan,
         triggers: Sequence[Event],
         horizon: datetime,
@@ -580,7 +580,7 @@ FACT_WALK_COVERS = timedelta(minutes=45)
 
 
 def _walks(
-    settings: Settings,
+    settings: SettingsOverTime,
     plan: Plan,
     treatments: list[Session],
     horizon: datetime,
@@ -615,7 +615,7 @@ def _walks(
     return sorted([*out, *pinned], key=lambda s: s.start)
 
 
-def _fact_walk(settings: Settings, plan: Plan, fact: Fact) -> Session:
+def _fact_walk(settings: SettingsOverTime, plan: Plan, fact: Fact) -> Session:
     walk = settings.at(fact.planned).walk
     purpose = "rest" if fact.planned < plan.injured_at + timedelta(days=walk.rest_days) else "exercise"
     planned = fact.planned if fact.start != fact.planned else None
@@ -707,7 +707,7 @@ class SwitchResult(NamedTuple):
 
 
 def switch(
-    config: Config | Settings,
+    config: Config | SettingsOverTime,
     plan: Plan,
     events: Sequence[Event],
     kind: SwitchKind,
@@ -752,7 +752,7 @@ class TryHeatResult(NamedTuple):
 
 
 def try_heat(
-    config: Config | Settings,
+    config: Config | SettingsOverTime,
     plan: Plan,
     events: Sequence[Event],
     at: datetime,

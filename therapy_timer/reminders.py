@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 
 from therapy_timer import protocol, wording
 from therapy_timer.named_tuple import NamedTuple
-from therapy_timer.protocol import SKIN_REST, Event, Plan, Session, Settings, Timeline
+from therapy_timer.protocol import SKIN_REST, Event, Plan, Session, SettingsOverTime, Timeline
 from therapy_timer.settings import Config
 from therapy_timer.vocabulary import ANSWERS, SNOOZE, SWITCH_KINDS, PhaseReason, SessionKind
 
@@ -129,7 +129,7 @@ def answer_target(timeline: Timeline, events: Iterable[Event], at: datetime, key
 
 
 def build(
-    config: Config | Settings, timeline: Timeline, events: Iterable[Event], since: datetime, until: datetime
+    config: Config | SettingsOverTime, timeline: Timeline, events: Iterable[Event], since: datetime, until: datetime
 ) -> list[Reminder]:
     """The reminders due in [since, until], earliest first, after snoozes and answers."""
     settings = protocol.as_settings(config)
@@ -174,7 +174,7 @@ def _in_time(reminder: Reminder, following: dict[str, datetime | None]) -> bool:
 
 
 def for_plan(
-    config: Config | Settings,
+    config: Config | SettingsOverTime,
     plan: Plan,
     events: Iterable[Event],
     since: datetime,

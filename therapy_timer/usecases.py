@@ -8,7 +8,7 @@ command line prints the result (as text or `--json`), a notification button show
 Settings are part of the record: a use case that writes (and the daemon, when it sees an edit)
 records the settings when they differ from the last ones recorded for the plan (`SETTINGS` event,
 in force from that moment on). Queries never write: they, like every view, work the plan out with
-the settings recorded, each in force from its moment (`protocol.Settings`), so an edit applies from
+the settings recorded, each in force from its moment (`protocol.SettingsOverTime`), so an edit applies from
 the moment it is recorded, whichever command runs first, and a read-only record can still be read.
 """
 
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from therapy_timer import progress, protocol, reminders, wording
 from therapy_timer.errors import RefusedError, UsageError
 from therapy_timer.named_tuple import NamedTuple
-from therapy_timer.protocol import Plan, Session, Settings, SwitchResult, Timeline, TryHeatResult
+from therapy_timer.protocol import Plan, Session, SettingsOverTime, SwitchResult, Timeline, TryHeatResult
 from therapy_timer.settings import Config, ConfigError, from_plain, specs
 from therapy_timer.store import FiredReminder, LoggedEvent, Store, StoredPlan
 from therapy_timer.vocabulary import (
@@ -123,7 +123,7 @@ def settings_from_text(text: str | None, current: Config) -> Config | None:
 
 def settings_over_time(
     events: Sequence[LoggedEvent], current: Config, pending_from: datetime | None = None
-) -> Settings:
+) -> SettingsOverTime:
     """The settings in force over the plan: each recorded change from its moment (`current` fills
     in what a record lacks, and stands alone for a plan that recorded none). With `pending_from`
     (a use case about to write), `current` too from that moment if it differs from the last
@@ -139,8 +139,8 @@ def settings_over_time(
     if pending_from is not None and changes and last_text != settings_text(current):
         changes.append((pending_from, current))
     if not changes:
-        return Settings(current)
-    return Settings(changes[0][1], tuple(changes[1:]))
+        return SettingsOverTime(current)
+    return SettingsOverTime(changes[0][1], tuple(changes[1:]))
 
 
 def recorded_settings(store: Store, stored: StoredPlan, base: Config) -> Config:
@@ -164,7 +164,7 @@ class WorkedOut(NamedTuple):
     """A plan worked out from its log: the settings in force over time, the events, the sessions,
     the sessions that are facts, and the plan as worked out (with the skin's rest before it)."""
 
-    settings: Settings
+    settings: SettingsOverTime
     events: list[protocol.Event]
     timeline: Timeline
     facts: frozenset[str] = frozenset()
@@ -384,7 +384,7 @@ def start(deps: Deps, injured: datetime, started: datetime, replace: bool, zone_
     )
 
 
-def heat_first(settings: Settings, at: datetime) -> bool:
+def heat_first(settings: SettingsOverTime, at: datetime) -> bool:
     """Whether the settings in force at `at` choose heat from the start (`cold.days = 0`: a doctor or
     physical therapist advised it), so no cold phase follows the injury."""
     return settings.at(at).cold.days == 0

@@ -15,7 +15,7 @@ import pytest
 from tests.helpers import BERLIN, T0, HandClock, new_plan, stepping_daemon
 from therapy_timer import checkin, protocol, push, reminders, signs, usecases, wording
 from therapy_timer import settings as settings_module
-from therapy_timer.protocol import Event, Plan, Settings
+from therapy_timer.protocol import Event, Plan, SettingsOverTime
 from therapy_timer.settings import Config
 from therapy_timer.store import Store
 
@@ -41,7 +41,7 @@ def checkins(
     since: datetime = T0 - timedelta(hours=12),
     until: datetime = T0 + timedelta(days=3),
 ) -> list[reminders.Reminder]:
-    settings = Settings(cfg)
+    settings = SettingsOverTime(cfg)
     events = events or []
     timeline = protocol.build(settings, plan, events, until + timedelta(days=1), BERLIN)
     return checkin.build(settings, plan, timeline, events, list(answers), since, until, BERLIN)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tests.helpers import M
 from therapy_timer import protocol, reminders
-from therapy_timer.protocol import SKIN_REST, Event, Plan, Settings, in_quiet_hours
+from therapy_timer.protocol import SKIN_REST, Event, Plan, SettingsOverTime, in_quiet_hours
 from therapy_timer.settings import ClockRange, Cold, Config, Heat, QuietHours, Reminders, Walk, longest_awake_minutes
 from therapy_timer.vocabulary import SNOOZE, SWITCH_KINDS, TRY_HEAT
 
@@ -71,7 +71,7 @@ def test_the_plan_and_its_reminders_keep_every_rule(
     plan = Plan(injured, start)
     changes = tuple(sorted(((start + offset * M, config) for offset, config in edits), key=lambda c: c[0]))
     assume(len({when for when, _ in changes}) == len(changes))
-    every = Settings(first, changes)
+    every = SettingsOverTime(first, changes)
     events = [Event(start + offset * M, kind) for offset, kind in words]
     until = start + timedelta(days=5)
     timeline = protocol.build(every, plan, events, until, zone)

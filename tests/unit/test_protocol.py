@@ -15,7 +15,7 @@ from therapy_timer.protocol import (
     SKIN_REST,
     Event,
     Plan,
-    Settings,
+    SettingsOverTime,
     build,
     day_of_recovery,
     in_quiet_hours,
@@ -343,7 +343,7 @@ def test_rule_8_any_window_shows_the_sessions_of_the_full_timeline():
 def test_rule_9_a_settings_change_applies_from_its_moment_and_never_to_sessions_that_began():
     start = local(2026, 11, 24, 9, 0)
     change = start + 5 * M  # during the first ice
-    settings = Settings(Config(), ((change, Config(cold=Cold(minutes=12))),))
+    settings = SettingsOverTime(Config(), ((change, Config(cold=Cold(minutes=12))),))
     timeline = build(settings, Plan(start, start), [], start + 6 * H, BERLIN)
     ice = of(timeline, "ice")
     assert ice[0].minutes == 15 and ice[1].minutes == 12
