@@ -121,7 +121,13 @@ def emit(data: Any, command: str | None = None) -> None:
     import json  # only for --json: a few ms of start-up the other commands need not pay
 
     if command is not None:
-        data = {"schema": 1, "command": command, **{k: v for k, v in data.items() if k not in ("schema", "command")}}
+        from therapy_timer.json_views import SCHEMA  # one version for every --json output
+
+        data = {
+            "schema": SCHEMA,
+            "command": command,
+            **{k: v for k, v in data.items() if k not in ("schema", "command")},
+        }
     print(json.dumps(data, indent=2, ensure_ascii=False), flush=True)
 
 
